@@ -1,0 +1,44 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+const contractAlias = { '@contract': resolve(__dirname, 'src-preload/contract') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias: contractAlias },
+    build: {
+      target: 'node22',
+      rolldownOptions: {
+        input: {
+          // index = Electron host; serve = browser host; cli = batch command line; bench = npm run bench.
+          // Only index imports 'electron', so the other three run under plain Node.
+          index: resolve(__dirname, 'src-main/index.ts'),
+          serve: resolve(__dirname, 'src-main/serve.ts'),
+          cli: resolve(__dirname, 'src-main/cli.ts'),
+          bench: resolve(__dirname, 'src-main/bench.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    resolve: { alias: contractAlias },
+    build: {
+      // A sandboxed preload can require only 'electron' and a few built-ins: bundle zod into it.
+      externalizeDeps: { exclude: ['zod'] },
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src-preload/index.ts') },
+        // A sandboxed preload must be CommonJS; .cjs because the package is type=module.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    resolve: { alias: contractAlias },
+    plugins: [vue()],
+    build: {
+      rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
+    }
+  }
+})

@@ -1,0 +1,57 @@
+import type { BookDb } from './database'
+import type { Instrument } from '../engine/instruments/instrument'
+
+export interface InstrumentRow {
+  id: number
+  venue: string
+  symbol: string
+  kind: Instrument['kind']
+  settlement: Instrument['settlement']
+  underlying: string
+  quote_currency: string
+  settle_currency: string
+  contract_size: number
+  contract_unit: string
+  tick_size: number
+  lot_size: number
+  expiry_ms: number | null
+  strike_usd: number | null
+  option_type: Instrument['optionType']
+}
+
+export const instrumentFromRow = (r: InstrumentRow): Instrument => ({
+  venue: r.venue,
+  symbol: r.symbol,
+  kind: r.kind,
+  settlement: r.settlement,
+  underlying: r.underlying,
+  quoteCurrency: r.quote_currency,
+  settleCurrency: r.settle_currency,
+  contractSize: r.contract_size,
+  contractUnit: r.contract_unit,
+  tickSize: r.tick_size,
+  lotSize: r.lot_size,
+  expiryMs: r.expiry_ms,
+  strikeUsd: r.strike_usd,
+  optionType: r.option_type
+})
+
+/** Insert the instrument if its (venue, symbol) is new; return its id either way. */
+export function upsertInstrument(db: BookDb, i: Instrument): number {
+  const existing = db.prepare('SELECT id FROM instruments WHERE venue = ? AND symbol = ?').get(i.venue, i.symbol) as
+    | { id: number }
+    | undefined
+  if (existing) return existing.id
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO instruments (venue, symbol, kind, settlement, underlying, quote_currency, settle_currency,
+           contract_size, contract_unit, tick_size, lot_size, expiry_ms, strike_usd, option_type)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(
+        i.venue, i.symbol, i.kind, i.settlement, i.underlying, i.quoteCurrency, i.settleCurrency,
+        i.contractSize, i.contractUnit, i.tickSize, i.lotSize, i.expiryMs, i.strikeUsd, i.optionType
+      ).lastInsertRowid
+  )
+}

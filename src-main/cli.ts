@@ -1,0 +1,63 @@
+/**
+ * `npm run cli -- <command> [options]` — the workstation's services from the command line.
+ * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error.
+ */
+import { parseArgs } from 'node:util'
+import { resolveBookPath } from './app/book-location'
+import { startBackend } from './app/backend'
+import { booksCommand, positionsCommand } from './cli/commands'
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  books                     list the books in the book file (live and what-if)
+  positions [--book-id N]   positions of a book (default: the live book)
+
+options:
+  --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
+  --json        machine-readable output`
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { book: { type: 'string' }, 'book-id': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } }
+    })
+  } catch (e) {
+    console.error(`marginal: ${(e as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  const command = positionals[0]
+  if (values.help || !command) {
+    console.log(USAGE)
+    return values.help ? 0 : 2
+  }
+  if (command !== 'books' && command !== 'positions') {
+    console.error(`marginal: unknown command "${command}"\n\n${USAGE}`)
+    return 2
+  }
+  const bookId = values['book-id'] === undefined ? undefined : Number(values['book-id'])
+  if (bookId !== undefined && !(Number.isInteger(bookId) && bookId > 0)) {
+    console.error(`marginal: --book-id "${values['book-id']}" is not a book id (a positive integer)`)
+    return 2
+  }
+  const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
+  const io = { out: (t: string) => console.log(t) }
+  try {
+    if (command === 'books') return await booksCommand(backend.services, io, values.json)
+    return await positionsCommand(backend.services, io, { bookId, json: values.json })
+  } finally {
+    await backend.services.close()
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    console.error(`marginal: ${e.message}`)
+    process.exit(1)
+  }
+)

@@ -1,0 +1,51 @@
+/**
+ * The instrument model (../shared/METHODOLOGY.md §2): what a contract *is*, independent of who holds it.
+ * Positions refer to instruments; pricers and methods read them. Symbol parsing per venue arrives with
+ * the pricing issue; the book stores fully specified instruments.
+ */
+export type InstrumentKind = 'spot' | 'perpetual' | 'future' | 'option'
+export type SettlementType = 'linear' | 'inverse'
+export type OptionType = 'call' | 'put'
+
+export interface Instrument {
+  venue: string
+  symbol: string
+  kind: InstrumentKind
+  settlement: SettlementType
+  /** Underlying coin, upper case: 'BTC', 'ETH'. */
+  underlying: string
+  quoteCurrency: string
+  settleCurrency: string
+  /** Size of one contract, counted in `contractUnit`. */
+  contractSize: number
+  /** 'usd' for USD-sized inverse futures (Deribit $10 BTC contracts), else the coin ('btc'). */
+  contractUnit: string
+  tickSize: number
+  lotSize: number
+  /** Exact expiry instant in epoch milliseconds UTC; null for spot and perpetuals. */
+  expiryMs: number | null
+  strikeUsd: number | null
+  optionType: OptionType | null
+}
+
+/** The book's unique key for an instrument: venue symbols collide across venues (BTCUSDT). */
+export const instrumentKey = (venue: string, symbol: string): string => `${venue}:${symbol}`
+
+/**
+ * Signed position size in underlying coin.
+ * USD-sized contracts convert at `priceUsd` (the instrument's own mark), so this is the coin
+ * amount the USD notional currently represents. Returns null when a USD contract has no price.
+ */
+export function sizeInCoin(instrument: Instrument, sizeContracts: number, priceUsd: number | null): number | null {
+  const notional = sizeContracts * instrument.contractSize
+  if (instrument.contractUnit !== 'usd') return notional
+  if (priceUsd === null || !(priceUsd > 0)) return null
+  return notional / priceUsd
+}
+
+/** Currency in which the venue quotes this instrument's price: inverse options quote in coin. */
+export function priceCurrency(instrument: Instrument): string {
+  return instrument.kind === 'option' && instrument.settlement === 'inverse'
+    ? instrument.underlying
+    : instrument.quoteCurrency
+}

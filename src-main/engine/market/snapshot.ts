@@ -1,0 +1,26 @@
+/**
+ * A market snapshot: immutable, identified and as-of stamped (../shared/METHODOLOGY.md §3).
+ * Plain data so it crosses worker and database boundaries unchanged; the vol surface and basis
+ * interpolation arrive with the pricing issue.
+ */
+export interface InstrumentMark {
+  /** Mark price in `currency`: coin per coin for inverse options, else quote currency per unit. */
+  price: number
+  currency: string
+  /** Implied volatility in percent for options (45.1 = 45.1 %). */
+  ivPct?: number
+}
+
+export interface MarketSnapshotData {
+  id: string
+  asOfMs: number
+  source: string
+  /** Index price per underlying, USD. */
+  indexUsd: Record<string, number>
+  /** Forward per underlying per expiry (epoch ms as the key), USD. */
+  forwardsUsd: Record<string, Record<string, number>>
+  /** Mark per instrument key (`venue:symbol`). */
+  marks: Record<string, InstrumentMark>
+  /** Funding rate per 8 h per perpetual key, as a fraction. */
+  fundingRate8h: Record<string, number>
+}

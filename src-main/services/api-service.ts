@@ -1,0 +1,117 @@
+/**
+ * The services behind the API contract: one handler per method, shared by both hosts (Electron IPC
+ * and the browser host) and by the CLI. Handlers receive requests already validated by dispatch().
+ */
+import type { MethodName, ParsedRequestOf, ResponseOf } from '@contract/api'
+import { version as appVersion } from '../../package.json'
+import type { OpenedBook } from '../book/database'
+import { findBook, listBooks } from '../book/books-repository'
+import { listHeldPositions } from '../book/positions-repository'
+import { loadMarketSnapshot } from '../book/market-repository'
+import { getUiState, setUiState } from '../book/ui-state-repository'
+import type { WorkerPool } from '../workers/pool'
+import { EventBus } from './event-bus'
+import { NotFoundError } from './errors'
+import { toPositionRow } from './positions-view'
+import { runMatrixSelfTest } from './matrix-self-test'
+
+export type Handlers = {
+  [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
+}
+
+export interface ServiceContext {
+  book: OpenedBook
+  pool: WorkerPool
+  host: 'electron' | 'browser'
+  events: EventBus
+}
+
+export interface Services {
+  handlers: Handlers
+  events: EventBus
+  close(): Promise<void>
+}
+
+export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
+  const events = new EventBus()
+  const { db } = ctx.book
+  const running = new Map<string, AbortController>()
+  const unsubscribe = ctx.pool.onStatus((status) => events.emit({ type: 'engine.status', status }))
+
+  const requireBook = (bookId: number) => {
+    const book = findBook(db, bookId)
+    if (!book) throw new NotFoundError(`book ${bookId} does not exist`)
+    return book
+  }
+
+  const handlers: Handlers = {
+    appInfo: () => ({
+      appVersion,
+      host: ctx.host,
+      bookPath: ctx.book.path,
+      schemaVersion: ctx.book.schemaVersion,
+      sqliteVersion: ctx.book.sqliteVersion,
+      workerCount: ctx.pool.size
+    }),
+    listBooks: () => listBooks(db),
+    listPositions: ({ bookId }) => {
+      const book = requireBook(bookId)
+      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
+      return {
+        bookId,
+        marketSnapshotId: market?.id ?? null,
+        asOfUtc: market ? new Date(market.asOfMs).toISOString() : null,
+        rows: listHeldPositions(db, bookId).map((p) => toPositionRow(p, market))
+      }
+    },
+    currentMarket: ({ bookId }) => {
+      const book = requireBook(bookId)
+      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
+      if (!market) return { snapshot: null }
+      return {
+        snapshot: {
+          id: market.id,
+          asOfUtc: new Date(market.asOfMs).toISOString(),
+          source: market.source,
+          underlyings: Object.entries(market.indexUsd).map(([underlying, indexUsd]) => ({ underlying, indexUsd })),
+          instrumentCount: Object.keys(market.marks).length
+        }
+      }
+    },
+    getUiState: ({ key }) => ({ key, value: getUiState(db, key) }),
+    setUiState: ({ key, value }) => {
+      setUiState(db, key, value)
+      return { ok: true as const }
+    },
+    runMatrixSelfTest: async (req) => {
+      if (running.has(req.taskId)) throw new Error(`task ${req.taskId} is already running`)
+      const controller = new AbortController()
+      running.set(req.taskId, controller)
+      try {
+        return await runMatrixSelfTest(req, ctx.pool, {
+          signal: controller.signal,
+          onProgress: (done, total) => events.emit({ type: 'task.progress', taskId: req.taskId, done, total })
+        })
+      } finally {
+        running.delete(req.taskId)
+      }
+    },
+    cancelTask: ({ taskId }) => {
+      const controller = running.get(taskId)
+      controller?.abort()
+      return { cancelled: controller !== undefined }
+    },
+    engineStatus: () => ctx.pool.status()
+  }
+
+  return {
+    handlers,
+    events,
+    async close() {
+      unsubscribe()
+      for (const c of running.values()) c.abort()
+      await ctx.pool.close()
+      ctx.book.db.close()
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The one entry point both hosts call: validate the payload against the contract, run the handler,
+ * check the reply against the contract, and return an envelope. Errors are values with a message a
+ * trader can act on, naming the offending field.
+ */
+import type { z } from 'zod'
+import { apiMethods, type Envelope, type MethodName } from '@contract/api'
+import type { Handlers } from './api-service'
+import { NotFoundError } from './errors'
+import { TaskCancelledError } from '../workers/pool'
+
+const isMethod = (m: string): m is MethodName => Object.hasOwn(apiMethods, m)
+
+export function describeInvalid(method: string, error: z.ZodError): { message: string; field: string } {
+  const issue = error.issues[0]!
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
+  const field = [...issue.path.map(String), ...keys.slice(0, 1)].join('.') || '(payload)'
+  const what = issue.code === 'unrecognized_keys' ? ' is not a field of this request' : `: ${issue.message.toLowerCase()}`
+  return { field, message: `${method}: field "${field}"${what}` }
+}
+
+export async function dispatch(handlers: Handlers, method: string, payload: unknown): Promise<Envelope> {
+  if (!isMethod(method)) {
+    return { ok: false, error: { code: 'invalid_request', message: `unknown API method "${method}"`, field: 'method' } }
+  }
+  const spec = apiMethods[method]
+  const parsed = spec.request.safeParse(payload ?? {})
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'invalid_request', ...describeInvalid(method, parsed.error) } }
+  }
+  try {
+    const handler = handlers[method] as (req: unknown) => unknown
+    const value = await handler(parsed.data)
+    const checked = spec.response.safeParse(value)
+    if (!checked.success) {
+      const issue = checked.error.issues[0]
+      return {
+        ok: false,
+        error: { code: 'internal', message: `${method}: reply breaks the contract at "${issue?.path.join('.')}": ${issue?.message}` }
+      }
+    }
+    return { ok: true, value: checked.data }
+  } catch (e) {
+    const err = e as Error
+    if (err instanceof NotFoundError) return { ok: false, error: { code: 'not_found', message: err.message } }
+    if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
+    return { ok: false, error: { code: 'internal', message: `${method}: ${err.message}` } }
+  }
+}

@@ -1,0 +1,37 @@
+/** Shapes held positions plus the book's market snapshot into the positions grid's rows. */
+import type { PositionRow } from '@contract/api'
+import type { HeldPosition } from '../book/positions-repository'
+import type { MarketSnapshotData } from '../engine/market/snapshot'
+import { instrumentKey, priceCurrency, sizeInCoin } from '../engine/instruments/instrument'
+
+export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | undefined): PositionRow {
+  const i = p.instrument
+  const mark = market?.marks[instrumentKey(i.venue, i.symbol)]
+  const indexUsd = market?.indexUsd[i.underlying] ?? null
+  // USD-sized contracts convert to coin at the instrument's own USD mark (its forward for futures).
+  const usdPrice = mark && mark.currency.toUpperCase() !== i.underlying ? mark.price : indexUsd
+  return {
+    positionId: p.positionId,
+    accountId: p.accountId,
+    accountName: p.accountName,
+    venue: p.venue,
+    symbol: i.symbol,
+    kind: i.kind,
+    settlement: i.settlement,
+    underlying: i.underlying,
+    quoteCurrency: i.quoteCurrency,
+    settleCurrency: i.settleCurrency,
+    expiryUtc: i.expiryMs === null ? null : new Date(i.expiryMs).toISOString(),
+    strikeUsd: i.strikeUsd,
+    optionType: i.optionType,
+    sizeContracts: p.sizeContracts,
+    contractSize: i.contractSize,
+    contractUnit: i.contractUnit,
+    sizeCoin: sizeInCoin(i, p.sizeContracts, usdPrice),
+    avgPrice: p.avgPrice,
+    priceCurrency: priceCurrency(i),
+    markPrice: mark?.price ?? null,
+    markIvPct: mark?.ivPct ?? null,
+    indexUsd
+  }
+}

@@ -1,0 +1,4 @@
+import { serveTasks } from './worker-runtime'
+import { engineTasks } from './engine-tasks'
+
+serveTasks(engineTasks)

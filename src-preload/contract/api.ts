@@ -1,0 +1,117 @@
+/**
+ * The one API contract between the renderer and the main process.
+ * `MarginalApi` is what the renderer calls; `apiMethods` holds the request and response schema of
+ * each method. The Electron preload bridge and the browser host's HTTP client both `satisfy` the
+ * interface, and both main-side hosts validate against the schemas.
+ */
+import type { z } from 'zod'
+import * as s from './schemas'
+
+export const apiMethods = {
+  appInfo: { request: s.EmptyRequest, response: s.AppInfo },
+  listBooks: { request: s.EmptyRequest, response: s.BookSummary.array() },
+  listPositions: { request: s.BookRequest, response: s.PositionsResponse },
+  currentMarket: { request: s.BookRequest, response: s.MarketResponse },
+  getUiState: { request: s.UiStateGetRequest, response: s.UiStateGetResponse },
+  setUiState: { request: s.UiStateSetRequest, response: s.OkResponse },
+  runMatrixSelfTest: { request: s.MatrixSelfTestRequest, response: s.MatrixSelfTestResponse },
+  cancelTask: { request: s.CancelRequest, response: s.CancelResponse },
+  engineStatus: { request: s.EmptyRequest, response: s.EngineStatus }
+} as const
+
+export type MethodName = keyof typeof apiMethods
+export const methodNames = Object.keys(apiMethods) as MethodName[]
+
+export type RequestOf<M extends MethodName> = z.input<(typeof apiMethods)[M]['request']>
+export type ParsedRequestOf<M extends MethodName> = z.output<(typeof apiMethods)[M]['request']>
+export type ResponseOf<M extends MethodName> = z.output<(typeof apiMethods)[M]['response']>
+
+export type AppInfo = z.output<typeof s.AppInfo>
+export type BookSummary = z.output<typeof s.BookSummary>
+export type PositionRow = z.output<typeof s.PositionRow>
+export type PositionsResponse = z.output<typeof s.PositionsResponse>
+export type MarketSummary = z.output<typeof s.MarketSummary>
+export type EngineStatus = z.output<typeof s.EngineStatus>
+export type ApiEvent = z.output<typeof s.ApiEvent>
+export type ApiError = z.output<typeof s.ApiError>
+export type Envelope = z.output<typeof s.Envelope>
+export type InstrumentKind = z.output<typeof s.InstrumentKind>
+
+export interface MarginalApi {
+  appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
+  listBooks(req: RequestOf<'listBooks'>): Promise<ResponseOf<'listBooks'>>
+  listPositions(req: RequestOf<'listPositions'>): Promise<ResponseOf<'listPositions'>>
+  currentMarket(req: RequestOf<'currentMarket'>): Promise<ResponseOf<'currentMarket'>>
+  getUiState(req: RequestOf<'getUiState'>): Promise<ResponseOf<'getUiState'>>
+  setUiState(req: RequestOf<'setUiState'>): Promise<ResponseOf<'setUiState'>>
+  runMatrixSelfTest(req: RequestOf<'runMatrixSelfTest'>): Promise<ResponseOf<'runMatrixSelfTest'>>
+  cancelTask(req: RequestOf<'cancelTask'>): Promise<ResponseOf<'cancelTask'>>
+  engineStatus(req: RequestOf<'engineStatus'>): Promise<ResponseOf<'engineStatus'>>
+  /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
+  onEvent(listener: (event: ApiEvent) => void): () => void
+}
+
+// Compile-time guard: the interface and the schema table name exactly the same methods.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+export const contractMatchesSchemas: Exact<Exclude<keyof MarginalApi, 'onEvent'>, MethodName> = true
+
+/** One call over some transport: returns the raw reply envelope. */
+export type Invoke = <M extends MethodName>(method: M, req: RequestOf<M>) => Promise<unknown>
+
+/**
+ * Build the API over a transport (IPC in the preload, HTTP in the browser host). Every reply is
+ * unwrapped and parsed with the method's response schema, whichever transport carried it.
+ */
+export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => void) => () => void): MarginalApi {
+  const call =
+    <M extends MethodName>(method: M) =>
+    async (req: RequestOf<M>): Promise<ResponseOf<M>> =>
+      unwrapEnvelope(method, await invoke(method, req))
+  return {
+    appInfo: call('appInfo'),
+    listBooks: call('listBooks'),
+    listPositions: call('listPositions'),
+    currentMarket: call('currentMarket'),
+    getUiState: call('getUiState'),
+    setUiState: call('setUiState'),
+    runMatrixSelfTest: call('runMatrixSelfTest'),
+    cancelTask: call('cancelTask'),
+    engineStatus: call('engineStatus'),
+    onEvent: (listener) =>
+      subscribe((raw) => {
+        const event = s.ApiEvent.safeParse(raw)
+        if (event.success) listener(event.data)
+        else console.error('Marginal: dropped an event that breaks the contract', raw, event.error.issues[0])
+      })
+  } satisfies MarginalApi
+}
+
+/** The error a caller sees; `field` names the offending request field for invalid requests. */
+export class MarginalApiError extends Error {
+  readonly code: ApiError['code']
+  readonly field: string | undefined
+  constructor(error: ApiError) {
+    super(error.message)
+    this.name = 'MarginalApiError'
+    this.code = error.code
+    this.field = error.field
+  }
+}
+
+/** Turn an envelope into the value (parsed by the method's response schema) or a thrown error. */
+export function unwrapEnvelope<M extends MethodName>(method: M, raw: unknown): ResponseOf<M> {
+  const envelope = s.Envelope.safeParse(raw)
+  if (!envelope.success) {
+    throw new MarginalApiError({ code: 'internal', message: `${method}: malformed reply from the main process` })
+  }
+  if (!envelope.data.ok) throw new MarginalApiError(envelope.data.error)
+  const parsed = apiMethods[method].response.safeParse(envelope.data.value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new MarginalApiError({
+      code: 'internal',
+      message: `${method}: reply does not match the contract at "${issue?.path.join('.') ?? ''}": ${issue?.message ?? ''}`
+    })
+  }
+  return parsed.data as ResponseOf<M>
+}

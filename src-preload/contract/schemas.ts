@@ -1,0 +1,172 @@
+/**
+ * Runtime schemas for every request and response crossing the renderer ↔ main boundary.
+ * Both hosts (Electron IPC and the browser host's HTTP API) validate payloads with these, and the
+ * renderer parses responses with them, so a contract break fails loudly at the boundary
+ * (the rotki pattern, see ../shared/STYLE.md).
+ *
+ * Units are in the field names wherever an amount could be read two ways.
+ */
+import { z } from 'zod'
+
+const isoUtc = z.string().describe('ISO-8601 instant in UTC')
+const id = z.number().int().positive()
+
+export const EmptyRequest = z.object({}).strict()
+
+export const HostKind = z.enum(['electron', 'browser'])
+
+export const AppInfo = z.object({
+  appVersion: z.string(),
+  host: HostKind,
+  bookPath: z.string(),
+  schemaVersion: z.number().int(),
+  sqliteVersion: z.string(),
+  workerCount: z.number().int().positive()
+})
+
+export const BookKind = z.enum(['live', 'whatif'])
+
+export const BookSummary = z.object({
+  id,
+  name: z.string(),
+  kind: BookKind,
+  parentId: id.nullable(),
+  isDemo: z.boolean(),
+  createdAtUtc: isoUtc,
+  accountCount: z.number().int().nonnegative(),
+  positionCount: z.number().int().nonnegative(),
+  marketSnapshotId: z.string().nullable()
+})
+
+export const BookRequest = z.object({ bookId: id }).strict()
+
+export const InstrumentKind = z.enum(['spot', 'perpetual', 'future', 'option'])
+export const SettlementType = z.enum(['linear', 'inverse'])
+export const OptionType = z.enum(['call', 'put'])
+
+/** One position as the positions grid shows it. Sizes are signed: long > 0, short < 0. */
+export const PositionRow = z.object({
+  positionId: id,
+  accountId: id,
+  accountName: z.string(),
+  venue: z.string(),
+  symbol: z.string(),
+  kind: InstrumentKind,
+  settlement: SettlementType,
+  underlying: z.string(),
+  quoteCurrency: z.string(),
+  settleCurrency: z.string(),
+  /** Expiry instant, null for spot and perpetuals. */
+  expiryUtc: isoUtc.nullable(),
+  strikeUsd: z.number().nullable(),
+  optionType: OptionType.nullable(),
+  sizeContracts: z.number(),
+  contractSize: z.number().positive(),
+  /** Currency the contract size is counted in: 'usd' for inverse futures ($10 a contract), else the coin. */
+  contractUnit: z.string(),
+  /** Size in underlying coin (contracts × contract size, USD contracts converted at the mark). */
+  sizeCoin: z.number().nullable(),
+  avgPrice: z.number().nullable(),
+  /** Currency of avgPrice and markPrice: a coin for inverse options, else the quote currency. */
+  priceCurrency: z.string(),
+  markPrice: z.number().nullable(),
+  markIvPct: z.number().nullable(),
+  indexUsd: z.number().nullable()
+})
+
+export const PositionsResponse = z.object({
+  bookId: id,
+  marketSnapshotId: z.string().nullable(),
+  asOfUtc: isoUtc.nullable(),
+  rows: z.array(PositionRow)
+})
+
+export const MarketSummary = z.object({
+  id: z.string(),
+  asOfUtc: isoUtc,
+  source: z.string(),
+  underlyings: z.array(z.object({ underlying: z.string(), indexUsd: z.number().positive() })),
+  instrumentCount: z.number().int().nonnegative()
+})
+
+export const MarketResponse = z.object({ snapshot: MarketSummary.nullable() })
+
+const uiStateKey = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'letters, digits, dot, dash or underscore')
+
+export const UiStateGetRequest = z.object({ key: uiStateKey }).strict()
+export const UiStateGetResponse = z.object({ key: z.string(), value: z.unknown().nullable() })
+export const UiStateSetRequest = z
+  .object({ key: uiStateKey, value: z.unknown() })
+  .strict()
+  .refine((r) => r.value !== undefined && JSON.stringify(r.value).length <= 256_000, {
+    message: 'must be JSON of at most 256,000 characters',
+    path: ['value']
+  })
+export const OkResponse = z.object({ ok: z.literal(true) })
+
+export const MatrixSelfTestRequest = z
+  .object({
+    taskId: z.string().min(1).max(64),
+    positions: z.number().int().min(1).max(100_000),
+    scenarios: z.number().int().min(1).max(10_000),
+    seed: z.number().int().nonnegative().default(1)
+  })
+  .strict()
+  // 20 M cells = 160 MB of Float64: the largest matrix worth holding in one process for a self-test.
+  .refine((r) => r.positions * r.scenarios <= 20_000_000, {
+    message: 'positions × scenarios must be at most 20,000,000 cells',
+    path: ['scenarios']
+  })
+
+export const MatrixSelfTestResponse = z.object({
+  taskId: z.string(),
+  positions: z.number().int(),
+  scenarios: z.number().int(),
+  chunks: z.number().int(),
+  workerCount: z.number().int(),
+  durationMs: z.number(),
+  /** Largest |pool column sum − single-thread column sum| over all scenarios. */
+  maxAbsError: z.number(),
+  worstScenarioIndex: z.number().int(),
+  worstScenarioPnl: z.number()
+})
+
+export const CancelRequest = z.object({ taskId: z.string().min(1).max(64) }).strict()
+export const CancelResponse = z.object({ cancelled: z.boolean() })
+
+export const EngineStatus = z.object({
+  workerCount: z.number().int(),
+  busyWorkers: z.number().int(),
+  queuedTasks: z.number().int(),
+  workersReplaced: z.number().int(),
+  tasksCompleted: z.number().int()
+})
+
+export const ApiEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('task.progress'),
+    taskId: z.string(),
+    done: z.number(),
+    total: z.number()
+  }),
+  z.object({ type: z.literal('engine.status'), status: EngineStatus })
+])
+
+/** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */
+export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'internal'])
+export const ApiError = z.object({
+  code: ApiErrorCode,
+  message: z.string(),
+  /** Dotted path of the offending field for invalid_request. */
+  field: z.string().optional()
+})
+
+/** Every reply, over IPC and HTTP alike: errors travel as values, not as transport failures. */
+export const Envelope = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiError })
+])

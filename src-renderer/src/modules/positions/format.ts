@@ -1,0 +1,26 @@
+/** Number formatting for the workstation: fixed decimals per currency, thousands separators, true minus sign. */
+const COIN_DECIMALS = 4
+
+function fixed(value: number, decimals: number): string {
+  return value
+    .toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    .replace('-', '−')
+}
+
+/** Coins (BTC, ETH…) to 4 decimals; USD-like quote currencies to 2. */
+export function formatPrice(value: number | null, currency: string): string {
+  if (value === null) return '—'
+  const isCoin = !/^(USD|USDT|USDC)$/i.test(currency)
+  return fixed(value, isCoin ? COIN_DECIMALS : 2)
+}
+
+export function formatNumber(value: number | null, decimals: number): string {
+  return value === null ? '—' : fixed(value, decimals)
+}
+
+export function formatExpiryUtc(iso: string | null): string {
+  return iso === null ? '—' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
+}
+
+export const formatContracts = (value: number): string =>
+  fixed(value, Number.isInteger(value) ? 0 : 2)

@@ -1,0 +1,136 @@
+/**
+ * Grouping for the positions grid: account → underlying → expiry → position.
+ * AG Grid Community has no row grouping (an Enterprise feature), so the hierarchy is flattened here
+ * into group and position rows; the grid keeps it through sorting (regroupSorted, used as
+ * postSortRows) and filtering/collapse (visibleRowIds, used as the external filter).
+ */
+import type { PositionRow } from '@contract/api'
+
+export type PositionGridRow = PositionRow & { rowType: 'position'; id: string; parentIds: string[]; order: number }
+
+export interface GroupGridRow {
+  rowType: 'group'
+  id: string
+  level: 0 | 1 | 2
+  label: string
+  /** Ancestor group ids, outermost first. */
+  parentIds: string[]
+  /** Position in the natural (unsorted) order; groups always keep it. */
+  order: number
+  positionCount: number
+}
+
+export type GridRow = GroupGridRow | PositionGridRow
+
+/** Expiry bucket label; spot and perpetuals have none, and sort before dated expiries. */
+export function expiryBucket(r: Pick<PositionRow, 'expiryUtc' | 'kind'>): { key: string; label: string; rank: string } {
+  if (r.kind === 'spot') return { key: 'spot', label: 'Spot', rank: '0' }
+  if (r.expiryUtc === null) return { key: 'perpetual', label: 'Perpetual', rank: '1' }
+  const d = new Date(r.expiryUtc)
+  const label = d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' })
+  return { key: r.expiryUtc, label, rank: `2${r.expiryUtc}` }
+}
+
+export function buildGroupedRows(positions: readonly PositionRow[]): GridRow[] {
+  const sorted = [...positions].sort(
+    (a, b) =>
+      a.accountName.localeCompare(b.accountName) ||
+      a.underlying.localeCompare(b.underlying) ||
+      expiryBucket(a).rank.localeCompare(expiryBucket(b).rank) ||
+      a.kind.localeCompare(b.kind) ||
+      (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) ||
+      a.symbol.localeCompare(b.symbol)
+  )
+  const rows: GridRow[] = []
+  const groups = new Map<string, GroupGridRow>()
+  const group = (id: string, level: 0 | 1 | 2, label: string, parentIds: string[]): GroupGridRow => {
+    let g = groups.get(id)
+    if (!g) {
+      g = { rowType: 'group', id, level, label, parentIds, order: rows.length, positionCount: 0 }
+      groups.set(id, g)
+      rows.push(g)
+    }
+    g.positionCount++
+    return g
+  }
+  for (const p of sorted) {
+    const account = group(`a:${p.accountId}`, 0, `${p.accountName} · ${p.venue}`, [])
+    const underlying = group(`${account.id}/u:${p.underlying}`, 1, p.underlying, [account.id])
+    const bucket = expiryBucket(p)
+    const expiry = group(`${underlying.id}/e:${bucket.key}`, 2, bucket.label, [account.id, underlying.id])
+    rows.push({ ...p, rowType: 'position', id: `p:${p.positionId}`, parentIds: [account.id, underlying.id, expiry.id], order: rows.length })
+  }
+  return rows
+}
+
+/**
+ * Restore the hierarchy after the grid sorted every row by a column: groups keep their natural
+ * order, and each expiry group is followed by its positions in the sorted order.
+ */
+export function regroupSorted<T extends { data?: GridRow | undefined }>(sortedNodes: T[]): T[] {
+  const positionsByGroup = new Map<string, T[]>()
+  const groupNodes: T[] = []
+  for (const n of sortedNodes) {
+    const row = n.data
+    if (!row) continue
+    if (row.rowType === 'group') {
+      groupNodes.push(n)
+      continue
+    }
+    const parent = row.parentIds[row.parentIds.length - 1]!
+    const list = positionsByGroup.get(parent)
+    if (list) list.push(n)
+    else positionsByGroup.set(parent, [n])
+  }
+  groupNodes.sort((a, b) => a.data!.order - b.data!.order)
+  const out: T[] = []
+  for (const g of groupNodes) {
+    out.push(g)
+    if ((g.data as GroupGridRow).level === 2) out.push(...(positionsByGroup.get(g.data!.id) ?? []))
+  }
+  return out
+}
+
+export interface PositionFilter {
+  /** Whitespace-separated terms; every term must appear in symbol, account, venue or underlying. */
+  text: string
+  kinds: PositionRow['kind'][]
+  side: 'all' | 'long' | 'short'
+}
+
+export const emptyFilter = (): PositionFilter => ({ text: '', kinds: [], side: 'all' })
+
+export function matchesFilter(p: PositionRow, f: PositionFilter): boolean {
+  if (f.kinds.length > 0 && !f.kinds.includes(p.kind)) return false
+  if (f.side === 'long' && !(p.sizeContracts > 0)) return false
+  if (f.side === 'short' && !(p.sizeContracts < 0)) return false
+  const haystack = `${p.symbol} ${p.accountName} ${p.venue} ${p.underlying} ${p.kind}`.toLowerCase()
+  return f.text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((term) => haystack.includes(term))
+}
+
+export interface Visibility {
+  visible: Set<string>
+  /** Matching positions per group id, shown as the group's count. */
+  matchCount: Map<string, number>
+}
+
+/** Rows to show: matching positions under expanded groups, and groups holding any match. */
+export function visibleRowIds(rows: readonly GridRow[], filter: PositionFilter, collapsed: ReadonlySet<string>): Visibility {
+  const matchCount = new Map<string, number>()
+  const matching = new Set<string>()
+  for (const r of rows) {
+    if (r.rowType !== 'position' || !matchesFilter(r, filter)) continue
+    matching.add(r.id)
+    for (const g of r.parentIds) matchCount.set(g, (matchCount.get(g) ?? 0) + 1)
+  }
+  const visible = new Set<string>()
+  for (const r of rows) {
+    if (r.parentIds.some((g) => collapsed.has(g))) continue
+    if (r.rowType === 'position' ? matching.has(r.id) : (matchCount.get(r.id) ?? 0) > 0) visible.add(r.id)
+  }
+  return { visible, matchCount }
+}

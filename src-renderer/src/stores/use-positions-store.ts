@@ -1,0 +1,73 @@
+/** Positions of the current book, grouped for the grid, with the filter and collapsed groups. */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { PositionsResponse } from '@contract/api'
+import { useApi } from '../api/api'
+import { loadUiState, saveUiState } from '../api/use-ui-state'
+import { buildGroupedRows, emptyFilter, visibleRowIds, type PositionFilter } from '../modules/positions/position-groups'
+
+const FILTER_KEY = 'positions.filter'
+const COLLAPSED_KEY = 'positions.collapsed'
+
+const isFilter = (v: unknown): v is PositionFilter =>
+  typeof v === 'object' && v !== null && typeof (v as PositionFilter).text === 'string' && Array.isArray((v as PositionFilter).kinds)
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
+export const usePositionsStore = defineStore('positions', () => {
+  const response = shallowRef<PositionsResponse | null>(null)
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+  const filter = ref<PositionFilter>(emptyFilter())
+  const collapsed = ref<Set<string>>(new Set())
+
+  const rows = computed(() => buildGroupedRows(response.value?.rows ?? []))
+  const visibility = computed(() => visibleRowIds(rows.value, filter.value, collapsed.value))
+  const positionCount = computed(() => response.value?.rows.length ?? 0)
+  const shownCount = computed(() => rows.value.filter((r) => r.rowType === 'position' && visibility.value.visible.has(r.id)).length)
+  const matchingCount = computed(() => {
+    let n = 0
+    for (const r of rows.value) if (r.rowType === 'group' && r.level === 0) n += visibility.value.matchCount.get(r.id) ?? 0
+    return n
+  })
+
+  async function restore(): Promise<void> {
+    const [f, c] = await Promise.all([loadUiState(FILTER_KEY, isFilter), loadUiState(COLLAPSED_KEY, isStringArray)])
+    if (f) filter.value = { ...emptyFilter(), ...f }
+    if (c) collapsed.value = new Set(c)
+  }
+
+  async function load(bookId: number): Promise<void> {
+    loading.value = true
+    error.value = null
+    try {
+      response.value = await useApi().listPositions({ bookId })
+    } catch (e) {
+      error.value = (e as Error).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function setFilter(next: PositionFilter): void {
+    filter.value = next
+    saveUiState(FILTER_KEY, next)
+  }
+
+  function setCollapsed(next: Set<string>): void {
+    collapsed.value = next
+    saveUiState(COLLAPSED_KEY, [...next])
+  }
+
+  function toggle(groupId: string): void {
+    const next = new Set(collapsed.value)
+    if (next.has(groupId)) next.delete(groupId)
+    else next.add(groupId)
+    setCollapsed(next)
+  }
+
+  const expandAll = (): void => setCollapsed(new Set())
+  const collapseAll = (): void =>
+    setCollapsed(new Set(rows.value.filter((r) => r.rowType === 'group' && r.level === 2).map((r) => r.id)))
+
+  return { response, rows, visibility, loading, error, filter, collapsed, positionCount, shownCount, matchingCount, restore, load, setFilter, toggle, expandAll, collapseAll }
+})

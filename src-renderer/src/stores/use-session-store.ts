@@ -1,0 +1,58 @@
+/** Session-wide state: which host and book we are on, the current view, theme and engine status. */
+import { defineStore } from 'pinia'
+import { ref, computed } from 'vue'
+import type { AppInfo, BookSummary, EngineStatus, MarketSummary } from '@contract/api'
+import { useApi } from '../api/api'
+import { loadUiState, saveUiState } from '../api/use-ui-state'
+
+export type ViewName = 'positions' | 'books' | 'engine'
+export type ThemeName = 'light' | 'dark'
+
+const isTheme = (v: unknown): v is ThemeName => v === 'light' || v === 'dark'
+
+export const useSessionStore = defineStore('session', () => {
+  const appInfo = ref<AppInfo | null>(null)
+  const books = ref<BookSummary[]>([])
+  const currentBookId = ref<number | null>(null)
+  const market = ref<MarketSummary | null>(null)
+  const view = ref<ViewName>('positions')
+  const theme = ref<ThemeName>('light')
+  const engine = ref<EngineStatus | null>(null)
+  const error = ref<string | null>(null)
+
+  const currentBook = computed(() => books.value.find((b) => b.id === currentBookId.value) ?? null)
+
+  async function start(): Promise<void> {
+    const api = useApi()
+    api.onEvent((e) => {
+      if (e.type === 'engine.status') engine.value = e.status
+    })
+    try {
+      const [info, list, status, savedTheme] = await Promise.all([
+        api.appInfo({}),
+        api.listBooks({}),
+        api.engineStatus({}),
+        loadUiState('app.theme', isTheme)
+      ])
+      appInfo.value = info
+      books.value = list
+      engine.value = status
+      if (savedTheme) theme.value = savedTheme
+      await selectBook(list.find((b) => b.kind === 'live')?.id ?? list[0]?.id ?? null)
+    } catch (e) {
+      error.value = (e as Error).message
+    }
+  }
+
+  async function selectBook(bookId: number | null): Promise<void> {
+    currentBookId.value = bookId
+    market.value = bookId === null ? null : (await useApi().currentMarket({ bookId })).snapshot
+  }
+
+  function setTheme(next: ThemeName): void {
+    theme.value = next
+    saveUiState('app.theme', next, 0)
+  }
+
+  return { appInfo, books, currentBookId, currentBook, market, view, theme, engine, error, start, selectBook, setTheme }
+})

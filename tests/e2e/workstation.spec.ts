@@ -1,0 +1,92 @@
+import { test, expect } from './fixtures'
+
+const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
+
+test('the demo book opens with 30+ positions grouped account → underlying → expiry', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1600, height: 1800 })
+  await workstation.open(page)
+  await expect(page.getByTestId('demo-badge')).toHaveText('DEMO BOOK')
+  await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
+  // Tall viewport: every row is rendered, so the DOM can be counted.
+  await expect(page.locator('.ag-row.position-row')).toHaveCount(32)
+  await expect(page.locator('.ag-row.group-level-0')).toHaveText([/Deribit main · deribit\s*20/, /OKX portfolio · okx\s*12/])
+  await expect(page.getByTestId('status-bar')).toContainText(`book file: ${workstation.bookPath}`)
+  await expect(page.getByTestId('status-bar')).toContainText('market as of: 2026-11-20 09:00 UTC')
+  await expect(page.getByTestId('engine-state')).toContainText(/engine: \d+ workers?, idle/)
+  // The token left the address bar once read.
+  expect(page.url()).not.toContain('token=')
+  await page.screenshot(shot('positions-demo-book'))
+})
+
+test('sorting keeps groups; filters and collapse hide rows; the layout persists across reloads', async ({ page, workstation }) => {
+  await workstation.open(page)
+  // Each row is rendered once per column container (pinned, centre): keep one per row index.
+  const firstRows = () => page.locator('[data-testid="positions-grid"] .ag-row').evaluateAll((rows) =>
+    [...new Map(rows.map((r) => [Number(r.getAttribute('row-index')), r.className.includes('group-row') ? 'group' : 'position'])).entries()]
+      .sort((a, b) => a[0] - b[0])
+      .slice(0, 6)
+      .map(([, kind]) => kind)
+  )
+  await page.locator('.ag-header-cell[col-id="sizeContracts"]').click()
+  await expect(page.locator('.ag-header-cell[col-id="sizeContracts"]')).toHaveAttribute('aria-sort', 'ascending')
+  expect(await firstRows()).toEqual(['group', 'group', 'group', 'position', 'group', 'position'])
+
+  await page.getByLabel('Filter positions').fill('ETH 25DEC26')
+  await expect(page.getByTestId('position-count')).toHaveText('3 of 32 positions')
+  // Still sorted by contracts, ascending, inside the one group left.
+  await expect(page.locator('.position-row .tree-cell')).toHaveText([
+    'ETH-25DEC26-3500-C',
+    'ETH-25DEC26-3000-P',
+    'ETH-25DEC26'
+  ])
+  await page.getByLabel('Filter positions').fill('')
+  await page.getByRole('button', { name: 'option' }).click()
+  await page.getByLabel('Side').selectOption('short')
+  await expect(page.getByTestId('position-count')).toHaveText('10 of 32 positions')
+  await page.screenshot(shot('positions-filtered-short-options'))
+  await page.getByRole('button', { name: 'option' }).click()
+  await page.getByLabel('Side').selectOption('all')
+
+  // Collapse the Deribit account with the mouse, then expand it from the keyboard.
+  await page.getByRole('button', { name: 'Collapse Deribit main · deribit' }).click()
+  await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-PERPETUAL' })).toHaveCount(0)
+  await page.locator('.ag-row.group-level-0 .tree-cell', { hasText: 'Deribit main' }).click()
+  await page.keyboard.press('Enter')
+  await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-PERPETUAL' })).toHaveCount(1)
+
+  // Theme and column state survive a reload (kept in the book file, not the browser).
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await page.waitForTimeout(500)
+  await page.reload()
+  await expect(page.locator('.ag-row.position-row').first()).toBeVisible()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
+  await expect(page.locator('.ag-header-cell[col-id="sizeContracts"]')).toHaveAttribute('aria-sort', 'ascending')
+  await page.screenshot(shot('positions-dark-theme'))
+})
+
+test('the engine view runs the worker-pool self-test with progress, and the books view lists the book', async ({ page, workstation }) => {
+  await workstation.open(page)
+  await page.keyboard.press('Alt+3')
+  await expect(page.getByRole('heading', { name: 'Engine' })).toBeVisible()
+  await page.getByLabel('Positions').fill('20000')
+  await page.getByLabel('Scenarios').fill('1000')
+  await page.getByRole('button', { name: 'Run self-test' }).click()
+  await expect(page.getByTestId('self-test-progress')).toBeVisible()
+  await expect(page.getByTestId('self-test-result')).toContainText('20,000 positions × 1,000 scenarios', { timeout: 30_000 })
+  await expect(page.getByTestId('self-test-error')).toHaveText(/^\d\.\d\de[-+]\d+ USD$/)
+  const error = Number((await page.getByTestId('self-test-error').textContent())!.replace(' USD', ''))
+  expect(error).toBeLessThan(1e-6)
+  await expect(page.getByTestId('engine-status')).toContainText('Tasks completed')
+  await page.screenshot(shot('engine-self-test'))
+
+  await page.keyboard.press('Alt+2')
+  await expect(page.getByTestId('books-grid').locator('.ag-row')).toHaveCount(1)
+  await expect(page.getByTestId('books-grid')).toContainText('Demo book (demo)')
+  await page.screenshot(shot('books'))
+})
+
+test('a page without the token explains where to find it and calls nothing', async ({ page, workstation }) => {
+  await page.goto(workstation.origin + '/')
+  await expect(page.getByRole('alert')).toContainText('This page has no workstation token')
+})

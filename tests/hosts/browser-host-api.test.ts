@@ -1,0 +1,193 @@
+/**
+ * Every API method through the browser host, with the renderer's own HTTP client; malformed
+ * payloads name their field; requests without the token or from a foreign Origin/Host are refused.
+ */
+import { request } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import faultyWorkerPath from '../workers/fixtures/faulty.worker?modulePath'
+import { MarginalApiError, methodNames, type MarginalApi, type MethodName } from '@contract/api'
+import { createHttpApi } from '../../src-renderer/src/api/http-api'
+import { startTestHost, type TestHost } from '../support/backend'
+
+// The faulty worker's columnSums is the real one; its slowColumnSums is not used by the services.
+let t: TestHost
+let api: MarginalApi
+const exercised = new Set<MethodName>()
+const base = (): string => `http://127.0.0.1:${t.host.port}`
+
+beforeAll(async () => {
+  t = await startTestHost(faultyWorkerPath)
+  const inner = createHttpApi(base(), t.host.token)
+  // Record which methods the tests call, to prove every one is exercised.
+  api = new Proxy(inner, {
+    get(target, prop: string) {
+      if ((methodNames as string[]).includes(prop)) exercised.add(prop as MethodName)
+      return target[prop as keyof MarginalApi]
+    }
+  })
+})
+afterAll(async () => {
+  await t.close()
+  expect([...exercised].sort()).toEqual([...methodNames].sort())
+})
+
+async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base()}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+  return { status: res.status, json: await res.json() }
+}
+
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: t.host.port, path, headers }, (res) => {
+      let body = ''
+      res.on('data', (d) => (body += d))
+      res.on('end', () => resolve({ status: res.statusCode!, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+describe('API over the browser host', () => {
+  it('appInfo describes the host and the book', async () => {
+    const info = await api.appInfo({})
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 1, workerCount: 2 })
+    expect(info.sqliteVersion).toMatch(/^3\.\d+/)
+  })
+
+  it('listBooks, listPositions and currentMarket return the demo book', async () => {
+    const books = await api.listBooks({})
+    expect(books).toHaveLength(1)
+    const demo = books[0]!
+    expect(demo).toMatchObject({ name: 'Demo book', isDemo: true, positionCount: 32 })
+    const positions = await api.listPositions({ bookId: demo.id })
+    expect(positions.rows).toHaveLength(32)
+    expect(positions.asOfUtc).toBe('2026-11-20T09:00:00.000Z')
+    const perp = positions.rows.find((r) => r.symbol === 'BTC-PERPETUAL')!
+    // 25,000 short $10 contracts at a 92,395 USD mark = −250,000 USD = −2.7058 BTC.
+    expect(perp.sizeCoin).toBeCloseTo(-250_000 / 92_395, 10)
+    const market = await api.currentMarket({ bookId: demo.id })
+    expect(market.snapshot).toMatchObject({ id: positions.marketSnapshotId, asOfUtc: positions.asOfUtc, instrumentCount: 32 })
+    expect(market.snapshot!.underlyings).toEqual([
+      { underlying: 'BTC', indexUsd: 92_350 },
+      { underlying: 'ETH', indexUsd: 3081.5 }
+    ])
+  })
+
+  it('a missing book is a not_found error', async () => {
+    await expect(api.listPositions({ bookId: 999 })).rejects.toMatchObject({ code: 'not_found', message: 'book 999 does not exist' })
+  })
+
+  it('getUiState and setUiState round-trip JSON through the book file', async () => {
+    expect(await api.getUiState({ key: 'test.columns' })).toEqual({ key: 'test.columns', value: null })
+    const state = [{ colId: 'markPrice', width: 140, sort: 'desc' }]
+    expect(await api.setUiState({ key: 'test.columns', value: state })).toEqual({ ok: true })
+    expect((await api.getUiState({ key: 'test.columns' })).value).toEqual(state)
+  })
+
+  it('runMatrixSelfTest sums across workers exactly like a single thread, with progress events over SSE', async () => {
+    const events: unknown[] = []
+    const controller = new AbortController()
+    const stream = await fetch(`${base()}/api/events?token=${t.host.token}`, { signal: controller.signal })
+    expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/)
+    const reading = (async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk)
+        for (const frame of buffer.split('\n\n').slice(0, -1)) {
+          if (frame.startsWith('data: ')) events.push(JSON.parse(frame.slice(6)))
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2)
+      }
+    })().catch(() => undefined)
+
+    const r = await api.runMatrixSelfTest({ taskId: 'sse-1', positions: 4000, scenarios: 500 })
+    expect(r).toMatchObject({ taskId: 'sse-1', positions: 4000, scenarios: 500, workerCount: 2, chunks: 8 })
+    expect(r.maxAbsError).toBeLessThan(1e-6)
+    await new Promise((res) => setTimeout(res, 50))
+    controller.abort()
+    await reading
+    const progress = events.filter((e: any) => e.type === 'task.progress' && e.taskId === 'sse-1') as { done: number; total: number }[]
+    expect(progress.length).toBeGreaterThan(0)
+    expect(progress.at(-1)).toEqual({ type: 'task.progress', taskId: 'sse-1', done: 4000, total: 4000 })
+    expect(events.some((e: any) => e.type === 'engine.status')).toBe(true)
+  })
+
+  it('cancelTask stops a running self-test; engineStatus shows the pool idle afterwards', async () => {
+    const running = api.runMatrixSelfTest({ taskId: 'cancel-me', positions: 20_000, scenarios: 1000 })
+    let cancelled = false
+    for (let i = 0; i < 100 && !cancelled; i++) {
+      cancelled = (await api.cancelTask({ taskId: 'cancel-me' })).cancelled
+      if (!cancelled) await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(cancelled).toBe(true)
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' })
+    expect(await api.cancelTask({ taskId: 'cancel-me' })).toEqual({ cancelled: false })
+    const status = await api.engineStatus({})
+    expect(status).toMatchObject({ workerCount: 2, busyWorkers: 0, queuedTasks: 0 })
+  })
+})
+
+describe('malformed payloads', () => {
+  it.each([
+    ['listPositions', '{"bookId":"1"}', 'bookId', /listPositions: field "bookId": invalid input: expected number, received string/],
+    ['listPositions', '{}', 'bookId', /field "bookId"/],
+    ['listPositions', '{"bookId":1,"bookid":2}', 'bookid', /field "bookid" is not a field of this request/],
+    ['runMatrixSelfTest', '{"taskId":"x","positions":100000,"scenarios":10000}', 'scenarios', /at most 20,000,000 cells/],
+    ['setUiState', '{"key":"bad key!","value":1}', 'key', /field "key"/]
+  ])('%s %s → invalid_request naming %s', async (method, body, field, message) => {
+    const { status, json } = await post(`/api/call/${method}`, body, { 'x-marginal-token': t.host.token })
+    expect(status).toBe(400)
+    expect(json.error).toMatchObject({ code: 'invalid_request', field })
+    expect(json.error.message).toMatch(message)
+  })
+
+  it('the client surfaces the error with its field', async () => {
+    const err = await api.listPositions({ bookId: -3 }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(MarginalApiError)
+    expect(err).toMatchObject({ code: 'invalid_request', field: 'bookId' })
+  })
+
+  it('rejects a body that is not JSON and an unknown method', async () => {
+    const notJson = await post('/api/call/listBooks', '{nope', { 'x-marginal-token': t.host.token })
+    expect(notJson.status).toBe(400)
+    expect(notJson.json.error.message).toMatch(/not valid JSON/)
+    const unknown = await post('/api/call/dropBook', '{}', { 'x-marginal-token': t.host.token })
+    expect(unknown.status).toBe(400)
+    expect(unknown.json.error).toMatchObject({ field: 'method', message: 'unknown API method "dropBook"' })
+  })
+})
+
+describe('who may call', () => {
+  it('refuses a call without the token, or with a wrong one', async () => {
+    for (const headers of [{}, { 'x-marginal-token': 'guess' }, { 'x-marginal-token': t.host.token + 'x' }] as Record<string, string>[]) {
+      const { status, json } = await post('/api/call/listBooks', '{}', headers)
+      expect(status).toBe(401)
+      expect(json.error).toMatchObject({ code: 'refused' })
+    }
+    expect((await fetch(`${base()}/api/events`)).status).toBe(401)
+  })
+
+  it('refuses a foreign Origin even with the token', async () => {
+    const { status, json } = await post('/api/call/listBooks', '{}', { 'x-marginal-token': t.host.token, origin: 'https://evil.example' })
+    expect(status).toBe(403)
+    expect(json.error.message).toMatch(/Origin "https:\/\/evil.example" is not this workstation/)
+  })
+
+  it('refuses a foreign Host (DNS rebinding) for the page and the API', async () => {
+    const page = await rawGet('/', { host: `evil.example:${t.host.port}` })
+    expect(page.status).toBe(403)
+    const call = await rawGet(`/api/events?token=${t.host.token}`, { host: 'attacker.test' })
+    expect(call.status).toBe(403)
+  })
+
+  it('serves the renderer with the CSP, and nothing outside its folder', async () => {
+    const res = await fetch(`${base()}/`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval'")
+    expect(await res.text()).toContain('Marginal test renderer')
+    expect((await rawGet('/..%2fsecret.txt', { host: `127.0.0.1:${t.host.port}` })).status).toBe(404)
+    expect((await rawGet('/../secret.txt', { host: `127.0.0.1:${t.host.port}` })).status).toBe(404)
+  })
+})

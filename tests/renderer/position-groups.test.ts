@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { PositionRow } from '@contract/api'
+import { openBook } from '../../src-main/book/open-book'
+import { listHeldPositions } from '../../src-main/book/positions-repository'
+import { loadMarketSnapshot } from '../../src-main/book/market-repository'
+import { toPositionRow } from '../../src-main/services/positions-view'
+import {
+  buildGroupedRows,
+  emptyFilter,
+  regroupSorted,
+  visibleRowIds,
+  type GridRow
+} from '../../src-renderer/src/modules/positions/position-groups'
+
+const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-groups-')), 'book.sqlite'))
+const market = loadMarketSnapshot(book.db, 'demo-2026-11-20T09:00Z')
+const positions: PositionRow[] = listHeldPositions(book.db, 1).map((p) => toPositionRow(p, market))
+const rows = buildGroupedRows(positions)
+const leaves = (rs: GridRow[]) => rs.filter((r) => r.rowType === 'position')
+
+describe('positions grouping account → underlying → expiry', () => {
+  it('keeps every position exactly once, under groups that match its own fields', () => {
+    expect(leaves(rows)).toHaveLength(positions.length)
+    const byId = new Map(rows.map((r) => [r.id, r]))
+    for (const leaf of leaves(rows)) {
+      if (leaf.rowType !== 'position') continue
+      const [account, underlying, expiry] = leaf.parentIds.map((id) => byId.get(id)!)
+      expect(account!.rowType === 'group' && account!.label).toBe(`${leaf.accountName} · ${leaf.venue}`)
+      expect(underlying!.rowType === 'group' && underlying!.label).toBe(leaf.underlying)
+      expect(expiry!.rowType === 'group' && expiry!.level).toBe(2)
+    }
+  })
+
+  it('lists each position after its own expiry group, spot and perpetuals before dated expiries', () => {
+    let currentExpiry: string | null = null
+    for (const r of rows) {
+      if (r.rowType === 'group' && r.level === 2) currentExpiry = r.id
+      if (r.rowType === 'position') expect(r.parentIds[2]).toBe(currentExpiry)
+    }
+    const okxBtc = rows.filter((r) => r.rowType === 'group' && r.level === 2 && r.id.includes('u:BTC') && r.parentIds[0] === 'a:2')
+    expect(okxBtc.map((g) => g.rowType === 'group' && g.label).slice(0, 3)).toEqual(['Spot', 'Perpetual', '25 Dec 2026'])
+  })
+
+  it('group counts add up: account = Σ underlyings = Σ expiries', () => {
+    const groups = rows.filter((r) => r.rowType === 'group')
+    for (const g of groups) {
+      if (g.rowType !== 'group' || g.level === 2) continue
+      const children = groups.filter((c) => c.parentIds.at(-1) === g.id)
+      expect(children.reduce((s, c) => s + (c.rowType === 'group' ? c.positionCount : 0), 0)).toBe(g.positionCount)
+    }
+  })
+
+  it('regroupSorted keeps the hierarchy after any column sort, with positions in sorted order inside groups', () => {
+    const nodes = rows.map((data) => ({ data }))
+    // A sort by contracts descending, as the grid would deliver it: groups land anywhere.
+    const sorted = [...nodes].sort((a, b) => (b.data.rowType === 'position' ? b.data.sizeContracts : -Infinity) - (a.data.rowType === 'position' ? a.data.sizeContracts : -Infinity))
+    const regrouped = regroupSorted(sorted).map((n) => n.data)
+    expect(regrouped.filter((r) => r.rowType === 'group')).toEqual(rows.filter((r) => r.rowType === 'group'))
+    let parent = ''
+    let last = Infinity
+    for (const r of regrouped) {
+      if (r.rowType === 'group') {
+        parent = r.id
+        last = Infinity
+        continue
+      }
+      expect(r.parentIds[2]).toBe(parent)
+      expect(r.sizeContracts).toBeLessThanOrEqual(last)
+      last = r.sizeContracts
+    }
+  })
+
+  it('filters positions and hides empty groups; collapsing hides descendants only', () => {
+    const eth = visibleRowIds(rows, { ...emptyFilter(), text: 'eth 25dec26' }, new Set())
+    const shown = rows.filter((r) => eth.visible.has(r.id))
+    expect(leaves(shown).every((r) => r.rowType === 'position' && r.symbol.startsWith('ETH-25DEC26'))).toBe(true)
+    expect(leaves(shown).length).toBe(positions.filter((p) => p.symbol.startsWith('ETH-25DEC26')).length)
+    expect(shown.filter((r) => r.rowType === 'group').every((g) => (eth.matchCount.get(g.id) ?? 0) > 0)).toBe(true)
+
+    const shorts = visibleRowIds(rows, { ...emptyFilter(), side: 'short', kinds: ['option'] }, new Set())
+    expect(leaves(rows.filter((r) => shorts.visible.has(r.id))).every((r) => r.rowType === 'position' && r.sizeContracts < 0 && r.kind === 'option')).toBe(true)
+
+    const collapsed = visibleRowIds(rows, emptyFilter(), new Set(['a:1']))
+    expect(collapsed.visible.has('a:1')).toBe(true)
+    expect(rows.filter((r) => r.parentIds[0] === 'a:1').some((r) => collapsed.visible.has(r.id))).toBe(false)
+    expect(rows.filter((r) => r.parentIds[0] === 'a:2').every((r) => collapsed.visible.has(r.id))).toBe(true)
+  })
+})
