@@ -20,6 +20,41 @@ export function seededPnlMatrix(positions: number, scenarios: number, seed: numb
   return m
 }
 
+/**
+ * Column sums of a positions × scenarios matrix computed across the pool: row chunks are copied
+ * into their own buffers, moved to the workers, summed there, and the partial sums combined.
+ */
+export async function poolColumnSums(
+  matrix: Float64Array,
+  positions: number,
+  scenarios: number,
+  pool: WorkerPool,
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}
+): Promise<{ sums: Float64Array; chunks: number }> {
+  const chunkCount = Math.min(positions, pool.size * CHUNKS_PER_WORKER)
+  const rowsPerChunk = Math.ceil(positions / chunkCount)
+  const rowsDone = new Float64Array(chunkCount)
+  const partials = await Promise.all(
+    Array.from({ length: Math.ceil(positions / rowsPerChunk) }, (_, c) => {
+      const start = c * rowsPerChunk
+      const rows = Math.min(rowsPerChunk, positions - start)
+      const chunk = matrix.slice(start * scenarios, (start + rows) * scenarios)
+      const input: ColumnSumsInput = { matrix: chunk, rows, cols: scenarios }
+      return pool.run<Float64Array>('columnSums', input, {
+        transfer: [chunk.buffer],
+        signal: opts.signal,
+        onProgress: (done) => {
+          rowsDone[c] = done
+          opts.onProgress?.(rowsDone.reduce((a, b) => a + b, 0), positions)
+        }
+      })
+    })
+  )
+  const sums = new Float64Array(scenarios)
+  for (const p of partials) for (let s = 0; s < scenarios; s++) sums[s]! += p[s]!
+  return { sums, chunks: partials.length }
+}
+
 export async function runMatrixSelfTest(
   req: ParsedRequestOf<'runMatrixSelfTest'>,
   pool: WorkerPool,
@@ -30,32 +65,7 @@ export async function runMatrixSelfTest(
   const matrix = seededPnlMatrix(positions, scenarios, req.seed)
   const reference = new Float64Array(scenarios)
   addColumnSums(matrix, positions, scenarios, reference)
-
-  const chunkCount = Math.min(positions, pool.size * CHUNKS_PER_WORKER)
-  const rowsPerChunk = Math.ceil(positions / chunkCount)
-  const rowsDone = new Float64Array(chunkCount)
-  const reportProgress = (): void => opts.onProgress(rowsDone.reduce((a, b) => a + b, 0), positions)
-
-  const partials = await Promise.all(
-    Array.from({ length: Math.ceil(positions / rowsPerChunk) }, (_, c) => {
-      const start = c * rowsPerChunk
-      const rows = Math.min(rowsPerChunk, positions - start)
-      // slice() copies the chunk into its own buffer, which is then moved (not copied) to the worker.
-      const chunk = matrix.slice(start * scenarios, (start + rows) * scenarios)
-      const input: ColumnSumsInput = { matrix: chunk, rows, cols: scenarios }
-      return pool.run<Float64Array>('columnSums', input, {
-        transfer: [chunk.buffer],
-        signal: opts.signal,
-        onProgress: (done) => {
-          rowsDone[c] = done
-          reportProgress()
-        }
-      })
-    })
-  )
-
-  const portfolio = new Float64Array(scenarios)
-  for (const p of partials) for (let s = 0; s < scenarios; s++) portfolio[s]! += p[s]!
+  const { sums: portfolio, chunks } = await poolColumnSums(matrix, positions, scenarios, pool, opts)
   let maxAbsError = 0
   for (let s = 0; s < scenarios; s++) maxAbsError = Math.max(maxAbsError, Math.abs(portfolio[s]! - reference[s]!))
   const worst = worstScenario(portfolio)
@@ -63,7 +73,7 @@ export async function runMatrixSelfTest(
     taskId: req.taskId,
     positions,
     scenarios,
-    chunks: partials.length,
+    chunks,
     workerCount: pool.size,
     durationMs: performance.now() - started,
     maxAbsError,

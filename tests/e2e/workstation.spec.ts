@@ -9,6 +9,11 @@ test('the demo book opens with 30+ positions grouped account → underlying → 
   await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
   // Tall viewport: every row is rendered, so the DOM can be counted.
   await expect(page.locator('.ag-row.position-row')).toHaveCount(32)
+  // Amounts read as columns of figures: right-aligned, shorts in the negative colour.
+  const perpContracts = page.locator('.ag-row.position-row[row-id="p:11"] [col-id="sizeContracts"]')
+  await expect(perpContracts).toHaveText('−25,000')
+  await expect(perpContracts).toHaveCSS('text-align', 'right')
+  await expect(perpContracts).toHaveClass(/neg/)
   await expect(page.locator('.ag-row.group-level-0')).toHaveText([/Deribit main · deribit\s*20/, /OKX portfolio · okx\s*12/])
   await expect(page.getByTestId('status-bar')).toContainText(`book file: ${workstation.bookPath}`)
   await expect(page.getByTestId('status-bar')).toContainText('market as of: 2026-11-20 09:00 UTC')

@@ -6,9 +6,12 @@ import { formatContracts, formatExpiryUtc, formatNumber, formatPrice } from './f
 type Row = GridRow
 const pos = (row: Row | undefined): PositionGridRow | null => (row?.rowType === 'position' ? row : null)
 
+// A colDef's own cellClass replaces the one its 'numericColumn' type sets, so keep AG Grid's
+// right-alignment class here.
+const NUMERIC_CELL = ['num', 'ag-right-aligned-cell']
 const signClass = (p: CellClassParams<Row>): string[] => {
   const v = p.value as number | null
-  return ['num', v !== null && v < 0 ? 'neg' : '']
+  return v !== null && v < 0 ? [...NUMERIC_CELL, 'neg'] : NUMERIC_CELL
 }
 
 /** A text column read from the position; group rows show nothing. */
@@ -39,7 +42,7 @@ function numberColumn(
     headerName,
     width,
     type: 'numericColumn',
-    cellClass: signed ? signClass : 'num',
+    cellClass: signed ? signClass : NUMERIC_CELL,
     valueGetter: (p) => {
       const r = pos(p.data)
       return r ? get(r) : null
@@ -92,15 +95,16 @@ export function positionColumns(opts: {
   return [
     {
       colId: 'position',
-      headerName: 'Account / underlying / expiry / instrument',
+      headerName: 'Instrument',
+      headerTooltip: 'Grouped by account, underlying and expiry; Enter or ←/→ on a group row folds it',
       pinned: 'left',
       width: 270,
       valueGetter: (p) => pos(p.data)?.symbol ?? null,
       cellRenderer: groupCell
     },
-    textColumn('venue', 'Venue', 80, (r) => r.venue),
-    textColumn('kind', 'Kind', 90, (r) => r.kind),
-    textColumn('settlement', 'Settlement', 95, (r) => r.settlement),
+    textColumn('venue', 'Venue', 75, (r) => r.venue),
+    textColumn('kind', 'Kind', 85, (r) => r.kind),
+    textColumn('settlement', 'Settlement', 90, (r) => r.settlement),
     textColumn('optionType', 'C/P', 60, (r) => r.optionType, (v) => (v === 'call' ? 'Call' : 'Put')),
     numberColumn('strikeUsd', 'Strike (USD)', 105, (r) => r.strikeUsd, (r) => (r.strikeUsd === null ? '' : formatNumber(r.strikeUsd, 0))),
     textColumn('expiryUtc', 'Expiry (UTC)', 140, (r) => r.expiryUtc ?? '', (v) => (v === '' ? '—' : formatExpiryUtc(v))),
