@@ -9,6 +9,8 @@ import { resolveBookPath } from './app/book-location'
 import { startBackend } from './app/backend'
 import { startBrowserHost } from './hosts/browser-host'
 
+const DEFAULT_PORT = 5917
+
 /** out/renderer, found from wherever the bundler placed this code (entry or shared chunk). */
 function builtRendererDir(): string {
   for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
@@ -19,19 +21,23 @@ function builtRendererDir(): string {
 }
 
 export async function serveWorkstation(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { port: { type: 'string', default: '5917' }, book: { type: 'string' } },
-    strict: true
-  })
-  const port = Number(values.port)
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, book: { type: 'string' } }, strict: true })
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a TCP port`)
+  const rendererDir = builtRendererDir()
   const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser' })
-  const host = await startBrowserHost({
-    services: backend.services,
-    rendererDir: builtRendererDir(),
-    port
-  })
+  let host
+  try {
+    host = await startBrowserHost({ services: backend.services, rendererDir, port })
+  } catch (e) {
+    // The default port may be taken (a second workstation); an explicit --port must be honoured.
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || values.port !== undefined) {
+      await backend.services.close()
+      throw new Error(`cannot listen on 127.0.0.1:${port}: ${(e as Error).message}`, { cause: e })
+    }
+    host = await startBrowserHost({ services: backend.services, rendererDir, port: 0 })
+    console.log(`Port ${DEFAULT_PORT} is in use; using ${host.port}.`)
+  }
   console.log(`Book: ${backend.bookPath}${backend.seededDemo ? ' (new: seeded with the demo book)' : ''}`)
   console.log(`Marginal workstation: ${host.url}`)
   const stop = async (): Promise<void> => {

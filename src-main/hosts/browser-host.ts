@@ -125,6 +125,13 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     res.on('close', () => sseClients.delete(res))
   }
 
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+
+  // Subscribe only once listening, so a failed listen (port taken) leaves nothing behind.
   const unsubscribe = opts.services.events.on((event) => {
     const frame = `data: ${JSON.stringify(event)}\n\n`
     for (const client of sseClients) client.write(frame)
@@ -133,12 +140,6 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     for (const client of sseClients) client.write(': heartbeat\n\n')
   }, SSE_HEARTBEAT_MS)
   heartbeat.unref()
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
-  })
-  port = (server.address() as AddressInfo).port
 
   return {
     port,

@@ -1,0 +1,67 @@
+/**
+ * The built command-line programs as a user runs them: no browser, real processes, real book files.
+ */
+import { spawnSync, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { expect, test } from '@playwright/test'
+
+const ROOT = resolve(import.meta.dirname, '../..')
+const NODE = join(ROOT, 'node_modules/.bin/node')
+const run = (script: string, args: string[], env: Record<string, string> = {}) =>
+  spawnSync(NODE, [join(ROOT, 'out/main', script), ...args], { encoding: 'utf8', env: { ...process.env, ...env } })
+const tempBook = (): string => join(mkdtempSync(join(tmpdir(), 'marginal-cli-e2e-')), 'book.sqlite')
+
+test('cli books and positions read the book named by --book or MARGINAL_BOOK', () => {
+  const book = tempBook()
+  const books = run('cli.js', ['books', '--book', book])
+  expect(books.status).toBe(0)
+  expect(books.stdout).toMatch(/Demo book \(demo\)\s+live/)
+  const positions = run('cli.js', ['positions', '--json'], { MARGINAL_BOOK: book })
+  expect(positions.status).toBe(0)
+  const parsed = JSON.parse(positions.stdout) as { rows: { symbol: string; sizeContracts: number }[] }
+  expect(parsed.rows).toHaveLength(32)
+  expect(parsed.rows.find((r) => r.symbol === 'ETH-PERPETUAL')?.sizeContracts).toBe(-60_000)
+})
+
+test('cli exit codes suit cron: 2 for usage, 1 for a failed command with the reason', () => {
+  const book = tempBook()
+  const usage = run('cli.js', ['rebalance', '--book', book])
+  expect(usage.status).toBe(2)
+  expect(usage.stderr).toContain('unknown command "rebalance"')
+  const badId = run('cli.js', ['positions', '--book-id', 'x', '--book', book])
+  expect(badId.status).toBe(2)
+  expect(badId.stderr).toContain('--book-id "x" is not a book id')
+  const missing = run('cli.js', ['positions', '--book-id', '7', '--book', book])
+  expect(missing.status).toBe(1)
+  expect(missing.stderr.trim()).toBe('marginal: book 7 does not exist')
+})
+
+test('serve falls back to a free port when the default one is taken, and honours an explicit --port', async () => {
+  const blocker = createServer()
+  await new Promise<void>((ok, fail) => blocker.once('error', fail).listen(5917, '127.0.0.1', () => ok()))
+  try {
+    const explicit = run('serve.js', ['--port', '5917', '--book', tempBook()])
+    expect(explicit.status).toBe(1)
+    expect(explicit.stderr).toContain('cannot listen on 127.0.0.1:5917')
+
+    const child = spawn(NODE, [join(ROOT, 'out/main/serve.js'), '--book', tempBook()], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const url = await new Promise<string>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /Marginal workstation: (\S+)/.exec(out)
+        if (m) ok(m[1]!)
+      })
+      child.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out}`)))
+    })
+    expect(out).toMatch(/Port 5917 is in use; using \d+\./)
+    const res = await fetch(url)
+    expect(res.status).toBe(200)
+    child.kill('SIGTERM')
+  } finally {
+    blocker.close()
+  }
+})
