@@ -7,6 +7,7 @@ import { listBooks } from '../../src-main/book/books-repository'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { instrumentKey } from '../../src-main/engine/instruments/instrument'
+import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
 import { black76InverseCoin, yearsBetween } from '../../src-main/engine/pricing/black76'
 
 describe('demo book', () => {
@@ -52,6 +53,17 @@ describe('demo book', () => {
         optionType: p.instrument.optionType!
       })
       expect(Math.abs(mark!.price - model), p.instrument.symbol).toBeLessThanOrEqual(p.instrument.tickSize / 2 + 1e-12)
+    }
+  })
+
+  it('describes every instrument as its venue symbol means it', () => {
+    for (const p of positions) {
+      const { venue, symbol, kind, settlement, underlying, settleCurrency, contractSize, contractUnit, expiryMs, strikeUsd, optionType } = parseSymbol(
+        p.venue,
+        p.instrument.symbol,
+        { product: p.instrument.kind === 'spot' ? 'spot' : 'derivative' }
+      )
+      expect(p.instrument, symbol).toMatchObject({ venue, kind, settlement, underlying, settleCurrency, contractSize, contractUnit, expiryMs, strikeUsd, optionType })
     }
   })
 

@@ -1,0 +1,30 @@
+/** Venue symbol → Instrument (../shared/METHODOLOGY.md §2). Unknown symbols throw a SymbolError naming them. */
+import type { Instrument } from './instrument'
+import { SymbolError, type SymbolHints } from './symbol-error'
+import { parseDeribit } from './venues/deribit'
+import { parseOkx } from './venues/okx'
+import { parseBybit } from './venues/bybit'
+import { parseBinance } from './venues/binance'
+import { parseIbkr } from './venues/ibkr'
+
+export const VENUES = ['deribit', 'okx', 'bybit', 'binance', 'ibkr'] as const
+export type Venue = (typeof VENUES)[number]
+
+export function parseSymbol(venue: string, symbol: string, hints: SymbolHints = {}): Instrument {
+  const trimmed = symbol.trim()
+  if (trimmed === '') throw new SymbolError(venue, symbol, 'empty symbol')
+  switch (venue.toLowerCase()) {
+    case 'deribit':
+      return parseDeribit(trimmed)
+    case 'okx':
+      return parseOkx(trimmed, hints)
+    case 'bybit':
+      return parseBybit(trimmed, hints)
+    case 'binance':
+      return parseBinance(trimmed, hints)
+    case 'ibkr':
+      return parseIbkr(trimmed, hints)
+    default:
+      throw new SymbolError(venue, symbol, `unknown venue (known: ${VENUES.join(', ')})`)
+  }
+}
