@@ -65,6 +65,7 @@ export function buildDemoMarket(demo: DemoBook, instruments: Instrument[]): Mark
     forwardsUsd[u] = Object.fromEntries(Object.entries(byExpiry).map(([iso, f]) => [String(Date.parse(iso)), f]))
   }
   const marks: MarketSnapshotData['marks'] = {}
+  const volQuotes: NonNullable<MarketSnapshotData['volQuotes']> = {}
   for (const inst of instruments) {
     const key = instrumentKey(inst.venue, inst.symbol)
     if (inst.kind !== 'option') {
@@ -85,8 +86,9 @@ export function buildDemoMarket(demo: DemoBook, instruments: Instrument[]): Mark
     })
     // Venues quote inverse options on their tick (0.0001 BTC at Deribit); keep the demo on-tick.
     marks[key] = { price: Math.round(coin / inst.tickSize) * inst.tickSize, currency: priceCurrency(inst), ivPct }
+    ;(volQuotes[inst.underlying] ??= []).push({ expiryMs: inst.expiryMs!, strikeUsd: inst.strikeUsd!, forwardUsd: forward, vol: ivPct / 100 })
   }
-  return { id: m.id, asOfMs, source: m.source, indexUsd: m.indexUsd, forwardsUsd, marks, fundingRate8h: m.fundingRate8h }
+  return { id: m.id, asOfMs, source: m.source, indexUsd: m.indexUsd, forwardsUsd, volQuotes, marks, fundingRate8h: m.fundingRate8h }
 }
 
 /** Seed the demo book in one transaction; returns the new book id. */

@@ -1,8 +1,10 @@
 /**
  * A market snapshot: immutable, identified and as-of stamped (../shared/METHODOLOGY.md §3).
- * Plain data so it crosses worker and database boundaries unchanged; the vol surface and basis
- * interpolation arrive with the pricing issue.
+ * Plain data so it crosses worker and database boundaries unchanged; market-view.ts derives the
+ * forward curves and vol surfaces from it.
  */
+import type { VolQuote } from './vol-surface'
+
 export interface InstrumentMark {
   /** Mark price in `currency`: coin per coin for inverse options, else quote currency per unit. */
   price: number
@@ -17,8 +19,10 @@ export interface MarketSnapshotData {
   source: string
   /** Index price per underlying, USD. */
   indexUsd: Record<string, number>
-  /** Forward per underlying per expiry (epoch ms as the key), USD. */
+  /** Forward per underlying per expiry (epoch ms as the key), USD: futures marks or venue forwards. */
   forwardsUsd: Record<string, Record<string, number>>
+  /** Option mark IVs per underlying: the vol surface's input. */
+  volQuotes?: Record<string, VolQuote[]>
   /** Mark per instrument key (`venue:symbol`). */
   marks: Record<string, InstrumentMark>
   /** Funding rate per 8 h per perpetual key, as a fraction. */
