@@ -1,58 +1,131 @@
 /**
- * `npm run bench`: figures for the closing note, from one run. Not a test: nothing here can fail.
- * Baselines are stated next to each figure (single-thread sum for the pool).
+ * `npm run bench [-- --json]`: figures from one run, for the closing note and regression tracking.
+ * Not a test: nothing here fails. Each figure stands next to its baseline from the same run:
+ * the plain scalar reference (reference-revalue.ts) for revaluation, a single-thread sum for the pool.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBook } from './book/open-book'
 import { listHeldPositions } from './book/positions-repository'
+import { findBook } from './book/books-repository'
+import { loadMarketSnapshot } from './book/market-repository'
 import { insertTrades, type NewTrade } from './book/trades-repository'
+import { buildMarketView } from './engine/market/market-view'
+import { buildPortfolioArrays, type HeldInstrument } from './engine/scenarios/portfolio-arrays'
+import { priceVolGrid, type ScenarioSet } from './engine/scenarios/scenario-set'
+import { precomputeScenarios, revalueRows } from './engine/scenarios/revalue'
+import { editPosition, revalueAll } from './engine/scenarios/revaluation'
+import { referenceRevalue } from './engine/scenarios/reference-revalue'
 import { addColumnSums } from './engine/scenarios/pnl-matrix'
+import { revalueInPool } from './services/revaluation-runner'
+import { syntheticBook } from './bench/synthetic-book'
 import { createEnginePool } from './workers/engine-pool'
-import { poolColumnSums, seededPnlMatrix } from './services/matrix-self-test'
 
-const ms = (t0: number): string => `${(performance.now() - t0).toFixed(1)} ms`
+const json = process.argv.includes('--json')
+const say = (line: string): void => {
+  if (!json) console.log(line)
+}
+const timed = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now()
+  const value = await fn()
+  return [value, (performance.now() - t0) / 1000]
+}
+const fmt = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 3 : n < 1000 ? 1 : 0 })
+
+const POSITIONS = 10_000
+const SCENARIOS = 1_000
+
+function benchScenarios(): ScenarioSet {
+  // 100 price moves × 10 vol shifts, a day of decay, Deribit-PM-like vol term structure.
+  const priceMoves = Array.from({ length: 100 }, (_, i) => -0.5 + i / 99)
+  const volShiftsAbs = Array.from({ length: 10 }, (_, i) => -0.2 + (0.4 * i) / 9)
+  return priceVolGrid({ id: 'bench', underlyings: ['BTC', 'ETH'], priceMoves, volShiftsAbs, timeShiftDays: 1, volTerm: { refDays: 30, power: 0.13 } })
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-bench-'))
+  const pool = createEnginePool()
   try {
-    let t0 = performance.now()
-    const book = openBook(join(dir, 'book.sqlite'))
-    console.log(`book: create + migrate + seed demo book: ${ms(t0)}`)
-    t0 = performance.now()
-    const positions = listHeldPositions(book.db, 1)
-    console.log(`book: list ${positions.length} positions: ${ms(t0)}`)
-    const account = positions[0]!
-    const instrumentId = (book.db.prepare('SELECT id FROM instruments LIMIT 1').get() as { id: number }).id
+    const [book, openSeconds] = await timed(() => openBook(join(dir, 'book.sqlite')))
+    say(`book: create + migrate + seed demo book: ${fmt(openSeconds * 1000)} ms`)
+    const held = listHeldPositions(book.db, 1)
     const trades: NewTrade[] = Array.from({ length: 100_000 }, (_, i) => ({
-      accountId: account.accountId, instrumentId, importId: null, externalId: `bench-${i}`, tradedAtMs: 1_700_000_000_000 + i,
+      accountId: held[0]!.accountId, instrumentId: 1, importId: null, externalId: `bench-${i}`, tradedAtMs: 1_700_000_000_000 + i,
       side: i % 2 ? 'buy' : 'sell', sizeContracts: 1 + (i % 7), price: 90_000 + (i % 100), fee: 0.0001, feeCurrency: 'BTC'
     }))
-    t0 = performance.now()
-    insertTrades(book.db, trades)
-    console.log(`book: insert 100,000 trades in one transaction: ${ms(t0)}`)
+    const [, insertSeconds] = await timed(() => insertTrades(book.db, trades))
+    say(`book: insert 100,000 trades in one transaction: ${fmt(insertSeconds * 1000)} ms`)
+    const market = loadMarketSnapshot(book.db, findBook(book.db, 1)!.marketSnapshotId!)!
     book.db.close()
 
-    const P = 2_000, S = 5_000
-    const matrix = seededPnlMatrix(P, S, 7)
-    const single = new Float64Array(S)
-    t0 = performance.now()
-    addColumnSums(matrix, P, S, single)
-    console.log(`engine: column sums ${P} positions × ${S} scenarios, single thread on the main thread (baseline): ${ms(t0)}`)
+    const view = buildMarketView(market)
+    const scenarios = benchScenarios()
+    const underlyings = scenarios.underlyings
 
-    const pool = createEnginePool()
-    await poolColumnSums(seededPnlMatrix(64, 64, 1), 64, 64, pool) // start the workers outside the timing
-    t0 = performance.now()
-    const { sums, chunks } = await poolColumnSums(matrix, P, S, pool)
-    const elapsed = ms(t0)
-    let maxError = 0
-    for (let s = 0; s < S; s++) maxError = Math.max(maxError, Math.abs(sums[s]! - single[s]!))
-    console.log(
-      `engine: same sums in the worker pool (${chunks} chunks on ${pool.size} worker${pool.size === 1 ? '' : 's'}, buffers moved both ways): ${elapsed}, max |difference| ${maxError.toExponential(2)}`
-    )
-    await pool.close()
+    // (a) Black-76 valuations per second: an options-only book, so every cell is one valuation.
+    const optionsOnly: HeldInstrument[] = syntheticBook(market, POSITIONS * 2, 1).filter((p) => p.instrument.kind === 'option').slice(0, POSITIONS)
+    const optionArrays = buildPortfolioArrays(optionsOnly, view, underlyings)
+    const valuations = optionArrays.count * scenarios.count
+    const out = new Float64Array(valuations)
+    const pre = precomputeScenarios(scenarios)
+    revalueRows(optionArrays, scenarios, pre, 0, 200, out) // warm the JIT
+    const [, kernelSeconds] = await timed(() => revalueRows(optionArrays, scenarios, pre, 0, optionArrays.count, out))
+    await revalueInPool(optionArrays, scenarios, pool) // start and warm the workers
+    const [, poolOptionSeconds] = await timed(() => revalueInPool(optionArrays, scenarios, pool))
+    const [, refOptionSeconds] = await timed(() => referenceRevalue(optionArrays, scenarios))
+
+    // (b) Full revaluation of a mixed 10,000-position book × 1,000 scenarios in the pool.
+    const mixed = buildPortfolioArrays(syntheticBook(market, POSITIONS, 2), view, underlyings)
+    const [, fullSeconds] = await timed(() => revalueInPool(mixed, scenarios, pool))
+    const [single, singleSeconds] = await timed(() => revalueAll(mixed, scenarios))
+    const [refMatrix, refFullSeconds] = await timed(() => referenceRevalue(mixed, scenarios))
+
+    // (c) Edit one position and bring the portfolio vectors up to date (mean of 20 edits).
+    const editBook = syntheticBook(market, POSITIONS, 2)
+    const edits = Array.from({ length: 20 }, (_, k) => (k * 487) % POSITIONS)
+    const [, editSeconds] = await timed(() => {
+      for (const row of edits) editPosition(single, row, { ...editBook[row]!, sizeContracts: editBook[row]!.sizeContracts * 2 }, view)
+    })
+    // The plain way: revalue the row with the scalar reference, then re-add every column.
+    const [, refEditSeconds] = await timed(() => {
+      for (const row of edits) {
+        const one = buildPortfolioArrays([editBook[row]!], view, underlyings)
+        refMatrix.set(referenceRevalue(one, scenarios), row * scenarios.count)
+        const sums = new Float64Array(scenarios.count)
+        addColumnSums(refMatrix, mixed.count, scenarios.count, sums)
+      }
+    })
+
+    const result = {
+      machine: { workers: pool.size, positions: POSITIONS, scenarios: SCENARIOS },
+      valuationsPerSecondPerThread: valuations / kernelSeconds,
+      valuationsPerSecondPool: valuations / poolOptionSeconds,
+      fullRevaluationSeconds: fullSeconds,
+      fullRevaluationSecondsOneThread: singleSeconds,
+      incrementalEditMs: (editSeconds * 1000) / edits.length,
+      baseline: {
+        implementation: 'scalar reference (reference-revalue.ts): black76PriceUsd per cell, one thread',
+        valuationsPerSecondPerThread: valuations / refOptionSeconds,
+        fullRevaluationSeconds: refFullSeconds,
+        incrementalEditMs: (refEditSeconds * 1000) / edits.length
+      },
+      ratio: {
+        valuationsPerSecondPerThread: refOptionSeconds / kernelSeconds,
+        fullRevaluationSeconds: refFullSeconds / fullSeconds,
+        incrementalEditMs: refEditSeconds / editSeconds
+      }
+    }
+    if (json) {
+      console.log(JSON.stringify(result, null, 2))
+      return
+    }
+    say(`(a) Black-76 valuations/s, one thread: ${fmt(result.valuationsPerSecondPerThread)} (reference ${fmt(result.baseline.valuationsPerSecondPerThread)}, ×${result.ratio.valuationsPerSecondPerThread.toFixed(1)}; target ≥ 15,000,000)`)
+    say(`    Black-76 valuations/s, pool of ${pool.size} worker${pool.size === 1 ? '' : 's'}: ${fmt(result.valuationsPerSecondPool)}`)
+    say(`(b) full revaluation ${fmt(POSITIONS)} positions × ${fmt(SCENARIOS)} scenarios, pool: ${fmt(fullSeconds)} s (one thread ${fmt(singleSeconds)} s; reference ${fmt(refFullSeconds)} s, ×${result.ratio.fullRevaluationSeconds.toFixed(1)}; target ≤ 1.0 s)`)
+    say(`(c) edit one position → portfolio vectors: ${fmt(result.incrementalEditMs)} ms (reference ${fmt(result.baseline.incrementalEditMs)} ms, ×${result.ratio.incrementalEditMs.toFixed(1)}; target ≤ 5 ms)`)
   } finally {
+    await pool.close()
     rmSync(dir, { recursive: true, force: true })
   }
 }

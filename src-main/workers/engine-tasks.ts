@@ -1,6 +1,10 @@
 /** The engine's task table: thin adapters from worker messages to pure engine functions. */
 import type { TaskTable } from './protocol'
 import { addColumnSums } from '../engine/scenarios/pnl-matrix'
+import { precomputeScenarios } from '../engine/scenarios/revalue'
+import { revalueBlocks } from '../engine/scenarios/revaluation'
+import type { PortfolioArrays } from '../engine/scenarios/portfolio-arrays'
+import type { ScenarioSet } from '../engine/scenarios/scenario-set'
 
 export interface ColumnSumsInput {
   /** Row-major chunk of the positions × scenarios P&L matrix. */
@@ -10,6 +14,16 @@ export interface ColumnSumsInput {
 }
 
 const PROGRESS_EVERY_ROWS = 256
+
+export interface RevalueBlocksInput {
+  arrays: PortfolioArrays
+  scenarios: ScenarioSet
+  /** Shared with the main thread: the worker writes its rows and block sums in place. */
+  matrix: Float64Array
+  blockSums: Float64Array
+  blockStart: number
+  blockEnd: number
+}
 
 export const engineTasks: TaskTable = {
   columnSums(input, ctx) {
@@ -22,5 +36,15 @@ export const engineTasks: TaskTable = {
       ctx.progress(end, rows)
     }
     return { output: out, transfer: [out.buffer] }
+  },
+
+  revalueBlocks(input, ctx) {
+    const { arrays, scenarios, matrix, blockSums, blockStart, blockEnd } = input as RevalueBlocksInput
+    const rv = { arrays, scenarios, pre: precomputeScenarios(scenarios), matrix, blockSums, vectors: new Map() }
+    for (let b = blockStart; b < blockEnd; b++) {
+      revalueBlocks(rv, b, b + 1)
+      ctx.progress(b + 1 - blockStart, blockEnd - blockStart)
+    }
+    return { output: null }
   }
 }

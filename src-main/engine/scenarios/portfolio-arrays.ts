@@ -1,0 +1,105 @@
+/**
+ * Positions as struct-of-arrays for the revaluation kernel: everything a scenario needs per row,
+ * resolved once from instrument and market (forward, strike, time, vol, base value).
+ * Sizes: `units` is coins of underlying for linear contracts and options, USD notional for
+ * inverse futures and perpetuals.
+ */
+import type { Instrument } from '../instruments/instrument'
+import type { MarketView } from '../market/market-view'
+import { underlyingPriceFor, volFor } from '../market/market-view'
+import { black76PriceUsd, yearsBetween } from '../pricing/black76'
+
+/** Row kinds of the kernel. P&L currency: quote for linear rows, coin for inverse rows. */
+export const ROW_LINEAR = 0
+export const ROW_INVERSE = 1
+export const ROW_OPTION_LINEAR = 2
+export const ROW_OPTION_INVERSE = 3
+
+export interface PortfolioArrays {
+  count: number
+  /** Currency each row's P&L is in (its settlement currency); currencyIndex points here. */
+  currencies: string[]
+  kind: Uint8Array
+  underlyingIndex: Int32Array
+  currencyIndex: Int32Array
+  units: Float64Array
+  forward: Float64Array
+  strike: Float64Array
+  years: Float64Array
+  vol: Float64Array
+  isCall: Uint8Array
+  /** Option value at the base scenario per unit: USD for linear, coin for inverse options. */
+  baseValue: Float64Array
+}
+
+export interface HeldInstrument {
+  instrument: Instrument
+  sizeContracts: number
+}
+
+export function emptyPortfolioArrays(count: number, currencies: string[] = []): PortfolioArrays {
+  return {
+    count,
+    currencies,
+    kind: new Uint8Array(count),
+    underlyingIndex: new Int32Array(count),
+    currencyIndex: new Int32Array(count),
+    units: new Float64Array(count),
+    forward: new Float64Array(count),
+    strike: new Float64Array(count),
+    years: new Float64Array(count),
+    vol: new Float64Array(count),
+    isCall: new Uint8Array(count),
+    baseValue: new Float64Array(count)
+  }
+}
+
+/**
+ * Fill row `r` from a held instrument. Throws naming the instrument when the market cannot value
+ * it or its underlying is not in the scenario set.
+ */
+export function setPortfolioRow(a: PortfolioArrays, r: number, p: HeldInstrument, view: MarketView, underlyings: string[]): void {
+  const i = p.instrument
+  const u = underlyings.indexOf(i.underlying)
+  if (u < 0) throw new RangeError(`${i.venue}:${i.symbol}: the scenario set does not move ${i.underlying}`)
+  const price = underlyingPriceFor(view, i)
+  if (!(price > 0)) throw new RangeError(`${i.venue}:${i.symbol}: no positive price for ${i.underlying}`)
+  const contracts = p.sizeContracts * i.contractSize
+  const inverse = i.settlement === 'inverse'
+  let currency = i.settleCurrency
+  a.underlyingIndex[r] = u
+  a.forward[r] = price
+  a.strike[r] = 0
+  a.years[r] = 0
+  a.vol[r] = 0
+  a.isCall[r] = 0
+  a.baseValue[r] = 0
+  if (i.kind === 'option') {
+    const years = yearsBetween(view.snapshot.asOfMs, i.expiryMs!)
+    const vol = years > 0 ? volFor(view, i, price) : 0
+    a.kind[r] = inverse ? ROW_OPTION_INVERSE : ROW_OPTION_LINEAR
+    a.units[r] = i.contractUnit === 'usd' ? contracts / price : contracts
+    a.strike[r] = i.strikeUsd!
+    a.years[r] = years
+    a.vol[r] = vol
+    a.isCall[r] = i.optionType === 'call' ? 1 : 0
+    const usd = black76PriceUsd({ forwardUsd: price, strikeUsd: i.strikeUsd!, years, vol, optionType: i.optionType! })
+    a.baseValue[r] = inverse ? usd / price : usd
+    if (!inverse && i.settleCurrency !== i.quoteCurrency) currency = i.settleCurrency
+  } else if (inverse) {
+    a.kind[r] = ROW_INVERSE
+    a.units[r] = i.contractUnit === 'usd' ? contracts : contracts * price
+  } else {
+    a.kind[r] = ROW_LINEAR
+    a.units[r] = i.contractUnit === 'usd' ? contracts / price : contracts
+  }
+  let c = a.currencies.indexOf(currency)
+  if (c < 0) c = a.currencies.push(currency) - 1
+  a.currencyIndex[r] = c
+}
+
+export function buildPortfolioArrays(held: readonly HeldInstrument[], view: MarketView, underlyings: string[]): PortfolioArrays {
+  const a = emptyPortfolioArrays(held.length)
+  held.forEach((p, r) => setPortfolioRow(a, r, p, view, underlyings))
+  return a
+}

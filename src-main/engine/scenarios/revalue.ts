@@ -1,0 +1,113 @@
+/**
+ * The revaluation kernel: rows [rowStart, rowEnd) of the positions × scenarios P&L matrix.
+ * Full revaluation, no Taylor shortcuts. Per option valuation it needs one exp and one sqrt: the
+ * log of each price move is computed once per scenario, and e^(−d2²/2) = e^(−d1²/2)·F/K because
+ * d1² − d2² = 2·ln(F/K). The normal CDF is Hart's double-precision rational (see normal.ts) fed
+ * with that exponential. No allocation inside the loops.
+ */
+import type { PortfolioArrays } from './portfolio-arrays'
+import { ROW_INVERSE, ROW_LINEAR, ROW_OPTION_INVERSE } from './portfolio-arrays'
+import { MIN_SCENARIO_VOL, type ScenarioSet } from './scenario-set'
+
+/** Per-scenario quantities shared by every row: growth factors and their logs, vol term weights. */
+export interface ScenarioPrecompute {
+  growth: Float64Array
+  logGrowth: Float64Array
+  underlyingCount: number
+}
+
+export function precomputeScenarios(s: ScenarioSet): ScenarioPrecompute {
+  const growth = new Float64Array(s.priceMoves.length)
+  const logGrowth = new Float64Array(s.priceMoves.length)
+  for (let i = 0; i < growth.length; i++) {
+    growth[i] = 1 + s.priceMoves[i]!
+    logGrowth[i] = Math.log1p(s.priceMoves[i]!)
+  }
+  return { growth, logGrowth, underlyingCount: s.underlyings.length }
+}
+
+/** Φ(x) given e = exp(−x²/2): Hart (1968) 5666 as in normal.ts, without its own exp. */
+function cdfWithExp(x: number, e: number): number {
+  const ax = x < 0 ? -x : x
+  let c: number
+  if (ax > 37) {
+    c = 0
+  } else if (ax < 7.07106781186547) {
+    const n = ((((((3.52624965998911e-2 * ax + 0.700383064443688) * ax + 6.37396220353165) * ax + 33.912866078383) * ax + 112.079291497871) * ax + 221.213596169931) * ax + 220.206867912376)
+    const d = (((((((8.83883476483184e-2 * ax + 1.75566716318264) * ax + 16.064177579207) * ax + 86.7807322029461) * ax + 296.564248779674) * ax + 637.333633378831) * ax + 793.826512519948) * ax + 440.413735824752)
+    c = (e * n) / d
+  } else {
+    let b = ax + 0.65
+    b = ax + 4 / b
+    b = ax + 3 / b
+    b = ax + 2 / b
+    b = ax + 1 / b
+    c = e / b / 2.506628274631
+  }
+  return x > 0 ? 1 - c : c
+}
+
+/**
+ * Write P&L (gain positive; coin for inverse rows, quote currency for linear rows) of rows
+ * [rowStart, rowEnd) into `out` at `(r − rowOffset) × S + s`.
+ */
+export function revalueRows(
+  a: PortfolioArrays,
+  s: ScenarioSet,
+  pre: ScenarioPrecompute,
+  rowStart: number,
+  rowEnd: number,
+  out: Float64Array,
+  rowOffset = 0
+): void {
+  const S = s.count
+  const U = pre.underlyingCount
+  const { growth, logGrowth } = pre
+  const { volAbs, volRel, timeShiftYears } = s
+  const term = s.volTerm
+  for (let r = rowStart; r < rowEnd; r++) {
+    const base = (r - rowOffset) * S
+    const kind = a.kind[r]!
+    const u = a.underlyingIndex[r]!
+    const units = a.units[r]!
+    const f0 = a.forward[r]!
+    if (kind === ROW_LINEAR) {
+      const k = units * f0
+      for (let j = 0; j < S; j++) out[base + j] = k * (growth[j * U + u]! - 1)
+      continue
+    }
+    if (kind === ROW_INVERSE) {
+      // N·(1/F0 − 1/F1) with F1 = F0·g: (N/F0)·(1 − 1/g)
+      const q = units / f0
+      for (let j = 0; j < S; j++) out[base + j] = q * (1 - 1 / growth[j * U + u]!)
+      continue
+    }
+    const inverse = kind === ROW_OPTION_INVERSE
+    const strike = a.strike[r]!
+    const call = a.isCall[r] === 1
+    const t0 = a.years[r]!
+    const vol0 = a.vol[r]!
+    const v0 = a.baseValue[r]!
+    const logFK0 = Math.log(f0 / strike)
+    const termWeight = term && term.power !== 0 && t0 > 0 ? Math.pow(term.refDays / Math.max(t0 * 365, 1 / 24), term.power) : 1
+    for (let j = 0; j < S; j++) {
+      const g = growth[j * U + u]!
+      const f = f0 * g
+      const t = t0 - timeShiftYears[j]!
+      let value: number
+      if (t <= 0) {
+        value = call ? (f > strike ? f - strike : 0) : strike > f ? strike - f : 0
+      } else {
+        let vol = vol0 * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
+        if (vol < MIN_SCENARIO_VOL) vol = MIN_SCENARIO_VOL
+        const sd = vol * Math.sqrt(t)
+        const d1 = (logFK0 + logGrowth[j * U + u]!) / sd + 0.5 * sd
+        const d2 = d1 - sd
+        const e1 = Math.exp(-0.5 * d1 * d1)
+        const e2 = (e1 * f) / strike
+        value = call ? f * cdfWithExp(d1, e1) - strike * cdfWithExp(d2, e2) : strike * cdfWithExp(-d2, e2) - f * cdfWithExp(-d1, e1)
+      }
+      out[base + j] = units * ((inverse ? value / f : value) - v0)
+    }
+  }
+}
