@@ -14,6 +14,9 @@ import { EventBus } from './event-bus'
 import { NotFoundError } from './errors'
 import { toPositionRow } from './positions-view'
 import { runMatrixSelfTest } from './matrix-self-test'
+import { marketDetail, marketSummary } from './market-detail'
+import { buildMarketView, type MarketView } from '../engine/market/market-view'
+import type { MarketSnapshotData } from '../engine/market/snapshot'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -38,10 +41,22 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
   const running = new Map<string, AbortController>()
   const unsubscribe = ctx.pool.onStatus((status) => events.emit({ type: 'engine.status', status }))
 
+  // Snapshots are immutable, so a view built once per id stays right.
+  const views = new Map<string, MarketView>()
+  const viewOf = (market: MarketSnapshotData): MarketView => {
+    let view = views.get(market.id)
+    if (!view) views.set(market.id, (view = buildMarketView(market)))
+    return view
+  }
+
   const requireBook = (bookId: number) => {
     const book = findBook(db, bookId)
     if (!book) throw new NotFoundError(`book ${bookId} does not exist`)
     return book
+  }
+  const bookMarket = (bookId: number): MarketSnapshotData | undefined => {
+    const book = requireBook(bookId)
+    return book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
   }
 
   const handlers: Handlers = {
@@ -55,28 +70,21 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     }),
     listBooks: () => listBooks(db),
     listPositions: ({ bookId }) => {
-      const book = requireBook(bookId)
-      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
+      const market = bookMarket(bookId)
       return {
         bookId,
         marketSnapshotId: market?.id ?? null,
         asOfUtc: market ? new Date(market.asOfMs).toISOString() : null,
-        rows: listHeldPositions(db, bookId).map((p) => toPositionRow(p, market))
+        rows: listHeldPositions(db, bookId).map((p) => toPositionRow(p, market, market && viewOf(market)))
       }
     },
     currentMarket: ({ bookId }) => {
-      const book = requireBook(bookId)
-      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
-      if (!market) return { snapshot: null }
-      return {
-        snapshot: {
-          id: market.id,
-          asOfUtc: new Date(market.asOfMs).toISOString(),
-          source: market.source,
-          underlyings: Object.entries(market.indexUsd).map(([underlying, indexUsd]) => ({ underlying, indexUsd })),
-          instrumentCount: Object.keys(market.marks).length
-        }
-      }
+      const market = bookMarket(bookId)
+      return { snapshot: market ? marketSummary(viewOf(market)) : null }
+    },
+    marketDetail: ({ bookId }) => {
+      const market = bookMarket(bookId)
+      return market ? marketDetail(viewOf(market)) : { snapshot: null, underlyings: [] }
     },
     getUiState: ({ key }) => ({ key, value: getUiState(db, key) }),
     setUiState: ({ key, value }) => {

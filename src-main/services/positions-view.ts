@@ -2,9 +2,21 @@
 import type { PositionRow } from '@contract/api'
 import type { HeldPosition } from '../book/positions-repository'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
+import type { MarketView } from '../engine/market/market-view'
 import { instrumentKey, priceCurrency, sizeInCoin } from '../engine/instruments/instrument'
+import { valuePosition } from '../engine/valuation/position-valuation'
 
-export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | undefined): PositionRow {
+function valuation(p: HeldPosition, view: MarketView | undefined): Pick<PositionRow, 'valuation' | 'valuationError'> {
+  if (!view) return { valuation: null, valuationError: 'the book has no market snapshot' }
+  try {
+    const { vol, ...v } = valuePosition(p.instrument, p.sizeContracts, p.avgPrice, view)
+    return { valuation: { ...v, volPct: vol === null ? null : vol * 100 }, valuationError: null }
+  } catch (e) {
+    return { valuation: null, valuationError: (e as Error).message }
+  }
+}
+
+export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | undefined, view?: MarketView): PositionRow {
   const i = p.instrument
   const mark = market?.marks[instrumentKey(i.venue, i.symbol)]
   const indexUsd = market?.indexUsd[i.underlying] ?? null
@@ -32,6 +44,7 @@ export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | unde
     priceCurrency: priceCurrency(i),
     markPrice: mark?.price ?? null,
     markIvPct: mark?.ivPct ?? null,
-    indexUsd
+    indexUsd,
+    ...valuation(p, view)
   }
 }

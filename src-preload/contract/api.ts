@@ -12,6 +12,7 @@ export const apiMethods = {
   listBooks: { request: s.EmptyRequest, response: s.BookSummary.array() },
   listPositions: { request: s.BookRequest, response: s.PositionsResponse },
   currentMarket: { request: s.BookRequest, response: s.MarketResponse },
+  marketDetail: { request: s.BookRequest, response: s.MarketDetail },
   getUiState: { request: s.UiStateGetRequest, response: s.UiStateGetResponse },
   setUiState: { request: s.UiStateSetRequest, response: s.OkResponse },
   runMatrixSelfTest: { request: s.MatrixSelfTestRequest, response: s.MatrixSelfTestResponse },
@@ -31,6 +32,7 @@ export type BookSummary = z.output<typeof s.BookSummary>
 export type PositionRow = z.output<typeof s.PositionRow>
 export type PositionsResponse = z.output<typeof s.PositionsResponse>
 export type MarketSummary = z.output<typeof s.MarketSummary>
+export type MarketDetail = z.output<typeof s.MarketDetail>
 export type EngineStatus = z.output<typeof s.EngineStatus>
 export type ApiEvent = z.output<typeof s.ApiEvent>
 export type ApiError = z.output<typeof s.ApiError>
@@ -42,6 +44,7 @@ export interface MarginalApi {
   listBooks(req: RequestOf<'listBooks'>): Promise<ResponseOf<'listBooks'>>
   listPositions(req: RequestOf<'listPositions'>): Promise<ResponseOf<'listPositions'>>
   currentMarket(req: RequestOf<'currentMarket'>): Promise<ResponseOf<'currentMarket'>>
+  marketDetail(req: RequestOf<'marketDetail'>): Promise<ResponseOf<'marketDetail'>>
   getUiState(req: RequestOf<'getUiState'>): Promise<ResponseOf<'getUiState'>>
   setUiState(req: RequestOf<'setUiState'>): Promise<ResponseOf<'setUiState'>>
   runMatrixSelfTest(req: RequestOf<'runMatrixSelfTest'>): Promise<ResponseOf<'runMatrixSelfTest'>>
@@ -72,6 +75,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     listBooks: call('listBooks'),
     listPositions: call('listPositions'),
     currentMarket: call('currentMarket'),
+    marketDetail: call('marketDetail'),
     getUiState: call('getUiState'),
     setUiState: call('setUiState'),
     runMatrixSelfTest: call('runMatrixSelfTest'),

@@ -71,7 +71,25 @@ export const PositionRow = z.object({
   priceCurrency: z.string(),
   markPrice: z.number().nullable(),
   markIvPct: z.number().nullable(),
-  indexUsd: z.number().nullable()
+  indexUsd: z.number().nullable(),
+  /** Engine valuation (null with valuationError set when the market cannot value the position). */
+  valuation: z
+    .object({
+      underlyingUsd: z.number(),
+      modelPrice: z.number(),
+      volPct: z.number().nullable(),
+      settleCurrency: z.string(),
+      valueSettle: z.number(),
+      valueUsd: z.number(),
+      pnlSettle: z.number().nullable(),
+      pnlUsd: z.number().nullable(),
+      deltaCoin: z.number(),
+      gammaCoinPer1Pct: z.number(),
+      vegaUsdPerPoint: z.number(),
+      thetaUsdPerDay: z.number()
+    })
+    .nullable(),
+  valuationError: z.string().nullable()
 })
 
 export const PositionsResponse = z.object({
@@ -90,6 +108,38 @@ export const MarketSummary = z.object({
 })
 
 export const MarketResponse = z.object({ snapshot: MarketSummary.nullable() })
+
+/** The market panel: forward curve and vol smiles per underlying, from the engine's market view. */
+export const MarketDetail = z.object({
+  snapshot: MarketSummary.nullable(),
+  underlyings: z.array(
+    z.object({
+      underlying: z.string(),
+      indexUsd: z.number(),
+      forwards: z.array(
+        z.object({
+          expiryUtc: isoUtc,
+          days: z.number(),
+          forwardUsd: z.number(),
+          basisPct: z.number(),
+          annualisedBasisPct: z.number(),
+          /** quoted: a futures mark or venue forward; interpolated: basis interpolated in time. */
+          source: z.enum(['quoted', 'interpolated'])
+        })
+      ),
+      smiles: z.array(
+        z.object({
+          expiryUtc: isoUtc,
+          forwardUsd: z.number(),
+          atmVolPct: z.number(),
+          quotes: z.array(z.object({ strikeUsd: z.number(), volPct: z.number() })),
+          /** The surface sampled across the quoted strike range and a margin beyond it. */
+          curve: z.array(z.object({ strikeUsd: z.number(), volPct: z.number() }))
+        })
+      )
+    })
+  )
+})
 
 const uiStateKey = z
   .string()

@@ -72,7 +72,7 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
 
 test('the engine view runs the worker-pool self-test with progress, and the books view lists the book', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+3')
+  await page.keyboard.press('Alt+4')
   await expect(page.getByRole('heading', { name: 'Engine' })).toBeVisible()
   await page.getByLabel('Positions').fill('20000')
   await page.getByLabel('Scenarios').fill('1000')
@@ -85,7 +85,7 @@ test('the engine view runs the worker-pool self-test with progress, and the book
   await expect(page.getByTestId('engine-status')).toContainText('Tasks completed')
   await page.screenshot(shot('engine-self-test'))
 
-  await page.keyboard.press('Alt+2')
+  await page.keyboard.press('Alt+3')
   await expect(page.getByTestId('books-grid').locator('.ag-row')).toHaveCount(1)
   await expect(page.getByTestId('books-grid')).toContainText('Demo book (demo)')
   await page.screenshot(shot('books'))
@@ -94,4 +94,39 @@ test('the engine view runs the worker-pool self-test with progress, and the book
 test('a page without the token explains where to find it and calls nothing', async ({ page, workstation }) => {
   await page.goto(workstation.origin + '/')
   await expect(page.getByRole('alert')).toContainText('This page has no workstation token')
+})
+
+test('the market view shows forwards per expiry and a vol smile per expiry, for each underlying', async ({ page, workstation }) => {
+  await workstation.open(page)
+  await page.keyboard.press('Alt+2')
+  await expect(page.getByRole('heading', { name: 'Market' })).toBeVisible()
+  await expect(page.getByTestId('market-snapshot')).toContainText('demo-2026-11-20T09:00Z')
+  const forwards = page.getByTestId('forwards-grid')
+  await expect(forwards.locator('.ag-row')).toHaveCount(5)
+  await expect(forwards.locator('.ag-row[row-index="1"] [col-id="forwardUsd"]')).toHaveText('92,980.00')
+  const chart = page.getByTestId('smile-chart')
+  await expect(chart.locator('svg')).toBeVisible()
+  await expect(chart).toContainText('Implied vol (%)')
+  await expect(chart).toContainText('25 Dec 26')
+  await page.screenshot(shot('market-btc'))
+  await page.getByRole('button', { name: 'ETH', exact: true }).click()
+  await expect(forwards.locator('.ag-row')).toHaveCount(4)
+  await expect(chart).toContainText('Strike (USD), ETH')
+  await page.screenshot(shot('market-eth'))
+})
+
+test('positions carry engine values, P&L and Greeks, summed per group', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 3300, height: 1200 }) // AG Grid renders only the columns in view
+  await workstation.open(page)
+  await expect(page.locator('.position-row [col-id="valuationError"]').first()).toHaveText('ok')
+  const btcGroupVega = page.locator('.ag-row[row-id="a:1/u:BTC"] [col-id="vegaUsd"]')
+  await expect(btcGroupVega).toHaveText(/^−?[\d,]+\.\d\d$/)
+  const perpDelta = page.locator('.ag-row[row-id="p:11"] [col-id="deltaCoin"]')
+  await expect(perpDelta).toHaveText('−2.7058 BTC') // −$250,000 / 92,395, as Size (coin)
+  await expect(page.locator('.ag-row[row-id="a:1"] [col-id="deltaCoin"]')).toHaveText('')
+  // What a trader sees on a normal screen, scrolled to the engine columns.
+  await page.setViewportSize({ width: 1600, height: 1000 })
+  await page.locator('.ag-body-horizontal-scroll-viewport').evaluate((el) => (el.scrollLeft = 1500))
+  await page.waitForTimeout(200)
+  await page.screenshot(shot('positions-greeks'))
 })

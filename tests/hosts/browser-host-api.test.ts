@@ -74,6 +74,26 @@ describe('API over the browser host', () => {
     ])
   })
 
+  it('marketDetail gives forwards per expiry and smiles read from the surface', async () => {
+    const detail = await api.marketDetail({ bookId: 1 })
+    const btc = detail.underlyings.find((u) => u.underlying === 'BTC')!
+    expect(btc.forwards.map((f) => f.expiryUtc.slice(0, 10))).toEqual(['2026-11-27', '2026-12-25', '2027-01-29', '2027-03-26', '2027-06-25'])
+    expect(btc.forwards.every((f) => f.source === 'quoted' && f.forwardUsd > btc.indexUsd)).toBe(true)
+    expect(btc.forwards[1]!.basisPct).toBeCloseTo((92_980 / 92_350 - 1) * 100, 10)
+    expect(btc.smiles).toHaveLength(5)
+    // At each quoted strike the surface returns the quote; beyond the last quote it stays flat.
+    for (const smile of btc.smiles) {
+      for (const q of smile.quotes) expect(q.volPct).toBeGreaterThan(30)
+      const wing = smile.curve.at(-1)!
+      expect(wing.volPct).toBeCloseTo(smile.quotes.at(-1)!.volPct, 10)
+    }
+    const dec = btc.smiles[1]!
+    // 25 Dec 2026: Deribit and OKX both quote 95,000 C and 85,000 P at 46.9 % and 50.6 %.
+    expect(dec.quotes.map((q) => Math.round(q.strikeUsd))).toEqual([85_000, 95_000, 100_000])
+    expect(dec.quotes.map((q) => q.volPct)).toEqual([expect.closeTo(50.6, 10), expect.closeTo(46.9, 10), expect.closeTo(46.1, 10)])
+    expect(detail.underlyings.find((u) => u.underlying === 'ETH')!.smiles).toHaveLength(4)
+  })
+
   it('a missing book is a not_found error', async () => {
     await expect(api.listPositions({ bookId: 999 })).rejects.toMatchObject({ code: 'not_found', message: 'book 999 does not exist' })
   })

@@ -7,6 +7,7 @@ import { openBook } from '../../src-main/book/open-book'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { toPositionRow } from '../../src-main/services/positions-view'
+import { buildMarketView } from '../../src-main/engine/market/market-view'
 import {
   buildGroupedRows,
   emptyFilter,
@@ -17,7 +18,7 @@ import {
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-groups-')), 'book.sqlite'))
 const market = loadMarketSnapshot(book.db, 'demo-2026-11-20T09:00Z')
-const positions: PositionRow[] = listHeldPositions(book.db, 1).map((p) => toPositionRow(p, market))
+const positions: PositionRow[] = listHeldPositions(book.db, 1).map((p) => toPositionRow(p, market, buildMarketView(market!)))
 const rows = buildGroupedRows(positions)
 const leaves = (rs: GridRow[]) => rs.filter((r) => r.rowType === 'position')
 
@@ -87,5 +88,19 @@ describe('positions grouping account → underlying → expiry', () => {
     expect(collapsed.visible.has('a:1')).toBe(true)
     expect(rows.filter((r) => r.parentIds[0] === 'a:1').some((r) => collapsed.visible.has(r.id))).toBe(false)
     expect(rows.filter((r) => r.parentIds[0] === 'a:2').every((r) => collapsed.visible.has(r.id))).toBe(true)
+  })
+
+  it('sums engine figures over matching positions; coin delta only within one underlying', () => {
+    expect(positions.every((p) => p.valuation !== null && p.valuationError === null)).toBe(true)
+    const { sums } = visibleRowIds(rows, { ...emptyFilter(), kinds: ['option'] }, new Set())
+    const btcDeribit = positions.filter((p) => p.accountId === 1 && p.underlying === 'BTC' && p.kind === 'option')
+    const s = sums.get('a:1/u:BTC')!
+    expect(s.vegaUsdPerPoint).toBeCloseTo(btcDeribit.reduce((a, p) => a + p.valuation!.vegaUsdPerPoint, 0), 9)
+    expect(s.deltaCoin).toBeCloseTo(btcDeribit.reduce((a, p) => a + p.valuation!.deltaCoin, 0), 12)
+    expect(sums.get('a:1')!.deltaCoin).toBeNull()
+    expect(sums.get('a:1')!.valueUsd).toBeCloseTo(
+      positions.filter((p) => p.accountId === 1 && p.kind === 'option').reduce((a, p) => a + p.valuation!.valueUsd, 0),
+      6
+    )
   })
 })

@@ -1,6 +1,6 @@
 /** Column definitions of the positions grid; every amount header names its unit or currency. */
 import type { CellClassParams, ColDef, ICellRendererParams } from 'ag-grid-community'
-import type { GridRow, GroupGridRow, PositionGridRow } from './position-groups'
+import type { GridRow, GroupGridRow, GroupSums, PositionGridRow } from './position-groups'
 import { formatContracts, formatExpiryUtc, formatNumber, formatPrice } from './format'
 
 type Row = GridRow
@@ -28,37 +28,51 @@ function textColumn(colId: string, headerName: string, width: number, get: (r: P
   }
 }
 
-/** A right-aligned numeric column: sorts on the number, shows it formatted with its unit. */
+/**
+ * A right-aligned numeric column: sorts on the number, shows it formatted with its unit. With
+ * `group`, group rows show their sum (bold) too.
+ */
 function numberColumn(
   colId: string,
   headerName: string,
   width: number,
   get: (r: PositionGridRow) => number | null,
   show: (r: PositionGridRow) => string,
-  signed = false
+  opts: { signed?: boolean; group?: (g: GroupGridRow) => number | null; decimals?: number; headerTooltip?: string } = {}
 ): ColDef<Row> {
   return {
     colId,
     headerName,
     width,
+    headerTooltip: opts.headerTooltip,
     type: 'numericColumn',
-    cellClass: signed ? signClass : NUMERIC_CELL,
+    cellClass: opts.signed ? signClass : NUMERIC_CELL,
     valueGetter: (p) => {
-      const r = pos(p.data)
-      return r ? get(r) : null
+      const row = p.data
+      if (row?.rowType === 'group') return opts.group ? opts.group(row) : null
+      return row ? get(row) : null
     },
     valueFormatter: (p) => {
-      const r = pos(p.data)
-      return r ? show(r) : ''
+      const row = p.data
+      if (row?.rowType === 'group') return p.value === null || p.value === undefined ? '' : formatNumber(p.value as number, opts.decimals ?? 2)
+      return row ? show(row) : ''
     }
   }
 }
+
+const val = (r: PositionGridRow) => r.valuation
 
 export function positionColumns(opts: {
   toggle: (groupId: string) => void
   isCollapsed: (groupId: string) => boolean
   matchCount: (groupId: string) => number
+  groupSums: (groupId: string) => GroupSums | undefined
 }): ColDef<Row>[] {
+  const sum = (pick: (s: GroupSums) => number | null) => (g: GroupGridRow) => {
+    const s = opts.groupSums(g.id)
+    return s ? pick(s) : null
+  }
+  const money = (v: number | null | undefined, ccy: string): string => (v === null || v === undefined ? '—' : `${formatPrice(v, ccy)} ${ccy}`)
   const groupCell = (p: ICellRendererParams<Row>): HTMLElement => {
     const row = p.data
     const el = document.createElement('span')
@@ -108,12 +122,37 @@ export function positionColumns(opts: {
     textColumn('optionType', 'C/P', 60, (r) => r.optionType, (v) => (v === 'call' ? 'Call' : 'Put')),
     numberColumn('strikeUsd', 'Strike (USD)', 105, (r) => r.strikeUsd, (r) => (r.strikeUsd === null ? '' : formatNumber(r.strikeUsd, 0))),
     textColumn('expiryUtc', 'Expiry (UTC)', 140, (r) => r.expiryUtc ?? '', (v) => (v === '' ? '—' : formatExpiryUtc(v))),
-    numberColumn('sizeContracts', 'Contracts', 110, (r) => r.sizeContracts, (r) => formatContracts(r.sizeContracts), true),
+    numberColumn('sizeContracts', 'Contracts', 110, (r) => r.sizeContracts, (r) => formatContracts(r.sizeContracts), { signed: true }),
     numberColumn('contractSize', 'Contract size', 110, (r) => r.contractSize, (r) => `${r.contractSize} ${r.contractUnit.toUpperCase()}`),
-    numberColumn('sizeCoin', 'Size (coin)', 130, (r) => r.sizeCoin, (r) => `${formatNumber(r.sizeCoin, 4)} ${r.underlying}`, true),
+    numberColumn('sizeCoin', 'Size (coin)', 130, (r) => r.sizeCoin, (r) => `${formatNumber(r.sizeCoin, 4)} ${r.underlying}`, { signed: true }),
     numberColumn('avgPrice', 'Avg price', 145, (r) => r.avgPrice, (r) => `${formatPrice(r.avgPrice, r.priceCurrency)} ${r.priceCurrency}`),
     numberColumn('markPrice', 'Mark', 145, (r) => r.markPrice, (r) => `${formatPrice(r.markPrice, r.priceCurrency)} ${r.priceCurrency}`),
     numberColumn('markIvPct', 'Mark IV (%)', 105, (r) => r.markIvPct, (r) => (r.markIvPct === null ? '' : formatNumber(r.markIvPct, 1))),
-    numberColumn('indexUsd', 'Index (USD)', 115, (r) => r.indexUsd, (r) => formatNumber(r.indexUsd, 2))
+    numberColumn('modelPrice', 'Model price', 125, (r) => val(r)?.modelPrice ?? null, (r) => money(val(r)?.modelPrice, r.priceCurrency), {
+      headerTooltip: 'Engine price: Black-76 on the expiry forward and the surface vol for options; forward, mark or index otherwise'
+    }),
+    numberColumn('valueSettle', 'Value (settle ccy)', 150, (r) => val(r)?.valueSettle ?? null, (r) => money(val(r)?.valueSettle, r.settleCurrency), {
+      signed: true,
+      headerTooltip: 'Options and spot: holding value. Futures and perpetuals: mark-to-market P&L. In the settlement currency.'
+    }),
+    numberColumn('valueUsd', 'Value (USD)', 125, (r) => val(r)?.valueUsd ?? null, (r) => formatNumber(val(r)?.valueUsd ?? null, 2), { signed: true, group: sum((s) => s.valueUsd) }),
+    numberColumn('pnlSettle', 'P&L (settle ccy)', 140, (r) => val(r)?.pnlSettle ?? null, (r) => money(val(r)?.pnlSettle, r.settleCurrency), { signed: true, headerTooltip: 'Unrealised, against the average entry price' }),
+    numberColumn('pnlUsd', 'P&L (USD)', 120, (r) => val(r)?.pnlUsd ?? null, (r) => formatNumber(val(r)?.pnlUsd ?? null, 2), { signed: true, group: sum((s) => s.pnlUsd), headerTooltip: 'Unrealised, against the average entry price; coin P&L at the index' }),
+    numberColumn('deltaCoin', 'Delta (coin)', 135, (r) => val(r)?.deltaCoin ?? null, (r) => `${formatNumber(val(r)?.deltaCoin ?? null, 4)} ${r.underlying}`, {
+      signed: true,
+      decimals: 4,
+      group: sum((s) => s.deltaCoin),
+      headerTooltip: 'Exposure in coins: ∂(USD value)/∂(price) for options and linear contracts; USD notional / price for inverse futures (venue convention). Summed within one underlying only.'
+    }),
+    numberColumn('gammaCoin', 'Gamma (coin/1 %)', 140, (r) => val(r)?.gammaCoinPer1Pct ?? null, (r) => formatNumber(val(r)?.gammaCoinPer1Pct ?? null, 4), {
+      signed: true,
+      decimals: 4,
+      group: sum((s) => s.gammaCoinPer1Pct),
+      headerTooltip: 'Change of the coin delta for a +1 % move of the underlying'
+    }),
+    numberColumn('vegaUsd', 'Vega (USD/vol pt)', 135, (r) => val(r)?.vegaUsdPerPoint ?? null, (r) => formatNumber(val(r)?.vegaUsdPerPoint ?? null, 2), { signed: true, group: sum((s) => s.vegaUsdPerPoint) }),
+    numberColumn('thetaUsd', 'Theta (USD/day)', 130, (r) => val(r)?.thetaUsdPerDay ?? null, (r) => formatNumber(val(r)?.thetaUsdPerDay ?? null, 2), { signed: true, group: sum((s) => s.thetaUsdPerDay) }),
+    numberColumn('indexUsd', 'Index (USD)', 115, (r) => r.indexUsd, (r) => formatNumber(r.indexUsd, 2)),
+    textColumn('valuationError', 'Valuation', 220, (r) => r.valuationError ?? 'ok')
   ]
 }

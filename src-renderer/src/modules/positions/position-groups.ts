@@ -112,25 +112,62 @@ export function matchesFilter(p: PositionRow, f: PositionFilter): boolean {
     .every((term) => haystack.includes(term))
 }
 
+/** Engine figures summed over a group's matching positions. USD figures add across underlyings;
+ * coin delta and gamma only within one underlying, so account groups leave them null. */
+export interface GroupSums {
+  valueUsd: number
+  pnlUsd: number
+  vegaUsdPerPoint: number
+  thetaUsdPerDay: number
+  deltaCoin: number | null
+  gammaCoinPer1Pct: number | null
+  /** Positions the engine could not value, left out of the sums. */
+  unvalued: number
+}
+
 export interface Visibility {
   visible: Set<string>
   /** Matching positions per group id, shown as the group's count. */
   matchCount: Map<string, number>
+  sums: Map<string, GroupSums>
+}
+
+function addToSums(sums: Map<string, GroupSums>, groupId: string, level: number, p: PositionRow): void {
+  let s = sums.get(groupId)
+  if (!s) {
+    s = { valueUsd: 0, pnlUsd: 0, vegaUsdPerPoint: 0, thetaUsdPerDay: 0, deltaCoin: level > 0 ? 0 : null, gammaCoinPer1Pct: level > 0 ? 0 : null, unvalued: 0 }
+    sums.set(groupId, s)
+  }
+  const v = p.valuation
+  if (!v) {
+    s.unvalued++
+    return
+  }
+  s.valueUsd += v.valueUsd
+  s.pnlUsd += v.pnlUsd ?? 0
+  s.vegaUsdPerPoint += v.vegaUsdPerPoint
+  s.thetaUsdPerDay += v.thetaUsdPerDay
+  if (s.deltaCoin !== null) s.deltaCoin += v.deltaCoin
+  if (s.gammaCoinPer1Pct !== null) s.gammaCoinPer1Pct += v.gammaCoinPer1Pct
 }
 
 /** Rows to show: matching positions under expanded groups, and groups holding any match. */
 export function visibleRowIds(rows: readonly GridRow[], filter: PositionFilter, collapsed: ReadonlySet<string>): Visibility {
   const matchCount = new Map<string, number>()
+  const sums = new Map<string, GroupSums>()
   const matching = new Set<string>()
   for (const r of rows) {
     if (r.rowType !== 'position' || !matchesFilter(r, filter)) continue
     matching.add(r.id)
-    for (const g of r.parentIds) matchCount.set(g, (matchCount.get(g) ?? 0) + 1)
+    r.parentIds.forEach((g, level) => {
+      matchCount.set(g, (matchCount.get(g) ?? 0) + 1)
+      addToSums(sums, g, level, r)
+    })
   }
   const visible = new Set<string>()
   for (const r of rows) {
     if (r.parentIds.some((g) => collapsed.has(g))) continue
     if (r.rowType === 'position' ? matching.has(r.id) : (matchCount.get(r.id) ?? 0) > 0) visible.add(r.id)
   }
-  return { visible, matchCount }
+  return { visible, matchCount, sums }
 }
