@@ -6,12 +6,15 @@ import { parseArgs } from 'node:util'
 import { resolveBookPath } from './app/book-location'
 import { startBackend } from './app/backend'
 import { booksCommand, positionsCommand } from './cli/commands'
+import { chainMarketDetail, printMarketDetail } from './cli/market-command'
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
   books                     list the books in the book file (live and what-if)
   positions [--book-id N]   positions of a book (default: the live book)
+  market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
+  market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
 
 options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
@@ -23,7 +26,13 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { book: { type: 'string' }, 'book-id': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean' } }
+      options: {
+        book: { type: 'string' },
+        'book-id': { type: 'string' },
+        chain: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' }
+      }
     })
   } catch (e) {
     console.error(`marginal: ${(e as Error).message}\n\n${USAGE}`)
@@ -35,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return values.help ? 0 : 2
   }
-  if (command !== 'books' && command !== 'positions') {
+  if (command !== 'books' && command !== 'positions' && command !== 'market') {
     console.error(`marginal: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -44,10 +53,18 @@ async function main(argv: string[]): Promise<number> {
     console.error(`marginal: --book-id "${values['book-id']}" is not a book id (a positive integer)`)
     return 2
   }
-  const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
   const io = { out: (t: string) => console.log(t) }
+  if (command === 'market' && values.chain !== undefined) {
+    const { detail, problems } = chainMarketDetail(values.chain)
+    return printMarketDetail(io, detail, problems, values.json)
+  }
+  const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
   try {
     if (command === 'books') return await booksCommand(backend.services, io, values.json)
+    if (command === 'market') {
+      const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
+      return printMarketDetail(io, await backend.services.handlers.marketDetail({ bookId: id }), [], values.json)
+    }
     return await positionsCommand(backend.services, io, { bookId, json: values.json })
   } finally {
     await backend.services.close()

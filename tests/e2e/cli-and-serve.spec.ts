@@ -2,7 +2,7 @@
  * The built command-line programs as a user runs them: no browser, real processes, real book files.
  */
 import { spawnSync, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -64,4 +64,25 @@ test('serve falls back to a free port when the default one is taken, and honours
   } finally {
     blocker.close()
   }
+})
+
+const CHAIN = resolve(ROOT, '../shared/data/options/deribit_btc_book_summary_2024-03-12.csv')
+
+test('cli market prints the book snapshot, or one built from a Deribit chain file', () => {
+  const own = run('cli.js', ['market', '--book', tempBook()])
+  expect(own.status).toBe(0)
+  expect(own.stdout).toContain('Market snapshot demo-2026-11-20T09:00Z')
+  expect(own.stdout).toMatch(/2026-12-25 08:00\s+34\.96\s+92980\s+0\.682\s+7\.1\s+47\.64\s+quoted/)
+
+  const missing = run('cli.js', ['market', '--chain', '/nonexistent/chain.csv'])
+  expect(missing.status).toBe(1)
+  expect(missing.stderr).toContain('cannot read /nonexistent/chain.csv')
+
+  test.skip(!existsSync(CHAIN), `skipped: ${CHAIN} is not on this machine`)
+  const chain = run('cli.js', ['market', '--chain', CHAIN, '--json'])
+  expect(chain.status).toBe(0)
+  const detail = JSON.parse(chain.stdout) as { underlyings: { forwards: unknown[]; smiles: unknown[] }[]; problems: string[] }
+  expect(detail.underlyings[0]!.forwards).toHaveLength(12)
+  expect(detail.underlyings[0]!.smiles).toHaveLength(12)
+  expect(detail.problems).toEqual([])
 })

@@ -1,0 +1,59 @@
+/**
+ * `cli market`: the book's market snapshot, or one built from a Deribit option-chain CSV
+ * (--chain FILE): forwards per expiry and ATM vols, with every unusable row listed.
+ */
+import { readFileSync } from 'node:fs'
+import type { MarketDetail } from '@contract/api'
+import { parseDeribitBookSummary } from '../importers/market/deribit-book-summary'
+import { buildSnapshotFromDeribitChain } from '../engine/market/chain-snapshot'
+import { buildMarketView } from '../engine/market/market-view'
+import { marketDetail } from '../services/market-detail'
+import type { CliIo } from './commands'
+import { formatTable } from './format-table'
+
+export function chainMarketDetail(file: string): { detail: MarketDetail; problems: string[] } {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e })
+  }
+  const parsed = parseDeribitBookSummary(text, file)
+  const { snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, file)
+  return {
+    detail: marketDetail(buildMarketView(snapshot)),
+    problems: [...parsed.problems.map((p) => p.message), ...problems.map((p) => `${file}, line ${p.line}, column ${p.field}: ${p.message}`)]
+  }
+}
+
+export function printMarketDetail(io: CliIo, detail: MarketDetail, problems: string[], json: boolean): number {
+  if (json) {
+    io.out(JSON.stringify({ ...detail, problems }, null, 2))
+    return 0
+  }
+  if (!detail.snapshot) {
+    io.out('no market snapshot')
+    return 0
+  }
+  io.out(`Market snapshot ${detail.snapshot.id}, as of ${detail.snapshot.asOfUtc}, ${detail.snapshot.instrumentCount} instruments (${detail.snapshot.source})`)
+  for (const u of detail.underlyings) {
+    io.out(`\n${u.underlying}: index ${u.indexUsd.toFixed(2)} USD`)
+    const atm = new Map(u.smiles.map((s) => [s.expiryUtc, s.atmVolPct]))
+    io.out(
+      formatTable(
+        ['Expiry (UTC)', 'Days', 'Forward (USD)', 'Basis %', 'Annualised %', 'ATM vol %', 'Source'],
+        u.forwards.map((f) => [
+          f.expiryUtc.slice(0, 16).replace('T', ' '),
+          Number(f.days.toFixed(2)),
+          Number(f.forwardUsd.toFixed(2)),
+          Number(f.basisPct.toFixed(3)),
+          Number(f.annualisedBasisPct.toFixed(2)),
+          atm.has(f.expiryUtc) ? Number(atm.get(f.expiryUtc)!.toFixed(2)) : null,
+          f.source
+        ])
+      )
+    )
+  }
+  if (problems.length) io.out(`\n${problems.length} row(s) not used:\n${problems.join('\n')}`)
+  return 0
+}
