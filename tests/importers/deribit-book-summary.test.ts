@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { parseDeribitBookSummary } from '../../src-main/importers/market/deribit-book-summary'
 import { buildSnapshotFromDeribitChain } from '../../src-main/engine/market/chain-snapshot'
 import { buildMarketView, volFor } from '../../src-main/engine/market/market-view'
@@ -13,10 +13,16 @@ const ETH_FILE = 'options/deribit_eth_book_summary_2024-01-08.csv'
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
 describe.skipIf(!hasSharedData(BTC_FILE))(`Deribit BTC book summary (${BTC_FILE})`, () => {
-  const text = hasSharedData(BTC_FILE) ? readFileSync(sharedData(BTC_FILE), 'utf8') : ''
-  const parsed = parseDeribitBookSummary(text, BTC_FILE)
-  const { snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, BTC_FILE)
-  const view = buildMarketView(snapshot)
+  // Loaded in beforeAll: a skipped describe still runs its body to collect tests.
+  let parsed: ReturnType<typeof parseDeribitBookSummary>
+  let snapshot: ReturnType<typeof buildSnapshotFromDeribitChain>['snapshot']
+  let problems: ReturnType<typeof buildSnapshotFromDeribitChain>['problems']
+  let view: ReturnType<typeof buildMarketView>
+  beforeAll(() => {
+    parsed = parseDeribitBookSummary(readFileSync(sharedData(BTC_FILE), 'utf8'), BTC_FILE)
+    ;({ snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, BTC_FILE))
+    view = buildMarketView(snapshot)
+  })
 
   it('builds a snapshot with 12 expiries, the index and every option marked', () => {
     expect(parsed.problems).toEqual([])
