@@ -1,11 +1,12 @@
 import type { BookDb } from './database'
-import type { Instrument } from '../engine/instruments/instrument'
+import type { Instrument, UnpricedInstrument } from '../engine/instruments/instrument'
 
 export interface InstrumentRow {
   id: number
   venue: string
   symbol: string
-  kind: Instrument['kind']
+  kind: Instrument['kind'] | 'unknown'
+  parse_error: string | null
   settlement: Instrument['settlement']
   underlying: string
   quote_currency: string
@@ -19,7 +20,10 @@ export interface InstrumentRow {
   option_type: Instrument['optionType']
 }
 
-export const instrumentFromRow = (r: InstrumentRow): Instrument => ({
+export const instrumentFromRow = (r: InstrumentRow): Instrument | UnpricedInstrument =>
+  r.kind === 'unknown'
+    ? { venue: r.venue, symbol: r.symbol, kind: 'unknown', parseError: r.parse_error ?? 'unknown symbol' }
+    : {
   venue: r.venue,
   symbol: r.symbol,
   kind: r.kind,
@@ -34,14 +38,26 @@ export const instrumentFromRow = (r: InstrumentRow): Instrument => ({
   expiryMs: r.expiry_ms,
   strikeUsd: r.strike_usd,
   optionType: r.option_type
-})
+    }
 
 /** Insert the instrument if its (venue, symbol) is new; return its id either way. */
-export function upsertInstrument(db: BookDb, i: Instrument): number {
+export function upsertInstrument(db: BookDb, i: Instrument | UnpricedInstrument): number {
   const existing = db.prepare('SELECT id FROM instruments WHERE venue = ? AND symbol = ?').get(i.venue, i.symbol) as
     | { id: number }
     | undefined
   if (existing) return existing.id
+  if (i.kind === 'unknown') {
+    // Placeholders satisfy the column types; kind = 'unknown' tells every reader not to use them.
+    return Number(
+      db
+        .prepare(
+          `INSERT INTO instruments (venue, symbol, kind, settlement, underlying, quote_currency, settle_currency,
+             contract_size, contract_unit, tick_size, lot_size, parse_error)
+           VALUES (?, ?, 'unknown', 'linear', '', '', '', 1, 'contracts', 1, 1, ?)`
+        )
+        .run(i.venue, i.symbol, i.parseError).lastInsertRowid
+    )
+  }
   return Number(
     db
       .prepare(

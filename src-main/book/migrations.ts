@@ -38,7 +38,8 @@ export const migrations: readonly Migration[] = [
         id INTEGER PRIMARY KEY,
         venue TEXT NOT NULL,
         symbol TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('spot', 'perpetual', 'future', 'option')),
+        -- 'unknown': a symbol no parser understands; kept (with parse_error) as "not priced", never dropped
+        kind TEXT NOT NULL CHECK (kind IN ('spot', 'perpetual', 'future', 'option', 'unknown')),
         settlement TEXT NOT NULL CHECK (settlement IN ('linear', 'inverse')),
         underlying TEXT NOT NULL,
         quote_currency TEXT NOT NULL,
@@ -50,9 +51,11 @@ export const migrations: readonly Migration[] = [
         expiry_ms INTEGER,
         strike_usd REAL,
         option_type TEXT CHECK (option_type IN ('call', 'put')),
+        parse_error TEXT,
         UNIQUE (venue, symbol),
-        CHECK ((kind = 'option') = (strike_usd IS NOT NULL AND option_type IS NOT NULL)),
-        CHECK ((kind IN ('future', 'option')) = (expiry_ms IS NOT NULL))
+        CHECK ((kind = 'unknown') = (parse_error IS NOT NULL)),
+        CHECK (kind = 'unknown' OR (kind = 'option') = (strike_usd IS NOT NULL AND option_type IS NOT NULL)),
+        CHECK (kind = 'unknown' OR (kind IN ('future', 'option')) = (expiry_ms IS NOT NULL))
       );
       CREATE TABLE positions (
         id INTEGER PRIMARY KEY,
@@ -112,6 +115,28 @@ export const migrations: readonly Migration[] = [
         value TEXT NOT NULL CHECK (json_valid(value)),
         updated_at TEXT NOT NULL
       );
+    `
+  },
+  {
+    version: 2,
+    name: 'cash flows',
+    sql: `
+      -- Funding, fees, deposits, withdrawals, transfers, realised P&L and settlements from
+      -- statements: the account's collateral history. Amounts signed, in their own currency.
+      CREATE TABLE cash_flows (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        external_id TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount REAL NOT NULL,
+        instrument_symbol TEXT,
+        note TEXT,
+        UNIQUE (account_id, external_id)
+      );
+      CREATE INDEX cash_flows_by_account_time ON cash_flows (account_id, at_ms);
     `
   }
 ]

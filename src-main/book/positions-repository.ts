@@ -1,14 +1,14 @@
 import type { BookDb } from './database'
 import { recordAudit } from './audit'
 import { instrumentFromRow, type InstrumentRow } from './instruments-repository'
-import type { Instrument } from '../engine/instruments/instrument'
+import type { Instrument, UnpricedInstrument } from '../engine/instruments/instrument'
 
 export interface HeldPosition {
   positionId: number
   accountId: number
   accountName: string
   venue: string
-  instrument: Instrument
+  instrument: Instrument | UnpricedInstrument
   sizeContracts: number
   avgPrice: number | null
 }

@@ -3,10 +3,11 @@ import type { PositionRow } from '@contract/api'
 import type { HeldPosition } from '../book/positions-repository'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 import type { MarketView } from '../engine/market/market-view'
-import { instrumentKey, priceCurrency, sizeInCoin } from '../engine/instruments/instrument'
+import { instrumentKey, isPriced, priceCurrency, sizeInCoin } from '../engine/instruments/instrument'
 import { valuePosition } from '../engine/valuation/position-valuation'
 
 function valuation(p: HeldPosition, view: MarketView | undefined): Pick<PositionRow, 'valuation' | 'valuationError'> {
+  if (!isPriced(p.instrument)) return { valuation: null, valuationError: `not priced: ${p.instrument.parseError}` }
   if (!view) return { valuation: null, valuationError: 'the book has no market snapshot' }
   try {
     const { vol, ...v } = valuePosition(p.instrument, p.sizeContracts, p.avgPrice, view)
@@ -16,7 +17,37 @@ function valuation(p: HeldPosition, view: MarketView | undefined): Pick<Position
   }
 }
 
+/** An instrument no parser understands: shown with its size, never valued, never dropped. */
+function unpricedRow(p: HeldPosition): PositionRow {
+  return {
+    positionId: p.positionId,
+    accountId: p.accountId,
+    accountName: p.accountName,
+    venue: p.venue,
+    symbol: p.instrument.symbol,
+    kind: 'unknown',
+    settlement: null,
+    underlying: '',
+    quoteCurrency: '',
+    settleCurrency: '',
+    expiryUtc: null,
+    strikeUsd: null,
+    optionType: null,
+    sizeContracts: p.sizeContracts,
+    contractSize: 1,
+    contractUnit: 'contracts',
+    sizeCoin: null,
+    avgPrice: p.avgPrice,
+    priceCurrency: '',
+    markPrice: null,
+    markIvPct: null,
+    indexUsd: null,
+    ...valuation(p, undefined)
+  }
+}
+
 export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | undefined, view?: MarketView): PositionRow {
+  if (!isPriced(p.instrument)) return unpricedRow(p)
   const i = p.instrument
   const mark = market?.marks[instrumentKey(i.venue, i.symbol)]
   const indexUsd = market?.indexUsd[i.underlying] ?? null

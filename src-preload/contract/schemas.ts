@@ -40,7 +40,8 @@ export const BookSummary = z.object({
 
 export const BookRequest = z.object({ bookId: id }).strict()
 
-export const InstrumentKind = z.enum(['spot', 'perpetual', 'future', 'option'])
+/** 'unknown': a symbol no parser understands, kept in the book as "not priced". */
+export const InstrumentKind = z.enum(['spot', 'perpetual', 'future', 'option', 'unknown'])
 export const SettlementType = z.enum(['linear', 'inverse'])
 export const OptionType = z.enum(['call', 'put'])
 
@@ -52,7 +53,8 @@ export const PositionRow = z.object({
   venue: z.string(),
   symbol: z.string(),
   kind: InstrumentKind,
-  settlement: SettlementType,
+  settlement: SettlementType.nullable(),
+  /** '' for an unknown instrument. */
   underlying: z.string(),
   quoteCurrency: z.string(),
   settleCurrency: z.string(),

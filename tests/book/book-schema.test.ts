@@ -65,3 +65,20 @@ describe('book database', () => {
     expect(() => openBookDatabase(path, 100)).toThrow(/is locked by another process/)
   })
 })
+
+describe('migrations', () => {
+  it('brings a version-1 book forward to the latest version with its data intact', async () => {
+    const { migrations } = await import('../../src-main/book/migrations')
+    const path = tempBook()
+    const v1 = new Database(path)
+    v1.exec(migrations[0]!.sql)
+    v1.pragma('user_version = 1')
+    v1.prepare("INSERT INTO books (name, kind, created_at) VALUES ('kept through the upgrade', 'live', 'now')").run()
+    v1.close()
+    const book = openBookDatabase(path)
+    opened.push(book.db)
+    expect(book.schemaVersion).toBe(latestSchemaVersion)
+    expect(book.db.prepare('SELECT name FROM books').all()).toEqual([{ name: 'kept through the upgrade' }])
+    expect(book.db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'cash_flows'").get()).toEqual({ n: 1 })
+  })
+})

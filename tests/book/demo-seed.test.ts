@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { openBook } from '../../src-main/book/open-book'
 import { listBooks } from '../../src-main/book/books-repository'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
+import { pricedPositions } from '../support/priced'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { instrumentKey } from '../../src-main/engine/instruments/instrument'
 import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
@@ -14,7 +15,7 @@ describe('demo book', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'marginal-demo-')), 'book.sqlite')
   const book = openBook(path)
   const [demo] = listBooks(book.db)
-  const positions = listHeldPositions(book.db, demo!.id)
+  const positions = pricedPositions(listHeldPositions(book.db, demo!.id))
   const market = loadMarketSnapshot(book.db, demo!.marketSnapshotId!)!
 
   it('is seeded on first open, labelled as the demo, and only once', () => {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import engineWorkerPath from '../../src-main/workers/engine.worker?modulePath'
 import { openBook } from '../../src-main/book/open-book'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
+import { pricedPositions } from '../support/priced'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { buildMarketView } from '../../src-main/engine/market/market-view'
 import { buildPortfolioArrays, ROW_INVERSE } from '../../src-main/engine/scenarios/portfolio-arrays'
@@ -19,7 +20,7 @@ import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-reval-')), 'book.sqlite'))
 const market = loadMarketSnapshot(book.db, 'demo-2026-11-20T09:00Z')!
 const view = buildMarketView(market)
-const demo = listHeldPositions(book.db, 1)
+const demo = pricedPositions(listHeldPositions(book.db, 1))
 const pool = new WorkerPool(engineWorkerPath, 2)
 afterAll(() => pool.close())
 

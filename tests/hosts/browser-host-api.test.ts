@@ -51,7 +51,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 describe('API over the browser host', () => {
   it('appInfo describes the host and the book', async () => {
     const info = await api.appInfo({})
-    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 1, workerCount: 2 })
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 2, workerCount: 2 })
     expect(info.sqliteVersion).toMatch(/^3\.\d+/)
   })
 

@@ -28,6 +28,19 @@ export interface Instrument {
   optionType: OptionType | null
 }
 
+/**
+ * A symbol no parser understands (a venue's new product, a typo in a statement). It stays in the
+ * book, shown as "not priced" with the reason, so nothing a statement holds is ever dropped.
+ */
+export interface UnpricedInstrument {
+  venue: string
+  symbol: string
+  kind: 'unknown'
+  parseError: string
+}
+
+export const isPriced = (i: Instrument | UnpricedInstrument): i is Instrument => i.kind !== 'unknown'
+
 /** The book's unique key for an instrument: venue symbols collide across venues (BTCUSDT). */
 export const instrumentKey = (venue: string, symbol: string): string => `${venue}:${symbol}`
 

@@ -24,6 +24,7 @@ export type GridRow = GroupGridRow | PositionGridRow
 
 /** Expiry bucket label; spot and perpetuals have none, and sort before dated expiries. */
 export function expiryBucket(r: Pick<PositionRow, 'expiryUtc' | 'kind'>): { key: string; label: string; rank: string } {
+  if (r.kind === 'unknown') return { key: 'unknown', label: 'Not priced', rank: '3' }
   if (r.kind === 'spot') return { key: 'spot', label: 'Spot', rank: '0' }
   if (r.expiryUtc === null) return { key: 'perpetual', label: 'Perpetual', rank: '1' }
   const d = new Date(r.expiryUtc)
@@ -55,7 +56,7 @@ export function buildGroupedRows(positions: readonly PositionRow[]): GridRow[] {
   }
   for (const p of sorted) {
     const account = group(`a:${p.accountId}`, 0, `${p.accountName} · ${p.venue}`, [])
-    const underlying = group(`${account.id}/u:${p.underlying}`, 1, p.underlying, [account.id])
+    const underlying = group(`${account.id}/u:${p.underlying}`, 1, p.underlying || 'Not priced', [account.id])
     const bucket = expiryBucket(p)
     const expiry = group(`${underlying.id}/e:${bucket.key}`, 2, bucket.label, [account.id, underlying.id])
     rows.push({ ...p, rowType: 'position', id: `p:${p.positionId}`, parentIds: [account.id, underlying.id, expiry.id], order: rows.length })
