@@ -1,0 +1,139 @@
+/**
+ * What an import would do to one account, decided without writing: which trades and cash flows
+ * are new (by stable identity), and each position before and after. Pure: the caller supplies
+ * what the book already holds. Preview shows a plan; commit recomputes it inside its transaction
+ * and writes exactly that.
+ */
+import { parseSymbol } from '../engine/instruments/parse-symbol'
+import { instrumentKey, type Instrument, type UnpricedInstrument } from '../engine/instruments/instrument'
+import type { InstrumentRef, ParsedStatement, StatementCashFlow, StatementTrade } from './statement'
+
+export interface HeldLot {
+  sizeContracts: number
+  avgPrice: number | null
+}
+
+/** A position the account already holds, with the instrument the book knows it as. */
+export interface HeldRecord extends HeldLot {
+  instrument: Instrument | UnpricedInstrument
+}
+
+export interface PositionChange {
+  key: string
+  instrument: Instrument | UnpricedInstrument
+  before: HeldLot
+  after: HeldLot
+  /** trades: fills applied; balance: ledger rows; statement: the statement's closing position. */
+  source: 'trades' | 'balance' | 'statement'
+}
+
+export interface ImportPlan {
+  newTrades: StatementTrade[]
+  duplicateTrades: number
+  newCashFlows: StatementCashFlow[]
+  duplicateCashFlows: number
+  instruments: Map<string, Instrument | UnpricedInstrument>
+  changes: PositionChange[]
+}
+
+export function resolveInstrument(ref: InstrumentRef): Instrument | UnpricedInstrument {
+  try {
+    return parseSymbol(ref.venue, ref.symbol, ref.hints)
+  } catch (e) {
+    return { venue: ref.venue, symbol: ref.symbol, kind: 'unknown', parseError: (e as Error).message }
+  }
+}
+
+/**
+ * Apply a signed fill to a holding. Adding to a position moves the average price; reducing it
+ * keeps the average; crossing through zero opens the remainder at the fill price.
+ */
+export function applyFill(lot: HeldLot, signedContracts: number, price: number | null, harmonic = false): HeldLot {
+  const size = lot.sizeContracts
+  const next = size + signedContracts
+  const tiny = 1e-12 * Math.max(1, Math.abs(size), Math.abs(signedContracts))
+  if (Math.abs(next) <= tiny) return { sizeContracts: 0, avgPrice: null }
+  if (size === 0 || Math.sign(size) === Math.sign(signedContracts)) {
+    if (price === null) return { sizeContracts: next, avgPrice: lot.avgPrice }
+    if (lot.avgPrice === null || size === 0) return { sizeContracts: next, avgPrice: price }
+    const a = Math.abs(size)
+    const b = Math.abs(signedContracts)
+    // Inverse futures: USD notional over the coin it bought, so that N·(1/avg − 1/F) is the P&L.
+    const avg = harmonic ? (a + b) / (a / lot.avgPrice + b / price) : (a * lot.avgPrice + b * price) / (a + b)
+    return { sizeContracts: next, avgPrice: avg }
+  }
+  if (Math.sign(next) === Math.sign(size)) return { sizeContracts: next, avgPrice: lot.avgPrice }
+  return { sizeContracts: next, avgPrice: price }
+}
+
+export function planImport(
+  parsed: ParsedStatement,
+  held: ReadonlyMap<string, HeldRecord>,
+  knownTradeIds: ReadonlySet<string>,
+  knownCashFlowIds: ReadonlySet<string>
+): ImportPlan {
+  // The book's own instruments first: a held position keeps the identity it was imported with.
+  const instruments = new Map<string, Instrument | UnpricedInstrument>([...held].map(([key, h]) => [key, h.instrument]))
+  const resolve = (ref: InstrumentRef): string => {
+    const key = instrumentKey(ref.venue, ref.symbol)
+    if (!instruments.has(key)) instruments.set(key, resolveInstrument(ref))
+    return key
+  }
+  const newTrades = parsed.trades.filter((t) => !knownTradeIds.has(t.externalId))
+  const newCashFlows = parsed.cashFlows.filter((c) => !knownCashFlowIds.has(c.externalId))
+  const working = new Map<string, HeldLot>()
+  const source = new Map<string, PositionChange['source']>()
+  const lot = (key: string): HeldLot => {
+    const h = working.get(key) ?? held.get(key)
+    return h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice } : { sizeContracts: 0, avgPrice: null }
+  }
+
+  // Fills in time order (file order breaks ties: venues list same-millisecond fills in sequence).
+  const ordered = newTrades.map((t, i) => ({ t, i })).sort((a, b) => a.t.tradedAtMs - b.t.tradedAtMs || a.i - b.i)
+  for (const { t } of ordered) {
+    const key = resolve(t.instrument)
+    const i = instruments.get(key)!
+    const harmonic = i.kind !== 'unknown' && i.kind !== 'option' && i.settlement === 'inverse'
+    working.set(key, applyFill(lot(key), t.side === 'buy' ? t.sizeContracts : -t.sizeContracts, t.price, harmonic))
+    source.set(key, 'trades')
+  }
+  for (const c of newCashFlows) {
+    if (!c.positionEffect) continue
+    const key = resolve(c.positionEffect.instrument)
+    working.set(key, applyFill(lot(key), c.positionEffect.deltaContracts, null))
+    if (!source.has(key)) source.set(key, 'balance')
+  }
+  if (parsed.positions) {
+    // The statement's closing positions are the account's positions: listed ones are set,
+    // held ones it does not list are closed.
+    const listed = new Set<string>()
+    for (const p of parsed.positions) {
+      const key = resolve(p.instrument)
+      listed.add(key)
+      working.set(key, { sizeContracts: p.sizeContracts, avgPrice: p.avgPrice })
+      source.set(key, 'statement')
+    }
+    for (const key of new Set([...held.keys(), ...working.keys()])) {
+      if (listed.has(key)) continue
+      working.set(key, { sizeContracts: 0, avgPrice: null })
+      source.set(key, 'statement')
+    }
+  }
+
+  const changes: PositionChange[] = []
+  for (const [key, after] of working) {
+    const h = held.get(key)
+    const before: HeldLot = h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice } : { sizeContracts: 0, avgPrice: null }
+    if (before.sizeContracts === after.sizeContracts && before.avgPrice === after.avgPrice) continue
+    changes.push({ key, instrument: instruments.get(key)!, before, after, source: source.get(key)! })
+  }
+  changes.sort((a, b) => a.key.localeCompare(b.key))
+  return {
+    newTrades,
+    duplicateTrades: parsed.trades.length - newTrades.length,
+    newCashFlows,
+    duplicateCashFlows: parsed.cashFlows.length - newCashFlows.length,
+    instruments,
+    changes
+  }
+}

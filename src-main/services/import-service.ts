@@ -1,0 +1,211 @@
+/**
+ * Statement import: preview (a dry run that writes nothing) and commit (one SQLite transaction:
+ * account, instruments, new trades and cash flows, positions, an imports-log row and an audit
+ * entry — all of it or none of it). Re-importing a file, or an overlapping later statement, adds
+ * nothing twice: rows are matched by their stable identity.
+ */
+import { createHash } from 'node:crypto'
+import type { BookDb } from '../book/database'
+import { insertAccount } from '../book/books-repository'
+import { findAccount, findImportByHash, heldByAccount, knownIds } from '../book/import-repository'
+import { upsertInstrument } from '../book/instruments-repository'
+import { recordAudit } from '../book/audit'
+import { isPriced } from '../engine/instruments/instrument'
+import { parseStatement } from '../importers/registry'
+import { planImport, type ImportPlan } from '../importers/plan'
+import type { ParsedStatement, RowIssue } from '../importers/statement'
+import { NotFoundError } from './errors'
+
+export interface ImportRequest {
+  bookId: number
+  fileName: string
+  text: string
+  /** Book account to import into; default: the one the statement names. */
+  accountName?: string
+  format?: string
+}
+
+export interface PositionChangeView {
+  venue: string
+  symbol: string
+  priced: boolean
+  notPricedReason: string | null
+  beforeContracts: number
+  afterContracts: number
+  beforeAvgPrice: number | null
+  afterAvgPrice: number | null
+  source: 'trades' | 'balance' | 'statement'
+}
+
+export interface ImportPreview {
+  fileName: string
+  sha256: string
+  format: string
+  formatLabel: string
+  venue: string
+  accountName: string
+  accountExists: boolean
+  alreadyImportedAt: string | null
+  rowsTotal: number
+  trades: { new: number; duplicate: number }
+  cashFlows: { new: number; duplicate: number }
+  positionChanges: PositionChangeView[]
+  issues: RowIssue[]
+  rejected: number
+  skipped: number
+  warnings: number
+}
+
+export interface ImportResult {
+  importId: number | null
+  /** null when nothing was written and the account did not exist. */
+  accountId: number | null
+  tradesAdded: number
+  cashFlowsAdded: number
+  positionsChanged: number
+  rejected: number
+}
+
+/** A commit refused before anything was written; the message says why and what to do. */
+export class ImportRefusedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ImportRefusedError'
+  }
+}
+
+export const sha256Of = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+/** Rows (not issues: one row may have several) with the given severity. */
+const rowsWith = (issues: readonly RowIssue[], severity: RowIssue['severity']): number =>
+  new Set(issues.filter((i) => i.severity === severity).map((i) => i.line)).size
+
+interface Prepared {
+  parsed: ParsedStatement
+  sha256: string
+  accountName: string
+  accountId: number | null
+  plan: ImportPlan
+}
+
+function prepare(db: BookDb, req: ImportRequest): Prepared {
+  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  const parsed = parseStatement(req.text, req.fileName, req.format)
+  const accountName = req.accountName?.trim() || parsed.accountName
+  const account = findAccount(db, req.bookId, accountName)
+  const held = account ? heldByAccount(db, account.id) : new Map()
+  const tradeIds = account ? knownIds(db, 'trades', account.id, parsed.trades.map((t) => t.externalId)) : new Set<string>()
+  const flowIds = account ? knownIds(db, 'cash_flows', account.id, parsed.cashFlows.map((c) => c.externalId)) : new Set<string>()
+  return { parsed, sha256: sha256Of(req.text), accountName, accountId: account?.id ?? null, plan: planImport(parsed, held, tradeIds, flowIds) }
+}
+
+function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
+  return {
+    fileName: req.fileName,
+    sha256: p.sha256,
+    format: p.parsed.format,
+    formatLabel: p.parsed.formatLabel,
+    venue: p.parsed.venue,
+    accountName: p.accountName,
+    accountExists: p.accountId !== null,
+    alreadyImportedAt: findImportByHash(db, req.bookId, p.sha256)?.importedAt ?? null,
+    rowsTotal: p.parsed.rowsTotal,
+    trades: { new: p.plan.newTrades.length, duplicate: p.plan.duplicateTrades },
+    cashFlows: { new: p.plan.newCashFlows.length, duplicate: p.plan.duplicateCashFlows },
+    positionChanges: p.plan.changes.map((c) => ({
+      venue: c.instrument.venue,
+      symbol: c.instrument.symbol,
+      priced: isPriced(c.instrument),
+      notPricedReason: isPriced(c.instrument) ? null : c.instrument.parseError,
+      beforeContracts: c.before.sizeContracts,
+      afterContracts: c.after.sizeContracts,
+      beforeAvgPrice: c.before.avgPrice,
+      afterAvgPrice: c.after.avgPrice,
+      source: c.source
+    })),
+    issues: p.parsed.issues,
+    rejected: rowsWith(p.parsed.issues, 'rejected'),
+    skipped: rowsWith(p.parsed.issues, 'skipped'),
+    warnings: rowsWith(p.parsed.issues, 'warning')
+  }
+}
+
+/** The dry run: what an import would add, change and skip, and why. Writes nothing. */
+export function previewStatement(db: BookDb, req: ImportRequest): ImportPreview {
+  return toPreview(db, req, prepare(db, req))
+}
+
+/**
+ * Commit in one transaction. Rejected rows refuse the commit unless `allowPartial`; then the good
+ * rows go in and the rejected ones are counted in the imports log.
+ */
+export function commitStatement(db: BookDb, req: ImportRequest & { allowPartial: boolean }, now = new Date()): ImportResult {
+  return db.transaction((): ImportResult => {
+    const p = prepare(db, req)
+    const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
+    const rejectedRows = rowsWith(p.parsed.issues, 'rejected')
+    if (rejected.length > 0 && !req.allowPartial) {
+      const first = [...rejected].sort((a, b) => a.line - b.line)[0]!
+      throw new ImportRefusedError(
+        `${req.fileName}: ${rejectedRows} rejected row(s), first at line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}. ` +
+          'Nothing was written; fix the rows or allow a partial import.'
+      )
+    }
+    const nothingNew = p.plan.newTrades.length === 0 && p.plan.newCashFlows.length === 0 && p.plan.changes.length === 0
+    const previous = findImportByHash(db, req.bookId, p.sha256)
+    if (nothingNew || previous) {
+      // The same file again, or a statement holding nothing new: nothing to write, nothing to log.
+      return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows }
+    }
+    const accountId = p.accountId ?? insertAccount(db, req.bookId, { name: p.accountName, venue: p.parsed.venue, baseCurrency: p.parsed.baseCurrency })
+    const importId = Number(
+      db
+        .prepare(
+          `INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+        )
+        .run(
+          req.bookId, req.fileName, p.sha256, p.parsed.format, p.parsed.rowsTotal,
+          p.plan.newTrades.length + p.plan.newCashFlows.length,
+          p.plan.duplicateTrades + p.plan.duplicateCashFlows + rowsWith(p.parsed.issues, 'skipped'),
+          rejectedRows, now.toISOString()
+        ).lastInsertRowid
+    )
+    const instrumentIds = new Map<string, number>()
+    for (const [key, instrument] of p.plan.instruments) instrumentIds.set(key, upsertInstrument(db, instrument))
+    const idOf = (venue: string, symbol: string): number => instrumentIds.get(`${venue}:${symbol}`)!
+
+    const insertTrade = db.prepare(
+      `INSERT INTO trades (account_id, instrument_id, import_id, external_id, traded_at_ms, side, size_contracts, price, fee, fee_currency)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    for (const t of p.plan.newTrades) {
+      insertTrade.run(accountId, idOf(t.instrument.venue, t.instrument.symbol), importId, t.externalId, t.tradedAtMs, t.side, t.sizeContracts, t.price, t.fee, t.feeCurrency)
+    }
+    const insertFlow = db.prepare(
+      `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    )
+    for (const c of p.plan.newCashFlows) {
+      insertFlow.run(accountId, importId, c.externalId, c.atMs, c.kind, c.currency, c.amount, c.instrumentSymbol ?? null, c.note ?? null)
+    }
+    const upsertPosition = db.prepare(
+      `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, instrument_id) DO UPDATE SET size_contracts = excluded.size_contracts, avg_price = excluded.avg_price, updated_at = excluded.updated_at`
+    )
+    const deletePosition = db.prepare('DELETE FROM positions WHERE account_id = ? AND instrument_id = ?')
+    for (const c of p.plan.changes) {
+      const instrumentId = idOf(c.instrument.venue, c.instrument.symbol)
+      if (c.after.sizeContracts === 0) deletePosition.run(accountId, instrumentId)
+      else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, now.toISOString())
+    }
+    recordAudit(db, {
+      bookId: req.bookId,
+      entity: 'import',
+      entityId: importId,
+      action: 'commit',
+      detail: { file: req.fileName, format: p.parsed.format, account: p.accountName, trades: p.plan.newTrades.length, cashFlows: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows }
+    }, now)
+    return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows }
+  })()
+}

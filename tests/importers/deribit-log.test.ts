@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { commit, emptyBook, fixture, positionsOf, preview, snapshotBook } from '../support/import-book'
+import { ImportRefusedError } from '../../src-main/services/import-service'
+
+const CURRENT = 'transaction_log-123456-BTC-2024-03.csv'
+const MIDDLE = 'transaction_log-654321-ETH-2023-05.csv'
+const OLDEST = 'transaction_log-777-BTC-2021-01.csv'
+
+describe('Deribit transaction log, current header (BOM, CRLF, newest first, empty line)', () => {
+  it('previews trades, cash flows, positions and every unusable row with its line and column', () => {
+    const { db, bookId } = emptyBook()
+    const p = preview(db, bookId, fixture(CURRENT))
+    expect(p).toMatchObject({ format: 'deribit-transaction-log', venue: 'deribit', accountName: 'Deribit BTC', accountExists: false, rowsTotal: 14 })
+    expect(p.trades).toEqual({ new: 9, duplicate: 0 })
+    expect(p.cashFlows).toEqual({ new: 3, duplicate: 0 })
+    expect(p.issues).toEqual([
+      { file: CURRENT, line: 6, column: 'Amount', reason: 'a trade of size 0 changes nothing', severity: 'skipped' },
+      { file: CURRENT, line: 4, column: 'Amount', reason: "'abc' is not a number", severity: 'rejected' },
+      { file: CURRENT, line: 3, column: 'Type', reason: "unknown transaction type 'mystery'", severity: 'rejected' }
+    ])
+    expect(p.rejected).toBe(2)
+    const unknown = p.positionChanges.find((c) => c.symbol === 'BTC-FUTURE-X')!
+    expect(unknown).toMatchObject({ priced: false, afterContracts: 100 })
+    expect(unknown.notPricedReason).toMatch(/deribit symbol "BTC-FUTURE-X"/)
+    expect(snapshotBook(db)).toBe(snapshotBook(emptyBook().db)) // a preview writes nothing
+  })
+
+  it('refuses to commit with rejected rows and writes nothing; with a partial import keeps the good rows', () => {
+    const { db, bookId } = emptyBook()
+    const before = snapshotBook(db)
+    expect(() => commit(db, bookId, fixture(CURRENT))).toThrow(ImportRefusedError)
+    expect(() => commit(db, bookId, fixture(CURRENT))).toThrow(/2 rejected row\(s\), first at line 3, column Type: unknown transaction type 'mystery'. Nothing was written/)
+    expect(snapshotBook(db)).toBe(before)
+
+    const result = commit(db, bookId, fixture(CURRENT), true)
+    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 3, rejected: 2 })
+    const positions = positionsOf(db, 'Deribit BTC')
+    // Inverse perpetual: $20,000 at 62,000 + $10,000 at 64,000, then $5,000 sold: the average is
+    // the harmonic one, USD notional over the coin it bought; a reduction keeps it.
+    expect(positions['BTC-PERPETUAL']!.size).toBe(2500)
+    expect(positions['BTC-PERPETUAL']!.avg).toBeCloseTo(30_000 / (20_000 / 62_000 + 10_000 / 64_000), 9)
+    expect(positions['BTC-29MAR24-70000-C']).toEqual({ size: 1.5, avg: 0.0345, kind: 'option' })
+    expect(positions['BTC-28JUN24']).toEqual({ size: -1200, avg: 66_000.5, kind: 'future' })
+    expect(positions['BTC-FUTURE-X']).toEqual({ size: 100, avg: 1, kind: 'unknown' })
+    expect(positions['BTC-15MAR24-60000-P']).toBeUndefined() // delivered at expiry
+    const flows = db.prepare('SELECT kind, amount FROM cash_flows ORDER BY at_ms, kind').all()
+    expect(flows).toEqual([
+      { kind: 'deposit', amount: 1.5 },
+      { kind: 'funding', amount: -0.00002 },
+      { kind: 'settlement', amount: expect.closeTo(0.00312, 12) }
+    ])
+    expect(db.prepare('SELECT format, rows_total, rows_imported, rows_skipped, rows_rejected FROM imports').get()).toEqual({
+      format: 'deribit-transaction-log', rows_total: 14, rows_imported: 12, rows_skipped: 1, rows_rejected: 2
+    })
+  })
+
+  it('is idempotent: the same file again adds nothing and logs nothing', () => {
+    const { db, bookId } = emptyBook()
+    commit(db, bookId, fixture(CURRENT), true)
+    const once = snapshotBook(db)
+    const again = preview(db, bookId, fixture(CURRENT))
+    expect(again.alreadyImportedAt).not.toBeNull()
+    expect(again.trades).toEqual({ new: 0, duplicate: 9 })
+    expect(again.positionChanges).toEqual([])
+    expect(commit(db, bookId, fixture(CURRENT), true)).toMatchObject({ tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0 })
+    expect(snapshotBook(db)).toBe(once)
+  })
+
+  it('an overlapping later statement adds only its new rows', () => {
+    const { db, bookId } = emptyBook()
+    const full = fixture(CURRENT)
+    const lines = full.text.split('\r\n')
+    // The first statement: header plus the five oldest rows (the file lists newest first).
+    const early = { fileName: 'transaction_log-123456-BTC-early.csv', text: [lines[0], ...lines.slice(11, 16), ''].join('\r\n') }
+    commit(db, bookId, early)
+    expect(positionsOf(db, 'Deribit BTC')['BTC-PERPETUAL']!.size).toBe(2500)
+    const later = preview(db, bookId, full)
+    expect(later.trades).toEqual({ new: 6, duplicate: 3 })
+    commit(db, bookId, full, true)
+    const fresh = emptyBook()
+    commit(fresh.db, fresh.bookId, full, true)
+    expect(positionsOf(db, 'Deribit BTC')).toEqual(positionsOf(fresh.db, 'Deribit BTC'))
+  })
+})
+
+describe('Deribit transaction log, older header generations', () => {
+  it('middle generation (Base Amount, Fee Charged): ETH perpetual and options, a withdrawal', () => {
+    const { db, bookId } = emptyBook()
+    expect(commit(db, bookId, fixture(MIDDLE))).toMatchObject({ tradesAdded: 3, cashFlowsAdded: 1, rejected: 0 })
+    expect(positionsOf(db, 'Deribit ETH')).toEqual({
+      'ETH-30JUN23-2000-C': { size: 12, avg: 0.021, kind: 'option' },
+      'ETH-PERPETUAL': { size: -20_000, avg: 1850.25, kind: 'perpetual' } // $1 contracts; a buy-back keeps the short's average
+    })
+    expect(db.prepare('SELECT kind, currency, amount FROM cash_flows').all()).toEqual([{ kind: 'withdrawal', currency: 'ETH', amount: -0.501 }])
+  })
+
+  it('oldest generation (Size, Fee Paid, a trailing extra column): a flip from long to short', () => {
+    const { db, bookId } = emptyBook()
+    const p = preview(db, bookId, fixture(OLDEST))
+    expect(p.formatLabel).toBe('Deribit transaction log (oldest header)')
+    expect(p.issues).toEqual([])
+    commit(db, bookId, fixture(OLDEST))
+    // +$5,000 @ 32,000, +$3,000 @ 34,000, −$10,000 @ 33,000: short $2,000 opened at 33,000.
+    expect(positionsOf(db, 'Deribit BTC')).toEqual({ 'BTC-PERPETUAL': { size: -200, avg: 33_000, kind: 'perpetual' } })
+  })
+})
