@@ -73,7 +73,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       }
       // A symbol no parser knows still changes a real position: the commit keeps it as "not priced",
       // in the venue's own units.
-      let contractSize = 1
+      let contractSize: number
       try {
         contractSize = parseSymbol('deribit', symbol).contractSize
       } catch {
