@@ -7,6 +7,7 @@ import { resolveBookPath } from './app/book-location'
 import { startBackend } from './app/backend'
 import { booksCommand, positionsCommand } from './cli/commands'
 import { chainMarketDetail, printMarketDetail } from './cli/market-command'
+import { importCommand } from './cli/import-command'
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -15,6 +16,9 @@ commands:
   positions [--book-id N]   positions of a book (default: the live book)
   market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
   market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
+  import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
+                            import a statement: preview, then one transaction (exit 3 when
+                            rows are rejected and nothing was written)
 
 options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
@@ -30,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
         book: { type: 'string' },
         'book-id': { type: 'string' },
         chain: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'allow-partial': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        account: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' }
       }
@@ -44,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return values.help ? 0 : 2
   }
-  if (command !== 'books' && command !== 'positions' && command !== 'market') {
+  if (!['books', 'positions', 'market', 'import'].includes(command)) {
     console.error(`marginal: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -58,9 +66,25 @@ async function main(argv: string[]): Promise<number> {
     const { detail, problems } = chainMarketDetail(values.chain)
     return printMarketDetail(io, detail, problems, values.json)
   }
+  if (command === 'import' && !positionals[1]) {
+    console.error(`marginal: import needs a FILE\n\n${USAGE}`)
+    return 2
+  }
   const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
   try {
     if (command === 'books') return await booksCommand(backend.services, io, values.json)
+    if (command === 'import') {
+      const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
+      return importCommand(backend.services.db, io, {
+        file: positionals[1]!,
+        bookId: id,
+        dryRun: values['dry-run'],
+        allowPartial: values['allow-partial'],
+        format: values.format,
+        account: values.account,
+        json: values.json
+      })
+    }
     if (command === 'market') {
       const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
       return printMarketDetail(io, await backend.services.handlers.marketDetail({ bookId: id }), [], values.json)

@@ -2,8 +2,9 @@
  * Statement formats, detected from the file's header (never its name). An unrecognised file gets
  * an error listing every format known.
  */
-import { parse } from 'csv-parse/sync'
 import type { ParsedStatement } from './statement'
+import { dropWithinFileDuplicates } from './within-file-duplicates'
+import { readCsvHeader } from './csv-records'
 import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction-log'
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
 import { detectIbkrFlex, parseIbkrFlex } from './formats/ibkr-flex-xml'
@@ -21,22 +22,13 @@ export const STATEMENT_FORMATS: readonly StatementFormat[] = [
   { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex }
 ]
 
-function csvHeader(text: string): string[] | null {
-  try {
-    const rows = parse(text, { bom: true, to_line: 1, relax_column_count: true, skip_empty_lines: true }) as string[][]
-    return rows[0]?.map((h) => h.trim()) ?? null
-  } catch {
-    return null
-  }
-}
-
 export function detectStatementFormat(text: string, file: string, formatId?: string): StatementFormat {
   if (formatId) {
     const chosen = STATEMENT_FORMATS.find((f) => f.id === formatId)
     if (!chosen) throw new Error(`unknown format '${formatId}'; known: ${STATEMENT_FORMATS.map((f) => f.id).join(', ')}`)
     return chosen
   }
-  const header = text.trimStart().startsWith('<') ? null : csvHeader(text)
+  const header = text.trimStart().startsWith('<') ? null : readCsvHeader(text)
   const found = STATEMENT_FORMATS.find((f) => f.detect(text, header))
   if (!found) {
     const seen = header ? `header: ${header.slice(0, 8).join(',')}${header.length > 8 ? ',…' : ''}` : 'no CSV header'
@@ -46,5 +38,5 @@ export function detectStatementFormat(text: string, file: string, formatId?: str
 }
 
 export function parseStatement(text: string, file: string, formatId?: string): ParsedStatement {
-  return detectStatementFormat(text, file, formatId).parse(text, file)
+  return dropWithinFileDuplicates(detectStatementFormat(text, file, formatId).parse(text, file))
 }

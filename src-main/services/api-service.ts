@@ -32,6 +32,8 @@ export interface ServiceContext {
 export interface Services {
   handlers: Handlers
   events: EventBus
+  /** The book, for services without an API method yet (CLI import). */
+  db: OpenedBook['db']
   close(): Promise<void>
 }
 
@@ -115,6 +117,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
   return {
     handlers,
     events,
+    db,
     async close() {
       unsubscribe()
       for (const c of running.values()) c.abort()

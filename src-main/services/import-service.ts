@@ -88,15 +88,32 @@ interface Prepared {
   plan: ImportPlan
 }
 
+/**
+ * Parsing depends only on the file's bytes, name and format, so the commit that follows a preview
+ * reuses its parse; the plan is still recomputed against the book inside the transaction.
+ */
+const PARSE_CACHE_SIZE = 4
+const parseCache = new Map<string, ParsedStatement>()
+function parseCached(req: ImportRequest, sha256: string): ParsedStatement {
+  const key = `${sha256}\u0000${req.fileName}\u0000${req.format ?? ''}`
+  const hit = parseCache.get(key)
+  if (hit) return hit
+  const parsed = parseStatement(req.text, req.fileName, req.format)
+  parseCache.set(key, parsed)
+  if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value!)
+  return parsed
+}
+
 function prepare(db: BookDb, req: ImportRequest): Prepared {
   if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
-  const parsed = parseStatement(req.text, req.fileName, req.format)
+  const sha256 = sha256Of(req.text)
+  const parsed = parseCached(req, sha256)
   const accountName = req.accountName?.trim() || parsed.accountName
   const account = findAccount(db, req.bookId, accountName)
   const held = account ? heldByAccount(db, account.id) : new Map()
   const tradeIds = account ? knownIds(db, 'trades', account.id, parsed.trades.map((t) => t.externalId)) : new Set<string>()
   const flowIds = account ? knownIds(db, 'cash_flows', account.id, parsed.cashFlows.map((c) => c.externalId)) : new Set<string>()
-  return { parsed, sha256: sha256Of(req.text), accountName, accountId: account?.id ?? null, plan: planImport(parsed, held, tradeIds, flowIds) }
+  return { parsed, sha256, accountName, accountId: account?.id ?? null, plan: planImport(parsed, held, tradeIds, flowIds) }
 }
 
 function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
@@ -139,7 +156,11 @@ export function previewStatement(db: BookDb, req: ImportRequest): ImportPreview 
  * Commit in one transaction. Rejected rows refuse the commit unless `allowPartial`; then the good
  * rows go in and the rejected ones are counted in the imports log.
  */
-export function commitStatement(db: BookDb, req: ImportRequest & { allowPartial: boolean }, now = new Date()): ImportResult {
+export function commitStatement(
+  db: BookDb,
+  req: ImportRequest & { allowPartial: boolean; onProgress?: (rowsWritten: number, rowsTotal: number) => void },
+  now = new Date()
+): ImportResult {
   return db.transaction((): ImportResult => {
     const p = prepare(db, req)
     const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
@@ -179,8 +200,15 @@ export function commitStatement(db: BookDb, req: ImportRequest & { allowPartial:
       `INSERT INTO trades (account_id, instrument_id, import_id, external_id, traded_at_ms, side, size_contracts, price, fee, fee_currency)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
+    const total = p.plan.newTrades.length + p.plan.newCashFlows.length
+    const PROGRESS_EVERY = 5000
+    let written = 0
+    const tick = (): void => {
+      if (++written % PROGRESS_EVERY === 0) req.onProgress?.(written, total)
+    }
     for (const t of p.plan.newTrades) {
       insertTrade.run(accountId, idOf(t.instrument.venue, t.instrument.symbol), importId, t.externalId, t.tradedAtMs, t.side, t.sizeContracts, t.price, t.fee, t.feeCurrency)
+      tick()
     }
     const insertFlow = db.prepare(
       `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note)
@@ -188,6 +216,7 @@ export function commitStatement(db: BookDb, req: ImportRequest & { allowPartial:
     )
     for (const c of p.plan.newCashFlows) {
       insertFlow.run(accountId, importId, c.externalId, c.atMs, c.kind, c.currency, c.amount, c.instrumentSymbol ?? null, c.note ?? null)
+      tick()
     }
     const upsertPosition = db.prepare(
       `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, updated_at) VALUES (?, ?, ?, ?, ?)

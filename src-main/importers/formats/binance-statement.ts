@@ -62,14 +62,15 @@ const CASH_COINS = new Set(['USD', 'EUR', 'GBP', 'TRY', 'BRL', 'AUD', 'RUB', 'UA
 const HOLDING_WALLETS = new Set(['spot', 'funding'])
 
 export function parseBinanceStatement(text: string, file: string): ParsedStatement {
-  const { records } = readCsv(text, file)
-  const issues: RowIssue[] = []
+  const table = readCsv(text, file)
+  const { records, problems } = table
+  const issues: RowIssue[] = problems.map((p) => ({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }))
   const cashFlows: StatementCashFlow[] = []
   const identity = new ContentIdentity('binance')
   let userId: string | null = null
 
   for (const record of records) {
-    const r = new CellReader(file, record)
+    const r = new CellReader(file, table, record)
     const atMs = r.time('UTC_Time')
     const wallet = r.text('Account')
     const operation = r.text('Operation')

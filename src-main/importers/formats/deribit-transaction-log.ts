@@ -41,22 +41,23 @@ const CASH_TYPES: Record<string, string> = {
 }
 
 export function parseDeribitLog(text: string, file: string, currencyHint?: string): ParsedStatement {
-  const { header, records } = readCsv(text, file)
+  const table = readCsv(text, file)
+  const { header, records, problems } = table
   const amountCol = amountColumn(header)
   const feeCol = feeColumn(header)
-  const issues: RowIssue[] = []
+  const issues: RowIssue[] = problems.map((p) => ({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }))
   const trades: StatementTrade[] = []
   const cashFlows: StatementCashFlow[] = []
   let currency = currencyHint ?? currencyFromFileName(file)
   const lastPosition = new Map<string, { line: number; position: number }>()
   // Exports may list newest first: UserSeq is the account's own sequence (BittyTax orders by it too).
   const ordered = records
-    .map((record, i) => ({ record, i, seq: Number(record.cells.UserSeq) }))
+    .map((record, i) => ({ record, i, seq: Number(record.values[table.columns.get('UserSeq')!]) }))
     .sort((a, b) => (Number.isFinite(a.seq) && Number.isFinite(b.seq) ? a.seq - b.seq : 0) || a.i - b.i)
     .map((x) => x.record)
 
   for (const record of ordered) {
-    const r = new CellReader(file, record)
+    const r = new CellReader(file, table, record)
     const id = r.text('ID')
     const atMs = r.time('Date')
     const type = (r.text('Type') ?? '').toLowerCase()
