@@ -31,9 +31,12 @@ export interface BrowserHost {
 }
 
 const MAX_BODY_BYTES = 1_000_000
+/** Statement imports carry the file: up to 64 M characters, up to 4 bytes each in UTF-8 JSON. */
+const MAX_IMPORT_BODY_BYTES = 260_000_000
+const bodyLimit = (method: string): number => (method === 'previewImport' || method === 'commitImport' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
 const SSE_HEARTBEAT_MS = 15_000
 
-const STATUS_OF: Record<string, number> = { invalid_request: 400, refused: 403, not_found: 404, cancelled: 409, internal: 500 }
+const STATUS_OF: Record<string, number> = { invalid_request: 400, refused: 403, rejected_rows: 422, unreadable_file: 422, not_found: 404, cancelled: 409, internal: 500 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, {
@@ -51,12 +54,12 @@ const sendEnvelope = (res: ServerResponse, status: number, envelope: Envelope): 
 const refuse = (res: ServerResponse, status: number, message: string): void =>
   sendEnvelope(res, status, { ok: false, error: { code: status === 401 || status === 403 ? 'refused' : 'invalid_request', message } })
 
-async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) return { ok: false, message: `request body is larger than ${MAX_BODY_BYTES} bytes` }
+    if (size > limit) return { ok: false, status: 413, message: `request body is larger than ${limit} bytes` }
     chunks.push(chunk as Buffer)
   }
   const text = Buffer.concat(chunks).toString('utf8')
@@ -64,7 +67,7 @@ async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: un
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch (e) {
-    return { ok: false, message: `request body is not valid JSON: ${(e as Error).message}` }
+    return { ok: false, status: 400, message: `request body is not valid JSON: ${(e as Error).message}` }
   }
 }
 
@@ -92,9 +95,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       }
       if (url.pathname === HTTP_EVENTS_PATH && req.method === 'GET') return openEventStream(res)
       if (url.pathname.startsWith(HTTP_CALL_PREFIX) && req.method === 'POST') {
-        const body = await readJsonBody(req)
-        if (!body.ok) return refuse(res, 400, body.message)
         const method = url.pathname.slice(HTTP_CALL_PREFIX.length)
+        const body = await readJsonBody(req, bodyLimit(method))
+        if (!body.ok) return refuse(res, body.status, body.message)
         const envelope = await dispatch(opts.services.handlers, method, body.value)
         return sendEnvelope(res, envelope.ok ? 200 : (STATUS_OF[envelope.error.code] ?? 500), envelope)
       }

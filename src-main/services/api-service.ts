@@ -15,12 +15,17 @@ import { NotFoundError } from './errors'
 import { toPositionRow } from './positions-view'
 import { runMatrixSelfTest } from './matrix-self-test'
 import { marketDetail, marketSummary } from './market-detail'
+import { commitStatement, previewStatement } from './import-service'
+import { STATEMENT_FORMATS } from '../importers/registry'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
 }
+
+/** A preview lists at most this many issues (the counts stay complete): the UI grid needs no more. */
+const MAX_PREVIEW_ISSUES = 5000
 
 export interface ServiceContext {
   book: OpenedBook
@@ -111,7 +116,18 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       controller?.abort()
       return { cancelled: controller !== undefined }
     },
-    engineStatus: () => ctx.pool.status()
+    engineStatus: () => ctx.pool.status(),
+    importFormats: () => STATEMENT_FORMATS.map((f) => ({ id: f.id, label: f.label })),
+    previewImport: (req) => {
+      const preview = previewStatement(db, req)
+      const issues = [...preview.issues].sort((a, b) => a.line - b.line)
+      return { ...preview, issues: issues.slice(0, MAX_PREVIEW_ISSUES), issuesTotal: issues.length }
+    },
+    commitImport: ({ taskId, ...req }) =>
+      commitStatement(db, {
+        ...req,
+        onProgress: taskId ? (done, total) => events.emit({ type: 'task.progress', taskId, done, total }) : undefined
+      })
   }
 
   return {

@@ -8,6 +8,7 @@ import { apiMethods, type Envelope, type MethodName } from '@contract/api'
 import type { Handlers } from './api-service'
 import { NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
+import { ImportRefusedError } from './import-service'
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(apiMethods, m)
 
@@ -44,6 +45,9 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
     const err = e as Error
     if (err instanceof NotFoundError) return { ok: false, error: { code: 'not_found', message: err.message } }
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
+    if (err instanceof ImportRefusedError) return { ok: false, error: { code: 'rejected_rows', message: err.message } }
+    // Importers throw plain Errors whose message names the file: a file we cannot read.
+    if (method === 'previewImport' || method === 'commitImport') return { ok: false, error: { code: 'unreadable_file', message: err.message } }
     return { ok: false, error: { code: 'internal', message: `${method}: ${err.message}` } }
   }
 }

@@ -17,7 +17,10 @@ export const apiMethods = {
   setUiState: { request: s.UiStateSetRequest, response: s.OkResponse },
   runMatrixSelfTest: { request: s.MatrixSelfTestRequest, response: s.MatrixSelfTestResponse },
   cancelTask: { request: s.CancelRequest, response: s.CancelResponse },
-  engineStatus: { request: s.EmptyRequest, response: s.EngineStatus }
+  engineStatus: { request: s.EmptyRequest, response: s.EngineStatus },
+  importFormats: { request: s.EmptyRequest, response: s.ImportFormats },
+  previewImport: { request: s.ImportRequest, response: s.ImportPreview },
+  commitImport: { request: s.ImportCommitRequest, response: s.ImportResult }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -38,6 +41,9 @@ export type ApiEvent = z.output<typeof s.ApiEvent>
 export type ApiError = z.output<typeof s.ApiError>
 export type Envelope = z.output<typeof s.Envelope>
 export type InstrumentKind = z.output<typeof s.InstrumentKind>
+export type ImportPreview = z.output<typeof s.ImportPreview>
+export type ImportResult = z.output<typeof s.ImportResult>
+export type RowIssue = z.output<typeof s.RowIssue>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -50,6 +56,11 @@ export interface MarginalApi {
   runMatrixSelfTest(req: RequestOf<'runMatrixSelfTest'>): Promise<ResponseOf<'runMatrixSelfTest'>>
   cancelTask(req: RequestOf<'cancelTask'>): Promise<ResponseOf<'cancelTask'>>
   engineStatus(req: RequestOf<'engineStatus'>): Promise<ResponseOf<'engineStatus'>>
+  importFormats(req: RequestOf<'importFormats'>): Promise<ResponseOf<'importFormats'>>
+  /** Dry run: what importing the statement would add, change and skip. Writes nothing. */
+  previewImport(req: RequestOf<'previewImport'>): Promise<ResponseOf<'previewImport'>>
+  /** One transaction; refused with code rejected_rows unless allowPartial. */
+  commitImport(req: RequestOf<'commitImport'>): Promise<ResponseOf<'commitImport'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -81,6 +92,9 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     runMatrixSelfTest: call('runMatrixSelfTest'),
     cancelTask: call('cancelTask'),
     engineStatus: call('engineStatus'),
+    importFormats: call('importFormats'),
+    previewImport: call('previewImport'),
+    commitImport: call('commitImport'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

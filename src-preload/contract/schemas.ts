@@ -198,6 +198,73 @@ export const EngineStatus = z.object({
   tasksCompleted: z.number().int()
 })
 
+/** Statements up to 64 MB cross the boundary as text (a 100,000-row Deribit log is about 15 MB). */
+export const MAX_STATEMENT_CHARS = 64_000_000
+
+export const ImportRequest = z
+  .object({
+    bookId: id,
+    fileName: z.string().min(1).max(255),
+    text: z.string().min(1, 'the file is empty').max(MAX_STATEMENT_CHARS, 'the file is larger than 64 MB'),
+    accountName: z.string().trim().min(1).max(100).optional(),
+    format: z.string().max(64).optional()
+  })
+  .strict()
+
+export const ImportCommitRequest = ImportRequest.extend({ allowPartial: z.boolean(), taskId: z.string().min(1).max(64).optional() }).strict()
+
+export const RowIssue = z.object({
+  file: z.string(),
+  line: z.number().int(),
+  column: z.string().nullable(),
+  reason: z.string(),
+  severity: z.enum(['rejected', 'skipped', 'warning'])
+})
+
+export const ImportPreview = z.object({
+  fileName: z.string(),
+  sha256: z.string(),
+  format: z.string(),
+  formatLabel: z.string(),
+  venue: z.string(),
+  accountName: z.string(),
+  accountExists: z.boolean(),
+  alreadyImportedAt: isoUtc.nullable(),
+  rowsTotal: z.number().int(),
+  trades: z.object({ new: z.number().int(), duplicate: z.number().int() }),
+  cashFlows: z.object({ new: z.number().int(), duplicate: z.number().int() }),
+  positionChanges: z.array(
+    z.object({
+      venue: z.string(),
+      symbol: z.string(),
+      priced: z.boolean(),
+      notPricedReason: z.string().nullable(),
+      beforeContracts: z.number(),
+      afterContracts: z.number(),
+      beforeAvgPrice: z.number().nullable(),
+      afterAvgPrice: z.number().nullable(),
+      source: z.enum(['trades', 'balance', 'statement'])
+    })
+  ),
+  /** The first issues in line order (all of them up to 5,000); the counts are always complete. */
+  issues: z.array(RowIssue),
+  issuesTotal: z.number().int(),
+  rejected: z.number().int(),
+  skipped: z.number().int(),
+  warnings: z.number().int()
+})
+
+export const ImportResult = z.object({
+  importId: z.number().int().nullable(),
+  accountId: z.number().int().nullable(),
+  tradesAdded: z.number().int(),
+  cashFlowsAdded: z.number().int(),
+  positionsChanged: z.number().int(),
+  rejected: z.number().int()
+})
+
+export const ImportFormats = z.array(z.object({ id: z.string(), label: z.string() }))
+
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('task.progress'),
@@ -209,7 +276,8 @@ export const ApiEvent = z.discriminatedUnion('type', [
 ])
 
 /** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */
-export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'internal'])
+/** rejected_rows: an import refused because rows were rejected; nothing was written. */
+export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'rejected_rows', 'unreadable_file', 'internal'])
 export const ApiError = z.object({
   code: ApiErrorCode,
   message: z.string(),

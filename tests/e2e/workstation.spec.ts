@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { test, expect } from './fixtures'
 
 const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
@@ -72,7 +74,7 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
 
 test('the engine view runs the worker-pool self-test with progress, and the books view lists the book', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+4')
+  await page.keyboard.press('Alt+5')
   await expect(page.getByRole('heading', { name: 'Engine' })).toBeVisible()
   await page.getByLabel('Positions').fill('20000')
   await page.getByLabel('Scenarios').fill('1000')
@@ -129,4 +131,39 @@ test('positions carry engine values, P&L and Greeks, summed per group', async ({
   await page.locator('.ag-body-horizontal-scroll-viewport').evaluate((el) => (el.scrollLeft = 1500))
   await page.waitForTimeout(200)
   await page.screenshot(shot('positions-greeks'))
+})
+
+test('drag a statement onto the window: preview with the bad rows highlighted, confirm, positions update', async ({ page, workstation }) => {
+  await workstation.open(page)
+  const text = readFileSync(resolve(import.meta.dirname, '../fixtures/statements/transaction_log-123456-BTC-2024-03.csv'), 'utf8')
+  // What a file dragged from the desktop delivers: a DataTransfer holding a File.
+  const dataTransfer = await page.evaluateHandle((content) => {
+    const dt = new DataTransfer()
+    dt.items.add(new File([content], 'transaction_log-123456-BTC-2024-03.csv', { type: 'text/csv' }))
+    return dt
+  }, text)
+  await page.dispatchEvent('.shell', 'dragover', { dataTransfer })
+  await expect(page.locator('.drop-overlay')).toBeVisible()
+  await page.dispatchEvent('.shell', 'drop', { dataTransfer })
+
+  const summary = page.getByTestId('import-summary')
+  await expect(summary).toContainText('Deribit transaction log (current header)')
+  await expect(summary).toContainText('9 new, 0 already in the book')
+  await expect(summary).toContainText('2 rejected, 1 skipped, 0 with warnings')
+  await expect(page.getByLabel('Account')).toHaveValue('Deribit BTC')
+  const rejectedRows = page.getByTestId('import-issues').locator('.ag-row.issue-rejected')
+  await expect(rejectedRows).toHaveCount(2)
+  await expect(rejectedRows.first()).toContainText("unknown transaction type 'mystery'")
+  await expect(page.getByTestId('import-changes').locator('.ag-row')).toHaveCount(4)
+  await expect(page.getByTestId('import-confirm')).toBeDisabled()
+  await page.screenshot(shot('import-preview'))
+
+  await page.getByTestId('import-allow-partial').check()
+  await page.getByTestId('import-confirm').click()
+  await expect(page.getByTestId('import-result')).toContainText('Imported 9 trades and 3 cash flows; 4 positions changed; 2 rejected rows left out.')
+  await page.getByRole('button', { name: 'Show positions' }).click()
+  await expect(page.getByTestId('position-count')).toHaveText('36 of 36 positions')
+  await expect(page.locator('.ag-row.group-level-0', { hasText: 'Deribit BTC' })).toBeVisible()
+  await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-FUTURE-X' })).toBeVisible()
+  await page.screenshot(shot('import-positions-updated'))
 })

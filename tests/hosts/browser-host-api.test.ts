@@ -8,6 +8,7 @@ import faultyWorkerPath from '../workers/fixtures/faulty.worker?modulePath'
 import { MarginalApiError, methodNames, type MarginalApi, type MethodName } from '@contract/api'
 import { createHttpApi } from '../../src-renderer/src/api/http-api'
 import { startTestHost, type TestHost } from '../support/backend'
+import { fixture } from '../support/import-book'
 
 // The faulty worker's columnSums is the real one; its slowColumnSums is not used by the services.
 let t: TestHost
@@ -146,6 +147,38 @@ describe('API over the browser host', () => {
     expect(await api.cancelTask({ taskId: 'cancel-me' })).toEqual({ cancelled: false })
     const status = await api.engineStatus({})
     expect(status).toMatchObject({ workerCount: 2, busyWorkers: 0, queuedTasks: 0 })
+  })
+})
+
+describe('statement import over the API', () => {
+  const statement = fixture('transaction_log-123456-BTC-2024-03.csv')
+
+  it('importFormats lists what the importer detects', async () => {
+    const formats = await api.importFormats({})
+    expect(formats.map((f) => f.id)).toEqual(['deribit-transaction-log', 'binance-statement', 'ibkr-flex-xml'])
+  })
+
+  it('previewImport writes nothing; commitImport refuses rejected rows, then imports the good ones with progress', async () => {
+    const p = await api.previewImport({ bookId: 1, ...statement })
+    expect(p).toMatchObject({ accountName: 'Deribit BTC', rejected: 2, issuesTotal: 3, trades: { new: 9, duplicate: 0 } })
+    expect(p.issues.map((i) => i.line)).toEqual([3, 4, 6])
+    await expect(api.commitImport({ bookId: 1, ...statement, allowPartial: false })).rejects.toMatchObject({
+      code: 'rejected_rows',
+      message: expect.stringContaining('Nothing was written')
+    })
+    expect((await api.listBooks({}))[0]!.accountCount).toBe(2)
+    const result = await api.commitImport({ bookId: 1, ...statement, allowPartial: true, taskId: 'import-1' })
+    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 3, positionsChanged: 4, rejected: 2 })
+    const rows = (await api.listPositions({ bookId: 1 })).rows
+    expect(rows.filter((r) => r.accountName === 'Deribit BTC').map((r) => r.symbol).sort()).toEqual(['BTC-28JUN24', 'BTC-29MAR24-70000-C', 'BTC-FUTURE-X', 'BTC-PERPETUAL'])
+    expect(rows.find((r) => r.symbol === 'BTC-FUTURE-X')).toMatchObject({ kind: 'unknown', valuationError: expect.stringContaining('not priced') })
+  })
+
+  it('a file in no known format is an unreadable_file error naming it', async () => {
+    await expect(api.previewImport({ bookId: 1, fileName: 'notes.txt', text: 'hello,world\n1,2\n' })).rejects.toMatchObject({
+      code: 'unreadable_file',
+      message: expect.stringContaining('notes.txt: not a statement format Marginal knows')
+    })
   })
 })
 

@@ -123,7 +123,7 @@ export function positionColumns(opts: {
     numberColumn('strikeUsd', 'Strike (USD)', 105, (r) => r.strikeUsd, (r) => (r.strikeUsd === null ? '' : formatNumber(r.strikeUsd, 0))),
     textColumn('expiryUtc', 'Expiry (UTC)', 140, (r) => r.expiryUtc ?? '', (v) => (v === '' ? '—' : formatExpiryUtc(v))),
     numberColumn('sizeContracts', 'Contracts', 110, (r) => r.sizeContracts, (r) => formatContracts(r.sizeContracts), { signed: true }),
-    numberColumn('contractSize', 'Contract size', 110, (r) => r.contractSize, (r) => `${r.contractSize} ${r.contractUnit.toUpperCase()}`),
+    numberColumn('contractSize', 'Contract size', 110, (r) => r.contractSize, (r) => (r.kind === 'unknown' ? '—' : `${r.contractSize} ${r.contractUnit.toUpperCase()}`)),
     numberColumn('sizeCoin', 'Size (coin)', 130, (r) => r.sizeCoin, (r) => `${formatNumber(r.sizeCoin, 4)} ${r.underlying}`, { signed: true }),
     numberColumn('avgPrice', 'Avg price', 145, (r) => r.avgPrice, (r) => `${formatPrice(r.avgPrice, r.priceCurrency)} ${r.priceCurrency}`),
     numberColumn('markPrice', 'Mark', 145, (r) => r.markPrice, (r) => `${formatPrice(r.markPrice, r.priceCurrency)} ${r.priceCurrency}`),

@@ -36,7 +36,8 @@ export function buildGroupedRows(positions: readonly PositionRow[]): GridRow[] {
   const sorted = [...positions].sort(
     (a, b) =>
       a.accountName.localeCompare(b.accountName) ||
-      a.underlying.localeCompare(b.underlying) ||
+      // Not-priced instruments (no underlying) after the real ones.
+      (a.underlying || '\uffff').localeCompare(b.underlying || '\uffff') ||
       expiryBucket(a).rank.localeCompare(expiryBucket(b).rank) ||
       a.kind.localeCompare(b.kind) ||
       (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) ||
