@@ -23,10 +23,10 @@ export interface CsvTable {
   problems: { line: number; message: string }[]
 }
 
-export function readCsv(text: string, file: string): CsvTable {
+/** Every row with its first line, without header handling (multi-section files like IBKR's). */
+export function readCsvRows(text: string): { rows: CsvRecord[]; problems: CsvTable['problems'] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  let header: string[] | null = null
-  const records: CsvRecord[] = []
+  const rows: CsvRecord[] = []
   const problems: CsvTable['problems'] = []
   let line = 1
   let counted = 0
@@ -38,22 +38,35 @@ export function readCsv(text: string, file: string): CsvTable {
       const end = row.meta.cursor
       for (let i = counted; i < end; i++) if (body.charCodeAt(i) === 10) line++
       counted = end
-      const cells = row.data
-      if (cells.length === 1 && cells[0]!.trim() === '') return
-      if (row.errors.length) {
-        problems.push({ line: startLine, message: row.errors.map((e) => e.message).join('; ') })
-        return
-      }
-      if (header === null) {
-        header = cells.map((h) => h.trim())
-        return
-      }
-      records.push({ line: startLine, values: cells })
+      const values = row.data
+      if (values.length === 1 && values[0]!.trim() === '') return
+      if (row.errors.length) problems.push({ line: startLine, message: row.errors.map((e) => e.message).join('; ') })
+      else rows.push({ line: startLine, values })
     }
   })
-  if (header === null) throw new Error(`${file}: the file is empty`)
-  const columns = new Map((header as string[]).map((h, i) => [h, i]))
-  return { header, columns, records, problems }
+  return { rows, problems }
+}
+
+/**
+ * Column name → index. A name that repeats (OKX bills have two `Unit` columns) gets a suffix:
+ * `Unit`, `Unit (2)`.
+ */
+export function columnIndex(header: readonly string[]): Map<string, number> {
+  const columns = new Map<string, number>()
+  header.forEach((h, i) => {
+    let name = h
+    for (let n = 2; columns.has(name); n++) name = `${h} (${n})`
+    columns.set(name, i)
+  })
+  return columns
+}
+
+export function readCsv(text: string, file: string): CsvTable {
+  const { rows, problems } = readCsvRows(text)
+  const first = rows.shift()
+  if (!first) throw new Error(`${file}: the file is empty`)
+  const header = first.values.map((h) => h.trim())
+  return { header, columns: columnIndex(header), records: rows, problems }
 }
 
 /** The first row only, for detecting a file's format cheaply. */

@@ -8,6 +8,8 @@ import { readCsvHeader } from './csv-records'
 import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction-log'
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
 import { detectIbkrFlex, parseIbkrFlex } from './formats/ibkr-flex-xml'
+import { detectBinanceUsdm, parseBinanceUsdm } from './formats/binance-usdm-history'
+import { detectIbkrActivityCsv, parseIbkrActivityCsv } from './formats/ibkr-activity-csv'
 
 export interface StatementFormat {
   id: string
@@ -19,7 +21,9 @@ export interface StatementFormat {
 export const STATEMENT_FORMATS: readonly StatementFormat[] = [
   { id: 'deribit-transaction-log', label: 'Deribit transaction log CSV (all three header generations)', detect: (_t, h) => !!h && detectDeribitLog(h), parse: (t, f) => parseDeribitLog(t, f) },
   { id: 'binance-statement', label: 'Binance transaction history CSV ("generate all statements")', detect: (_t, h) => !!h && detectBinanceStatement(h), parse: parseBinanceStatement },
-  { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex }
+  { id: 'binance-usdm-history', label: 'Binance USD-M futures transaction history CSV', detect: (_t, h) => !!h && detectBinanceUsdm(h), parse: parseBinanceUsdm },
+  { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex },
+  { id: 'ibkr-activity-csv', label: 'IBKR Activity Statement CSV (classic, multi-section)', detect: (_t, h) => !!h && detectIbkrActivityCsv(h), parse: parseIbkrActivityCsv }
 ]
 
 export function detectStatementFormat(text: string, file: string, formatId?: string): StatementFormat {

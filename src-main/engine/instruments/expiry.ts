@@ -36,13 +36,17 @@ export function lastFridayOfMonth(year: number, month0: number): number {
 }
 
 /**
- * 16:00 in New York on a calendar date, as UTC: the last trading time of US equity options (OCC).
- * The offset (EST −5 h or EDT −4 h) comes from Intl, which carries the tz rules without I/O.
+ * A New York wall-clock time as a UTC instant (EST −5 h or EDT −4 h; the rules come from Intl,
+ * without I/O). IBKR writes statement times, and US options stop trading, in New York time.
  */
-export function newYorkCloseUtc(year: number, month0: number, day: number): number {
-  const guess = Date.UTC(year, month0, day, 21) // 16:00 EST
-  const hourThere = Number(
-    new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' }).format(new Date(guess))
-  )
-  return guess - (hourThere - 16) * 3_600_000
+export function newYorkTimeUtc(year: number, month0: number, day: number, hour: number, minute = 0, second = 0): number {
+  const asIfUtc = Date.UTC(year, month0, day, hour, minute, second)
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' })
+  // Offset at a guess 5 h later (EST), then corrected: the guess lands on the same local day.
+  const guess = asIfUtc + 5 * 3_600_000
+  const hourThere = Number(parts.format(new Date(guess)))
+  return guess - (((hourThere - hour + 24) % 24) * 3_600_000)
 }
+
+/** 16:00 in New York on a calendar date: the last trading time of US equity options (OCC). */
+export const newYorkCloseUtc = (year: number, month0: number, day: number): number => newYorkTimeUtc(year, month0, day, 16)
