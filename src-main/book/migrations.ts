@@ -88,7 +88,8 @@ export const migrations: readonly Migration[] = [
         traded_at_ms INTEGER NOT NULL,
         side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
         size_contracts REAL NOT NULL CHECK (size_contracts > 0),
-        price REAL NOT NULL,
+        -- null when the statement does not give a fill price (OKX bills): the average stays unchanged
+        price REAL,
         fee REAL NOT NULL DEFAULT 0,
         fee_currency TEXT,
         UNIQUE (account_id, external_id)

@@ -8,7 +8,7 @@ export interface NewTrade {
   tradedAtMs: number
   side: 'buy' | 'sell'
   sizeContracts: number
-  price: number
+  price: number | null
   fee: number
   feeCurrency: string | null
 }

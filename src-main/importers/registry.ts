@@ -10,6 +10,8 @@ import { detectBinanceStatement, parseBinanceStatement } from './formats/binance
 import { detectIbkrFlex, parseIbkrFlex } from './formats/ibkr-flex-xml'
 import { detectBinanceUsdm, parseBinanceUsdm } from './formats/binance-usdm-history'
 import { detectIbkrActivityCsv, parseIbkrActivityCsv } from './formats/ibkr-activity-csv'
+import { detectOkxBills, detectOkxFunding, parseOkxBills, parseOkxFunding } from './formats/okx'
+import { detectBybitLog, parseBybitLog } from './formats/bybit-transaction-log'
 
 export interface StatementFormat {
   id: string
@@ -20,6 +22,9 @@ export interface StatementFormat {
 
 export const STATEMENT_FORMATS: readonly StatementFormat[] = [
   { id: 'deribit-transaction-log', label: 'Deribit transaction log CSV (all three header generations)', detect: (_t, h) => !!h && detectDeribitLog(h), parse: (t, f) => parseDeribitLog(t, f) },
+  { id: 'okx-bills', label: 'OKX trading history (bills) CSV', detect: (t, h) => detectOkxBills(t, h), parse: parseOkxBills },
+  { id: 'okx-funding', label: 'OKX funding account history CSV', detect: (_t, h) => !!h && detectOkxFunding(h), parse: parseOkxFunding },
+  { id: 'bybit-transaction-log', label: 'Bybit derivatives transaction log CSV (classic and UTA)', detect: (_t, h) => !!h && detectBybitLog(h), parse: parseBybitLog },
   { id: 'binance-statement', label: 'Binance transaction history CSV ("generate all statements")', detect: (_t, h) => !!h && detectBinanceStatement(h), parse: parseBinanceStatement },
   { id: 'binance-usdm-history', label: 'Binance USD-M futures transaction history CSV', detect: (_t, h) => !!h && detectBinanceUsdm(h), parse: parseBinanceUsdm },
   { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex },

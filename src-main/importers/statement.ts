@@ -37,8 +37,8 @@ export interface StatementTrade {
   side: 'buy' | 'sell'
   /** Positive, in contracts of the instrument. */
   sizeContracts: number
-  /** In the instrument's price currency (coin for inverse options). */
-  price: number
+  /** In the instrument's price currency (coin for inverse options); null when the statement has none. */
+  price: number | null
   fee: number
   feeCurrency: string | null
   /** What kind of row made the position change: a trade, an expiry delivery, an assignment… */

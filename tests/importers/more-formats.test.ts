@@ -62,3 +62,81 @@ describe('IBKR Activity Statement CSV (multi-section)', () => {
     expect(new Date(newYorkTimeUtc(2025, 2, 10, 0, 30)).toISOString()).toBe('2025-03-10T04:30:00.000Z')
   })
 })
+
+describe('OKX exports', () => {
+  it('bills (BOM, CRLF): derivatives change positions by contracts, spot legs move holdings, funding and fees are cash', () => {
+    const { db, bookId } = emptyBook()
+    const file = fixture('okx-bills.csv')
+    const p = preview(db, bookId, file)
+    expect(p).toMatchObject({ format: 'okx-bills', accountName: 'OKX', rejected: 1, warnings: 1 })
+    expect(p.issues.map((i) => [i.line, i.column, i.severity])).toEqual([
+      [1, 'Time', 'warning'],
+      [10, 'Type', 'rejected']
+    ])
+    commit(db, bookId, file, true)
+    expect(positionsOf(db, 'OKX')).toEqual({
+      'BTC-USD-240628': { size: -20, avg: null, kind: 'future' },
+      'BTC-USD-240628-70000-C': { size: 10, avg: null, kind: 'option' },
+      'BTC-USDT': { size: expect.closeTo(0.00999, 12), avg: null, kind: 'spot' },
+      'BTC-USDT-SWAP': { size: 100, avg: null, kind: 'perpetual' }
+    })
+    const flows = db.prepare("SELECT kind, SUM(amount) AS total FROM cash_flows GROUP BY kind ORDER BY kind").all()
+    expect(flows).toEqual([
+      { kind: 'fee', total: expect.closeTo(-0.70031, 9) },
+      { kind: 'funding', total: -0.75 },
+      { kind: 'internal_transfer', total: 1000 },
+      { kind: 'realised_pnl', total: 12.34 },
+      { kind: 'trade', total: expect.closeTo(-649.99001, 9) }
+    ])
+  })
+
+  it('bills with a "Time Zone:UTC+8" first line: times converted, no warning', () => {
+    const { db, bookId } = emptyBook()
+    const p = preview(db, bookId, fixture('okx-bills-utc8.csv'))
+    expect(p.issues).toEqual([])
+    commit(db, bookId, fixture('okx-bills-utc8.csv'))
+    const t = db.prepare('SELECT traded_at_ms FROM trades').get() as { traded_at_ms: number }
+    expect(new Date(t.traded_at_ms).toISOString()).toBe('2024-04-01T10:00:00.000Z')
+    expect(positionsOf(db, 'OKX')).toEqual({ 'ETH-USDT-SWAP': { size: -30, avg: null, kind: 'perpetual' } })
+  })
+
+  it('funding account: deposits and withdrawals move holdings, moves to the trading account do not', () => {
+    const { db, bookId } = emptyBook()
+    const p = preview(db, bookId, fixture('okx-funding.csv'))
+    expect(p.issues.filter((i) => i.severity === 'rejected').map((i) => [i.line, i.reason])).toEqual([[6, "unknown funding type 'Airdrop'"]])
+    commit(db, bookId, fixture('okx-funding.csv'), true)
+    expect(positionsOf(db, 'OKX')).toEqual({
+      'BTC-USDT': { size: 0.5, avg: null, kind: 'spot' },
+      'ETH-USDT': { size: expect.closeTo(-0.099, 12), avg: null, kind: 'spot' }
+    })
+  })
+})
+
+describe('Bybit transaction log', () => {
+  it('classic export: positions from trades in the contract unit (coin linear, USD inverse); cash from Change', () => {
+    const { db, bookId } = emptyBook()
+    const file = fixture('bybit-transaction-log-classic.csv')
+    const p = preview(db, bookId, file)
+    expect(p).toMatchObject({ format: 'bybit-transaction-log', rejected: 1 })
+    expect(p.issues[0]).toMatchObject({ line: 7, column: 'Direction', severity: 'rejected' })
+    commit(db, bookId, file, true)
+    expect(positionsOf(db, 'Bybit')).toEqual({
+      BTCUSD: { size: -1000, avg: 61_000, kind: 'perpetual' },
+      BTCUSDT: { size: 0.3, avg: 60_000, kind: 'perpetual' }
+    })
+    const flows = db.prepare('SELECT kind, currency, SUM(amount) AS total FROM cash_flows GROUP BY kind, currency ORDER BY kind, currency').all()
+    expect(flows).toEqual([
+      { kind: 'funding', currency: 'USDT', total: -1.2 },
+      { kind: 'trade_pnl', currency: 'BTC', total: -0.0000082 },
+      { kind: 'trade_pnl', currency: 'USDT', total: expect.closeTo(376.68, 9) },
+      { kind: 'transfer', currency: 'USDT', total: 500 }
+    ])
+  })
+
+  it('UTA export (Time(UTC), BUY/SELL, negative fees): the same meaning through Change', () => {
+    const { db, bookId } = emptyBook()
+    commit(db, bookId, fixture('bybit-uta-transaction-log.csv'))
+    expect(positionsOf(db, 'Bybit')).toEqual({ ETHUSDT: { size: 1.5, avg: 3010.5, kind: 'perpetual' } })
+    expect(db.prepare("SELECT SUM(amount) AS s FROM cash_flows WHERE kind = 'funding'").get()).toEqual({ s: -0.42 })
+  })
+})
