@@ -22,7 +22,7 @@ import { revalueInPool } from './services/revaluation-runner'
 import { syntheticBook } from './bench/synthetic-book'
 import { createEnginePool } from './workers/engine-pool'
 import { syntheticDeribitLog } from './bench/synthetic-statement'
-import { commitStatement, previewStatement } from './services/import-service'
+import { commitImport, previewImport } from './services/import-service'
 import { insertBook } from './book/books-repository'
 
 const json = process.argv.includes('--json')
@@ -66,8 +66,8 @@ async function main(): Promise<void> {
     const logText = syntheticDeribitLog(IMPORT_ROWS)
     const importBook = insertBook(book.db, { name: 'bench import', kind: 'live' })
     const request = { bookId: importBook, fileName: 'transaction_log-1-BTC-bench.csv', text: logText }
-    const [importPreview, previewSeconds] = await timed(() => previewStatement(book.db, request))
-    const [imported, commitSeconds] = await timed(() => commitStatement(book.db, { ...request, allowPartial: false }))
+    const [importPreview, previewSeconds] = await timed(() => previewImport(book.db, request))
+    const [imported, commitSeconds] = await timed(() => commitImport(book.db, { ...request, allowPartial: false }))
     say(
       `import: ${fmt(IMPORT_ROWS)}-row Deribit transaction log (${fmt(logText.length / 1e6)} MB): preview ${fmt(previewSeconds)} s, ` +
         `commit ${fmt(commitSeconds)} s (${fmt(imported.tradesAdded)} trades, ${fmt(imported.cashFlowsAdded)} cash flows, ` +

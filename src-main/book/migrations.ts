@@ -139,6 +139,47 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX cash_flows_by_account_time ON cash_flows (account_id, at_ms);
     `
+  },
+  {
+    version: 3,
+    name: 'market history',
+    sql: `
+      -- Daily price bars per underlying, quote currency and source: USD and USDT series are kept
+      -- apart (they differ by the stablecoin basis), as are sources.
+      CREATE TABLE price_history (
+        id INTEGER PRIMARY KEY,
+        underlying TEXT NOT NULL,
+        quote_currency TEXT NOT NULL,
+        source TEXT NOT NULL,
+        day TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+        open REAL, high REAL, low REAL,
+        close REAL NOT NULL CHECK (close > 0),
+        volume REAL,
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        UNIQUE (underlying, quote_currency, source, day)
+      );
+      -- Implied-vol indices (Deribit DVOL), in vol points.
+      CREATE TABLE vol_index_history (
+        id INTEGER PRIMARY KEY,
+        index_name TEXT NOT NULL,
+        underlying TEXT NOT NULL,
+        day TEXT NOT NULL,
+        open REAL, high REAL, low REAL,
+        close REAL NOT NULL CHECK (close > 0),
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        UNIQUE (index_name, underlying, day)
+      );
+      -- Perpetual funding rates per period (fraction per 8 h at Binance).
+      CREATE TABLE funding_history (
+        id INTEGER PRIMARY KEY,
+        venue TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        at_ms INTEGER NOT NULL,
+        rate REAL NOT NULL,
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        UNIQUE (venue, symbol, at_ms)
+      );
+    `
   }
 ]
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { BookDb } from '../book/database'
-import { commitStatement, previewStatement, type ImportPreview } from '../services/import-service'
+import { commitImport, previewImport, type ImportPreview } from '../services/import-service'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
 
@@ -23,6 +23,12 @@ export interface ImportOptions {
 }
 
 function printPreview(io: CliIo, p: ImportPreview): void {
+  if (p.dataset !== 'statement') {
+    io.out(`${p.fileName}: ${p.formatLabel}, ${p.rowsTotal} rows`)
+    io.out(formatTable(['Series', 'From', 'To', 'Rows', 'New', 'Already in the book'], p.series.map((s) => [s.name, s.first, s.last, s.rows, s.new, s.duplicate])))
+    printIssues(io, p)
+    return
+  }
   io.out(`${p.fileName}: ${p.formatLabel}, ${p.rowsTotal} rows → account "${p.accountName}"${p.accountExists ? '' : ' (new)'}`)
   if (p.alreadyImportedAt) io.out(`This file was imported before, at ${p.alreadyImportedAt}.`)
   io.out(`Trades: ${p.trades.new} new, ${p.trades.duplicate} already in the book. Cash flows: ${p.cashFlows.new} new, ${p.cashFlows.duplicate} already in the book.`)
@@ -41,6 +47,10 @@ function printPreview(io: CliIo, p: ImportPreview): void {
       )
     )
   } else io.out('No position changes.')
+  printIssues(io, p)
+}
+
+function printIssues(io: CliIo, p: ImportPreview): void {
   if (p.issues.length) {
     io.out(`\n${p.rejected} rejected, ${p.skipped} skipped, ${p.warnings} with warnings:`)
     for (const i of [...p.issues].sort((a, b) => a.line - b.line)) {
@@ -57,7 +67,7 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
     throw new Error(`cannot read ${o.file}: ${(e as Error).message}`, { cause: e })
   }
   const request = { bookId: o.bookId, fileName: basename(o.file), text, format: o.format, accountName: o.account }
-  const preview = previewStatement(db, request)
+  const preview = previewImport(db, request)
   if (o.json) io.out(JSON.stringify(preview, null, 2))
   else printPreview(io, preview)
   if (o.dryRun) {
@@ -68,12 +78,14 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
     io.out(`\nNothing written: ${preview.rejected} rejected row(s). Fix them, or pass --allow-partial to import the good rows.`)
     return EXIT_REJECTED_ROWS
   }
-  const result = commitStatement(db, { ...request, allowPartial: o.allowPartial })
+  const result = commitImport(db, { ...request, allowPartial: o.allowPartial })
   if (!o.json) {
     io.out(
-      result.importId === null || (result.tradesAdded === 0 && result.cashFlowsAdded === 0 && result.positionsChanged === 0)
+      result.importId === null || (result.tradesAdded === 0 && result.cashFlowsAdded === 0 && result.positionsChanged === 0 && result.marketRowsAdded === 0)
         ? '\nNothing new: the book already holds every row of this file.'
-        : `\nImported: ${result.tradesAdded} trades, ${result.cashFlowsAdded} cash flows, ${result.positionsChanged} positions changed${result.rejected ? `, ${result.rejected} rejected rows left out` : ''}.`
+        : result.marketRowsAdded
+          ? `\nImported ${result.marketRowsAdded} rows of market data${result.rejected ? `, ${result.rejected} rejected rows left out` : ''}.`
+          : `\nImported: ${result.tradesAdded} trades, ${result.cashFlowsAdded} cash flows, ${result.positionsChanged} positions changed${result.rejected ? `, ${result.rejected} rejected rows left out` : ''}.`
     )
   }
   return 0

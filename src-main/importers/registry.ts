@@ -31,6 +31,14 @@ export const STATEMENT_FORMATS: readonly StatementFormat[] = [
   { id: 'ibkr-activity-csv', label: 'IBKR Activity Statement CSV (classic, multi-section)', detect: (_t, h) => !!h && detectIbkrActivityCsv(h), parse: parseIbkrActivityCsv }
 ]
 
+/** Market-data formats, detected in import-service before statements (see market-files.ts). */
+export const MARKET_FORMATS: readonly { id: string; label: string }[] = [
+  { id: 'option-chain', label: 'Deribit option chain CSV (book summary): becomes the book\'s market snapshot' },
+  { id: 'prices', label: 'Daily price history CSV (Yahoo, Binance, Coinbase layouts; underlying and quote from the file name)' },
+  { id: 'vol-index', label: 'Deribit DVOL history CSV' },
+  { id: 'funding', label: 'Perpetual funding-rate history CSV' }
+]
+
 export function detectStatementFormat(text: string, file: string, formatId?: string): StatementFormat {
   if (formatId) {
     const chosen = STATEMENT_FORMATS.find((f) => f.id === formatId)
@@ -41,7 +49,7 @@ export function detectStatementFormat(text: string, file: string, formatId?: str
   const found = STATEMENT_FORMATS.find((f) => f.detect(text, header))
   if (!found) {
     const seen = header ? `header: ${header.slice(0, 8).join(',')}${header.length > 8 ? ',…' : ''}` : 'no CSV header'
-    throw new Error(`${file}: not a statement format Marginal knows (${seen}). Known formats:\n${STATEMENT_FORMATS.map((f) => `  - ${f.label}`).join('\n')}`)
+    throw new Error(`${file}: not a statement format Marginal knows (${seen}). Known formats:\n${[...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => `  - ${f.label}`).join('\n')}`)
   }
   return found
 }

@@ -15,8 +15,8 @@ import { NotFoundError } from './errors'
 import { toPositionRow } from './positions-view'
 import { runMatrixSelfTest } from './matrix-self-test'
 import { marketDetail, marketSummary } from './market-detail'
-import { commitStatement, previewStatement } from './import-service'
-import { STATEMENT_FORMATS } from '../importers/registry'
+import { commitImport, previewImport } from './import-service'
+import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
@@ -117,14 +117,14 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       return { cancelled: controller !== undefined }
     },
     engineStatus: () => ctx.pool.status(),
-    importFormats: () => STATEMENT_FORMATS.map((f) => ({ id: f.id, label: f.label })),
+    importFormats: () => [...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => ({ id: f.id, label: f.label })),
     previewImport: (req) => {
-      const preview = previewStatement(db, req)
+      const preview = previewImport(db, req)
       const issues = [...preview.issues].sort((a, b) => a.line - b.line)
       return { ...preview, issues: issues.slice(0, MAX_PREVIEW_ISSUES), issuesTotal: issues.length }
     },
     commitImport: ({ taskId, ...req }) =>
-      commitStatement(db, {
+      commitImport(db, {
         ...req,
         onProgress: taskId ? (done, total) => events.emit({ type: 'task.progress', taskId, done, total }) : undefined
       })

@@ -12,6 +12,9 @@ import { upsertInstrument } from '../book/instruments-repository'
 import { recordAudit } from '../book/audit'
 import { isPriced } from '../engine/instruments/instrument'
 import { parseStatement } from '../importers/registry'
+import { readCsvHeader } from '../importers/csv-records'
+import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMarketFile } from '../importers/market/market-files'
+import { commitMarketFile, summariseMarketFile, type SeriesSummary } from './market-import'
 import { planImport, type ImportPlan } from '../importers/plan'
 import type { ParsedStatement, RowIssue } from '../importers/statement'
 import { NotFoundError } from './errors'
@@ -23,6 +26,10 @@ export interface ImportRequest {
   /** Book account to import into; default: the one the statement names. */
   accountName?: string
   format?: string
+  /** Market files: what a price history prices, when its name does not say. */
+  underlying?: string
+  quoteCurrency?: string
+  source?: string
 }
 
 export interface PositionChangeView {
@@ -38,6 +45,10 @@ export interface PositionChangeView {
 }
 
 export interface ImportPreview {
+  /** What the file holds: a statement (trades, cash, positions) or a kind of market data. */
+  dataset: 'statement' | MarketDataset
+  /** Market data: one line per series (days, new, already in the book). */
+  series: SeriesSummary[]
   fileName: string
   sha256: string
   format: string
@@ -58,8 +69,10 @@ export interface ImportPreview {
 
 export interface ImportResult {
   importId: number | null
-  /** null when nothing was written and the account did not exist. */
+  /** null when nothing was written and the account did not exist, and for market data. */
   accountId: number | null
+  /** Market data rows added (bars, funding points, chain marks). */
+  marketRowsAdded: number
   tradesAdded: number
   cashFlowsAdded: number
   positionsChanged: number
@@ -118,6 +131,8 @@ function prepare(db: BookDb, req: ImportRequest): Prepared {
 
 function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
   return {
+    dataset: 'statement',
+    series: [],
     fileName: req.fileName,
     sha256: p.sha256,
     format: p.parsed.format,
@@ -147,8 +162,54 @@ function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
   }
 }
 
+/** A market file's dataset, from its header; null for statements (and XML). */
+function marketDataset(req: ImportRequest): MarketDataset | null {
+  if (req.format) return (['prices', 'vol-index', 'funding', 'option-chain'] as const).find((d) => d === req.format) ?? null
+  return req.text.trimStart().startsWith('<') ? null : detectMarketDataset(readCsvHeader(req.text))
+}
+
+function parseMarketCached(req: ImportRequest, dataset: MarketDataset, sha256: string): ParsedMarketFile {
+  const key = `${sha256}\u0000${req.fileName}\u0000${dataset}\u0000${req.underlying ?? ''}\u0000${req.quoteCurrency ?? ''}\u0000${req.source ?? ''}`
+  const hit = marketCache.get(key)
+  if (hit) return hit
+  const parsed = parseMarketFile(req.text, req.fileName, dataset, { underlying: req.underlying, quoteCurrency: req.quoteCurrency, source: req.source })
+  marketCache.set(key, parsed)
+  if (marketCache.size > PARSE_CACHE_SIZE) marketCache.delete(marketCache.keys().next().value!)
+  return parsed
+}
+const marketCache = new Map<string, ParsedMarketFile>()
+
+function marketPreview(db: BookDb, req: ImportRequest, parsed: ParsedMarketFile, sha256: string): ImportPreview {
+  return {
+    dataset: parsed.dataset,
+    series: summariseMarketFile(db, parsed),
+    fileName: req.fileName,
+    sha256,
+    format: parsed.format,
+    formatLabel: parsed.formatLabel,
+    venue: parsed.funding?.venue ?? parsed.series[0]?.source ?? 'deribit',
+    accountName: '',
+    accountExists: false,
+    alreadyImportedAt: findImportByHash(db, req.bookId, sha256)?.importedAt ?? null,
+    rowsTotal: parsed.rowsTotal,
+    trades: { new: 0, duplicate: 0 },
+    cashFlows: { new: 0, duplicate: 0 },
+    positionChanges: [],
+    issues: parsed.issues,
+    rejected: rowsWith(parsed.issues, 'rejected'),
+    skipped: rowsWith(parsed.issues, 'skipped'),
+    warnings: rowsWith(parsed.issues, 'warning')
+  }
+}
+
 /** The dry run: what an import would add, change and skip, and why. Writes nothing. */
-export function previewStatement(db: BookDb, req: ImportRequest): ImportPreview {
+export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
+  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  const dataset = marketDataset(req)
+  if (dataset) {
+    const sha256 = sha256Of(req.text)
+    return marketPreview(db, req, parseMarketCached(req, dataset, sha256), sha256)
+  }
   return toPreview(db, req, prepare(db, req))
 }
 
@@ -156,10 +217,37 @@ export function previewStatement(db: BookDb, req: ImportRequest): ImportPreview 
  * Commit in one transaction. Rejected rows refuse the commit unless `allowPartial`; then the good
  * rows go in and the rejected ones are counted in the imports log.
  */
-export function commitStatement(
+export function commitImport(
   db: BookDb,
   req: ImportRequest & { allowPartial: boolean; onProgress?: (rowsWritten: number, rowsTotal: number) => void },
   now = new Date()
+): ImportResult {
+  const dataset = marketDataset(req)
+  if (dataset) return commitMarket(db, req, dataset, now)
+  return commitStatement(db, req, now)
+}
+
+function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }, dataset: MarketDataset, now: Date): ImportResult {
+  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  const sha256 = sha256Of(req.text)
+  const parsed = parseMarketCached(req, dataset, sha256)
+  const rejectedRows = rowsWith(parsed.issues, 'rejected')
+  if (rejectedRows > 0 && !req.allowPartial) {
+    const first = [...parsed.issues].filter((i) => i.severity === 'rejected').sort((a, b) => a.line - b.line)[0]!
+    throw new ImportRefusedError(
+      `${req.fileName}: ${rejectedRows} rejected row(s), first at line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}. Nothing was written; fix the rows or allow a partial import.`
+    )
+  }
+  const result = db.transaction(() =>
+    commitMarketFile(db, parsed, { bookId: req.bookId, fileName: req.fileName, sha256, rejectedRows, skippedRows: rowsWith(parsed.issues, 'skipped'), now })
+  )()
+  return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded }
+}
+
+function commitStatement(
+  db: BookDb,
+  req: ImportRequest & { allowPartial: boolean; onProgress?: (rowsWritten: number, rowsTotal: number) => void },
+  now: Date
 ): ImportResult {
   return db.transaction((): ImportResult => {
     const p = prepare(db, req)
@@ -176,7 +264,7 @@ export function commitStatement(
     const previous = findImportByHash(db, req.bookId, p.sha256)
     if (nothingNew || previous) {
       // The same file again, or a statement holding nothing new: nothing to write, nothing to log.
-      return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows }
+      return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: 0 }
     }
     const accountId = p.accountId ?? insertAccount(db, req.bookId, { name: p.accountName, venue: p.parsed.venue, baseCurrency: p.parsed.baseCurrency })
     const importId = Number(
@@ -235,6 +323,6 @@ export function commitStatement(
       action: 'commit',
       detail: { file: req.fileName, format: p.parsed.format, account: p.accountName, trades: p.plan.newTrades.length, cashFlows: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows }
     }, now)
-    return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows }
+    return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows, marketRowsAdded: 0 }
   })()
 }

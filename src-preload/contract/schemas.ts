@@ -207,7 +207,11 @@ export const ImportRequest = z
     fileName: z.string().min(1).max(255),
     text: z.string().min(1, 'the file is empty').max(MAX_STATEMENT_CHARS, 'the file is larger than 64 MB'),
     accountName: z.string().trim().min(1).max(100).optional(),
-    format: z.string().max(64).optional()
+    format: z.string().max(64).optional(),
+    /** Market files whose name does not say what they price. */
+    underlying: z.string().trim().min(1).max(20).optional(),
+    quoteCurrency: z.string().trim().min(1).max(10).optional(),
+    source: z.string().trim().min(1).max(40).optional()
   })
   .strict()
 
@@ -222,6 +226,11 @@ export const RowIssue = z.object({
 })
 
 export const ImportPreview = z.object({
+  dataset: z.enum(['statement', 'prices', 'vol-index', 'funding', 'option-chain']),
+  /** Market data: per series, the days covered and how many are new. */
+  series: z.array(
+    z.object({ name: z.string(), first: z.string().nullable(), last: z.string().nullable(), rows: z.number().int(), new: z.number().int(), duplicate: z.number().int() })
+  ),
   fileName: z.string(),
   sha256: z.string(),
   format: z.string(),
@@ -260,7 +269,8 @@ export const ImportResult = z.object({
   tradesAdded: z.number().int(),
   cashFlowsAdded: z.number().int(),
   positionsChanged: z.number().int(),
-  rejected: z.number().int()
+  rejected: z.number().int(),
+  marketRowsAdded: z.number().int()
 })
 
 export const ImportFormats = z.array(z.object({ id: z.string(), label: z.string() }))

@@ -52,7 +52,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 describe('API over the browser host', () => {
   it('appInfo describes the host and the book', async () => {
     const info = await api.appInfo({})
-    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 2, workerCount: 2 })
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 3, workerCount: 2 })
     expect(info.sqliteVersion).toMatch(/^3\.\d+/)
   })
 
@@ -155,7 +155,10 @@ describe('statement import over the API', () => {
 
   it('importFormats lists what the importer detects', async () => {
     const formats = await api.importFormats({})
-    expect(formats.map((f) => f.id)).toEqual(['deribit-transaction-log', 'binance-statement', 'ibkr-flex-xml'])
+    expect(formats.map((f) => f.id)).toEqual([
+      'deribit-transaction-log', 'okx-bills', 'okx-funding', 'bybit-transaction-log', 'binance-statement', 'binance-usdm-history',
+      'ibkr-flex-xml', 'ibkr-activity-csv', 'option-chain', 'prices', 'vol-index', 'funding'
+    ])
   })
 
   it('previewImport writes nothing; commitImport refuses rejected rows, then imports the good ones with progress', async () => {

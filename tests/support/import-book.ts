@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { openBookDatabase, type BookDb } from '../../src-main/book/database'
 import { insertBook } from '../../src-main/book/books-repository'
-import { commitStatement, previewStatement, type ImportRequest } from '../../src-main/services/import-service'
+import { commitImport, previewImport, type ImportRequest } from '../../src-main/services/import-service'
 
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/statements')
 export const fixture = (name: string): { fileName: string; text: string } => ({ fileName: name, text: readFileSync(join(FIXTURES, name), 'utf8') })
@@ -19,9 +19,9 @@ export function emptyBook(): { db: BookDb; bookId: number; path: string } {
 }
 
 export const preview = (db: BookDb, bookId: number, f: { fileName: string; text: string }, extra: Partial<ImportRequest> = {}) =>
-  previewStatement(db, { bookId, ...f, ...extra })
+  previewImport(db, { bookId, ...f, ...extra })
 export const commit = (db: BookDb, bookId: number, f: { fileName: string; text: string }, allowPartial = false, extra: Partial<ImportRequest> = {}) =>
-  commitStatement(db, { bookId, ...f, allowPartial, ...extra })
+  commitImport(db, { bookId, ...f, allowPartial, ...extra })
 
 export function positionsOf(db: BookDb, accountName: string): Record<string, { size: number; avg: number | null; kind: string }> {
   const rows = db
