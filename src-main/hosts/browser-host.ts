@@ -33,7 +33,7 @@ export interface BrowserHost {
 const MAX_BODY_BYTES = 1_000_000
 /** Statement imports carry the file: up to 64 M characters, up to 4 bytes each in UTF-8 JSON. */
 const MAX_IMPORT_BODY_BYTES = 260_000_000
-const bodyLimit = (method: string): number => (method === 'previewImport' || method === 'commitImport' ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
+const bodyLimit = (method: string): number => (['previewImport', 'commitImport', 'inspectCsv'].includes(method) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
 const SSE_HEARTBEAT_MS = 15_000
 
 const STATUS_OF: Record<string, number> = { invalid_request: 400, refused: 403, rejected_rows: 422, unreadable_file: 422, not_found: 404, cancelled: 409, internal: 500 }

@@ -5,6 +5,7 @@
 import type { ParsedStatement } from './statement'
 import { dropWithinFileDuplicates } from './within-file-duplicates'
 import { readCsvHeader } from './csv-records'
+import { parseGenericCsv, type GenericMapping } from './formats/generic-csv'
 import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction-log'
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
 import { detectIbkrFlex, parseIbkrFlex } from './formats/ibkr-flex-xml'
@@ -54,6 +55,10 @@ export function detectStatementFormat(text: string, file: string, formatId?: str
   return found
 }
 
-export function parseStatement(text: string, file: string, formatId?: string): ParsedStatement {
+export function parseStatement(text: string, file: string, formatId?: string, mapping?: GenericMapping): ParsedStatement {
+  if (formatId === 'generic-csv') {
+    if (!mapping) throw new Error(`${file}: a generic CSV needs a column mapping`)
+    return dropWithinFileDuplicates(parseGenericCsv(text, file, mapping))
+  }
   return dropWithinFileDuplicates(detectStatementFormat(text, file, formatId).parse(text, file))
 }

@@ -17,6 +17,7 @@ import { runMatrixSelfTest } from './matrix-self-test'
 import { marketDetail, marketSummary } from './market-detail'
 import { commitImport, previewImport } from './import-service'
 import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
+import { inspectCsv } from '../importers/formats/generic-csv'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
@@ -123,6 +124,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const issues = [...preview.issues].sort((a, b) => a.line - b.line)
       return { ...preview, issues: issues.slice(0, MAX_PREVIEW_ISSUES), issuesTotal: issues.length }
     },
+    inspectCsv: ({ fileName, text }) => inspectCsv(text, fileName),
     commitImport: ({ taskId, ...req }) =>
       commitImport(db, {
         ...req,

@@ -47,7 +47,7 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
     if (err instanceof ImportRefusedError) return { ok: false, error: { code: 'rejected_rows', message: err.message } }
     // Importers throw plain Errors whose message names the file: a file we cannot read.
-    if (method === 'previewImport' || method === 'commitImport') return { ok: false, error: { code: 'unreadable_file', message: err.message } }
+    if (method === 'previewImport' || method === 'commitImport' || method === 'inspectCsv') return { ok: false, error: { code: 'unreadable_file', message: err.message } }
     return { ok: false, error: { code: 'internal', message: `${method}: ${err.message}` } }
   }
 }

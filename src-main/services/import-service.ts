@@ -12,6 +12,7 @@ import { upsertInstrument } from '../book/instruments-repository'
 import { recordAudit } from '../book/audit'
 import { isPriced } from '../engine/instruments/instrument'
 import { parseStatement } from '../importers/registry'
+import type { GenericMapping } from '../importers/formats/generic-csv'
 import { readCsvHeader } from '../importers/csv-records'
 import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMarketFile } from '../importers/market/market-files'
 import { commitMarketFile, summariseMarketFile, type SeriesSummary } from './market-import'
@@ -30,6 +31,8 @@ export interface ImportRequest {
   underlying?: string
   quoteCurrency?: string
   source?: string
+  /** With format 'generic-csv': the user's column mapping. */
+  mapping?: GenericMapping
 }
 
 export interface PositionChangeView {
@@ -108,10 +111,10 @@ interface Prepared {
 const PARSE_CACHE_SIZE = 4
 const parseCache = new Map<string, ParsedStatement>()
 function parseCached(req: ImportRequest, sha256: string): ParsedStatement {
-  const key = `${sha256}\u0000${req.fileName}\u0000${req.format ?? ''}`
+  const key = `${sha256}\u0000${req.fileName}\u0000${req.format ?? ''}\u0000${req.mapping ? JSON.stringify(req.mapping) : ''}`
   const hit = parseCache.get(key)
   if (hit) return hit
-  const parsed = parseStatement(req.text, req.fileName, req.format)
+  const parsed = parseStatement(req.text, req.fileName, req.format, req.mapping)
   parseCache.set(key, parsed)
   if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value!)
   return parsed

@@ -20,7 +20,8 @@ export const apiMethods = {
   engineStatus: { request: s.EmptyRequest, response: s.EngineStatus },
   importFormats: { request: s.EmptyRequest, response: s.ImportFormats },
   previewImport: { request: s.ImportRequest, response: s.ImportPreview },
-  commitImport: { request: s.ImportCommitRequest, response: s.ImportResult }
+  commitImport: { request: s.ImportCommitRequest, response: s.ImportResult },
+  inspectCsv: { request: s.InspectCsvRequest, response: s.InspectCsvResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -44,6 +45,7 @@ export type InstrumentKind = z.output<typeof s.InstrumentKind>
 export type ImportPreview = z.output<typeof s.ImportPreview>
 export type ImportResult = z.output<typeof s.ImportResult>
 export type RowIssue = z.output<typeof s.RowIssue>
+export type GenericMapping = z.output<typeof s.GenericMapping>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -61,6 +63,8 @@ export interface MarginalApi {
   previewImport(req: RequestOf<'previewImport'>): Promise<ResponseOf<'previewImport'>>
   /** One transaction; refused with code rejected_rows unless allowPartial. */
   commitImport(req: RequestOf<'commitImport'>): Promise<ResponseOf<'commitImport'>>
+  /** Header and sample rows of a CSV, for mapping its columns by hand. */
+  inspectCsv(req: RequestOf<'inspectCsv'>): Promise<ResponseOf<'inspectCsv'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -95,6 +99,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     importFormats: call('importFormats'),
     previewImport: call('previewImport'),
     commitImport: call('commitImport'),
+    inspectCsv: call('inspectCsv'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

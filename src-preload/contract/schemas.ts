@@ -201,6 +201,24 @@ export const EngineStatus = z.object({
 /** Statements up to 64 MB cross the boundary as text (a 100,000-row Deribit log is about 15 MB). */
 export const MAX_STATEMENT_CHARS = 64_000_000
 
+const column = z.string().min(1).max(200)
+/** A user's column mapping for a CSV no built-in format recognises (saved as a preset per broker). */
+export const GenericMapping = z
+  .object({
+    venue: z.enum(['deribit', 'okx', 'bybit', 'binance', 'ibkr']),
+    time: column,
+    instrument: column,
+    side: column.nullable(),
+    size: column,
+    price: column.nullable(),
+    fee: column.nullable(),
+    feeCurrency: z.string().max(10).nullable(),
+    id: column.nullable(),
+    decimalComma: z.boolean(),
+    accountName: z.string().trim().min(1).max(100)
+  })
+  .strict()
+
 export const ImportRequest = z
   .object({
     bookId: id,
@@ -211,11 +229,19 @@ export const ImportRequest = z
     /** Market files whose name does not say what they price. */
     underlying: z.string().trim().min(1).max(20).optional(),
     quoteCurrency: z.string().trim().min(1).max(10).optional(),
-    source: z.string().trim().min(1).max(40).optional()
+    source: z.string().trim().min(1).max(40).optional(),
+    mapping: GenericMapping.optional()
   })
   .strict()
+  .refine((r) => (r.format === 'generic-csv') === (r.mapping !== undefined), {
+    message: "a mapping goes with format 'generic-csv', and that format needs one",
+    path: ['mapping']
+  })
 
-export const ImportCommitRequest = ImportRequest.extend({ allowPartial: z.boolean(), taskId: z.string().min(1).max(64).optional() }).strict()
+export const InspectCsvRequest = z.object({ fileName: z.string().min(1).max(255), text: z.string().min(1).max(MAX_STATEMENT_CHARS) }).strict()
+export const InspectCsvResponse = z.object({ header: z.array(z.string()), sample: z.array(z.array(z.string())), rows: z.number().int() })
+
+export const ImportCommitRequest = ImportRequest.and(z.object({ allowPartial: z.boolean(), taskId: z.string().min(1).max(64).optional() }))
 
 export const RowIssue = z.object({
   file: z.string(),

@@ -177,6 +177,18 @@ describe('statement import over the API', () => {
     expect(rows.find((r) => r.symbol === 'BTC-FUTURE-X')).toMatchObject({ kind: 'unknown', valuationError: expect.stringContaining('not priced') })
   })
 
+  it('inspectCsv offers the columns of a file no format knows; previewImport then reads it through a mapping', async () => {
+    const broker = fixture('broker-trades-semicolon.csv')
+    expect((await api.inspectCsv(broker)).header).toEqual(['Zeit', 'Kontrakt', 'Menge', 'Preis', 'Gebühr', 'Ref'])
+    const mapping = {
+      venue: 'deribit' as const, time: 'Zeit', instrument: 'Kontrakt', side: null, size: 'Menge', price: 'Preis', fee: null,
+      feeCurrency: null, id: 'Ref', decimalComma: true, accountName: 'My broker'
+    }
+    const p = await api.previewImport({ bookId: 1, ...broker, format: 'generic-csv', mapping })
+    expect(p).toMatchObject({ format: 'generic-csv', trades: { new: 3 }, rejected: 1 })
+    await expect(api.previewImport({ bookId: 1, ...broker, format: 'generic-csv' })).rejects.toMatchObject({ code: 'invalid_request', field: 'mapping' })
+  })
+
   it('a file in no known format is an unreadable_file error naming it', async () => {
     await expect(api.previewImport({ bookId: 1, fileName: 'notes.txt', text: 'hello,world\n1,2\n' })).rejects.toMatchObject({
       code: 'unreadable_file',

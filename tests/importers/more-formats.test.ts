@@ -140,3 +140,28 @@ describe('Bybit transaction log', () => {
     expect(db.prepare("SELECT SUM(amount) AS s FROM cash_flows WHERE kind = 'funding'").get()).toEqual({ s: -0.42 })
   })
 })
+
+describe('own fixtures for the Binance statement and IBKR Flex XML', () => {
+  it('Binance statement: spot holdings from ownership-changing rows, Earn moves excluded, a 6-field row accepted', () => {
+    const { db, bookId } = emptyBook()
+    const file = fixture('binance-statement-sample.csv')
+    const p = preview(db, bookId, file)
+    expect(p.issues.map((i) => [i.line, i.column, i.reason])).toEqual([[10, 'Operation', "unknown operation 'Teleport'"]])
+    commit(db, bookId, file, true)
+    // +0.1 bought − 0.0001 fee + 0.0000025 interest − 0.02 withdrawn; the Earn subscription is still the user's BTC.
+    expect(positionsOf(db, 'Binance 42')).toEqual({ BTCUSDT: { size: expect.closeTo(0.0799025, 12), avg: null, kind: 'spot' } })
+    expect(db.prepare("SELECT SUM(amount) AS s FROM cash_flows WHERE currency = 'USDT'").get()).toEqual({ s: 5000 - 4300.5 - 1.25 })
+  })
+
+  it('IBKR Flex XML: compact dates, futures multiplier and expiry, a bad quantity rejected by its element line', () => {
+    const { db, bookId } = emptyBook()
+    const file = fixture('ibkr-flex-U7654321.xml')
+    const p = preview(db, bookId, file)
+    expect(p.issues.map((i) => [i.line, i.column, i.severity])).toEqual([[13, 'quantity', 'rejected']])
+    commit(db, bookId, file, true)
+    expect(positionsOf(db, 'IBKR U7654321')).toEqual({ MBTG5: { size: 3, avg: 99_600, kind: 'future' } })
+    const mbt = db.prepare("SELECT contract_size, expiry_ms FROM instruments WHERE symbol = 'MBTG5'").get() as { contract_size: number; expiry_ms: number }
+    expect(mbt).toEqual({ contract_size: 0.1, expiry_ms: Date.parse('2025-02-28T21:00:00Z') })
+    expect(db.prepare('SELECT kind, amount FROM cash_flows').all()).toEqual([{ kind: 'deposit', amount: 50_000 }])
+  })
+})

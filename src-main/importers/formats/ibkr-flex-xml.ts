@@ -136,7 +136,7 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
         line,
         externalId: a.transactionID ? venueId('ibkr', 'cash', a.transactionID) : identity.of('cash', [a.dateTime ?? '', a.type ?? '', a.amount ?? '', a.currency ?? '']),
         atMs,
-        kind: (a.type || 'cash').toLowerCase().replace(/\s+/g, '_'),
+        kind: /deposit|withdraw/i.test(a.type ?? '') ? (amount >= 0 ? 'deposit' : 'withdrawal') : (a.type || 'cash').toLowerCase().replace(/\s+/g, '_'),
         currency: a.currency || 'USD',
         amount,
         instrumentSymbol: a.symbol || undefined,

@@ -1,10 +1,18 @@
 /** The import wizard: a file, its preview (dry run), the user's choices, and the commit. */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { ImportPreview, ImportResult } from '@contract/api'
+import { MarginalApiError, type GenericMapping, type ImportPreview, type ImportResult } from '@contract/api'
+import { loadUiState, saveUiState } from '../api/use-ui-state'
 import { useApi } from '../api/api'
 import { useSessionStore } from './use-session-store'
 import { usePositionsStore } from './use-positions-store'
+
+const PRESETS_KEY = 'import.presets'
+export interface Preset {
+  mapping: GenericMapping
+  header: string[]
+}
+const isPresets = (v: unknown): v is Record<string, Preset> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 export const useImportStore = defineStore('import', () => {
   const file = shallowRef<{ name: string; text: string } | null>(null)
@@ -15,6 +23,30 @@ export const useImportStore = defineStore('import', () => {
   const progress = ref<{ done: number; total: number } | null>(null)
   const error = ref<string | null>(null)
   const result = shallowRef<ImportResult | null>(null)
+  /** Set when no built-in format knows the file and it is a CSV: the mapper shows these. */
+  const csv = shallowRef<{ header: string[]; sample: string[][]; rows: number } | null>(null)
+  const mapping = shallowRef<GenericMapping | null>(null)
+  const presets = ref<Record<string, Preset>>({})
+
+  async function loadPresets(): Promise<void> {
+    presets.value = (await loadUiState(PRESETS_KEY, isPresets)) ?? {}
+  }
+
+  function savePreset(name: string, m: GenericMapping): void {
+    if (!csv.value) return
+    presets.value = { ...presets.value, [name]: { mapping: m, header: csv.value.header } }
+    saveUiState(PRESETS_KEY, presets.value, 0)
+  }
+
+  /** A saved preset made for exactly this header, if any. */
+  function presetFor(header: string[]): string | null {
+    return Object.entries(presets.value).find(([, p]) => p.header.join('\u0000') === header.join('\u0000'))?.[0] ?? null
+  }
+
+  async function previewWithMapping(m: GenericMapping): Promise<void> {
+    mapping.value = m
+    await runPreview()
+  }
 
   async function runPreview(): Promise<void> {
     const session = useSessionStore()
@@ -26,12 +58,23 @@ export const useImportStore = defineStore('import', () => {
         bookId: session.currentBookId,
         fileName: file.value.name,
         text: file.value.text,
-        accountName: accountName.value.trim() || undefined
+        accountName: accountName.value.trim() || undefined,
+        ...(mapping.value ? { format: 'generic-csv', mapping: mapping.value } : {})
       })
       accountName.value = preview.value.accountName
+      error.value = null
     } catch (e) {
       preview.value = null
       error.value = (e as Error).message
+      // No built-in format: if it is a CSV at all, offer to map its columns by hand.
+      if (e instanceof MarginalApiError && e.code === 'unreadable_file' && !mapping.value && /not a statement format/.test(e.message)) {
+        try {
+          csv.value = await useApi().inspectCsv({ fileName: file.value.name, text: file.value.text })
+          await loadPresets()
+        } catch {
+          csv.value = null
+        }
+      }
     } finally {
       busy.value = null
     }
@@ -66,6 +109,7 @@ export const useImportStore = defineStore('import', () => {
         fileName: file.value.name,
         text: file.value.text,
         accountName: accountName.value.trim() || undefined,
+        ...(mapping.value ? { format: 'generic-csv', mapping: mapping.value } : {}),
         allowPartial: allowPartial.value,
         taskId
       })
@@ -87,7 +131,12 @@ export const useImportStore = defineStore('import', () => {
     allowPartial.value = false
     error.value = null
     result.value = null
+    csv.value = null
+    mapping.value = null
   }
 
-  return { file, preview, accountName, allowPartial, busy, progress, error, result, loadFile, runPreview, commit, reset }
+  return {
+    file, preview, accountName, allowPartial, busy, progress, error, result, csv, mapping, presets,
+    loadFile, runPreview, commit, reset, previewWithMapping, savePreset, presetFor, loadPresets
+  }
 })
