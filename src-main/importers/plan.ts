@@ -6,7 +6,7 @@
  */
 import { parseSymbol } from '../engine/instruments/parse-symbol'
 import { instrumentKey, type Instrument, type UnpricedInstrument } from '../engine/instruments/instrument'
-import type { InstrumentRef, ParsedStatement, StatementCashFlow, StatementTrade } from './statement'
+import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementTrade } from './statement'
 
 export interface HeldLot {
   sizeContracts: number
@@ -34,6 +34,8 @@ export interface ImportPlan {
   duplicateCashFlows: number
   instruments: Map<string, Instrument | UnpricedInstrument>
   changes: PositionChange[]
+  /** Where the book's result would differ from what the file says the position is. */
+  reconciliation: RowIssue[]
 }
 
 export function resolveInstrument(ref: InstrumentRef): Instrument | UnpricedInstrument {
@@ -128,7 +130,23 @@ export function planImport(
     changes.push({ key, instrument: instruments.get(key)!, before, after, source: source.get(key)! })
   }
   changes.sort((a, b) => a.key.localeCompare(b.key))
+
+  const reconciliation: RowIssue[] = []
+  for (const r of parsed.reportedPositions ?? []) {
+    const key = instrumentKey(r.instrument.venue, r.instrument.symbol)
+    const after = working.get(key)?.sizeContracts ?? held.get(key)?.sizeContracts ?? 0
+    if (Math.abs(after - r.sizeContracts) > 1e-9 * Math.max(1, Math.abs(r.sizeContracts))) {
+      reconciliation.push({
+        file: parsed.file,
+        line: r.line,
+        column: 'Position',
+        reason: `the file says ${r.instrument.symbol} is ${r.sizeContracts} contracts after this row, the book would hold ${after}: an earlier statement may be missing`,
+        severity: 'warning'
+      })
+    }
+  }
   return {
+    reconciliation,
     newTrades,
     duplicateTrades: parsed.trades.length - newTrades.length,
     newCashFlows,

@@ -82,5 +82,10 @@ export interface ParsedStatement {
   positions: StatementPosition[] | null
   /** The instant the closing positions are as of, for refusing an older snapshot over a newer one. */
   positionsAsOfMs: number | null
+  /**
+   * What the file itself says each position is after its last row (Deribit's Position column),
+   * in contracts: the plan checks the book's result against it.
+   */
+  reportedPositions?: { line: number; instrument: InstrumentRef; sizeContracts: number }[]
   issues: RowIssue[]
 }

@@ -158,10 +158,10 @@ function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
       afterAvgPrice: c.after.avgPrice,
       source: c.source
     })),
-    issues: p.parsed.issues,
+    issues: [...p.parsed.issues, ...p.plan.reconciliation],
     rejected: rowsWith(p.parsed.issues, 'rejected'),
     skipped: rowsWith(p.parsed.issues, 'skipped'),
-    warnings: rowsWith(p.parsed.issues, 'warning')
+    warnings: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'warning')
   }
 }
 

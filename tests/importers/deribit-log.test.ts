@@ -104,3 +104,21 @@ describe('Deribit transaction log, older header generations', () => {
     expect(positionsOf(db, 'Deribit BTC')).toEqual({ 'BTC-PERPETUAL': { size: -200, avg: 33_000, kind: 'perpetual' } })
   })
 })
+
+describe('Deribit positions reconciled with the file\'s Position column', () => {
+  it('warns, naming the line, when the book would not end where the file says (an earlier statement missing)', () => {
+    const { db, bookId } = emptyBook()
+    const full = fixture(CURRENT)
+    const lines = full.text.split('\r\n')
+    // The newest rows only: the file's Position column carries the history this file lacks.
+    const late = { fileName: 'transaction_log-123456-BTC-late.csv', text: [lines[0], ...lines.slice(1, 10), ''].join('\r\n') } // lines 2–10
+    const p = preview(db, bookId, late)
+    const warnings = p.issues.filter((i) => i.severity === 'warning')
+    expect(warnings).toHaveLength(1)
+    // The option was opened (2.5) before this file starts; here it is only reduced by 1.
+    expect(warnings[0]).toMatchObject({ line: 10, column: 'Position', reason: expect.stringContaining('BTC-29MAR24-70000-C is 1.5 contracts after this row, the book would hold -1') })
+    // With the earlier rows in the book first, the same file reconciles cleanly.
+    commit(db, bookId, { fileName: 'transaction_log-123456-BTC-early.csv', text: [lines[0], ...lines.slice(10, 16), ''].join('\r\n') })
+    expect(preview(db, bookId, late).issues.filter((i) => i.severity === 'warning')).toEqual([])
+  })
+})

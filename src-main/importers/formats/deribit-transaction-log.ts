@@ -49,7 +49,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
   const trades: StatementTrade[] = []
   const cashFlows: StatementCashFlow[] = []
   let currency = currencyHint ?? currencyFromFileName(file)
-  const lastPosition = new Map<string, { line: number; position: number }>()
+  const lastPosition = new Map<string, { line: number; position: number; contractSize: number }>()
   // Exports may list newest first: UserSeq is the account's own sequence (BittyTax orders by it too).
   const ordered = records
     .map((record, i) => ({ record, i, seq: Number(record.values[table.columns.get('UserSeq')!]) }))
@@ -104,7 +104,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
           severity: 'warning'
         })
       }
-      lastPosition.set(symbol, { line: record.line, position })
+      lastPosition.set(symbol, { line: record.line, position, contractSize })
       trades.push({
         line: record.line,
         externalId: venueId('deribit', 'log', id),
@@ -154,6 +154,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     cashFlows,
     positions: null,
     positionsAsOfMs: null,
+    reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: { venue: 'deribit', symbol }, sizeContracts: p.position / p.contractSize })),
     issues
   }
 }
