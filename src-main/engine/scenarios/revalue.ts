@@ -12,18 +12,22 @@ import { MIN_SCENARIO_VOL, type ScenarioSet } from './scenario-set'
 /** Per-scenario quantities shared by every row: growth factors and their logs, vol term weights. */
 export interface ScenarioPrecompute {
   growth: Float64Array
+  /** 1 / growth: divisions cost several multiplications in the hot loop. */
+  inverseGrowth: Float64Array
   logGrowth: Float64Array
   underlyingCount: number
 }
 
 export function precomputeScenarios(s: ScenarioSet): ScenarioPrecompute {
   const growth = new Float64Array(s.priceMoves.length)
+  const inverseGrowth = new Float64Array(s.priceMoves.length)
   const logGrowth = new Float64Array(s.priceMoves.length)
   for (let i = 0; i < growth.length; i++) {
     growth[i] = 1 + s.priceMoves[i]!
+    inverseGrowth[i] = 1 / growth[i]!
     logGrowth[i] = Math.log1p(s.priceMoves[i]!)
   }
-  return { growth, logGrowth, underlyingCount: s.underlyings.length }
+  return { growth, inverseGrowth, logGrowth, underlyingCount: s.underlyings.length }
 }
 
 /** Φ(x) given e = exp(−x²/2): Hart (1968) 5666 as in normal.ts, without its own exp. */
@@ -62,7 +66,7 @@ export function revalueRows(
 ): void {
   const S = s.count
   const U = pre.underlyingCount
-  const { growth, logGrowth } = pre
+  const { growth, inverseGrowth, logGrowth } = pre
   const { volAbs, volRel, timeShiftYears } = s
   const term = s.volTerm
   for (let r = rowStart; r < rowEnd; r++) {
@@ -79,7 +83,7 @@ export function revalueRows(
     if (kind === ROW_INVERSE) {
       // N·(1/F0 − 1/F1) with F1 = F0·g: (N/F0)·(1 − 1/g)
       const q = units / f0
-      for (let j = 0; j < S; j++) out[base + j] = q * (1 - 1 / growth[j * U + u]!)
+      for (let j = 0; j < S; j++) out[base + j] = q * (1 - inverseGrowth[j * U + u]!)
       continue
     }
     const inverse = kind === ROW_OPTION_INVERSE
@@ -89,6 +93,8 @@ export function revalueRows(
     const vol0 = a.vol[r]!
     const v0 = a.baseValue[r]!
     const logFK0 = Math.log(f0 / strike)
+    const inverseStrike = 1 / strike
+    const inverseF0 = 1 / f0
     const termWeight = term && term.power !== 0 && t0 > 0 ? Math.pow(term.refDays / Math.max(t0 * 365, 1 / 24), term.power) : 1
     for (let j = 0; j < S; j++) {
       const g = growth[j * U + u]!
@@ -101,13 +107,13 @@ export function revalueRows(
         let vol = vol0 * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
         if (vol < MIN_SCENARIO_VOL) vol = MIN_SCENARIO_VOL
         const sd = vol * Math.sqrt(t)
-        const d1 = (logFK0 + logGrowth[j * U + u]!) / sd + 0.5 * sd
+        const d1 = (logFK0 + logGrowth[j * U + u]!) * (1 / sd) + 0.5 * sd
         const d2 = d1 - sd
         const e1 = Math.exp(-0.5 * d1 * d1)
-        const e2 = (e1 * f) / strike
+        const e2 = e1 * f * inverseStrike
         value = call ? f * cdfWithExp(d1, e1) - strike * cdfWithExp(d2, e2) : strike * cdfWithExp(-d2, e2) - f * cdfWithExp(-d1, e1)
       }
-      out[base + j] = units * ((inverse ? value / f : value) - v0)
+      out[base + j] = units * ((inverse ? value * inverseF0 * inverseGrowth[j * U + u]! : value) - v0)
     }
   }
 }
