@@ -1,0 +1,31 @@
+/**
+ * What every margin method returns (../shared/ARCHITECTURE.md): requirements, components (each
+ * marked published or our documented approximation), the determining scenario, the portfolio
+ * scenario vector, per-position attribution, and the ids of the parameter set and market snapshot
+ * used. Amounts are in `currency`, positive = required.
+ */
+export type MarginMethod = 'standard' | 'deribit-pm' | 'span' | 'okx-pm' | 'greeks'
+
+export interface MarginComponent {
+  name: string
+  amount: number
+  /** true when the venue publishes this formula; false for our documented approximation. */
+  published: boolean
+  note?: string
+}
+
+export interface MarginResult {
+  method: MarginMethod
+  currency: string
+  initialMargin: number
+  maintenanceMargin: number
+  components: MarginComponent[]
+  determiningScenario: { index: number; label: string; pnl: number } | null
+  /** Portfolio P&L per scenario (gain positive), in `currency`; null for non-scenario methods. */
+  scenarioPnl: Float64Array | null
+  scenarioLabels: string[]
+  /** Per position (input order): its P&L in the determining scenario, or its own margin for standard. */
+  attribution: Float64Array
+  paramsId: string
+  marketId: string
+}

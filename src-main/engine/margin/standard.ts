@@ -1,0 +1,55 @@
+/**
+ * Deribit standard (isolated) margin (../shared/METHODOLOGY.md §5.1): each position margined on
+ * its own; the sum is the baseline portfolio margin is compared to.
+ * Futures and perpetuals: IM = notional × (imBase + size_coin × perCoin), MM likewise with mmBase
+ * (Deribit's 'margin increases with position size'); 25 BTC at 100,000 → IM 2.125 % = 53,125.
+ * Short inverse options, per coin (coin amounts; OTM in USD, U the underlying price):
+ *   call IM = max(otmBase − OTM/U, floor) + mark, call MM = mmBase + mark,
+ *   put MM = max(mmBase, mmBase × mark) + mark, put IM = max(max(otmBase − OTM/U, floor) + mark, put MM).
+ * Long options need only their premium, already paid: no margin.
+ */
+export interface StandardParams {
+  id: string
+  futures: Record<string, { imBase: number; mmBase: number; perCoin: number }>
+  options: { otmBase: number; floor: number; mmBase: number }
+}
+
+export interface StandardFutureInput {
+  underlying: string
+  /** Position size in coin (signed). */
+  sizeCoin: number
+  priceUsd: number
+}
+
+/** IM and MM of one future or perpetual, in USD notional terms (× price). */
+export function standardFutureMargin(p: StandardFutureInput, params: StandardParams): { im: number; mm: number; imRate: number; mmRate: number } {
+  const rates = params.futures[p.underlying]
+  if (!rates) throw new RangeError(`standard margin: no futures rates for ${p.underlying} in ${params.id}`)
+  const size = Math.abs(p.sizeCoin)
+  const imRate = rates.imBase + size * rates.perCoin
+  const mmRate = rates.mmBase + size * rates.perCoin
+  const notional = size * p.priceUsd
+  return { im: notional * imRate, mm: notional * mmRate, imRate, mmRate }
+}
+
+export interface StandardOptionInput {
+  optionType: 'call' | 'put'
+  strikeUsd: number
+  underlyingUsd: number
+  /** Mark in coin per coin. */
+  markCoin: number
+  /** Signed size in coin. */
+  sizeCoin: number
+}
+
+/** IM and MM in coin of one inverse option position; zero for a long. */
+export function standardOptionMargin(p: StandardOptionInput, params: StandardParams): { im: number; mm: number } {
+  if (p.sizeCoin >= 0) return { im: 0, mm: 0 }
+  const { otmBase, floor, mmBase } = params.options
+  const otm = Math.max(p.optionType === 'call' ? p.strikeUsd - p.underlyingUsd : p.underlyingUsd - p.strikeUsd, 0)
+  const base = Math.max(otmBase - otm / p.underlyingUsd, floor) + p.markCoin
+  const size = -p.sizeCoin
+  if (p.optionType === 'call') return { im: size * base, mm: size * (mmBase + p.markCoin) }
+  const mm = Math.max(mmBase, mmBase * p.markCoin) + p.markCoin
+  return { im: size * Math.max(base, mm), mm: size * mm }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import deribitPm from '../../resources/params/deribit-pm-2024-06.json'
+import deribitStandard from '../../resources/params/deribit-standard-2024.json'
+import { deribitPmMargin, pmShockedVol, type PmPosition } from '../../src-main/engine/margin/deribit-pm'
+import { standardFutureMargin, standardOptionMargin } from '../../src-main/engine/margin/standard'
+import { okxInitialMargin, okxMaintenanceMargin, tiered } from '../../src-main/engine/margin/okx-tiers'
+import { mulberry32 } from '../../src-main/engine/random/mulberry32'
+
+const BTC = deribitPm.currencies.BTC
+const asOfMs = Date.parse('2024-06-17T08:00:00Z')
+const ctx = { currency: 'BTC', asOfMs, params: BTC, paramsId: deribitPm.id, marketId: 'golden' }
+
+describe('Deribit portfolio margin: Deribit\'s published worked example (2024-06-17, METHODOLOGY §5.3)', () => {
+  const golden: PmPosition[] = [
+    { kind: 'perpetual', sizeCoin: 0.314538364, markUsd: 65_910.57, expiryMs: null },
+    { kind: 'future', sizeCoin: -0.001187534, markUsd: 67_371.75, expiryMs: Date.parse('2024-06-28T08:00:00Z') }
+  ]
+  const r = deribitPmMargin(golden, ctx)
+  const within = (actual: number, expected: number): void => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9)
+
+  it('reproduces the aggregated vector, worst case, roll shock, risk-matrix margin and MM to 1e-9 BTC', () => {
+    const atMinus16 = r.scenarioLabels.findIndex((l) => l === 'price −16.0 %, vol unchanged')
+    within(r.scenarioPnl![atMinus16]!, -0.0596858724)
+    for (let k = -4; k <= 4; k++) {
+      const m = (0.16 * k) / 4
+      // Every entry: (q_perp + q_future)·m/(1+m), the inverse P&L in coin (vol moves no future).
+      for (const v of ['up', 'unchanged', 'down']) within(r.scenarioPnl![r.scenarioLabels.indexOf(`price ${k >= 0 ? '+' : '−'}${Math.abs(m * 100).toFixed(1)} %, vol ${v}`)]!, ((0.314538364 - 0.001187534) * m) / (1 + m))
+    }
+    within(r.components.find((c) => c.name === 'worst case')!.amount, 0.05968587238)
+    within(r.components.find((c) => c.name === 'roll shock')!.amount, 0.00315725898)
+    within(r.initialMargin, 0.06284313098)
+    within(r.maintenanceMargin, 0.050274504784)
+    expect(r.determiningScenario?.label).toMatch(/^price −16\.0 %/)
+  })
+
+  it('vol shock check: σ 0.60, 7 days → up 1.064225, down 0.367888', () => {
+    expect(pmShockedVol(0.6, 7, 'up', BTC)).toBeCloseTo(1.064225, 6)
+    expect(pmShockedVol(0.6, 7, 'down', BTC)).toBeCloseTo(0.367888, 6)
+  })
+
+  it('says which components are published and which are not yet computed', () => {
+    expect(r.components.filter((c) => !c.published).map((c) => c.name)).toEqual(['extended scenarios', 'delta shock'])
+    expect(r.paramsId).toBe('deribit-pm-2024-06')
+  })
+})
+
+describe('Deribit standard margin (METHODOLOGY §5.1)', () => {
+  it('futures: 25 and 350 BTC at 100,000 → IM 53,125 / 1,312,500, MM 28,125 / 962,500', () => {
+    const small = standardFutureMargin({ underlying: 'BTC', sizeCoin: 25, priceUsd: 100_000 }, deribitStandard)
+    const large = standardFutureMargin({ underlying: 'BTC', sizeCoin: -350, priceUsd: 100_000 }, deribitStandard)
+    expect([small.im, small.mm]).toEqual([expect.closeTo(53_125, 6), expect.closeTo(28_125, 6)])
+    expect([large.im, large.mm]).toEqual([expect.closeTo(1_312_500, 6), expect.closeTo(962_500, 6)])
+  })
+
+  it('options: U 10,000, K 9,000, mark 0.025: short call IM 0.175 / MM 0.100 BTC, short put IM 0.125 / MM 0.100 BTC; longs need nothing', () => {
+    const base = { strikeUsd: 9_000, underlyingUsd: 10_000, markCoin: 0.025, sizeCoin: -1 }
+    const call = standardOptionMargin({ ...base, optionType: 'call' }, deribitStandard)
+    const put = standardOptionMargin({ ...base, optionType: 'put' }, deribitStandard)
+    expect([call.im, call.mm]).toEqual([expect.closeTo(0.175, 12), expect.closeTo(0.1, 12)])
+    expect([put.im, put.mm]).toEqual([expect.closeTo(0.125, 12), expect.closeTo(0.1, 12)])
+    expect(standardOptionMargin({ ...base, sizeCoin: 3, optionType: 'put' }, deribitStandard)).toEqual({ im: 0, mm: 0 })
+  })
+})
+
+describe('OKX portfolio-margin tiers (METHODOLOGY §5.4)', () => {
+  it('MR9: 1M × 0.75 % + 4M × 1.75 % + 5M × 2.5 % = 202,500 on 10M', () => {
+    expect(tiered(10_000_000, [{ upTo: 1e6, factor: 0.0075 }, { upTo: 5e6, factor: 0.0175 }, { upTo: Infinity, factor: 0.025 }])).toBeCloseTo(202_500, 6)
+  })
+
+  it('MR7 scaled bracket by bracket (tiers 0–10k ×1, 10k–70k ×2): raw 30,000 with MR 40,000 → MMR 50,000, IMR 1.3 ×', () => {
+    const tiers = [{ upTo: 10_000, factor: 1 }, { upTo: 70_000, factor: 2 }]
+    expect(okxMaintenanceMargin(40_000, 30_000, tiers)).toBe(50_000)
+    expect(okxInitialMargin(50_000)).toBe(65_000)
+  })
+})
+
+describe('scenario-max margin properties (Deribit PM on random option books)', () => {
+  const rand = mulberry32(5)
+  const expiry = Date.parse('2024-07-26T08:00:00Z')
+  const randomBook = (n: number): PmPosition[] =>
+    Array.from({ length: n }, (): PmPosition =>
+      rand() < 0.7
+        ? { kind: 'option', sizeCoin: Math.round((rand() - 0.5) * 40) / 4, forwardUsd: 66_000, strikeUsd: 50_000 + Math.round(rand() * 30) * 1000, expiryMs: expiry, vol: 0.4 + rand() * 0.4, optionType: rand() < 0.5 ? 'call' : 'put' }
+        : { kind: 'perpetual', sizeCoin: (rand() - 0.5) * 4, markUsd: 66_000, expiryMs: null }
+    )
+  const im = (book: PmPosition[]): number => deribitPmMargin(book, ctx).initialMargin
+
+  it('a book needs no more than the sum of its parts; order does not matter; doubling doubles it', () => {
+    for (let trial = 0; trial < 25; trial++) {
+      const a = randomBook(6)
+      const b = randomBook(6)
+      expect(im([...a, ...b])).toBeLessThanOrEqual(im(a) + im(b) + 1e-12)
+      expect(im([...b, ...a])).toBeCloseTo(im([...a, ...b]), 12)
+      const doubled = a.map((p) => ({ ...p, sizeCoin: 2 * p.sizeCoin }))
+      expect(im(doubled)).toBeCloseTo(2 * im(a), 10)
+    }
+  })
+
+  it('a position and its exact offset need no margin', () => {
+    const a = randomBook(5)
+    const offset = a.map((p) => ({ ...p, sizeCoin: -p.sizeCoin }))
+    expect(im([...a, ...offset])).toBeLessThan(1e-12)
+  })
+})
