@@ -8,6 +8,12 @@ import { startBackend } from './app/backend'
 import { booksCommand, positionsCommand } from './cli/commands'
 import { chainMarketDetail, printMarketDetail } from './cli/market-command'
 import { importCommand } from './cli/import-command'
+import { printMargin } from './cli/margin-command'
+import { bookMargin } from './services/margin-service'
+import { listHeldPositions } from './book/positions-repository'
+import { findBook } from './book/books-repository'
+import { loadMarketSnapshot } from './book/market-repository'
+import { buildMarketView } from './engine/market/market-view'
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -16,6 +22,7 @@ commands:
   positions [--book-id N]   positions of a book (default: the live book)
   market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
   market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
+  margin [--book-id N]      margin by every implemented method, per account and currency
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
                             rows are rejected and nothing was written)
@@ -52,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE)
     return values.help ? 0 : 2
   }
-  if (!['books', 'positions', 'market', 'import'].includes(command)) {
+  if (!['books', 'positions', 'market', 'import', 'margin'].includes(command)) {
     console.error(`marginal: unknown command "${command}"\n\n${USAGE}`)
     return 2
   }
@@ -84,6 +91,15 @@ async function main(argv: string[]): Promise<number> {
         account: values.account,
         json: values.json
       })
+    }
+    if (command === 'margin') {
+      const db = backend.services.db
+      const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
+      const book = findBook(db, id)
+      if (!book) throw new Error(`book ${id} does not exist`)
+      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
+      if (!market) throw new Error(`book ${id} has no market snapshot: import an option chain first`)
+      return printMargin(io, bookMargin(listHeldPositions(db, id), buildMarketView(market)), values.json)
     }
     if (command === 'market') {
       const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1

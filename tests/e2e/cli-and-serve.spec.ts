@@ -108,3 +108,16 @@ test('cli import: preview, exit 3 on rejected rows with nothing written, --allow
   expect(unknownFile.status).toBe(1)
   expect(unknownFile.stderr).toContain('not a statement format Marginal knows')
 })
+
+test('cli margin: a table by default, the documented results shape with --json', () => {
+  const book = tempBook()
+  const table = run('cli.js', ['margin', '--book', book])
+  expect(table.status).toBe(0)
+  expect(table.stdout).toMatch(/Deribit main\s+BTC\s+deribit-pm\s+[\d.]+\s+[\d.]+\s+price [+−]\d+\.0 %, vol \w+\s+deribit-pm-2024-06/)
+  expect(table.stdout).toMatch(/portfolio margin saves [\d.]+ BTC/)
+  const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: Record<string, unknown>[] }
+  expect(json.results).toHaveLength(4)
+  for (const r of json.results) {
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'currency', 'initialMargin', 'maintenanceMargin', 'components', 'worstScenario', 'paramsId', 'marketId']))
+  }
+})
