@@ -18,6 +18,7 @@ import { marketDetail, marketSummary } from './market-detail'
 import { commitImport, previewImport } from './import-service'
 import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
 import { inspectCsv } from '../importers/formats/generic-csv'
+import { bookMargin } from './margin-service'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
@@ -125,6 +126,19 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       return { ...preview, issues: issues.slice(0, MAX_PREVIEW_ISSUES), issuesTotal: issues.length }
     },
     inspectCsv: ({ fileName, text }) => inspectCsv(text, fileName),
+    bookMargin: ({ bookId }) => {
+      const market = bookMarket(bookId)
+      if (!market) return { marketId: null, accounts: [], notCovered: [] }
+      const m = bookMargin(listHeldPositions(db, bookId), viewOf(market))
+      return {
+        marketId: market.id,
+        notCovered: m.notCovered,
+        accounts: m.accounts.map((a) => ({
+          ...a,
+          results: a.results.map(({ attribution: _attribution, scenarioPnl, ...r }) => ({ ...r, scenarioPnl: scenarioPnl ? Array.from(scenarioPnl) : null }))
+        }))
+      }
+    },
     commitImport: ({ taskId, ...req }) =>
       commitImport(db, {
         ...req,

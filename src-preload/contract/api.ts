@@ -21,7 +21,8 @@ export const apiMethods = {
   importFormats: { request: s.EmptyRequest, response: s.ImportFormats },
   previewImport: { request: s.ImportRequest, response: s.ImportPreview },
   commitImport: { request: s.ImportCommitRequest, response: s.ImportResult },
-  inspectCsv: { request: s.InspectCsvRequest, response: s.InspectCsvResponse }
+  inspectCsv: { request: s.InspectCsvRequest, response: s.InspectCsvResponse },
+  bookMargin: { request: s.BookRequest, response: s.BookMarginResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -46,6 +47,7 @@ export type ImportPreview = z.output<typeof s.ImportPreview>
 export type ImportResult = z.output<typeof s.ImportResult>
 export type RowIssue = z.output<typeof s.RowIssue>
 export type GenericMapping = z.output<typeof s.GenericMapping>
+export type BookMarginResponse = z.output<typeof s.BookMarginResponse>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -65,6 +67,8 @@ export interface MarginalApi {
   commitImport(req: RequestOf<'commitImport'>): Promise<ResponseOf<'commitImport'>>
   /** Header and sample rows of a CSV, for mapping its columns by hand. */
   inspectCsv(req: RequestOf<'inspectCsv'>): Promise<ResponseOf<'inspectCsv'>>
+  /** Margin by every implemented method, per account and settlement currency. */
+  bookMargin(req: RequestOf<'bookMargin'>): Promise<ResponseOf<'bookMargin'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -100,6 +104,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     previewImport: call('previewImport'),
     commitImport: call('commitImport'),
     inspectCsv: call('inspectCsv'),
+    bookMargin: call('bookMargin'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -301,6 +301,26 @@ export const ImportResult = z.object({
 
 export const ImportFormats = z.array(z.object({ id: z.string(), label: z.string() }))
 
+const MarginResultView = z.object({
+  method: z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks']),
+  currency: z.string(),
+  initialMargin: z.number(),
+  maintenanceMargin: z.number(),
+  components: z.array(z.object({ name: z.string(), amount: z.number(), published: z.boolean(), note: z.string().optional() })),
+  determiningScenario: z.object({ index: z.number().int(), label: z.string(), pnl: z.number() }).nullable(),
+  /** Portfolio P&L per scenario, in `currency`, gain positive. */
+  scenarioPnl: z.array(z.number()).nullable(),
+  scenarioLabels: z.array(z.string()),
+  paramsId: z.string(),
+  marketId: z.string()
+})
+
+export const BookMarginResponse = z.object({
+  marketId: z.string().nullable(),
+  accounts: z.array(z.object({ account: z.string(), venue: z.string(), currency: z.string(), results: z.array(MarginResultView) })),
+  notCovered: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
+})
+
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('task.progress'),

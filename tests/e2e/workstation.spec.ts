@@ -74,7 +74,7 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
 
 test('the engine view runs the worker-pool self-test with progress, and the books view lists the book', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+5')
+  await page.keyboard.press('Alt+6')
   await expect(page.getByRole('heading', { name: 'Engine' })).toBeVisible()
   await page.getByLabel('Positions').fill('20000')
   await page.getByLabel('Scenarios').fill('1000')
@@ -87,7 +87,7 @@ test('the engine view runs the worker-pool self-test with progress, and the book
   await expect(page.getByTestId('engine-status')).toContainText('Tasks completed')
   await page.screenshot(shot('engine-self-test'))
 
-  await page.keyboard.press('Alt+3')
+  await page.keyboard.press('Alt+4')
   await expect(page.getByTestId('books-grid').locator('.ag-row')).toHaveCount(1)
   await expect(page.getByTestId('books-grid')).toContainText('Demo book (demo)')
   await page.screenshot(shot('books'))
@@ -100,7 +100,7 @@ test('a page without the token explains where to find it and calls nothing', asy
 
 test('the market view shows forwards per expiry and a vol smile per expiry, for each underlying', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+2')
+  await page.keyboard.press('Alt+3')
   await expect(page.getByRole('heading', { name: 'Market' })).toBeVisible()
   await expect(page.getByTestId('market-snapshot')).toContainText('demo-2026-11-20T09:00Z')
   const forwards = page.getByTestId('forwards-grid')
@@ -170,7 +170,7 @@ test('drag a statement onto the window: preview with the bad rows highlighted, c
 
 test('choose a price-history file: the series preview, its rejected row, a partial import', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+4')
+  await page.keyboard.press('Alt+5')
   await expect(page.getByTestId('import-drop-hint')).toContainText('Daily price history CSV')
   await page.getByTestId('import-file-input').setInputFiles(resolve(import.meta.dirname, '../fixtures/statements/binance_BTCUSDT_daily_sample.csv'))
   await expect(page.getByTestId('import-summary')).toContainText('Daily price history (BTC/USDT)')
@@ -186,7 +186,7 @@ test('choose a price-history file: the series preview, its rejected row, a parti
 
 test('a CSV no format knows: map its columns, save the preset, import; the preset comes back for the next file', async ({ page, workstation }) => {
   await workstation.open(page)
-  await page.keyboard.press('Alt+4')
+  await page.keyboard.press('Alt+5')
   const file = resolve(import.meta.dirname, '../fixtures/statements/broker-trades-semicolon.csv')
   await page.getByTestId('import-file-input').setInputFiles(file)
   const mapper = page.getByTestId('column-mapper')
@@ -211,4 +211,21 @@ test('a CSV no format knows: map its columns, save the preset, import; the prese
   await page.getByTestId('import-file-input').setInputFiles(file)
   await expect(page.getByLabel('Preset name')).toHaveValue('My broker')
   await expect(page.getByLabel('Mapped account')).toHaveValue('My broker')
+})
+
+test('the risk view compares margin methods and shows the Deribit PM risk array with its determining scenario', async ({ page, workstation }) => {
+  await workstation.open(page)
+  await page.keyboard.press('Alt+2')
+  const comparison = page.getByTestId('margin-comparison')
+  await expect(comparison.locator('.ag-row')).toHaveCount(2)
+  await expect(comparison.locator('.ag-row').first()).toContainText('Deribit main')
+  await expect(comparison.locator('.ag-row').first().locator('[col-id="savingPct"]')).toHaveText(/^\d+\.\d$/)
+  const array = page.getByTestId('risk-array')
+  await expect(array.locator('tbody tr')).toHaveCount(9)
+  await expect(array.locator('td.determining')).toHaveCount(1)
+  await expect(page.getByTestId('pm-components')).toContainText('not published')
+  await page.screenshot(shot('risk-btc'))
+  await comparison.locator('.ag-row', { hasText: 'ETH' }).click()
+  await expect(page.getByRole('heading', { name: /Deribit PM risk array: Deribit main, P&L in ETH/ })).toBeVisible()
+  await expect(page.getByTestId('not-covered')).toContainText('OKX portfolio')
 })

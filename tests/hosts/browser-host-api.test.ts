@@ -95,6 +95,17 @@ describe('API over the browser host', () => {
     expect(detail.underlyings.find((u) => u.underlying === 'ETH')!.smiles).toHaveLength(4)
   })
 
+  it('bookMargin gives every implemented method per account and currency, with the risk array', async () => {
+    const m = await api.bookMargin({ bookId: 1 })
+    expect(m.marketId).toBe('demo-2026-11-20T09:00Z')
+    const btc = m.accounts.find((a) => a.currency === 'BTC')!
+    const pm = btc.results.find((r) => r.method === 'deribit-pm')!
+    expect(pm.scenarioPnl).toHaveLength(27)
+    expect(pm.scenarioLabels).toHaveLength(27)
+    expect(-pm.scenarioPnl![pm.determiningScenario!.index]!).toBeCloseTo(pm.components.find((c) => c.name === 'worst case')!.amount, 12)
+    expect(m.notCovered.length).toBe(12)
+  })
+
   it('a missing book is a not_found error', async () => {
     await expect(api.listPositions({ bookId: 999 })).rejects.toMatchObject({ code: 'not_found', message: 'book 999 does not exist' })
   })
