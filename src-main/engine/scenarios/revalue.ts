@@ -8,6 +8,7 @@
 import type { PortfolioArrays } from './portfolio-arrays'
 import { ROW_INVERSE, ROW_LINEAR, ROW_OPTION_INVERSE } from './portfolio-arrays'
 import { MIN_SCENARIO_VOL, type ScenarioSet } from './scenario-set'
+import { normCdfWithExp as cdfWithExp } from '../pricing/normal'
 
 /** Per-scenario quantities shared by every row: growth factors and their logs, vol term weights. */
 export interface ScenarioPrecompute {
@@ -28,27 +29,6 @@ export function precomputeScenarios(s: ScenarioSet): ScenarioPrecompute {
     logGrowth[i] = Math.log1p(s.priceMoves[i]!)
   }
   return { growth, inverseGrowth, logGrowth, underlyingCount: s.underlyings.length }
-}
-
-/** Φ(x) given e = exp(−x²/2): Hart (1968) 5666 as in normal.ts, without its own exp. */
-function cdfWithExp(x: number, e: number): number {
-  const ax = x < 0 ? -x : x
-  let c: number
-  if (ax > 37) {
-    c = 0
-  } else if (ax < 7.07106781186547) {
-    const n = ((((((3.52624965998911e-2 * ax + 0.700383064443688) * ax + 6.37396220353165) * ax + 33.912866078383) * ax + 112.079291497871) * ax + 221.213596169931) * ax + 220.206867912376)
-    const d = (((((((8.83883476483184e-2 * ax + 1.75566716318264) * ax + 16.064177579207) * ax + 86.7807322029461) * ax + 296.564248779674) * ax + 637.333633378831) * ax + 793.826512519948) * ax + 440.413735824752)
-    c = (e * n) / d
-  } else {
-    let b = ax + 0.65
-    b = ax + 4 / b
-    b = ax + 3 / b
-    b = ax + 2 / b
-    b = ax + 1 / b
-    c = e / b / 2.506628274631
-  }
-  return x > 0 ? 1 - c : c
 }
 
 /**
