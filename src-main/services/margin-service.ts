@@ -1,6 +1,7 @@
 /**
  * Margin of a book by every method implemented so far, per account and settlement currency:
- * Deribit standard (isolated) and the Deribit portfolio-margin replica for Deribit accounts.
+ * Deribit standard (isolated), the Deribit portfolio-margin replica, and Greeks-based margin on
+ * the same grid, for Deribit accounts.
  * Positions whose venue has no method yet are listed, not silently dropped.
  */
 import deribitPmParams from '../../resources/params/deribit-pm-2024-06.json'
@@ -10,6 +11,7 @@ import { isPriced, instrumentKey, type Instrument } from '../engine/instruments/
 import type { MarketView } from '../engine/market/market-view'
 import { underlyingPriceFor, volFor } from '../engine/market/market-view'
 import { deribitPmMargin, type DeribitPmParams, type PmPosition } from '../engine/margin/deribit-pm'
+import { greeksMargin } from '../engine/margin/greeks-margin'
 import { standardFutureMargin, standardOptionMargin } from '../engine/margin/standard'
 import type { MarginResult } from '../engine/margin/margin-result'
 
@@ -95,7 +97,8 @@ export function bookMargin(held: readonly HeldPosition[], view: MarketView): Boo
           ? { kind: 'option', sizeCoin: q, forwardUsd: price, strikeUsd: i.strikeUsd!, expiryMs: i.expiryMs!, vol: volFor(view, i, price), optionType: i.optionType! }
           : { kind: i.kind === 'future' ? 'future' : 'perpetual', sizeCoin: q, markUsd: price, expiryMs: i.expiryMs }
       })
-      results.push(deribitPmMargin(pm, { currency: g.currency, asOfMs: view.snapshot.asOfMs, params, paramsId: deribitPmParams.id, marketId: view.snapshot.id }))
+      const pmCtx = { currency: g.currency, asOfMs: view.snapshot.asOfMs, params, paramsId: deribitPmParams.id, marketId: view.snapshot.id }
+      results.push(deribitPmMargin(pm, pmCtx), greeksMargin(pm, pmCtx))
     }
     accounts.push({ account: g.account, venue: g.venue, currency: g.currency, results })
   }

@@ -116,7 +116,7 @@ test('cli margin: a table by default, the documented results shape with --json',
   expect(table.stdout).toMatch(/Deribit main\s+BTC\s+deribit-pm\s+[\d.]+\s+[\d.]+\s+price [+−]\d+\.0 %, vol \w+\s+deribit-pm-2024-06/)
   expect(table.stdout).toMatch(/portfolio margin saves [\d.]+ BTC/)
   const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: Record<string, unknown>[] }
-  expect(json.results).toHaveLength(4)
+  expect(json.results).toHaveLength(6) // standard, deribit-pm, greeks × BTC, ETH
   for (const r of json.results) {
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'currency', 'initialMargin', 'maintenanceMargin', 'components', 'worstScenario', 'paramsId', 'marketId']))
   }

@@ -102,3 +102,31 @@ describe('scenario-max margin properties (Deribit PM on random option books)', (
     expect(im([...a, ...offset])).toBeLessThan(1e-12)
   })
 })
+
+describe('Greeks-based margin beside full revaluation (METHODOLOGY §5.5)', () => {
+  const expiry = Date.parse('2024-09-27T08:00:00Z')
+  const option = (sizeCoin: number, strikeUsd: number, optionType: 'call' | 'put'): PmPosition => ({ kind: 'option', sizeCoin, forwardUsd: 66_000, strikeUsd, expiryMs: expiry, vol: 0.55, optionType })
+
+  it('is exact for delta-one books', async () => {
+    const { greeksMargin } = await import('../../src-main/engine/margin/greeks-margin')
+    const book: PmPosition[] = [{ kind: 'perpetual', sizeCoin: 2, markUsd: 66_000, expiryMs: null }]
+    const g = greeksMargin(book, ctx)
+    expect(g.components[1]!.amount).toBe(0)
+    expect(g.initialMargin).toBeCloseTo(deribitPmMargin(book, ctx).components[0]!.amount, 15)
+  })
+
+  it('tracks full revaluation on small moves and misses it on the wide ones (short convexity understated)', async () => {
+    const { greeksMargin } = await import('../../src-main/engine/margin/greeks-margin')
+    const book = [option(-5, 66_000, 'call'), option(-5, 60_000, 'put')]
+    const g = greeksMargin(book, ctx)
+    const full = deribitPmMargin(book, ctx)
+    const at = (label: string, r: typeof g): number => r.scenarioPnl![r.scenarioLabels.indexOf(label)]!
+    const gap = (label: string): number => Math.abs(at(label, g) - at(label, full))
+    // Second order leaves third-order terms: the gap grows with the move (about as m³).
+    expect(gap('price +4.0 %, vol unchanged')).toBeLessThan(0.05 * Math.abs(at('price +4.0 %, vol unchanged', full)))
+    expect(gap('price +8.0 %, vol unchanged')).toBeGreaterThan(4 * gap('price +4.0 %, vol unchanged'))
+    expect(gap('price +16.0 %, vol unchanged')).toBeGreaterThan(4 * gap('price +8.0 %, vol unchanged'))
+    expect(g.components[1]!.amount).toBeGreaterThan(0)
+    expect(g.method).toBe('greeks')
+  })
+})
