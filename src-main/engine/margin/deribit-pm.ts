@@ -43,6 +43,30 @@ export function pmScenarioLabels(p: DeribitPmParams): string[] {
   return labels
 }
 
+/**
+ * The determining scenario of a scenario-max method: the largest loss after gains count only at
+ * pnlOffset (0 means a scenario never earns credit). Loss 0 when no scenario loses.
+ */
+export function worstScenarioWithOffset(vector: Float64Array, pnlOffset: number): { index: number; loss: number } {
+  let index = 0
+  let loss = 0
+  for (let s = 0; s < vector.length; s++) {
+    const adjusted = vector[s]! > 0 ? vector[s]! * pnlOffset : vector[s]!
+    if (-adjusted > loss) {
+      loss = -adjusted
+      index = s
+    }
+  }
+  return { index, loss }
+}
+
+/** Each position's P&L in scenario `index` of a row-major positions × scenarios matrix. */
+export function attributionAt(matrix: Float64Array, rows: number, scenarios: number, index: number): Float64Array {
+  const out = new Float64Array(rows)
+  for (let r = 0; r < rows; r++) out[r] = matrix[r * scenarios + index]!
+  return out
+}
+
 /** P&L in coin of one position in one scenario (relative move m, vol shock). */
 function positionPnl(pos: PmPosition, m: number, shock: (typeof VOLS)[number], asOfMs: number, p: DeribitPmParams): number {
   if (pos.kind !== 'option') return (pos.sizeCoin * m) / (1 + m)
@@ -83,16 +107,7 @@ export function deribitPmMargin(
       }
     }
   })
-  // Gains count only at pnlOffset (0: a scenario never earns credit); losses in full.
-  let worstIndex = 0
-  let worstLoss = 0
-  for (let s = 0; s < S; s++) {
-    const adjusted = vector[s]! > 0 ? vector[s]! * p.pnlOffset : vector[s]!
-    if (-adjusted > worstLoss) {
-      worstLoss = -adjusted
-      worstIndex = s
-    }
-  }
+  const { index: worstIndex, loss: worstLoss } = worstScenarioWithOffset(vector, p.pnlOffset)
   // Roll shock per expiry bucket (perpetuals form their own bucket at T = 0).
   const buckets = new Map<number, { delta: number; years: number }>()
   for (const pos of positions) {
@@ -105,8 +120,7 @@ export function deribitPmMargin(
   for (const b of buckets.values()) rollShock += Math.abs(b.delta) * Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * b.years)
 
   const riskMatrix = worstLoss + rollShock
-  const attribution = new Float64Array(positions.length)
-  for (let r = 0; r < positions.length; r++) attribution[r] = matrix[r * S + worstIndex]!
+  const attribution = attributionAt(matrix, positions.length, S, worstIndex)
   const components: MarginComponent[] = [
     { name: 'worst case', amount: worstLoss, published: true },
     { name: 'roll shock', amount: rollShock, published: true },

@@ -7,7 +7,7 @@
  * it: where the Taylor view understates the risk.
  */
 import { black76Greeks, yearsBetween } from '../pricing/black76'
-import { deribitPmMargin, pmScenarioLabels, pmShockedVol, type DeribitPmParams, type PmPosition } from './deribit-pm'
+import { attributionAt, deribitPmMargin, pmScenarioLabels, pmShockedVol, worstScenarioWithOffset, type DeribitPmParams, type PmPosition } from './deribit-pm'
 import type { MarginResult } from './margin-result'
 
 const VOLS = ['up', 'unchanged', 'down'] as const
@@ -46,20 +46,11 @@ export function greeksMargin(
       }
     }
   })
-  let worstIndex = 0
-  let worstLoss = 0
-  for (let s = 0; s < S; s++) {
-    const adjusted = vector[s]! > 0 ? vector[s]! * p.pnlOffset : vector[s]!
-    if (-adjusted > worstLoss) {
-      worstLoss = -adjusted
-      worstIndex = s
-    }
-  }
+  const { index: worstIndex, loss: worstLoss } = worstScenarioWithOffset(vector, p.pnlOffset)
   const full = deribitPmMargin(positions, ctx).scenarioPnl!
   let maxGap = 0
   for (let s = 0; s < S; s++) maxGap = Math.max(maxGap, Math.abs(vector[s]! - full[s]!))
-  const attribution = new Float64Array(positions.length)
-  for (let r = 0; r < positions.length; r++) attribution[r] = matrix[r * S + worstIndex]!
+  const attribution = attributionAt(matrix, positions.length, S, worstIndex)
   return {
     method: 'greeks',
     currency: ctx.currency,
