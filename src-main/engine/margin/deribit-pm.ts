@@ -27,10 +27,20 @@ export type PmPosition =
   | { kind: 'perpetual' | 'future'; sizeCoin: number; markUsd: number; expiryMs: number | null }
   | { kind: 'option'; sizeCoin: number; forwardUsd: number; strikeUsd: number; expiryMs: number; vol: number; optionType: 'call' | 'put' }
 
-const VOLS = ['up', 'unchanged', 'down'] as const
+export const PM_VOL_SHOCKS = ['up', 'unchanged', 'down'] as const
+export type PmVolShock = (typeof PM_VOL_SHOCKS)[number]
+const VOLS = PM_VOL_SHOCKS
+
+export interface PmContext {
+  currency: string
+  asOfMs: number
+  params: DeribitPmParams
+  paramsId: string
+  marketId: string
+}
 
 /** The shocked vol of Deribit's risk matrix for a position DTE days from expiry. */
-export function pmShockedVol(vol: number, dte: number, shock: (typeof VOLS)[number], p: DeribitPmParams): number {
+export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: DeribitPmParams): number {
   if (shock === 'unchanged') return vol
   const power = dte < 30 ? 0.3 : 0.13
   const scale = Math.pow(30 / Math.max(dte, 1 / 24), power)
@@ -41,6 +51,34 @@ export function pmScenarioLabels(p: DeribitPmParams): string[] {
   const labels: string[] = []
   for (let k = -4; k <= 4; k++) for (const v of VOLS) labels.push(`price ${k >= 0 ? '+' : '−'}${Math.abs((p.range * k) / 4 * 100).toFixed(1)} %, vol ${v}`)
   return labels
+}
+
+/**
+ * Walk the risk-matrix grid (price moves range·k/4, k = −4…4, × vol shocks, in the order of
+ * pmScenarioLabels) and fill the positions × scenarios matrix and the portfolio vector with
+ * `pnl(position, m, shock)`. Shared by full revaluation and the Greeks approximation.
+ */
+export function pmGrid(
+  positions: readonly PmPosition[],
+  p: DeribitPmParams,
+  pnl: (pos: PmPosition, m: number, shock: PmVolShock, row: number) => number
+): { matrix: Float64Array; vector: Float64Array; scenarios: number } {
+  const scenarios = 9 * VOLS.length
+  const matrix = new Float64Array(positions.length * scenarios)
+  const vector = new Float64Array(scenarios)
+  positions.forEach((pos, r) => {
+    let s = 0
+    for (let k = -4; k <= 4; k++) {
+      const m = (p.range * k) / 4
+      for (const v of VOLS) {
+        const x = pnl(pos, m, v, r)
+        matrix[r * scenarios + s] = x
+        vector[s]! += x
+        s++
+      }
+    }
+  })
+  return { matrix, vector, scenarios }
 }
 
 /**
@@ -68,7 +106,7 @@ export function attributionAt(matrix: Float64Array, rows: number, scenarios: num
 }
 
 /** P&L in coin of one position in one scenario (relative move m, vol shock). */
-function positionPnl(pos: PmPosition, m: number, shock: (typeof VOLS)[number], asOfMs: number, p: DeribitPmParams): number {
+function positionPnl(pos: PmPosition, m: number, shock: PmVolShock, asOfMs: number, p: DeribitPmParams): number {
   if (pos.kind !== 'option') return (pos.sizeCoin * m) / (1 + m)
   const years = yearsBetween(asOfMs, pos.expiryMs)
   const f1 = pos.forwardUsd * (1 + m)
@@ -86,27 +124,10 @@ function coinDelta(pos: PmPosition, asOfMs: number, p: DeribitPmParams): number 
   return (positionPnl(pos, h, 'unchanged', asOfMs, p) - positionPnl(pos, -h, 'unchanged', asOfMs, p)) / (2 * h)
 }
 
-export function deribitPmMargin(
-  positions: readonly PmPosition[],
-  ctx: { currency: string; asOfMs: number; params: DeribitPmParams; paramsId: string; marketId: string }
-): MarginResult {
+export function deribitPmMargin(positions: readonly PmPosition[], ctx: PmContext): MarginResult {
   const p = ctx.params
   const labels = pmScenarioLabels(p)
-  const S = labels.length
-  const matrix = new Float64Array(positions.length * S)
-  const vector = new Float64Array(S)
-  positions.forEach((pos, r) => {
-    let s = 0
-    for (let k = -4; k <= 4; k++) {
-      const m = (p.range * k) / 4
-      for (const v of VOLS) {
-        const pnl = positionPnl(pos, m, v, ctx.asOfMs, p)
-        matrix[r * S + s] = pnl
-        vector[s]! += pnl
-        s++
-      }
-    }
-  })
+  const { matrix, vector, scenarios: S } = pmGrid(positions, p, (pos, m, v) => positionPnl(pos, m, v, ctx.asOfMs, p))
   const { index: worstIndex, loss: worstLoss } = worstScenarioWithOffset(vector, p.pnlOffset)
   // Roll shock per expiry bucket (perpetuals form their own bucket at T = 0).
   const buckets = new Map<number, { delta: number; years: number }>()

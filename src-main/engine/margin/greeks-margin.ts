@@ -7,44 +7,25 @@
  * it: where the Taylor view understates the risk.
  */
 import { black76Greeks, yearsBetween } from '../pricing/black76'
-import { attributionAt, deribitPmMargin, pmScenarioLabels, pmShockedVol, worstScenarioWithOffset, type DeribitPmParams, type PmPosition } from './deribit-pm'
+import { attributionAt, deribitPmMargin, pmGrid, pmScenarioLabels, pmShockedVol, worstScenarioWithOffset, type PmContext, type PmPosition } from './deribit-pm'
 import type { MarginResult } from './margin-result'
 
-const VOLS = ['up', 'unchanged', 'down'] as const
-
-export function greeksMargin(
-  positions: readonly PmPosition[],
-  ctx: { currency: string; asOfMs: number; params: DeribitPmParams; paramsId: string; marketId: string }
-): MarginResult {
+export function greeksMargin(positions: readonly PmPosition[], ctx: PmContext): MarginResult {
   const p = ctx.params
   const labels = pmScenarioLabels(p)
-  const S = labels.length
-  const matrix = new Float64Array(positions.length * S)
-  const vector = new Float64Array(S)
-  positions.forEach((pos, r) => {
-    const g =
-      pos.kind === 'option'
-        ? black76Greeks({ forwardUsd: pos.forwardUsd, strikeUsd: pos.strikeUsd, years: yearsBetween(ctx.asOfMs, pos.expiryMs), vol: pos.vol, optionType: pos.optionType })
-        : null
-    let s = 0
-    for (let k = -4; k <= 4; k++) {
-      const m = (p.range * k) / 4
-      for (const v of VOLS) {
-        let pnl: number
-        if (pos.kind !== 'option' || !g) {
-          pnl = (pos.sizeCoin * m) / (1 + m)
-        } else {
-          const dte = yearsBetween(ctx.asOfMs, pos.expiryMs) * 365
-          const dF = pos.forwardUsd * m
-          const dVol = pmShockedVol(pos.vol, dte, v, p) - pos.vol
-          const v1 = g.priceUsd + g.delta * dF + 0.5 * g.gamma * dF * dF + g.vega * dVol + g.vanna * dF * dVol + 0.5 * g.volga * dVol * dVol
-          pnl = pos.sizeCoin * (v1 / (pos.forwardUsd * (1 + m)) - g.priceUsd / pos.forwardUsd)
-        }
-        matrix[r * S + s] = pnl
-        vector[s]! += pnl
-        s++
-      }
-    }
+  // Greeks once per option, not per scenario.
+  const greeks = positions.map((pos) =>
+    pos.kind === 'option'
+      ? black76Greeks({ forwardUsd: pos.forwardUsd, strikeUsd: pos.strikeUsd, years: yearsBetween(ctx.asOfMs, pos.expiryMs), vol: pos.vol, optionType: pos.optionType })
+      : null
+  )
+  const { matrix, vector, scenarios: S } = pmGrid(positions, p, (pos, m, v, row) => {
+    const g = greeks[row]
+    if (pos.kind !== 'option' || !g) return (pos.sizeCoin * m) / (1 + m)
+    const dF = pos.forwardUsd * m
+    const dVol = pmShockedVol(pos.vol, yearsBetween(ctx.asOfMs, pos.expiryMs) * 365, v, p) - pos.vol
+    const v1 = g.priceUsd + g.delta * dF + 0.5 * g.gamma * dF * dF + g.vega * dVol + g.vanna * dF * dVol + 0.5 * g.volga * dVol * dVol
+    return pos.sizeCoin * (v1 / (pos.forwardUsd * (1 + m)) - g.priceUsd / pos.forwardUsd)
   })
   const { index: worstIndex, loss: worstLoss } = worstScenarioWithOffset(vector, p.pnlOffset)
   const full = deribitPmMargin(positions, ctx).scenarioPnl!
