@@ -5,15 +5,10 @@
 import { parseArgs } from 'node:util'
 import { resolveBookPath } from './app/book-location'
 import { startBackend } from './app/backend'
-import { booksCommand, positionsCommand } from './cli/commands'
+import { booksCommand, call, positionsCommand } from './cli/commands'
 import { chainMarketDetail, printMarketDetail } from './cli/market-command'
 import { importCommand } from './cli/import-command'
 import { printMargin } from './cli/margin-command'
-import { bookMargin } from './services/margin-service'
-import { listHeldPositions } from './book/positions-repository'
-import { findBook } from './book/books-repository'
-import { loadMarketSnapshot } from './book/market-repository'
-import { buildMarketView } from './engine/market/market-view'
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -93,13 +88,8 @@ async function main(argv: string[]): Promise<number> {
       })
     }
     if (command === 'margin') {
-      const db = backend.services.db
       const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
-      const book = findBook(db, id)
-      if (!book) throw new Error(`book ${id} does not exist`)
-      const market = book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
-      if (!market) throw new Error(`book ${id} has no market snapshot: import an option chain first`)
-      return printMargin(io, bookMargin(listHeldPositions(db, id), buildMarketView(market)), values.json)
+      return printMargin(io, await call(backend.services, 'bookMargin', { bookId: id }), values.json)
     }
     if (command === 'market') {
       const id = bookId ?? (await backend.services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1

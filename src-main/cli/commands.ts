@@ -12,7 +12,8 @@ export interface CliIo {
   out(text: string): void
 }
 
-async function call<M extends MethodName>(services: Services, method: M, req: ParsedRequestOf<M>): Promise<ResponseOf<M>> {
+/** One API method through dispatch, exactly as the hosts call it: validated in and out. */
+export async function call<M extends MethodName>(services: Services, method: M, req: ParsedRequestOf<M>): Promise<ResponseOf<M>> {
   return unwrapEnvelope(method, await dispatch(services.handlers, method, req))
 }
 

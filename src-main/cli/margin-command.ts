@@ -1,10 +1,10 @@
-/** `cli margin [--book-id N] [--json]`: every implemented margin method per account and currency. */
-import type { BookMargin } from '../services/margin-service'
+/** `cli margin [--book-id N] [--json]`: the bookMargin service's results as a table or JSON. */
+import type { BookMarginResponse } from '@contract/api'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
 
 /** The --json shape documented in the README (issue 5): amounts in each result's currency. */
-export function marginJson(m: BookMargin): unknown {
+export function marginJson(m: BookMarginResponse): unknown {
   return {
     results: m.accounts.flatMap((a) =>
       a.results.map((r) => ({
@@ -24,7 +24,8 @@ export function marginJson(m: BookMargin): unknown {
   }
 }
 
-export function printMargin(io: CliIo, m: BookMargin, json: boolean): number {
+export function printMargin(io: CliIo, m: BookMarginResponse, json: boolean): number {
+  if (m.marketId === null) throw new Error('the book has no market snapshot: import an option chain first')
   if (json) {
     io.out(JSON.stringify(marginJson(m), null, 2))
     return 0

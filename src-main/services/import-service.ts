@@ -9,6 +9,7 @@ import type { BookDb } from '../book/database'
 import { insertAccount } from '../book/books-repository'
 import { findAccount, findImportByHash, heldByAccount, knownIds } from '../book/import-repository'
 import { upsertInstrument } from '../book/instruments-repository'
+import { insertTrades } from '../book/trades-repository'
 import { recordAudit } from '../book/audit'
 import { isPriced } from '../engine/instruments/instrument'
 import { parseStatement } from '../importers/registry'
@@ -287,20 +288,20 @@ function commitStatement(
     for (const [key, instrument] of p.plan.instruments) instrumentIds.set(key, upsertInstrument(db, instrument))
     const idOf = (venue: string, symbol: string): number => instrumentIds.get(`${venue}:${symbol}`)!
 
-    const insertTrade = db.prepare(
-      `INSERT INTO trades (account_id, instrument_id, import_id, external_id, traded_at_ms, side, size_contracts, price, fee, fee_currency)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
     const total = p.plan.newTrades.length + p.plan.newCashFlows.length
     const PROGRESS_EVERY = 5000
     let written = 0
     const tick = (): void => {
       if (++written % PROGRESS_EVERY === 0) req.onProgress?.(written, total)
     }
-    for (const t of p.plan.newTrades) {
-      insertTrade.run(accountId, idOf(t.instrument.venue, t.instrument.symbol), importId, t.externalId, t.tradedAtMs, t.side, t.sizeContracts, t.price, t.fee, t.feeCurrency)
-      tick()
-    }
+    insertTrades(
+      db,
+      p.plan.newTrades.map((t) => ({
+        accountId, instrumentId: idOf(t.instrument.venue, t.instrument.symbol), importId, externalId: t.externalId, tradedAtMs: t.tradedAtMs,
+        side: t.side, sizeContracts: t.sizeContracts, price: t.price, fee: t.fee, feeCurrency: t.feeCurrency
+      })),
+      tick
+    )
     const insertFlow = db.prepare(
       `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`

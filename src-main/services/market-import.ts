@@ -7,7 +7,6 @@ import type { BookDb } from '../book/database'
 import { recordAudit } from '../book/audit'
 import { saveMarketSnapshot } from '../book/market-repository'
 import type { ParsedMarketFile } from '../importers/market/market-files'
-import type { RowIssue } from '../importers/statement'
 
 export interface SeriesSummary {
   name: string
@@ -18,7 +17,7 @@ export interface SeriesSummary {
   duplicate: number
 }
 
-export function existingDays(db: BookDb, parsed: ParsedMarketFile): Set<string>[] {
+function existingDays(db: BookDb, parsed: ParsedMarketFile): Set<string>[] {
   return parsed.series.map((s) => {
     const rows = (
       parsed.dataset === 'vol-index'
@@ -98,5 +97,3 @@ export function commitMarketFile(
   recordAudit(db, { bookId: ctx.bookId, entity: 'import', entityId: importId, action: 'commit', detail: { file: ctx.fileName, format: parsed.format, rowsAdded: added } }, ctx.now)
   return { importId, rowsAdded: added }
 }
-
-export const issuesOf = (parsed: ParsedMarketFile): RowIssue[] => parsed.issues

@@ -1,5 +1,5 @@
 /** A real backend on a temp book file, served by the real browser host, for API tests. */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBook } from '../../src-main/book/open-book'
@@ -18,7 +18,6 @@ export interface TestHost {
 export async function startTestHost(workerPath: string): Promise<TestHost> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-host-'))
   const rendererDir = join(dir, 'renderer')
-  const { mkdirSync } = await import('node:fs')
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Marginal test renderer</title>')
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer folder')
