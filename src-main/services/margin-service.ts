@@ -13,7 +13,7 @@ import { underlyingPriceFor, volFor } from '../engine/market/market-view'
 import { deribitPmMargin, type DeribitPmParams, type PmPosition } from '../engine/margin/deribit-pm'
 import { greeksMargin } from '../engine/margin/greeks-margin'
 import { standardFutureMargin, standardOptionMargin } from '../engine/margin/standard'
-import type { MarginResult } from '../engine/margin/margin-result'
+import type { MarginMethod, MarginResult } from '../engine/margin/margin-result'
 
 export interface AccountMargin {
   account: string
@@ -67,7 +67,15 @@ function standardResult(positions: { i: Instrument; size: number }[], view: Mark
   }
 }
 
-export function bookMargin(held: readonly HeldPosition[], view: MarketView): BookMargin {
+export interface MarginOptions {
+  /** Methods to compute (default: every method). */
+  methods?: readonly MarginMethod[]
+  /** A user parameter document (same shape as the files in resources/params) overriding the defaults. */
+  params?: unknown
+}
+
+export function bookMargin(held: readonly HeldPosition[], view: MarketView, options: MarginOptions = {}): BookMargin {
+  void options
   const notCovered: BookMargin['notCovered'] = []
   const groups = new Map<string, { account: string; venue: string; currency: string; positions: { i: Instrument; size: number }[] }>()
   for (const p of held) {
