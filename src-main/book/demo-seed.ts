@@ -9,6 +9,7 @@ import type { BookDb } from './database'
 import { insertAccount, insertBook } from './books-repository'
 import { upsertInstrument } from './instruments-repository'
 import { insertPosition } from './positions-repository'
+import { setBalance } from './balances-repository'
 import { saveMarketSnapshot } from './market-repository'
 import { instrumentKey, priceCurrency, type Instrument } from '../engine/instruments/instrument'
 import { black76InverseCoin, yearsBetween } from '../engine/pricing/black76'
@@ -33,7 +34,7 @@ const InstrumentSpec = z.object({
 
 const DemoBook = z.object({
   book: z.object({ name: z.string() }),
-  accounts: z.array(z.object({ name: z.string(), venue: z.string(), baseCurrency: z.string() })),
+  accounts: z.array(z.object({ name: z.string(), venue: z.string(), baseCurrency: z.string(), balances: z.record(z.string(), z.number()).default({}) })),
   instruments: z.array(InstrumentSpec),
   positions: z.array(
     z.object({ account: z.string(), venue: z.string(), symbol: z.string(), sizeContracts: z.number(), avgPrice: z.number() })
@@ -100,6 +101,7 @@ export function seedDemoBook(db: BookDb, now = new Date()): number {
     saveMarketSnapshot(db, market, now)
     const bookId = insertBook(db, { name: demo.book.name, kind: 'live', isDemo: true, marketSnapshotId: market.id }, now)
     const accountIds = new Map(demo.accounts.map((a) => [a.name, insertAccount(db, bookId, a)]))
+    for (const a of demo.accounts) for (const [currency, amount] of Object.entries(a.balances)) setBalance(db, accountIds.get(a.name)!, currency, amount)
     const instrumentIds = new Map(instruments.map((i) => [instrumentKey(i.venue, i.symbol), upsertInstrument(db, i)]))
     for (const p of demo.positions) {
       const accountId = accountIds.get(p.account)

@@ -180,6 +180,19 @@ export const migrations: readonly Migration[] = [
         UNIQUE (venue, symbol, at_ms)
       );
     `
+  },
+  {
+    version: 4,
+    name: 'account balances',
+    sql: `
+      -- Collateral per account and currency (cash, not positions): the base of account equity.
+      CREATE TABLE account_balances (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        currency TEXT NOT NULL,
+        amount REAL NOT NULL CHECK (amount = amount),
+        PRIMARY KEY (account_id, currency)
+      );
+    `
   }
 ]
 

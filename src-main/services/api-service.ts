@@ -19,6 +19,8 @@ import { commitImport, previewImport } from './import-service'
 import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
 import { inspectCsv } from '../importers/formats/generic-csv'
 import { bookMargin } from './margin-service'
+import { marginView } from './margin-view'
+import { listBalances } from '../book/balances-repository'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
@@ -128,16 +130,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     inspectCsv: ({ fileName, text }) => inspectCsv(text, fileName),
     bookMargin: ({ bookId }) => {
       const market = bookMarket(bookId)
-      if (!market) return { marketId: null, accounts: [], notCovered: [] }
-      const m = bookMargin(listHeldPositions(db, bookId), viewOf(market))
-      return {
-        marketId: market.id,
-        notCovered: m.notCovered,
-        accounts: m.accounts.map((a) => ({
-          ...a,
-          results: a.results.map(({ attribution: _attribution, scenarioPnl, ...r }) => ({ ...r, scenarioPnl: scenarioPnl ? Array.from(scenarioPnl) : null }))
-        }))
-      }
+      if (!market) return { marketId: null, accounts: [], health: [], notCovered: [] }
+      return { marketId: market.id, ...marginView(bookMargin(listHeldPositions(db, bookId), viewOf(market), { balances: listBalances(db, bookId) })) }
     },
     commitImport: ({ taskId, ...req }) =>
       commitImport(db, {

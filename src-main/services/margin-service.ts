@@ -1,114 +1,155 @@
 /**
- * Margin of a book by every method implemented so far, per account and settlement currency:
- * Deribit standard (isolated), the Deribit portfolio-margin replica, and Greeks-based margin on
- * the same grid, for Deribit accounts.
- * Positions whose venue has no method yet are listed, not silently dropped.
+ * Margin of a book by every method, per margining group, plus account health:
+ * - Deribit accounts: per settlement currency (S:PM): standard, SPAN-style, Deribit PM replica and
+ *   Greeks-based, in that currency (coin for inverse contracts).
+ * - OKX accounts: per risk unit (underlying) in USD: SPAN-style and the OKX PM replica.
+ * - Other venues: per underlying in USD: SPAN-style (a house method that fits any venue).
+ * Health is per pool: a Deribit account's settlement currency, or a whole OKX / other account in USD.
+ * Positions that cannot be priced are listed, never silently dropped.
  */
-import deribitPmParams from '../../resources/params/deribit-pm-2024-06.json'
-import deribitStandardParams from '../../resources/params/deribit-standard-2024.json'
+import type { AccountBalance } from '../book/balances-repository'
 import type { HeldPosition } from '../book/positions-repository'
 import { isPriced, instrumentKey, type Instrument } from '../engine/instruments/instrument'
 import type { MarketView } from '../engine/market/market-view'
 import { underlyingPriceFor, volFor } from '../engine/market/market-view'
-import { deribitPmMargin, type DeribitPmParams, type PmPosition } from '../engine/margin/deribit-pm'
-import { greeksMargin } from '../engine/margin/greeks-margin'
-import { standardFutureMargin, standardOptionMargin } from '../engine/margin/standard'
+import { yearsBetween } from '../engine/pricing/black76'
+import { buildModelState, modelResult, type MarginModel } from '../engine/margin/additive-model'
+import { deribitPmModel, isCoinCurrency } from '../engine/margin/deribit-pm'
+import { greeksModel } from '../engine/margin/greeks-margin'
+import { okxPmModel } from '../engine/margin/okx-pm'
+import { spanModel } from '../engine/margin/span'
+import { standardModel } from '../engine/margin/standard'
 import type { MarginMethod, MarginResult } from '../engine/margin/margin-result'
+import type { MarginPosition } from '../engine/margin/margin-position'
+import { marginParamSets, type MarginParamSets } from './margin-params'
+import { accountHealth, type PoolHealth } from './account-health'
 
-export interface AccountMargin {
+export const ALL_METHODS: readonly MarginMethod[] = ['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks']
+
+export interface MarginGroup {
   account: string
   venue: string
+  /** The currency every result of the group is in. */
   currency: string
+  /** OKX risk unit / underlying for USD groups; null for a Deribit settlement currency. */
+  riskUnit: string | null
+  /** The health pool this group's margin counts against. */
+  pool: string
+  positionIds: number[]
+  symbols: string[]
   results: MarginResult[]
 }
 
+/** Kept for the contract's name: one row of the comparison grid. */
+export type AccountMargin = MarginGroup
+
 export interface BookMargin {
-  accounts: AccountMargin[]
-  /** Positions no implemented method covers yet, with the reason. */
+  accounts: MarginGroup[]
+  health: PoolHealth[]
+  /** Positions no method can margin, with the reason. */
   notCovered: { account: string; symbol: string; reason: string }[]
-}
-
-/** Size in coin of an inverse position: USD contracts at the instrument's own price, coin contracts as they are. */
-const sizeCoin = (i: Instrument, contracts: number, priceUsd: number): number =>
-  i.contractUnit === 'usd' ? (contracts * i.contractSize) / priceUsd : contracts * i.contractSize
-
-function standardResult(positions: { i: Instrument; size: number }[], view: MarketView, currency: string): MarginResult {
-  const attribution = new Float64Array(positions.length)
-  const mm = new Float64Array(positions.length)
-  positions.forEach(({ i, size }, r) => {
-    const price = underlyingPriceFor(view, i)
-    const q = sizeCoin(i, size, price)
-    if (i.kind === 'option') {
-      const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]?.price
-      const index = view.curves.get(i.underlying)!.indexUsd
-      const m = standardOptionMargin({ optionType: i.optionType!, strikeUsd: i.strikeUsd!, underlyingUsd: index, markCoin: mark ?? 0, sizeCoin: q }, deribitStandardParams)
-      attribution[r] = m.im
-      mm[r] = m.mm
-    } else {
-      // Inverse futures are margined in coin: the USD requirement at the position's own price.
-      const m = standardFutureMargin({ underlying: i.underlying, sizeCoin: q, priceUsd: price }, deribitStandardParams)
-      attribution[r] = m.im / price
-      mm[r] = m.mm / price
-    }
-  })
-  const sum = (a: Float64Array): number => a.reduce((x, y) => x + y, 0)
-  return {
-    method: 'standard',
-    currency,
-    initialMargin: sum(attribution),
-    maintenanceMargin: sum(mm),
-    components: [{ name: 'sum of isolated position margins', amount: sum(attribution), published: true }],
-    determiningScenario: null,
-    scenarioPnl: null,
-    scenarioLabels: [],
-    attribution,
-    paramsId: deribitStandardParams.id,
-    marketId: view.snapshot.id
-  }
 }
 
 export interface MarginOptions {
   /** Methods to compute (default: every method). */
   methods?: readonly MarginMethod[]
-  /** A user parameter document (same shape as the files in resources/params) overriding the defaults. */
+  /** A user parameter document (see margin-params.ts) overriding the default sets. */
   params?: unknown
+  /** Source named in parameter errors (a file name). */
+  paramsSource?: string
+  /** Collateral per account; health is computed when given. */
+  balances?: readonly AccountBalance[]
+  /** Root-bracket liquidation prices (a margin run per step: skip for batch or bench work). */
+  liquidation?: boolean
 }
 
-export function bookMargin(held: readonly HeldPosition[], view: MarketView, options: MarginOptions = {}): BookMargin {
-  void options
-  const notCovered: BookMargin['notCovered'] = []
-  const groups = new Map<string, { account: string; venue: string; currency: string; positions: { i: Instrument; size: number }[] }>()
+/** Size in coin of a position: USD contracts at the instrument's own price, coin contracts as they are. */
+const sizeCoin = (i: Instrument, contracts: number, priceUsd: number): number =>
+  i.contractUnit === 'usd' ? (contracts * i.contractSize) / priceUsd : contracts * i.contractSize
+
+export function toMarginPosition(i: Instrument, sizeContracts: number, view: MarketView): MarginPosition {
+  const price = underlyingPriceFor(view, i)
+  const indexUsd = view.curves.get(i.underlying)!.indexUsd
+  const base = { underlying: i.underlying, inverse: i.settlement === 'inverse', sizeCoin: sizeCoin(i, sizeContracts, price), priceUsd: price, indexUsd }
+  if (i.kind !== 'option') return { ...base, kind: i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot', expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
+  if (yearsBetween(view.snapshot.asOfMs, i.expiryMs!) <= 0) throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs!).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()})`)
+  const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]
+  const markCoin = mark ? (isCoinCurrency(mark.currency) ? mark.price : mark.price / price) : 0
+  return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: volFor(view, i, price), optionType: i.optionType!, markCoin }
+}
+
+interface GroupDraft {
+  account: string
+  venue: string
+  currency: string
+  riskUnit: string | null
+  pool: string
+  held: HeldPosition[]
+  positions: MarginPosition[]
+}
+
+/** The models of one group for the requested methods. */
+export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit' | 'positions'>, view: MarketView, sets: MarginParamSets, methods: readonly MarginMethod[]): MarginModel[] {
+  const asOfMs = view.snapshot.asOfMs
+  const marketId = view.snapshot.id
+  const want = (m: MarginMethod): boolean => methods.includes(m)
+  const models: MarginModel[] = []
+  const indexUsd = Object.fromEntries([...view.curves].map(([u, c]) => [u, c.indexUsd]))
+  if (g.venue === 'deribit') {
+    const pm = sets.deribitPm.currencies[g.currency]
+    if (want('standard')) models.push(standardModel({ currency: g.currency, coinAccount: isCoinCurrency(g.currency), params: sets.standard, marketId }))
+    if (want('span')) models.push(spanModel(g.positions, { currency: g.currency, asOfMs, params: sets.span, marketId, indexUsd }))
+    if (pm) {
+      const ctx = { currency: g.currency, asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId }
+      if (want('deribit-pm')) models.push(deribitPmModel(g.positions, ctx))
+      if (want('greeks')) models.push(greeksModel(ctx))
+    }
+    return models
+  }
+  if (want('span')) models.push(spanModel(g.positions, { currency: 'USD', asOfMs, params: sets.span, marketId, indexUsd }))
+  if (g.venue === 'okx' && want('okx-pm') && g.riskUnit) models.push(okxPmModel(g.positions, { underlying: g.riskUnit, indexUsd: indexUsd[g.riskUnit]!, asOfMs, params: sets.okxPm, marketId }))
+  return models
+}
+
+/** Split held positions into margining groups; unpriceable ones go to notCovered with the reason. */
+export function marginGroups(held: readonly HeldPosition[], view: MarketView, notCovered: BookMargin['notCovered']): GroupDraft[] {
+  const groups = new Map<string, GroupDraft>()
   for (const p of held) {
     const i = p.instrument
     if (!isPriced(i)) {
       notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
       continue
     }
-    if (p.venue !== 'deribit' || i.settlement !== 'inverse') {
-      notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `no ${p.venue} ${i.settlement} margin method yet` })
+    let pos: MarginPosition
+    try {
+      pos = toMarginPosition(i, p.sizeContracts, view)
+    } catch (e) {
+      notCovered.push({ account: p.accountName, symbol: i.symbol, reason: (e as Error).message })
       continue
     }
-    const key = `${p.accountName}\u0000${i.settleCurrency}`
-    const g = groups.get(key) ?? { account: p.accountName, venue: p.venue, currency: i.settleCurrency, positions: [] }
-    g.positions.push({ i, size: p.sizeContracts })
+    const deribit = p.venue === 'deribit'
+    const currency = deribit ? i.settleCurrency : 'USD'
+    const riskUnit = deribit ? null : i.underlying
+    const key = `${p.accountName}\u0000${currency}\u0000${riskUnit ?? ''}`
+    const g = groups.get(key) ?? { account: p.accountName, venue: p.venue, currency, riskUnit, pool: `${p.accountName} · ${currency}`, held: [], positions: [] }
+    g.held.push(p)
+    g.positions.push(pos)
     groups.set(key, g)
   }
-  const accounts: AccountMargin[] = []
-  for (const g of groups.values()) {
-    const params = (deribitPmParams.currencies as Record<string, DeribitPmParams>)[g.currency]
-    const results = [standardResult(g.positions, view, g.currency)]
-    if (params) {
-      const pm: PmPosition[] = g.positions.map(({ i, size }) => {
-        const price = underlyingPriceFor(view, i)
-        const q = sizeCoin(i, size, price)
-        return i.kind === 'option'
-          ? { kind: 'option', sizeCoin: q, forwardUsd: price, strikeUsd: i.strikeUsd!, expiryMs: i.expiryMs!, vol: volFor(view, i, price), optionType: i.optionType! }
-          : { kind: i.kind === 'future' ? 'future' : 'perpetual', sizeCoin: q, markUsd: price, expiryMs: i.expiryMs }
-      })
-      const pmCtx = { currency: g.currency, asOfMs: view.snapshot.asOfMs, params, paramsId: deribitPmParams.id, marketId: view.snapshot.id }
-      results.push(deribitPmMargin(pm, pmCtx), greeksMargin(pm, pmCtx))
-    }
-    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, results })
+  return [...groups.values()]
+}
+
+export function bookMargin(held: readonly HeldPosition[], view: MarketView, options: MarginOptions = {}): BookMargin {
+  const sets = marginParamSets(options.params, options.paramsSource)
+  const methods = options.methods ?? ALL_METHODS
+  const notCovered: BookMargin['notCovered'] = []
+  const drafts = marginGroups(held, view, notCovered)
+  const accounts: MarginGroup[] = []
+  for (const g of drafts) {
+    const results = groupModels(g, view, sets, methods).map((m) => modelResult(buildModelState(m, g.positions)))
+    if (!results.length) continue
+    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results })
   }
-  return { accounts, notCovered }
+  const health = options.balances ? accountHealth(drafts, accounts, view, sets, options.balances, options.liquidation !== false) : []
+  return { accounts, health, notCovered }
 }

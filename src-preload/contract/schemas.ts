@@ -311,13 +311,52 @@ const MarginResultView = z.object({
   /** Portfolio P&L per scenario, in `currency`, gain positive. */
   scenarioPnl: z.array(z.number()).nullable(),
   scenarioLabels: z.array(z.string()),
+  /** Per position of the group (positionIds order): P&L in the determining scenario (standard: own IM). */
+  attribution: z.array(z.number()),
+  /** Per position: IM alone, and book IM minus book IM without it. */
+  standalone: z.array(z.number()),
+  incremental: z.array(z.number()),
   paramsId: z.string(),
   marketId: z.string()
 })
 
+const PoolHealthView = z.object({
+  pool: z.string(),
+  account: z.string(),
+  venue: z.string(),
+  currency: z.string(),
+  method: z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks']),
+  collateral: z.number(),
+  positionsValue: z.number(),
+  equity: z.number(),
+  initialMargin: z.number(),
+  maintenanceMargin: z.number(),
+  /** Ratios (1 = 100 %); null stands for "infinite" (margin due with no equity). */
+  imUtilisation: z.number().nullable(),
+  mmUtilisation: z.number().nullable(),
+  status: z.enum(['ok', 'warning', 'margin call', 'liquidation']),
+  liquidation: z.array(
+    z.object({ underlying: z.string(), indexUsd: z.number(), downUsd: z.number().nullable(), upUsd: z.number().nullable(), distancePct: z.number().nullable() })
+  ),
+  notes: z.array(z.string())
+})
+
 export const BookMarginResponse = z.object({
   marketId: z.string().nullable(),
-  accounts: z.array(z.object({ account: z.string(), venue: z.string(), currency: z.string(), results: z.array(MarginResultView) })),
+  accounts: z.array(
+    z.object({
+      account: z.string(),
+      venue: z.string(),
+      currency: z.string(),
+      /** The OKX risk unit / underlying of a USD group; null for a settlement-currency group. */
+      riskUnit: z.string().nullable(),
+      pool: z.string(),
+      positionIds: z.array(z.number().int()),
+      symbols: z.array(z.string()),
+      results: z.array(MarginResultView)
+    })
+  ),
+  health: z.array(PoolHealthView),
   notCovered: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
 })
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import deribitPm from '../../resources/params/deribit-pm-2024-06.json'
 import deribitStandard from '../../resources/params/deribit-standard-2024.json'
-import { deribitPmMargin, pmShockedVol, type PmPosition } from '../../src-main/engine/margin/deribit-pm'
+import { deribitPmMargin, pmShockedVol } from '../../src-main/engine/margin/deribit-pm'
+import { deltaOnePosition, optionPosition, type MarginPosition } from '../../src-main/engine/margin/margin-position'
 import { standardFutureMargin, standardOptionMargin } from '../../src-main/engine/margin/standard'
 import { okxInitialMargin, okxMaintenanceMargin, tiered } from '../../src-main/engine/margin/okx-tiers'
 import { mulberry32 } from '../../src-main/engine/random/mulberry32'
@@ -11,9 +12,9 @@ const asOfMs = Date.parse('2024-06-17T08:00:00Z')
 const ctx = { currency: 'BTC', asOfMs, params: BTC, paramsId: deribitPm.id, marketId: 'golden' }
 
 describe('Deribit portfolio margin: Deribit\'s published worked example (2024-06-17, METHODOLOGY §5.3)', () => {
-  const golden: PmPosition[] = [
-    { kind: 'perpetual', sizeCoin: 0.314538364, markUsd: 65_910.57, expiryMs: null },
-    { kind: 'future', sizeCoin: -0.001187534, markUsd: 67_371.75, expiryMs: Date.parse('2024-06-28T08:00:00Z') }
+  const golden: MarginPosition[] = [
+    deltaOnePosition({ kind: 'perpetual', sizeCoin: 0.314538364, priceUsd: 65_910.57 }),
+    deltaOnePosition({ kind: 'future', sizeCoin: -0.001187534, priceUsd: 67_371.75, expiryMs: Date.parse('2024-06-28T08:00:00Z') })
   ]
   const r = deribitPmMargin(golden, ctx)
   const within = (actual: number, expected: number): void => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9)
@@ -38,8 +39,10 @@ describe('Deribit portfolio margin: Deribit\'s published worked example (2024-06
     expect(pmShockedVol(0.6, 7, 'down', BTC)).toBeCloseTo(0.367888, 6)
   })
 
-  it('says which components are published and which are not yet computed', () => {
+  it('marks the extended table and delta shock as our approximations; neither adds to this linear book', () => {
     expect(r.components.filter((c) => !c.published).map((c) => c.name)).toEqual(['extended scenarios', 'delta shock'])
+    expect(r.components.find((c) => c.name === 'extended scenarios')!.amount).toBeLessThan(1e-15)
+    expect(r.components.find((c) => c.name === 'delta shock')!.amount).toBe(0)
     expect(r.paramsId).toBe('deribit-pm-2024-06')
   })
 })
@@ -77,13 +80,13 @@ describe('OKX portfolio-margin tiers (METHODOLOGY §5.4)', () => {
 describe('scenario-max margin properties (Deribit PM on random option books)', () => {
   const rand = mulberry32(5)
   const expiry = Date.parse('2024-07-26T08:00:00Z')
-  const randomBook = (n: number): PmPosition[] =>
-    Array.from({ length: n }, (): PmPosition =>
+  const randomBook = (n: number): MarginPosition[] =>
+    Array.from({ length: n }, (): MarginPosition =>
       rand() < 0.7
-        ? { kind: 'option', sizeCoin: Math.round((rand() - 0.5) * 40) / 4, forwardUsd: 66_000, strikeUsd: 50_000 + Math.round(rand() * 30) * 1000, expiryMs: expiry, vol: 0.4 + rand() * 0.4, optionType: rand() < 0.5 ? 'call' : 'put' }
-        : { kind: 'perpetual', sizeCoin: (rand() - 0.5) * 4, markUsd: 66_000, expiryMs: null }
+        ? optionPosition({ sizeCoin: Math.round((rand() - 0.5) * 40) / 4, forwardUsd: 66_000, strikeUsd: 50_000 + Math.round(rand() * 30) * 1000, expiryMs: expiry, vol: 0.4 + rand() * 0.4, optionType: rand() < 0.5 ? 'call' : 'put' })
+        : deltaOnePosition({ kind: 'perpetual', sizeCoin: (rand() - 0.5) * 4, priceUsd: 66_000 })
     )
-  const im = (book: PmPosition[]): number => deribitPmMargin(book, ctx).initialMargin
+  const im = (book: MarginPosition[]): number => deribitPmMargin(book, ctx).initialMargin
 
   it('a book needs no more than the sum of its parts; order does not matter; doubling doubles it', () => {
     for (let trial = 0; trial < 25; trial++) {
@@ -105,11 +108,11 @@ describe('scenario-max margin properties (Deribit PM on random option books)', (
 
 describe('Greeks-based margin beside full revaluation (METHODOLOGY §5.5)', () => {
   const expiry = Date.parse('2024-09-27T08:00:00Z')
-  const option = (sizeCoin: number, strikeUsd: number, optionType: 'call' | 'put'): PmPosition => ({ kind: 'option', sizeCoin, forwardUsd: 66_000, strikeUsd, expiryMs: expiry, vol: 0.55, optionType })
+  const option = (sizeCoin: number, strikeUsd: number, optionType: 'call' | 'put'): MarginPosition => optionPosition({ sizeCoin, forwardUsd: 66_000, strikeUsd, expiryMs: expiry, vol: 0.55, optionType })
 
   it('is exact for delta-one books', async () => {
     const { greeksMargin } = await import('../../src-main/engine/margin/greeks-margin')
-    const book: PmPosition[] = [{ kind: 'perpetual', sizeCoin: 2, markUsd: 66_000, expiryMs: null }]
+    const book: MarginPosition[] = [deltaOnePosition({ kind: 'perpetual', sizeCoin: 2, priceUsd: 66_000 })]
     const g = greeksMargin(book, ctx)
     expect(g.components[1]!.amount).toBe(0)
     expect(g.initialMargin).toBeCloseTo(deribitPmMargin(book, ctx).components[0]!.amount, 15)

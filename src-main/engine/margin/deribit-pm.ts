@@ -3,13 +3,21 @@
  * Risk matrix: price moves m = range·k/4, k = −4…4, each with vol up / unchanged / down: 27
  * scenarios, every position fully revalued (inverse futures q·m/(1+m), inverse options B76/F in
  * coin). Vol up = max(σ·(1 + volUp·(30/DTE)^p), minVolUp), vol down = σ·(1 − volDown·(30/DTE)^p),
- * p = 0.30 below 30 days, else 0.13. Gains count × pnlOffset. Worst case + roll shock
- * (Σ over expiry buckets |net delta| × max(minAnnualisedMove, annualisedMoveRisk·T)) = risk-matrix
- * margin = IM; MM = mmFactor × IM. Deribit's extended scenarios (with an unpublished dampener) and
- * delta shock are not included yet: results say so.
+ * p = 0.30 below 30 days, else 0.13. Gains count × pnlOffset.
+ * Extended table (Deribit: "only on vol up, only a fraction of simulated P&L, with a dampener"): moves
+ * −66 … +500 % at vol up, the USD P&L converted to coin at the edge price S0·(1 ± range), scaled by
+ * extendedFactor·range/|m|, then × extendedDampener. Deribit does not publish the dampener: ours is a
+ * plain multiplier (1 = undampened, the conservative choice) and is labelled as an approximation.
+ * The scaling makes a delta-one position lose exactly its edge-scenario loss in every extended move,
+ * so the table only bites on convexity (far out-of-the-money short options), which is its purpose.
+ * Risk-matrix margin = worst case (standard and extended) + roll shock (Σ over expiry buckets
+ * |net delta| × max(minAnnualisedMove, annualisedMoveRisk·T)) + delta shock; IM = it, MM = mmFactor × it.
+ * Delta shock is unpublished too: ours charges the net delta beyond a threshold at a further move.
  */
-import { black76PriceUsd, yearsBetween } from '../pricing/black76'
+import type { MarginModel, ModelEvaluation } from './additive-model'
+import { marginOf, worstLoss } from './additive-model'
 import type { MarginComponent, MarginResult } from './margin-result'
+import { moveDelta, pnlIn, pnlUsd, yearsLeft, type MarginPosition } from './margin-position'
 
 export interface DeribitPmParams {
   range: number
@@ -20,16 +28,17 @@ export interface DeribitPmParams {
   minAnnualisedMove: number
   annualisedMoveRisk: number
   mmFactor: number
+  extendedMoves: number[]
+  extendedFactor: number
+  extendedDampener: number
+  /** Net delta (coin) beyond which the delta shock charges. */
+  deltaShockThresholdCoin: number
+  /** Relative price move charged on the excess delta. */
+  deltaShockMove: number
 }
-
-/** One position of a settlement currency, sizes in coin (an inverse future's USD notional / its mark). */
-export type PmPosition =
-  | { kind: 'perpetual' | 'future'; sizeCoin: number; markUsd: number; expiryMs: number | null }
-  | { kind: 'option'; sizeCoin: number; forwardUsd: number; strikeUsd: number; expiryMs: number; vol: number; optionType: 'call' | 'put' }
 
 export const PM_VOL_SHOCKS = ['up', 'unchanged', 'down'] as const
 export type PmVolShock = (typeof PM_VOL_SHOCKS)[number]
-const VOLS = PM_VOL_SHOCKS
 
 export interface PmContext {
   currency: string
@@ -39,126 +48,101 @@ export interface PmContext {
   marketId: string
 }
 
+/** Stablecoin and USD accounts keep P&L in USD; every other settlement currency is a coin. */
+export const isCoinCurrency = (currency: string): boolean => !['USD', 'USDC', 'USDT'].includes(currency.toUpperCase())
+
 /** The shocked vol of Deribit's risk matrix for a position DTE days from expiry. */
-export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: DeribitPmParams): number {
+export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: Pick<DeribitPmParams, 'volUp' | 'volDown' | 'minVolUp'>): number {
   if (shock === 'unchanged') return vol
   const power = dte < 30 ? 0.3 : 0.13
   const scale = Math.pow(30 / Math.max(dte, 1 / 24), power)
   return shock === 'up' ? Math.max(vol * (1 + p.volUp * scale), p.minVolUp) : vol * (1 - p.volDown * scale)
 }
 
+const pct = (m: number, digits = 1): string => `${m >= 0 ? '+' : '−'}${Math.abs(m * 100).toFixed(digits)} %`
+
 export function pmScenarioLabels(p: DeribitPmParams): string[] {
   const labels: string[] = []
-  for (let k = -4; k <= 4; k++) for (const v of VOLS) labels.push(`price ${k >= 0 ? '+' : '−'}${Math.abs((p.range * k) / 4 * 100).toFixed(1)} %, vol ${v}`)
+  for (let k = -4; k <= 4; k++) for (const v of PM_VOL_SHOCKS) labels.push(`price ${pct((p.range * k) / 4)}, vol ${v}`)
+  for (const m of p.extendedMoves) labels.push(`extended ${pct(m, 0)}, vol up`)
   return labels
 }
 
-/**
- * Walk the risk-matrix grid (price moves range·k/4, k = −4…4, × vol shocks, in the order of
- * pmScenarioLabels) and fill the positions × scenarios matrix and the portfolio vector with
- * `pnl(position, m, shock)`. Shared by full revaluation and the Greeks approximation.
- */
-export function pmGrid(
-  positions: readonly PmPosition[],
-  p: DeribitPmParams,
-  pnl: (pos: PmPosition, m: number, shock: PmVolShock, row: number) => number
-): { matrix: Float64Array; vector: Float64Array; scenarios: number } {
-  const scenarios = 9 * VOLS.length
-  const matrix = new Float64Array(positions.length * scenarios)
-  const vector = new Float64Array(scenarios)
-  positions.forEach((pos, r) => {
-    let s = 0
-    for (let k = -4; k <= 4; k++) {
-      const m = (p.range * k) / 4
-      for (const v of VOLS) {
-        const x = pnl(pos, m, v, r)
-        matrix[r * scenarios + s] = x
-        vector[s]! += x
-        s++
-      }
-    }
-  })
-  return { matrix, vector, scenarios }
-}
-
-/**
- * The determining scenario of a scenario-max method: the largest loss after gains count only at
- * pnlOffset (0 means a scenario never earns credit). Loss 0 when no scenario loses.
- */
-export function worstScenarioWithOffset(vector: Float64Array, pnlOffset: number): { index: number; loss: number } {
-  let index = 0
-  let loss = 0
-  for (let s = 0; s < vector.length; s++) {
-    const adjusted = vector[s]! > 0 ? vector[s]! * pnlOffset : vector[s]!
-    if (-adjusted > loss) {
-      loss = -adjusted
-      index = s
-    }
-  }
-  return { index, loss }
-}
-
-/** Each position's P&L in scenario `index` of a row-major positions × scenarios matrix. */
-export function attributionAt(matrix: Float64Array, rows: number, scenarios: number, index: number): Float64Array {
-  const out = new Float64Array(rows)
-  for (let r = 0; r < rows; r++) out[r] = matrix[r * scenarios + index]!
+/** The grid's standard scenarios in label order: price moves × vol shocks. */
+export function pmStandardMoves(p: DeribitPmParams): { move: number; shock: PmVolShock }[] {
+  const out: { move: number; shock: PmVolShock }[] = []
+  for (let k = -4; k <= 4; k++) for (const shock of PM_VOL_SHOCKS) out.push({ move: (p.range * k) / 4, shock })
   return out
 }
 
-/** P&L in coin of one position in one scenario (relative move m, vol shock). */
-function positionPnl(pos: PmPosition, m: number, shock: PmVolShock, asOfMs: number, p: DeribitPmParams): number {
-  if (pos.kind !== 'option') return (pos.sizeCoin * m) / (1 + m)
-  const years = yearsBetween(asOfMs, pos.expiryMs)
-  const f1 = pos.forwardUsd * (1 + m)
-  const vol1 = pmShockedVol(pos.vol, years * 365, shock, p)
-  const input = { strikeUsd: pos.strikeUsd, years, optionType: pos.optionType }
-  const v0 = black76PriceUsd({ ...input, forwardUsd: pos.forwardUsd, vol: pos.vol }) / pos.forwardUsd
-  const v1 = black76PriceUsd({ ...input, forwardUsd: f1, vol: vol1 }) / f1
-  return pos.sizeCoin * (v1 - v0)
-}
+/** Expiry bucket key: perpetuals and spot form their own bucket at T = 0. */
+const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
 
-/** Coin delta: ∂(coin P&L)/∂m at m = 0, q for a future, q·(N(d1)-based coin delta) for an option (by difference). */
-function coinDelta(pos: PmPosition, asOfMs: number, p: DeribitPmParams): number {
-  if (pos.kind !== 'option') return pos.sizeCoin
-  const h = 1e-4
-  return (positionPnl(pos, h, 'unchanged', asOfMs, p) - positionPnl(pos, -h, 'unchanged', asOfMs, p)) / (2 * h)
-}
-
-export function deribitPmMargin(positions: readonly PmPosition[], ctx: PmContext): MarginResult {
+export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmContext): MarginModel {
   const p = ctx.params
+  const coin = isCoinCurrency(ctx.currency)
   const labels = pmScenarioLabels(p)
-  const { matrix, vector, scenarios: S } = pmGrid(positions, p, (pos, m, v) => positionPnl(pos, m, v, ctx.asOfMs, p))
-  const { index: worstIndex, loss: worstLoss } = worstScenarioWithOffset(vector, p.pnlOffset)
-  // Roll shock per expiry bucket (perpetuals form their own bucket at T = 0).
-  const buckets = new Map<number, { delta: number; years: number }>()
-  for (const pos of positions) {
-    const key = pos.expiryMs ?? 0
-    const b = buckets.get(key) ?? { delta: 0, years: pos.expiryMs === null ? 0 : Math.max(yearsBetween(ctx.asOfMs, pos.expiryMs), 0) }
-    b.delta += coinDelta(pos, ctx.asOfMs, p)
-    buckets.set(key, b)
-  }
-  let rollShock = 0
-  for (const b of buckets.values()) rollShock += Math.abs(b.delta) * Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * b.years)
-
-  const riskMatrix = worstLoss + rollShock
-  const attribution = attributionAt(matrix, positions.length, S, worstIndex)
-  const components: MarginComponent[] = [
-    { name: 'worst case', amount: worstLoss, published: true },
-    { name: 'roll shock', amount: rollShock, published: true },
-    { name: 'extended scenarios', amount: 0, published: false, note: 'not computed yet: Deribit does not publish the dampener' },
-    { name: 'delta shock', amount: 0, published: false, note: 'not computed yet: Deribit does not publish the formula' }
-  ]
+  const standard = pmStandardMoves(p)
+  const S0 = standard.length
+  const S = labels.length
+  const buckets = [...new Set(positions.map(bucketKey))].sort((a, b) => a - b)
+  const bucketYears = buckets.map((b) => (b === 0 ? 0 : Math.max((b - ctx.asOfMs) / (365 * 86_400_000), 0)))
+  const bucketIndex = new Map(buckets.map((b, i) => [b, i]))
   return {
     method: 'deribit-pm',
     currency: ctx.currency,
-    initialMargin: riskMatrix,
-    maintenanceMargin: p.mmFactor * riskMatrix,
-    components,
-    determiningScenario: worstLoss > 0 ? { index: worstIndex, label: labels[worstIndex]!, pnl: vector[worstIndex]! } : null,
-    scenarioPnl: vector,
-    scenarioLabels: labels,
-    attribution,
     paramsId: ctx.paramsId,
-    marketId: ctx.marketId
+    marketId: ctx.marketId,
+    scenarioLabels: labels,
+    // Features: ∂P&L/∂m per expiry bucket (account currency), then the net delta in coin.
+    width: S + buckets.length + 1,
+    accepts: (pos) => bucketIndex.has(bucketKey(pos)),
+    record(pos, out, o) {
+      const dte = yearsLeft(pos, ctx.asOfMs) * 365
+      standard.forEach(({ move, shock }, s) => {
+        out[o + s] = pnlIn(coin, pos, ctx.asOfMs, { move, vol: pmShockedVol(pos.vol, dte, shock, p), elapsedYears: 0 })
+      })
+      const volUp = pmShockedVol(pos.vol, dte, 'up', p)
+      p.extendedMoves.forEach((m, j) => {
+        const usd = pnlUsd(pos, ctx.asOfMs, { move: m, vol: volUp, elapsedYears: 0 })
+        const edge = coin ? pos.priceUsd * (1 + Math.sign(m) * p.range) : 1
+        out[o + S0 + j] = (usd / edge) * ((p.extendedFactor * p.range) / Math.abs(m)) * p.extendedDampener
+      })
+      const delta = moveDelta(coin, pos, ctx.asOfMs)
+      out[o + S + bucketIndex.get(bucketKey(pos))!] = delta
+      out[o + S + buckets.length] = coin ? delta : delta / pos.priceUsd
+    },
+    evaluate(t, o): ModelEvaluation {
+      const standardWorst = worstLoss(t, o, 0, S0, p.pnlOffset)
+      const allWorst = worstLoss(t, o, 0, S, p.pnlOffset)
+      let rollShock = 0
+      let netDelta = 0
+      buckets.forEach((_, b) => {
+        const delta = t[o + S + b]!
+        netDelta += delta
+        rollShock += Math.abs(delta) * Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * bucketYears[b]!)
+      })
+      const coinDelta = t[o + S + buckets.length]!
+      // In a USD account the move-delta per coin of delta is the book's delta-weighted price.
+      const usdPerCoin = coin || coinDelta === 0 ? 1 : Math.abs(netDelta / coinDelta)
+      const deltaShock = Math.max(Math.abs(coinDelta) - p.deltaShockThresholdCoin, 0) * p.deltaShockMove * usdPerCoin
+      // A delta-one book loses the same in the edge and the extended scenarios (see above) up to
+      // rounding: only a real excess makes the extended table determining.
+      const extendedBites = allWorst.loss - standardWorst.loss > 1e-12 * Math.max(standardWorst.loss, 1e-9)
+      const worst = extendedBites ? allWorst : standardWorst
+      const extended = worst.loss - standardWorst.loss
+      const riskMatrix = worst.loss + rollShock + deltaShock
+      const components: MarginComponent[] = [
+        { name: 'worst case', amount: standardWorst.loss, published: true },
+        { name: 'extended scenarios', amount: extended, published: false, note: 'moves, vol-up and fraction as Deribit describes them; the dampener is not published (ours: a multiplier, 1 = none)' },
+        { name: 'roll shock', amount: rollShock, published: true },
+        { name: 'delta shock', amount: deltaShock, published: false, note: 'not published by Deribit; ours: |net delta| beyond the threshold × a further move' }
+      ]
+      return { initialMargin: riskMatrix, maintenanceMargin: p.mmFactor * riskMatrix, components, worstIndex: worst.index >= 0 ? worst.index : null }
+    }
   }
+}
+
+export function deribitPmMargin(positions: readonly MarginPosition[], ctx: PmContext): MarginResult {
+  return marginOf(deribitPmModel(positions, ctx), positions)
 }

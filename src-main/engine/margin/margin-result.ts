@@ -26,6 +26,10 @@ export interface MarginResult {
   scenarioLabels: string[]
   /** Per position (input order): its P&L in the determining scenario, or its own margin for standard. */
   attribution: Float64Array
+  /** Per position: the margin it would need alone (IM). */
+  standalone: Float64Array
+  /** Per position: book IM minus book IM without it (negative when it hedges). */
+  incremental: Float64Array
   paramsId: string
   marketId: string
 }

@@ -8,6 +8,8 @@
  *   put MM = max(mmBase, mmBase × mark) + mark, put IM = max(max(otmBase − OTM/U, floor) + mark, put MM).
  * Long options need only their premium, already paid: no margin.
  */
+import type { MarginModel } from './additive-model'
+
 export interface StandardParams {
   id: string
   futures: Record<string, { imBase: number; mmBase: number; perCoin: number }>
@@ -52,4 +54,42 @@ export function standardOptionMargin(p: StandardOptionInput, params: StandardPar
   if (p.optionType === 'call') return { im: size * base, mm: size * (mmBase + p.markCoin) }
   const mm = Math.max(mmBase, mmBase * p.markCoin) + p.markCoin
   return { im: size * Math.max(base, mm), mm: size * mm }
+}
+
+/**
+ * Standard margin as an additive model (record = [IM, MM] of the position alone, in the account's
+ * currency), so the comparison grid and attribution treat it like every other method.
+ * Coin accounts: futures' USD requirement at the position's own price, options as quoted in coin.
+ * USD accounts: futures in USD, options' coin amounts × the index.
+ */
+export function standardModel(ctx: { currency: string; coinAccount: boolean; params: StandardParams; marketId: string }): MarginModel {
+  return {
+    method: 'standard',
+    currency: ctx.currency,
+    paramsId: ctx.params.id,
+    marketId: ctx.marketId,
+    scenarioLabels: [],
+    width: 2,
+    accepts: () => true,
+    record(pos, out, o) {
+      if (pos.kind === 'spot') return // paid in full: nothing to margin
+      if (pos.kind === 'option') {
+        const m = standardOptionMargin({ optionType: pos.optionType!, strikeUsd: pos.strikeUsd, underlyingUsd: pos.indexUsd, markCoin: pos.markCoin, sizeCoin: pos.sizeCoin }, ctx.params)
+        const k = ctx.coinAccount ? 1 : pos.indexUsd
+        out[o] = m.im * k
+        out[o + 1] = m.mm * k
+        return
+      }
+      const m = standardFutureMargin({ underlying: pos.underlying, sizeCoin: pos.sizeCoin, priceUsd: pos.priceUsd }, ctx.params)
+      const k = ctx.coinAccount ? 1 / pos.priceUsd : 1
+      out[o] = m.im * k
+      out[o + 1] = m.mm * k
+    },
+    evaluate: (t, o) => ({
+      initialMargin: t[o]!,
+      maintenanceMargin: t[o + 1]!,
+      components: [{ name: 'sum of isolated position margins', amount: t[o]!, published: true }],
+      worstIndex: null
+    })
+  }
 }

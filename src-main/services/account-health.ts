@@ -1,0 +1,174 @@
+/**
+ * Account health per margin pool (../shared/METHODOLOGY.md §5.11): equity (collateral with
+ * haircuts + the positions' value: option values and futures' unrealised P&L), the venue method's
+ * IM and MM, utilisation, thresholds, and per underlying the liquidation price: the move at which
+ * equity = MM under full revaluation, with MM itself recomputed at the moved market (the scenario
+ * grid re-centres), found by bracketing on a move ladder, then bisection.
+ */
+import type { AccountBalance } from '../book/balances-repository'
+import type { HeldPosition } from '../book/positions-repository'
+import type { MarketView } from '../engine/market/market-view'
+import { buildModelState, modelResult } from '../engine/margin/additive-model'
+import { isCoinCurrency } from '../engine/margin/deribit-pm'
+import { pnlIn, type MarginPosition } from '../engine/margin/margin-position'
+import type { MarginMethod } from '../engine/margin/margin-result'
+import { isPriced } from '../engine/instruments/instrument'
+import { valuePosition } from '../engine/valuation/position-valuation'
+import type { MarginParamSets } from './margin-params'
+import { groupModels, type MarginGroup } from './margin-service'
+
+export interface LiquidationPoint {
+  underlying: string
+  indexUsd: number
+  /** Nearest index level below / above today's at which equity = MM; null when none within the ladder. */
+  downUsd: number | null
+  upUsd: number | null
+  /** Signed distance to the nearer one, % of the index; null when neither exists. */
+  distancePct: number | null
+}
+
+export interface PoolHealth {
+  pool: string
+  account: string
+  venue: string
+  currency: string
+  method: MarginMethod
+  collateral: number
+  positionsValue: number
+  equity: number
+  initialMargin: number
+  maintenanceMargin: number
+  /** IM / equity and MM / equity (1 = 100 %); Infinity when equity ≤ 0 and margin is due. */
+  imUtilisation: number
+  mmUtilisation: number
+  status: 'ok' | 'warning' | 'margin call' | 'liquidation'
+  liquidation: LiquidationPoint[]
+  notes: string[]
+}
+
+interface Draft {
+  account: string
+  venue: string
+  currency: string
+  riskUnit: string | null
+  pool: string
+  held: HeldPosition[]
+  positions: MarginPosition[]
+}
+
+/** Warning from 80 % of equity used by IM; margin call above 100 % IM; liquidation at MM ≥ equity. */
+export const UTILISATION_WARNING = 0.8
+
+const poolMethod = (venue: string): MarginMethod => (venue === 'deribit' ? 'deribit-pm' : venue === 'okx' ? 'okx-pm' : 'span')
+const isUsdLike = (c: string): boolean => !isCoinCurrency(c)
+
+const LADDER_DOWN = [-0.01, -0.02, -0.05, -0.1, -0.15, -0.2, -0.3, -0.4, -0.5, -0.6, -0.7, -0.8, -0.9, -0.95]
+const LADDER_UP = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5]
+
+export function accountHealth(drafts: readonly Draft[], groups: readonly MarginGroup[], view: MarketView, sets: MarginParamSets, balances: readonly AccountBalance[], withLiquidation: boolean): PoolHealth[] {
+  const pools = new Map<string, Draft[]>()
+  for (const d of drafts) pools.set(d.pool, [...(pools.get(d.pool) ?? []), d])
+  const out: PoolHealth[] = []
+  for (const [pool, members] of pools) {
+    const { account, venue, currency } = members[0]!
+    const method = poolMethod(venue)
+    const results = groups.filter((g) => g.pool === pool).map((g) => g.results.find((r) => r.method === method))
+    if (results.some((r) => !r)) continue
+    const notes: string[] = []
+    const coinPool = isCoinCurrency(currency)
+    const usdOf = (ccy: string): number | null => (isUsdLike(ccy) ? 1 : (view.curves.get(ccy.toUpperCase())?.indexUsd ?? null))
+    let collateral = 0
+    const coinCollateral = new Map<string, number>()
+    for (const b of balances.filter((x) => x.accountName === account)) {
+      if (coinPool) {
+        if (b.currency === currency) collateral += b.amount
+        continue
+      }
+      const usd = usdOf(b.currency)
+      if (usd === null) {
+        notes.push(`${b.currency} balance not counted: no ${b.currency} index in the market snapshot`)
+        continue
+      }
+      const haircut = sets.collateral.haircuts[b.currency] ?? sets.collateral.otherHaircut
+      collateral += b.amount * usd * (1 - haircut)
+      if (!isUsdLike(b.currency)) coinCollateral.set(b.currency, (coinCollateral.get(b.currency) ?? 0) + b.amount * (1 - haircut))
+    }
+    let positionsValue = 0
+    for (const d of members) {
+      for (const h of d.held) {
+        if (!isPriced(h.instrument)) continue
+        const v = valuePosition(h.instrument, h.sizeContracts, h.avgPrice, view)
+        positionsValue += coinPool ? v.valueSettle : v.valueUsd
+      }
+    }
+    const equity = collateral + positionsValue
+    const im = results.reduce((a, r) => a + r!.initialMargin, 0)
+    const mm = results.reduce((a, r) => a + r!.maintenanceMargin, 0)
+    const ratio = (x: number): number => (equity > 0 ? x / equity : x > 0 ? Infinity : 0)
+    const imU = ratio(im)
+    const mmU = ratio(mm)
+    const status = mmU >= 1 ? 'liquidation' : imU > 1 ? 'margin call' : imU >= UTILISATION_WARNING ? 'warning' : 'ok'
+    const underlyings = [...new Set(members.flatMap((d) => d.positions.map((p) => p.underlying)))].sort()
+    const liquidation = withLiquidation
+      ? underlyings.map((u) => liquidationPoint(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0))
+      : []
+    out.push({ pool, account, venue, currency, method, collateral, positionsValue, equity, initialMargin: im, maintenanceMargin: mm, imUtilisation: imU, mmUtilisation: mmU, status, liquidation, notes })
+  }
+  return out
+}
+
+/** equity(m) − MM(m) for a relative move m of one underlying, everything else held. */
+function cushion(u: string, m: number, members: readonly Draft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): number {
+  const asOfMs = view.snapshot.asOfMs
+  let equity = equity0
+  let mm = 0
+  for (const d of members) {
+    const moved = d.positions.map((p) => {
+      if (p.underlying !== u) return p
+      equity += pnlIn(coinPool, p, asOfMs, { move: m, vol: p.vol, elapsedYears: 0 })
+      // Inverse futures and perpetuals are USD contracts: their coin size is N/F, so it shrinks as F rises.
+      const sizeCoin = p.inverse && p.kind !== 'option' ? p.sizeCoin / (1 + m) : p.sizeCoin
+      return { ...p, sizeCoin, priceUsd: p.priceUsd * (1 + m), indexUsd: p.indexUsd * (1 + m) }
+    })
+    const model = groupModels({ ...d, positions: moved }, view, sets, [method])[0]
+    if (model) mm += modelResult(buildModelState(model, moved), { perPosition: false }).maintenanceMargin
+  }
+  if (!coinPool) equity += coinCollateral * (view.curves.get(u)?.indexUsd ?? 0) * m
+  return equity - mm
+}
+
+function liquidationPoint(u: string, members: readonly Draft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): LiquidationPoint {
+  const indexUsd = view.curves.get(u)!.indexUsd
+  const f = (m: number): number => cushion(u, m, members, view, sets, method, equity0, coinPool, coinCollateral)
+  const f0 = f(0)
+  const find = (ladder: number[]): number | null => {
+    if (f0 <= 0) return 0
+    let lo = 0
+    for (const hi of ladder) {
+      const fhi = f(hi)
+      if (fhi <= 0) {
+        // Bisection to 1e-7 of the move: root-bracketed, so it cannot miss or run away.
+        let a = lo
+        let b = hi
+        for (let k = 0; k < 60 && Math.abs(b - a) > 1e-7; k++) {
+          const mid = (a + b) / 2
+          if (f(mid) > 0) a = mid
+          else b = mid
+        }
+        return (a + b) / 2
+      }
+      lo = hi
+    }
+    return null
+  }
+  const down = find(LADDER_DOWN)
+  const up = find(LADDER_UP)
+  const nearer = [down, up].filter((x): x is number => x !== null).sort((a, b) => Math.abs(a) - Math.abs(b))[0]
+  return {
+    underlying: u,
+    indexUsd,
+    downUsd: down === null ? null : indexUsd * (1 + down),
+    upUsd: up === null ? null : indexUsd * (1 + up),
+    distancePct: nearer === undefined ? null : nearer * 100
+  }
+}

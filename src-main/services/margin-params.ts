@@ -1,0 +1,102 @@
+/**
+ * The parameter sets margin methods use: versioned JSON files in resources/params, validated here,
+ * and optionally overridden by a user document (`--params FILE`, or a market file's "params") of
+ * the shape `{ "deribit-pm"?, "standard"?, "span"?, "okx-pm"?, "collateral"? }`, each a whole
+ * parameter file of that kind. Results name the set they used (its id), so an override must carry
+ * its own id.
+ */
+import { z } from 'zod'
+import collateralJson from '../../resources/params/collateral-haircuts.json'
+import deribitPmJson from '../../resources/params/deribit-pm-2024-06.json'
+import deribitStandardJson from '../../resources/params/deribit-standard-2024.json'
+import okxPmJson from '../../resources/params/okx-pm-2025-01.json'
+import spanJson from '../../resources/params/span-house-2026.json'
+import type { DeribitPmParams } from '../engine/margin/deribit-pm'
+import { okxParamsFromJson, type OkxPmParams } from '../engine/margin/okx-pm'
+import type { SpanParams } from '../engine/margin/span'
+import type { StandardParams } from '../engine/margin/standard'
+
+const rate = z.number().finite().min(0)
+const PmCurrency = z.object({
+  range: z.number().positive().max(1),
+  volUp: rate, volDown: rate.max(1), minVolUp: rate, pnlOffset: rate.max(1),
+  minAnnualisedMove: rate, annualisedMoveRisk: rate, mmFactor: z.number().positive().max(1),
+  extendedMoves: z.array(z.number().gt(-1).refine((m) => m !== 0, 'an extended move of 0 % has no fraction')),
+  extendedFactor: rate, extendedDampener: rate, deltaShockThresholdCoin: rate, deltaShockMove: rate
+})
+export const DeribitPmFile = z.object({ id: z.string().min(1), currencies: z.record(z.string(), PmCurrency) })
+export const StandardFile = z.object({
+  id: z.string().min(1),
+  futures: z.record(z.string(), z.object({ imBase: rate, mmBase: rate, perCoin: rate })),
+  options: z.object({ otmBase: rate, floor: rate, mmBase: rate })
+})
+const Tier = z.object({ upTo: z.number().positive().nullable(), factor: rate })
+export const OkxPmFile = z.object({
+  id: z.string().min(1),
+  underlyingClass: z.record(z.string(), z.string()),
+  classes: z.record(z.string(), z.object({ spotShocks: z.array(rate), extremeMove: z.number().positive().lt(1), annualisedBasisMove: rate })),
+  volShock: z.object({ volUp: rate, volDown: rate.max(1), minVolUp: rate }),
+  extremeWeight: rate, thetaDays: rate, mr7OptionRate: rate,
+  mr7Tiers: z.array(Tier).min(1), mr9Tiers: z.array(Tier).min(1)
+})
+export const SpanFile = z.object({
+  id: z.string().min(1),
+  underlyings: z.record(z.string(), z.object({
+    priceScanRange: z.number().positive().lt(1), volScanRange: rate.max(1), extremeMultiple: z.number().positive(),
+    coverFraction: rate.max(1), lookaheadDays: rate,
+    tiers: z.array(z.object({ name: z.string(), maxDays: z.number().positive().nullable(), intraRate: rate })).min(1),
+    tierSpreads: z.array(z.object({ tiers: z.tuple([z.string(), z.string()]), rate })),
+    shortOptionMinimumRate: rate
+  })),
+  interSpreads: z.array(z.object({
+    legs: z.tuple([z.object({ underlying: z.string(), delta: z.number().positive() }), z.object({ underlying: z.string(), delta: z.number().positive() })]),
+    credit: rate.max(1)
+  }))
+})
+export const CollateralFile = z.object({ id: z.string().min(1), haircuts: z.record(z.string(), rate.max(1)), otherHaircut: rate.max(1) })
+
+export const ParamsOverride = z
+  .object({ 'deribit-pm': DeribitPmFile, standard: StandardFile, span: SpanFile, 'okx-pm': OkxPmFile, collateral: CollateralFile })
+  .partial()
+  .strict()
+
+export interface MarginParamSets {
+  deribitPm: { id: string; currencies: Record<string, DeribitPmParams> }
+  standard: StandardParams
+  span: SpanParams
+  okxPm: OkxPmParams
+  collateral: z.infer<typeof CollateralFile>
+}
+
+const where = (issue: z.core.$ZodIssue): string => (issue.path.length ? issue.path.join('.') : '(top level)')
+
+/** Validate a parameter document; the error names the source, the field path and the problem. */
+export function parseParams<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
+  const r = schema.safeParse(json)
+  if (!r.success) throw new Error(`${source}: invalid margin parameters at ${where(r.error.issues[0]!)}: ${r.error.issues[0]!.message}`)
+  return r.data
+}
+
+const defaults = (): MarginParamSets => ({
+  deribitPm: parseParams(DeribitPmFile, deribitPmJson, 'resources/params/deribit-pm-2024-06.json'),
+  standard: parseParams(StandardFile, deribitStandardJson, 'resources/params/deribit-standard-2024.json'),
+  span: parseParams(SpanFile, spanJson, 'resources/params/span-house-2026.json') as SpanParams,
+  okxPm: okxParamsFromJson(parseParams(OkxPmFile, okxPmJson, 'resources/params/okx-pm-2025-01.json')),
+  collateral: parseParams(CollateralFile, collateralJson, 'resources/params/collateral-haircuts.json')
+})
+
+let cachedDefaults: MarginParamSets | null = null
+
+/** The default sets, with any parts of `override` (validated, named by `source`) replacing them. */
+export function marginParamSets(override?: unknown, source = 'parameter override'): MarginParamSets {
+  cachedDefaults ??= defaults()
+  if (override === undefined || override === null) return cachedDefaults
+  const o = parseParams(ParamsOverride, override, source)
+  return {
+    deribitPm: o['deribit-pm'] ?? cachedDefaults.deribitPm,
+    standard: o.standard ?? cachedDefaults.standard,
+    span: (o.span as SpanParams | undefined) ?? cachedDefaults.span,
+    okxPm: o['okx-pm'] ? okxParamsFromJson(o['okx-pm']) : cachedDefaults.okxPm,
+    collateral: o.collateral ?? cachedDefaults.collateral
+  }
+}

@@ -1,0 +1,21 @@
+/** BookMargin → the contract's plain-JSON shape (typed arrays to arrays, Infinity to null). */
+import type { BookMargin } from './margin-service'
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null)
+
+export function marginView(m: BookMargin) {
+  return {
+    notCovered: m.notCovered,
+    health: m.health.map((h) => ({ ...h, imUtilisation: finiteOrNull(h.imUtilisation), mmUtilisation: finiteOrNull(h.mmUtilisation) })),
+    accounts: m.accounts.map((a) => ({
+      ...a,
+      results: a.results.map((r) => ({
+        ...r,
+        scenarioPnl: r.scenarioPnl ? Array.from(r.scenarioPnl) : null,
+        attribution: Array.from(r.attribution),
+        standalone: Array.from(r.standalone),
+        incremental: Array.from(r.incremental)
+      }))
+    }))
+  }
+}
