@@ -1,0 +1,99 @@
+/**
+ * The portfolio and market file formats (issue 5): what `cli margin --portfolio/--market` reads and
+ * `cli export` writes, so other tools can script against Marginal. The zod schemas are the single
+ * source: the README's JSON Schemas are generated from them (z.toJSONSchema) and a test fails when
+ * the README drifts.
+ */
+import { z } from 'zod'
+import { VENUES } from '../../engine/instruments/parse-symbol'
+
+export const DEFAULT_VENUE = 'deribit'
+export const QUANTITY_UNITS = ['coin', 'usd', 'contracts'] as const
+export type QuantityUnit = (typeof QUANTITY_UNITS)[number]
+
+const AsOf = z.iso
+  .datetime({ offset: true, error: 'is not an ISO-8601 date-time with a time zone, e.g. 2024-06-17T08:00:00Z' })
+  .meta({ description: 'Valuation instant, ISO-8601 with a time zone (Z or ±hh:mm). Options and futures must expire after it.', examples: ['2024-06-17T08:00:00Z'] })
+
+const Underlying = z.string().regex(/^[A-Z0-9]+$/, 'is not an underlying in capitals, e.g. BTC')
+const PriceUsd = z.number().positive('is not a positive price')
+/** Marks may be 0: far out-of-the-money options trade at nothing. */
+const Mark = z.number().nonnegative('is not a price (negative)')
+const FileComments = {
+  $schema: z.string().optional().meta({ description: 'Ignored: lets editors find this schema.' }),
+  $comment: z.string().optional().meta({ description: 'Ignored: free text.' })
+}
+
+const Position = z.strictObject({
+  instrument: z.string().min(1, 'is empty').meta({ description: 'The venue\'s own symbol.', examples: ['BTC-PERPETUAL', 'BTC-28JUN24', 'BTC-28JUN24-70000-C', 'BTC-USDT-SWAP'] }),
+  venue: z.enum(VENUES).default(DEFAULT_VENUE).meta({ description: 'Venue whose symbol rules apply.' }),
+  quantity: z.number().meta({ description: 'Signed size in `unit`: positive long, negative short.' }),
+  unit: z.enum(QUANTITY_UNITS).meta({
+    description:
+      'coin: units of the underlying (0.5 BTC); usd: USD notional (Deribit futures are $10 contracts, so 250000 usd = 25000 contracts); contracts: the venue\'s contracts. Coin and usd convert at the instrument\'s forward or mark in the market used.'
+  }),
+  account: z.string().min(1, 'is empty').optional().meta({ description: 'Account the position is margined in; default "portfolio". Each account is margined on its own.' }),
+  avgPrice: z
+    .number()
+    .positive('is not a positive price')
+    .optional()
+    .meta({
+      description:
+        'Average entry price in the instrument\'s price currency: USD for inverse futures and perpetuals, coin per coin for inverse options. Futures and perpetuals count their unrealised P&L against it in account equity; without it, none.'
+    })
+})
+
+const Collateral = z.strictObject({
+  account: z.string().min(1, 'is empty').optional().meta({ description: 'Default "portfolio".' }),
+  currency: z.string().min(1, 'is empty').meta({ examples: ['BTC', 'USDC'] }),
+  amount: z.number().meta({ description: 'Balance in `currency`, before haircuts.' })
+})
+
+export const PortfolioFile = z
+  .strictObject({
+    ...FileComments,
+    asOf: AsOf,
+    positions: z.array(Position),
+    collateral: z.array(Collateral).optional().meta({ description: 'Cash per account and currency. When present, account health is computed: equity, utilisation, liquidation price.' })
+  })
+  .meta({ title: 'Marginal portfolio file', description: 'Positions and collateral per account, independent of any book.' })
+
+const InstrumentKeyed = <T extends z.ZodType>(value: T, description: string) =>
+  z.record(z.string().min(1, 'is empty'), value).meta({
+    description: `${description} Keys are instrument symbols, with an optional "venue:" prefix (okx:BTC-USDT-SWAP); no prefix means ${DEFAULT_VENUE}.`
+  })
+
+export const MarketFile = z
+  .strictObject({
+    ...FileComments,
+    asOf: AsOf,
+    index: z.record(Underlying, PriceUsd).meta({ description: 'Index price per underlying, USD.', examples: [{ BTC: 65666.19 }] }),
+    marks: InstrumentKeyed(
+      Mark,
+      'Mark price per instrument: USD for inverse futures and perpetuals, coin per coin for inverse options (0.0123 BTC), the quote currency for linear contracts. A future\'s mark is also the forward of its expiry.'
+    ).optional(),
+    markIv: InstrumentKeyed(
+      z.number().positive('is not a positive volatility').max(5, 'is not a volatility as a fraction (0.55 = 55 %)'),
+      'Option mark implied volatility as a fraction: 0.55 = 55 %. An option with an IV but no mark is priced with Black-76; one with a mark but no IV gets its implied vol.'
+    ).optional(),
+    forwards: z
+      .record(Underlying, z.record(z.iso.datetime({ offset: true, error: 'is not an ISO-8601 expiry instant, e.g. 2024-06-28T08:00:00Z' }), PriceUsd))
+      .optional()
+      .meta({
+        description:
+          'Forward per underlying per expiry instant, USD. Wins over futures marks. Expiries with neither take the basis interpolated in time between the quoted ones, or the index when there are none.',
+        examples: [{ BTC: { '2024-06-28T08:00:00Z': 67371.75 } }]
+      }),
+    fundingRate8h: InstrumentKeyed(z.number(), 'Perpetual funding rate per 8 hours, as a fraction.').optional(),
+    params: z.unknown().optional().meta({
+      description: 'Margin parameter-set overrides, in the shape of the files in resources/params. `cli margin --params FILE` replaces them.'
+    })
+  })
+  .meta({ title: 'Marginal market file', description: 'One market snapshot: index, marks, implied vols and forwards as of one instant.' })
+
+export type PortfolioFileData = z.output<typeof PortfolioFile>
+export type MarketFileData = z.output<typeof MarketFile>
+
+// io 'input' documents what a user may write: fields with a default (venue) are optional there.
+export const portfolioFileJsonSchema = (): unknown => z.toJSONSchema(PortfolioFile, { io: 'input' })
+export const marketFileJsonSchema = (): unknown => z.toJSONSchema(MarketFile, { io: 'input' })
