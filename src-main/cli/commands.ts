@@ -2,6 +2,7 @@
  * CLI commands on the same services and dispatch the hosts use, so the command line sees exactly
  * the numbers the workstation shows. Each command returns its exit code.
  */
+import { readFileSync } from 'node:fs'
 import type { MethodName, ParsedRequestOf, PositionRow, ResponseOf } from '@contract/api'
 import { MarginalApiError, unwrapEnvelope } from '@contract/api'
 import type { Services } from '../services/api-service'
@@ -10,6 +11,15 @@ import { formatTable } from './format-table'
 
 export interface CliIo {
   out(text: string): void
+}
+
+/** A file's text, or an error naming the file. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e })
+  }
 }
 
 /** One API method through dispatch, exactly as the hosts call it: validated in and out. */

@@ -3,11 +3,10 @@
  * Prints the same preview the workstation shows. Exit codes: 0 imported (or previewed cleanly),
  * 3 rejected rows and nothing written (without --allow-partial), 1 the file could not be read.
  */
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { BookDb } from '../book/database'
 import { commitImport, previewImport, type ImportPreview } from '../services/import-service'
-import type { CliIo } from './commands'
+import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
 export const EXIT_REJECTED_ROWS = 3
@@ -60,12 +59,7 @@ function printIssues(io: CliIo, p: ImportPreview): void {
 }
 
 export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
-  let text: string
-  try {
-    text = readFileSync(o.file, 'utf8')
-  } catch (e) {
-    throw new Error(`cannot read ${o.file}: ${(e as Error).message}`, { cause: e })
-  }
+  const text = readTextFile(o.file)
   const request = { bookId: o.bookId, fileName: basename(o.file), text, format: o.format, accountName: o.account }
   const preview = previewImport(db, request)
   if (o.json) io.out(JSON.stringify(preview, null, 2))

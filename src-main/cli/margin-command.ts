@@ -1,14 +1,32 @@
-/** `cli margin [--book-id N] [--json]`: the bookMargin service's results as a table or JSON. */
+/**
+ * `cli margin [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--params FILE] [--json]`:
+ * the margin service's results as a table or JSON, for a book, a portfolio file, or either on a
+ * market file.
+ */
 import type { BookMarginResponse } from '@contract/api'
-import type { CliIo } from './commands'
+import type { BookDb } from '../book/database'
+import { listBalances, type AccountBalance } from '../book/balances-repository'
+import { listHeldPositions, type HeldPosition } from '../book/positions-repository'
+import type { MarginMethod } from '../engine/margin/margin-result'
+import { buildMarketView, type MarketView } from '../engine/market/market-view'
+import { bookMargin, type MarginOptions } from '../services/margin-service'
+import { marginView } from '../services/margin-view'
+import { parseJsonText } from '../services/portfolio-files/json-file'
+import { bookSnapshot, readMarketFile } from '../services/portfolio-files/market-file'
+import { heldPositions, portfolioBalances, readPortfolioFile } from '../services/portfolio-files/portfolio-file'
+import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
+/** A margin run as the API returns it, whether it came through the API or from files. */
+export type MarginReport = BookMarginResponse
+
 /** The --json shape documented in the README (issue 5): amounts in each result's currency. */
-export function marginJson(m: BookMarginResponse): unknown {
+export function marginJson(m: MarginReport): unknown {
   return {
     results: m.accounts.flatMap((a) =>
       a.results.map((r) => ({
         account: a.account,
+        riskUnit: a.riskUnit,
         method: r.method,
         currency: r.currency,
         initialMargin: r.initialMargin,
@@ -20,32 +38,110 @@ export function marginJson(m: BookMarginResponse): unknown {
         marketId: r.marketId
       }))
     ),
+    health: m.health,
     notCovered: m.notCovered
   }
 }
 
-export function printMargin(io: CliIo, m: BookMarginResponse, json: boolean): number {
+const amount = (x: number | null): number | null => (x === null ? null : Number(x.toFixed(6)))
+const percent = (ratio: number | null): string => (ratio === null ? '∞' : `${(ratio * 100).toFixed(1)} %`)
+
+export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
   if (m.marketId === null) throw new Error('the book has no market snapshot: import an option chain first')
   if (json) {
     io.out(JSON.stringify(marginJson(m), null, 2))
     return 0
   }
-  io.out(
-    formatTable(
-      ['Account', 'Currency', 'Method', 'IM', 'MM', 'Determining scenario', 'Parameters'],
-      m.accounts.flatMap((a) =>
-        a.results.map((r) => [a.account, r.currency, r.method, Number(r.initialMargin.toFixed(6)), Number(r.maintenanceMargin.toFixed(6)), r.determiningScenario?.label ?? null, r.paramsId])
-      )
-    )
+  const rows = m.accounts.flatMap((a) =>
+    a.results.map((r) => [a.account, a.riskUnit, r.currency, r.method, amount(r.initialMargin), amount(r.maintenanceMargin), r.determiningScenario?.label ?? null, r.paramsId])
   )
+  io.out(formatTable(['Account', 'Risk unit', 'Currency', 'Method', 'IM', 'MM', 'Determining scenario', 'Parameters'], rows))
+  if (rows.length === 0) io.out('No margin result: no account has a position the chosen method covers yet.')
   for (const a of m.accounts) {
     const std = a.results.find((r) => r.method === 'standard')
     const pm = a.results.find((r) => r.method === 'deribit-pm')
     if (std && pm && std.initialMargin > 0) {
-      io.out(`${a.account} ${a.currency}: portfolio margin saves ${(std.initialMargin - pm.initialMargin).toFixed(6)} ${a.currency} (${((1 - pm.initialMargin / std.initialMargin) * 100).toFixed(1)} %) over standard margin`)
+      const saving = std.initialMargin - pm.initialMargin
+      const pct = `${(Math.abs(saving / std.initialMargin) * 100).toFixed(1)} %`
+      io.out(`${a.account} ${a.currency}: portfolio margin ${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toFixed(6)} ${a.currency} (${pct}) ${saving >= 0 ? 'over' : 'more than'} standard margin`)
     }
   }
+  if (m.health.length) {
+    io.out('')
+    io.out(
+      formatTable(
+        ['Account', 'Currency', 'Method', 'Equity', 'IM used', 'MM used', 'Status', 'Nearest liquidation'],
+        m.health.map((h) => {
+          const near = h.liquidation.filter((l) => l.distancePct !== null).sort((a, b) => Math.abs(a.distancePct!) - Math.abs(b.distancePct!))[0]
+          const where = near ? `${near.underlying} ${(near.distancePct! >= 0 ? near.upUsd : near.downUsd)!.toFixed(2)} USD (${near.distancePct!.toFixed(1)} %)` : null
+          return [h.account, h.currency, h.method, amount(h.equity), percent(h.imUtilisation), percent(h.mmUtilisation), h.status, where]
+        })
+      )
+    )
+  }
   if (m.notCovered.length) io.out(`\nNot covered yet (${m.notCovered.length}): ${m.notCovered.map((n) => `${n.account} ${n.symbol} (${n.reason})`).join('; ')}`)
-  io.out('\nDeribit PM excludes extended scenarios and delta shock (unpublished formulas) for now.')
+  // Which components are our approximation comes from the results, so this line cannot go stale.
+  const unpublished = new Map<string, Set<string>>()
+  for (const r of m.accounts.flatMap((a) => a.results)) {
+    for (const c of r.components.filter((c) => !c.published)) unpublished.set(r.method, (unpublished.get(r.method) ?? new Set()).add(c.name))
+  }
+  for (const [method, names] of unpublished) io.out(`\n${method}: ${[...names].join(', ')}: our documented approximation, not a published formula.`)
   return 0
+}
+
+export interface MarginFiles {
+  portfolio?: string
+  market?: string
+  params?: string
+  method: MarginMethod | 'all'
+}
+
+export interface MarginInputs {
+  held: HeldPosition[]
+  view: MarketView
+  options: MarginOptions
+}
+
+/**
+ * Positions, market and options of one run. Each of positions and market comes from its file when
+ * given, else from the book; collateral comes with the positions; --params replaces the market
+ * file's own overrides.
+ */
+export function readMarginInputs(files: MarginFiles, book?: { db: BookDb; bookId: number }): MarginInputs {
+  const requireBook = (what: string): { db: BookDb; bookId: number } => {
+    if (!book) throw new Error(`no book to take the ${what} from`)
+    return book
+  }
+  const marketFile = files.market === undefined ? undefined : readMarketFile(readTextFile(files.market), files.market)
+  let snapshot = marketFile?.snapshot
+  if (!snapshot) {
+    const { db, bookId } = requireBook('market')
+    snapshot = bookSnapshot(db, bookId)
+  }
+  const view = buildMarketView(snapshot)
+  const params = files.params === undefined ? { source: files.market, value: marketFile?.params } : { source: files.params, value: parseJsonText(readTextFile(files.params), files.params) }
+  let held: HeldPosition[]
+  let balances: AccountBalance[] | undefined
+  if (files.portfolio !== undefined) {
+    const portfolio = readPortfolioFile(readTextFile(files.portfolio), files.portfolio)
+    held = heldPositions(portfolio, view)
+    balances = portfolioBalances(portfolio)
+  } else {
+    const { db, bookId } = requireBook('positions')
+    held = listHeldPositions(db, bookId)
+    balances = listBalances(db, bookId)
+  }
+  return {
+    held,
+    view,
+    options: {
+      ...(files.method === 'all' ? {} : { methods: [files.method] }),
+      ...(params.value === undefined ? {} : { params: params.value, paramsSource: params.source }),
+      ...(balances === undefined ? {} : { balances })
+    }
+  }
+}
+
+export function marginReport({ held, view, options }: MarginInputs): MarginReport {
+  return { marketId: view.snapshot.id, ...marginView(bookMargin(held, view, options)) }
 }

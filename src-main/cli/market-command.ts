@@ -2,22 +2,16 @@
  * `cli market`: the book's market snapshot, or one built from a Deribit option-chain CSV
  * (--chain FILE): forwards per expiry and ATM vols, with every unusable row listed.
  */
-import { readFileSync } from 'node:fs'
 import type { MarketDetail } from '@contract/api'
 import { parseDeribitBookSummary } from '../importers/market/deribit-book-summary'
 import { buildSnapshotFromDeribitChain } from '../engine/market/chain-snapshot'
 import { buildMarketView } from '../engine/market/market-view'
 import { marketDetail } from '../services/market-detail'
-import type { CliIo } from './commands'
+import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
 export function chainMarketDetail(file: string): { detail: MarketDetail; problems: string[] } {
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e })
-  }
+  const text = readTextFile(file)
   const parsed = parseDeribitBookSummary(text, file)
   const { snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, file)
   return {

@@ -1,0 +1,146 @@
+/**
+ * The command line behind `npm run cli`: arguments → command → exit code. Separate from the entry
+ * (src-main/cli.ts) so tests run it in-process with their own output sinks and book files.
+ * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error, 3 import rejected rows.
+ */
+import { parseArgs } from 'node:util'
+import { resolveBookPath } from '../app/book-location'
+import { startBackend } from '../app/backend'
+import type { MarginMethod } from '../engine/margin/margin-result'
+import { ALL_METHODS } from '../services/margin-service'
+import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portfolio-files/schemas'
+import { booksCommand, call, positionsCommand, type CliIo } from './commands'
+import { chainMarketDetail, printMarketDetail } from './market-command'
+import { importCommand } from './import-command'
+import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
+import { exportCommand } from './export-command'
+
+export const USAGE = `usage: npm run cli -- <command> [options]
+
+commands:
+  books                     list the books in the book file (live and what-if)
+  positions [--book-id N]   positions of a book (default: the live book)
+  market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
+  market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
+  margin [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--params FILE]
+                            margin per account and currency of a book or a portfolio file, on
+                            the book's market or a market file; --params: parameter-set
+                            overrides (JSON); M: all (default), ${ALL_METHODS.join(', ')}
+  export [--book-id N] [--portfolio OUT.json] [--market OUT.json]
+                            write a book's positions and market snapshot as portfolio and
+                            market files (formats: README, "Portfolio and market files")
+  schema portfolio|market   the JSON Schema of a portfolio or market file
+  import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
+                            import a statement: preview, then one transaction (exit 3 when
+                            rows are rejected and nothing was written)
+
+options:
+  --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
+  --json        machine-readable output`
+
+const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'export', 'schema']
+const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
+
+export interface RunIo extends CliIo {
+  err(text: string): void
+}
+
+export async function runCli(argv: string[], io: RunIo): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        book: { type: 'string' },
+        'book-id': { type: 'string' },
+        chain: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'allow-partial': { type: 'boolean', default: false },
+        format: { type: 'string' },
+        account: { type: 'string' },
+        portfolio: { type: 'string' },
+        market: { type: 'string' },
+        method: { type: 'string', default: 'all' },
+        params: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean' }
+      }
+    })
+  } catch (e) {
+    io.err(`marginal: ${(e as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  const command = positionals[0]
+  const usageError = (message: string): number => {
+    io.err(`marginal: ${message}\n\n${USAGE}`)
+    return 2
+  }
+  if (values.help || !command) {
+    ;(values.help ? io.out : io.err)(USAGE)
+    return values.help ? 0 : 2
+  }
+  if (!COMMANDS.includes(command)) return usageError(`unknown command "${command}"`)
+  const bookId = values['book-id'] === undefined ? undefined : Number(values['book-id'])
+  if (bookId !== undefined && !(Number.isInteger(bookId) && bookId > 0)) {
+    return usageError(`--book-id "${values['book-id']}" is not a book id (a positive integer)`)
+  }
+  const method = values.method
+  if (method !== 'all' && !(ALL_METHODS as readonly string[]).includes(method)) {
+    return usageError(`--method "${method}" is not a margin method (all, ${ALL_METHODS.join(', ')})`)
+  }
+  if (command === 'margin' && bookId !== undefined && values.portfolio !== undefined) {
+    return usageError('margin takes --book-id or --portfolio, not both')
+  }
+  if (command === 'export' && values.portfolio === undefined && values.market === undefined) {
+    return usageError('export needs --portfolio OUT.json, --market OUT.json or both')
+  }
+  if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
+  if (command === 'schema' && !SCHEMAS[positionals[1] ?? '']) return usageError('schema needs "portfolio" or "market"')
+
+  try {
+    if (command === 'schema') {
+      io.out(JSON.stringify(SCHEMAS[positionals[1]!]!(), null, 2))
+      return 0
+    }
+    if (command === 'market' && values.chain !== undefined) {
+      const { detail, problems } = chainMarketDetail(values.chain)
+      return printMarketDetail(io, detail, problems, values.json)
+    }
+    const files: MarginFiles = { portfolio: values.portfolio, market: values.market, params: values.params, method: method as MarginMethod | 'all' }
+    // Files alone need no book: a margin run on them must not create or migrate a book file.
+    if (command === 'margin' && files.portfolio !== undefined && files.market !== undefined) {
+      return printMargin(io, marginReport(readMarginInputs(files)), values.json)
+    }
+    const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
+    try {
+      const { services } = backend
+      const id = bookId ?? (await services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
+      if (command === 'books') return await booksCommand(services, io, values.json)
+      if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
+      if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
+      if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
+      if (command === 'margin') {
+        // The plain book run goes through the API exactly as the workstation asks for it.
+        const plain = files.portfolio === undefined && files.market === undefined && files.params === undefined && method === 'all'
+        if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json)
+        return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json)
+      }
+      return importCommand(services.db, io, {
+        file: positionals[1]!,
+        bookId: id,
+        dryRun: values['dry-run'],
+        allowPartial: values['allow-partial'],
+        format: values.format,
+        account: values.account,
+        json: values.json
+      })
+    } finally {
+      await backend.services.close()
+    }
+  } catch (e) {
+    io.err(`marginal: ${(e as Error).message}`)
+    return 1
+  }
+}
