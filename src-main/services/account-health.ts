@@ -73,7 +73,7 @@ export function accountHealth(drafts: readonly Draft[], groups: readonly MarginG
     const { account, venue, currency } = members[0]!
     const method = poolMethod(venue)
     const results = groups.filter((g) => g.pool === pool).map((g) => g.results.find((r) => r.method === method))
-    if (results.some((r) => !r)) continue
+    if (!results.length || results.some((r) => !r)) continue
     const notes: string[] = []
     const coinPool = isCoinCurrency(currency)
     const usdOf = (ccy: string): number | null => (isUsdLike(ccy) ? 1 : (view.curves.get(ccy.toUpperCase())?.indexUsd ?? null))

@@ -18,7 +18,7 @@ import { marketDetail, marketSummary } from './market-detail'
 import { commitImport, previewImport } from './import-service'
 import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
 import { inspectCsv } from '../importers/formats/generic-csv'
-import { bookMargin } from './margin-service'
+import { bookMargin, scenarioDrill } from './margin-service'
 import { marginView } from './margin-view'
 import { listBalances } from '../book/balances-repository'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
@@ -132,6 +132,11 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const market = bookMarket(bookId)
       if (!market) return { marketId: null, accounts: [], health: [], notCovered: [] }
       return { marketId: market.id, ...marginView(bookMargin(listHeldPositions(db, bookId), viewOf(market), { balances: listBalances(db, bookId) })) }
+    },
+    scenarioDrill: ({ bookId, ...q }) => {
+      const market = bookMarket(bookId)
+      if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
+      return scenarioDrill(listHeldPositions(db, bookId), viewOf(market), q)
     },
     commitImport: ({ taskId, ...req }) =>
       commitImport(db, {

@@ -153,3 +153,32 @@ export function bookMargin(held: readonly HeldPosition[], view: MarketView, opti
   const health = options.balances ? accountHealth(drafts, accounts, view, sets, options.balances, options.liquidation !== false) : []
   return { accounts, health, notCovered }
 }
+
+export interface ScenarioDrill {
+  account: string
+  currency: string
+  riskUnit: string | null
+  method: MarginMethod
+  scenarioIndex: number
+  label: string
+  positions: { positionId: number; symbol: string; pnl: number }[]
+}
+
+/**
+ * Each position's P&L in one scenario of one group's method (drill-through from a risk-array cell):
+ * the group's records, read at the scenario's column. Groups are named as in BookMargin.accounts.
+ */
+export function scenarioDrill(held: readonly HeldPosition[], view: MarketView, q: { account: string; currency: string; riskUnit: string | null; method: MarginMethod; scenarioIndex: number }, options: MarginOptions = {}): ScenarioDrill {
+  const sets = marginParamSets(options.params, options.paramsSource)
+  const g = marginGroups(held, view, []).find((d) => d.account === q.account && d.currency === q.currency && d.riskUnit === q.riskUnit)
+  if (!g) throw new RangeError(`no margin group ${q.account} · ${q.currency}${q.riskUnit ? ` · ${q.riskUnit}` : ''} in this book`)
+  const model = groupModels(g, view, sets, [q.method])[0]
+  if (!model) throw new RangeError(`${q.method} does not margin ${q.account} · ${q.currency}`)
+  if (!(q.scenarioIndex >= 0 && q.scenarioIndex < model.scenarioLabels.length)) throw new RangeError(`${q.method} has ${model.scenarioLabels.length} scenarios; ${q.scenarioIndex} is not one of them`)
+  const state = buildModelState(model, g.positions)
+  return {
+    ...q,
+    label: model.scenarioLabels[q.scenarioIndex]!,
+    positions: g.held.map((h, r) => ({ positionId: h.positionId, symbol: h.instrument.symbol, pnl: state.records[r * model.width + q.scenarioIndex]! }))
+  }
+}

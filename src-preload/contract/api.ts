@@ -22,7 +22,8 @@ export const apiMethods = {
   previewImport: { request: s.ImportRequest, response: s.ImportPreview },
   commitImport: { request: s.ImportCommitRequest, response: s.ImportResult },
   inspectCsv: { request: s.InspectCsvRequest, response: s.InspectCsvResponse },
-  bookMargin: { request: s.BookRequest, response: s.BookMarginResponse }
+  bookMargin: { request: s.BookRequest, response: s.BookMarginResponse },
+  scenarioDrill: { request: s.ScenarioDrillRequest, response: s.ScenarioDrillResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -48,6 +49,8 @@ export type ImportResult = z.output<typeof s.ImportResult>
 export type RowIssue = z.output<typeof s.RowIssue>
 export type GenericMapping = z.output<typeof s.GenericMapping>
 export type BookMarginResponse = z.output<typeof s.BookMarginResponse>
+export type ScenarioDrillResponse = z.output<typeof s.ScenarioDrillResponse>
+export type MarginMethodName = z.output<typeof s.MarginMethodName>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -69,6 +72,7 @@ export interface MarginalApi {
   inspectCsv(req: RequestOf<'inspectCsv'>): Promise<ResponseOf<'inspectCsv'>>
   /** Margin by every implemented method, per account and settlement currency. */
   bookMargin(req: RequestOf<'bookMargin'>): Promise<ResponseOf<'bookMargin'>>
+  scenarioDrill(req: RequestOf<'scenarioDrill'>): Promise<ResponseOf<'scenarioDrill'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -105,6 +109,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     commitImport: call('commitImport'),
     inspectCsv: call('inspectCsv'),
     bookMargin: call('bookMargin'),
+    scenarioDrill: call('scenarioDrill'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -360,6 +360,22 @@ export const BookMarginResponse = z.object({
   notCovered: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
 })
 
+export const MarginMethodName = z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks'])
+
+export const ScenarioDrillRequest = z.object({
+  bookId: z.number().int().positive(),
+  account: z.string(),
+  currency: z.string(),
+  riskUnit: z.string().nullable(),
+  method: MarginMethodName,
+  scenarioIndex: z.number().int().nonnegative()
+})
+
+export const ScenarioDrillResponse = ScenarioDrillRequest.omit({ bookId: true }).extend({
+  label: z.string(),
+  positions: z.array(z.object({ positionId: z.number().int(), symbol: z.string(), pnl: z.number() }))
+})
+
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('task.progress'),

@@ -52,7 +52,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 describe('API over the browser host', () => {
   it('appInfo describes the host and the book', async () => {
     const info = await api.appInfo({})
-    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 3, workerCount: 2 })
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 4, workerCount: 2 })
     expect(info.sqliteVersion).toMatch(/^3\.\d+/)
   })
 
@@ -95,15 +95,28 @@ describe('API over the browser host', () => {
     expect(detail.underlyings.find((u) => u.underlying === 'ETH')!.smiles).toHaveLength(4)
   })
 
-  it('bookMargin gives every implemented method per account and currency, with the risk array', async () => {
+  it('bookMargin gives every method per margining group, with risk arrays, attribution and health', async () => {
     const m = await api.bookMargin({ bookId: 1 })
     expect(m.marketId).toBe('demo-2026-11-20T09:00Z')
     const btc = m.accounts.find((a) => a.currency === 'BTC')!
     const pm = btc.results.find((r) => r.method === 'deribit-pm')!
-    expect(pm.scenarioPnl).toHaveLength(27)
-    expect(pm.scenarioLabels).toHaveLength(27)
-    expect(-pm.scenarioPnl![pm.determiningScenario!.index]!).toBeCloseTo(pm.components.find((c) => c.name === 'worst case')!.amount, 12)
-    expect(m.notCovered.length).toBe(12)
+    expect(pm.scenarioPnl).toHaveLength(35)
+    expect(pm.scenarioLabels).toHaveLength(35)
+    expect(-pm.scenarioPnl![pm.determiningScenario!.index]!).toBeCloseTo(pm.components.find((c) => c.name === 'worst case')!.amount + pm.components.find((c) => c.name === 'extended scenarios')!.amount, 12)
+    expect(pm.standalone).toHaveLength(btc.positionIds.length)
+    expect(m.notCovered).toEqual([])
+    expect(m.health.map((h) => h.pool)).toEqual(['Deribit main · BTC', 'Deribit main · ETH', 'OKX portfolio · USD'])
+  })
+
+  it('scenarioDrill gives each position\'s P&L in one scenario, summing to the portfolio P&L', async () => {
+    const m = await api.bookMargin({ bookId: 1 })
+    const okx = m.accounts.find((a) => a.riskUnit === 'BTC')!
+    const r = okx.results.find((x) => x.method === 'okx-pm')!
+    const d = await api.scenarioDrill({ bookId: 1, account: okx.account, currency: okx.currency, riskUnit: 'BTC', method: 'okx-pm', scenarioIndex: r.determiningScenario!.index })
+    expect(d.label).toBe(r.determiningScenario!.label)
+    expect(d.positions.map((p) => p.positionId)).toEqual(okx.positionIds)
+    expect(d.positions.reduce((s, p) => s + p.pnl, 0)).toBeCloseTo(r.determiningScenario!.pnl, 6)
+    await expect(api.scenarioDrill({ bookId: 1, account: okx.account, currency: 'USD', riskUnit: 'BTC', method: 'okx-pm', scenarioIndex: 999 })).rejects.toThrow(/999 is not one of them/)
   })
 
   it('a missing book is a not_found error', async () => {

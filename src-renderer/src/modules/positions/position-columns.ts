@@ -67,6 +67,9 @@ export function positionColumns(opts: {
   isCollapsed: (groupId: string) => boolean
   matchCount: (groupId: string) => number
   groupSums: (groupId: string) => GroupSums | undefined
+  /** Drill-through from a risk-array cell: the position's P&L in that scenario, in `scenarioCurrency()`. */
+  scenarioPnl?: (positionId: number) => number | undefined
+  scenarioCurrency?: () => string
 }): ColDef<Row>[] {
   const sum = (pick: (s: GroupSums) => number | null) => (g: GroupGridRow) => {
     const s = opts.groupSums(g.id)
@@ -135,6 +138,13 @@ export function positionColumns(opts: {
       signed: true,
       headerTooltip: 'Options and spot: holding value. Futures and perpetuals: mark-to-market P&L. In the settlement currency.'
     }),
+    {
+      ...numberColumn('scenarioPnl', 'Scenario P&L', 150, (r) => opts.scenarioPnl?.(r.positionId) ?? null, (r) => {
+        const v = opts.scenarioPnl?.(r.positionId)
+        return v === undefined ? '' : `${formatNumber(v, 6)} ${opts.scenarioCurrency?.() ?? ''}`
+      }, { signed: true, headerTooltip: 'P&L of the position in the risk-array scenario picked on the Risk view (drill-through)' }),
+      hide: true
+    },
     numberColumn('valueUsd', 'Value (USD)', 125, (r) => val(r)?.valueUsd ?? null, (r) => formatNumber(val(r)?.valueUsd ?? null, 2), { signed: true, group: sum((s) => s.valueUsd) }),
     numberColumn('pnlSettle', 'P&L (settle ccy)', 140, (r) => val(r)?.pnlSettle ?? null, (r) => money(val(r)?.pnlSettle, r.settleCurrency), { signed: true, headerTooltip: 'Unrealised, against the average entry price' }),
     numberColumn('pnlUsd', 'P&L (USD)', 120, (r) => val(r)?.pnlUsd ?? null, (r) => formatNumber(val(r)?.pnlUsd ?? null, 2), { signed: true, group: sum((s) => s.pnlUsd), headerTooltip: 'Unrealised, against the average entry price; coin P&L at the index' }),

@@ -1,0 +1,99 @@
+/**
+ * Margin of the current book by every method, shared by the risk dashboard (pinned above every
+ * view), the risk view and the positions grid's scenario drill-through. Recomputed whenever the
+ * book, its positions or its market change; the request runs on the backend, so the UI never
+ * blocks, and a stale answer (book switched meanwhile) is dropped.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { BookMarginResponse, MarginMethodName, ScenarioDrillResponse } from '@contract/api'
+import { useApi } from '../api/api'
+import { loadUiState, saveUiState } from '../api/use-ui-state'
+import { useSessionStore } from './use-session-store'
+import { usePositionsStore } from './use-positions-store'
+
+export type MethodChoice = 'venue' | MarginMethodName
+export type MarginGroup = BookMarginResponse['accounts'][number]
+
+const METHOD_KEY = 'risk.method'
+export const METHOD_LABELS: Record<MethodChoice, string> = {
+  venue: "Venue's own (Deribit PM / OKX PM)",
+  standard: 'Standard (isolated)',
+  span: 'SPAN-style',
+  'deribit-pm': 'Deribit PM replica',
+  'okx-pm': 'OKX PM replica',
+  greeks: 'Greeks-based'
+}
+const isChoice = (v: unknown): v is MethodChoice => typeof v === 'string' && v in METHOD_LABELS
+
+export const groupKey = (g: Pick<MarginGroup, 'account' | 'currency' | 'riskUnit'>): string => `${g.account} · ${g.currency}${g.riskUnit ? ` · ${g.riskUnit}` : ''}`
+
+export const useMarginStore = defineStore('margin', () => {
+  const session = useSessionStore()
+  const positions = usePositionsStore()
+  const margin = shallowRef<BookMarginResponse | null>(null)
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+  const method = ref<MethodChoice>('venue')
+  const selectedGroup = ref<string | null>(null)
+  const drill = shallowRef<ScenarioDrillResponse | null>(null)
+  let generation = 0
+
+  async function load(): Promise<void> {
+    const bookId = session.currentBookId
+    if (bookId === null) return
+    const mine = ++generation
+    loading.value = true
+    try {
+      const m = await useApi().bookMargin({ bookId })
+      if (mine !== generation) return
+      margin.value = m
+      error.value = null
+      if (!m.accounts.some((a) => groupKey(a) === selectedGroup.value)) selectedGroup.value = m.accounts[0] ? groupKey(m.accounts[0]) : null
+    } catch (e) {
+      if (mine === generation) error.value = (e as Error).message
+    } finally {
+      if (mine === generation) loading.value = false
+    }
+  }
+
+  async function restore(): Promise<void> {
+    const saved = await loadUiState(METHOD_KEY, isChoice)
+    if (saved) method.value = saved
+  }
+
+  function setMethod(m: MethodChoice): void {
+    method.value = m
+    saveUiState(METHOD_KEY, m)
+  }
+
+  /** The method shown for a group: the choice, or the venue's own method. */
+  function methodFor(g: MarginGroup): MarginMethodName {
+    if (method.value !== 'venue') return method.value
+    return g.venue === 'deribit' ? 'deribit-pm' : g.venue === 'okx' ? 'okx-pm' : 'span'
+  }
+
+  const group = computed(() => margin.value?.accounts.find((a) => groupKey(a) === selectedGroup.value) ?? null)
+
+  async function drillInto(g: MarginGroup, m: MarginMethodName, scenarioIndex: number): Promise<void> {
+    if (session.currentBookId === null) return
+    drill.value = await useApi().scenarioDrill({ bookId: session.currentBookId, account: g.account, currency: g.currency, riskUnit: g.riskUnit, method: m, scenarioIndex })
+  }
+
+  const drillPnl = computed(() => new Map((drill.value?.positions ?? []).map((p) => [p.positionId, p.pnl])))
+
+  // Positions and market are the inputs: when either changes (an import, a book switch), recompute.
+  // A drill-through survives the recompute (re-read under the same scenario) unless the book changed.
+  watch(
+    () => [session.currentBookId, positions.response, session.market] as const,
+    async ([bookId], [previousBookId]) => {
+      if (bookId !== previousBookId) drill.value = null
+      await load()
+      const d = drill.value
+      const g = margin.value?.accounts.find((a) => d && a.account === d.account && a.currency === d.currency && a.riskUnit === d.riskUnit)
+      if (d && g) await drillInto(g, d.method, d.scenarioIndex).catch(() => (drill.value = null))
+    }
+  )
+
+  return { margin, loading, error, method, selectedGroup, group, drill, drillPnl, load, restore, setMethod, methodFor, drillInto }
+})
