@@ -46,6 +46,10 @@ function benchScenarios(): ScenarioSet {
   return priceVolGrid({ id: 'bench', underlyings: ['BTC', 'ETH'], priceMoves, volShiftsAbs, timeShiftDays: 1, volTerm: { refDays: 30, power: 0.13 } })
 }
 
+import { buildModelState, modelResult, replacePosition } from './engine/margin/additive-model'
+import { marginParamSets } from './services/margin-params'
+import { ALL_METHODS, groupModels, toMarginPosition } from './services/margin-service'
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-bench-'))
   const pool = createEnginePool()
@@ -113,8 +117,38 @@ async function main(): Promise<void> {
       }
     })
 
+    // (d) Every scenario margin method (standard, SPAN, Deribit PM, Greeks) on a 2,000-position BTC
+    // book, recomputed after a single-position edit: one record replaced per method, then the
+    // results with standalone and incremental margin per position (mean of 20 edits).
+    const MARGIN_POSITIONS = 2_000
+    const btcBook = syntheticBook(market, POSITIONS, 4)
+      .filter((p) => p.instrument.underlying === 'BTC' && p.instrument.settlement === 'inverse' && p.instrument.venue === 'deribit')
+      .slice(0, MARGIN_POSITIONS)
+    const marginPositions = btcBook.map((p) => toMarginPosition(p.instrument, p.sizeContracts, view))
+    const sets = marginParamSets()
+    const models = groupModels({ venue: 'deribit', currency: 'BTC', riskUnit: null, positions: marginPositions }, view, sets, ALL_METHODS)
+    const [states, marginBuildSeconds] = await timed(() => models.map((m) => buildModelState(m, marginPositions)))
+    states.forEach((st) => modelResult(st)) // warm
+    const marginEdits = Array.from({ length: 20 }, (_, k) => (k * 97) % marginPositions.length)
+    const [, marginEditSeconds] = await timed(() => {
+      for (const row of marginEdits) {
+        const edited = { ...marginPositions[row]!, sizeCoin: marginPositions[row]!.sizeCoin * 2 }
+        for (const st of states) if (!replacePosition(st, row, edited)) throw new Error('bench: edit outside the model')
+        for (const st of states) modelResult(st)
+      }
+    })
+    const [, marginFullSeconds] = await timed(() => models.map((m) => modelResult(buildModelState(m, marginPositions))))
+
     const result = {
       machine: { workers: pool.size, positions: POSITIONS, scenarios: SCENARIOS },
+      marginMethods: {
+        positions: marginPositions.length,
+        methods: models.map((m) => m.method),
+        scenarioColumns: models.reduce((n, m) => n + m.scenarioLabels.length, 0),
+        editRecomputeMs: (marginEditSeconds * 1000) / marginEdits.length,
+        fullRecomputeMs: marginFullSeconds * 1000,
+        firstBuildMs: marginBuildSeconds * 1000
+      },
       valuationsPerSecondPerThread: valuations / kernelSeconds,
       valuationsPerSecondPool: valuations / poolOptionSeconds,
       fullRevaluationSeconds: fullSeconds,
@@ -142,6 +176,11 @@ async function main(): Promise<void> {
     say(`(a) Black-76 valuations/s, one thread: ${fmt(result.valuationsPerSecondPerThread)} (reference ${fmt(result.baseline.valuationsPerSecondPerThread)}, ×${result.ratio.valuationsPerSecondPerThread.toFixed(1)}; target ≥ 15,000,000)`)
     say(`    Black-76 valuations/s, pool of ${pool.size} worker${pool.size === 1 ? '' : 's'}: ${fmt(result.valuationsPerSecondPool)}`)
     say(`(b) full revaluation ${fmt(POSITIONS)} positions × ${fmt(SCENARIOS)} scenarios, pool: ${fmt(fullSeconds)} s (one thread ${fmt(singleSeconds)} s; reference ${fmt(refFullSeconds)} s, ×${result.ratio.fullRevaluationSeconds.toFixed(1)}; target ≤ 1.0 s)`)
+    say(
+      `(d) margin methods (${result.marginMethods.methods.join(', ')}; ${result.marginMethods.scenarioColumns} scenario columns) on ${fmt(result.marginMethods.positions)} positions: ` +
+        `single-position edit → all results with standalone/incremental margin ${fmt(result.marginMethods.editRecomputeMs)} ms ` +
+        `(full recompute ${fmt(result.marginMethods.fullRecomputeMs)} ms; target ≤ 50 ms)`
+    )
     say(`(c) edit one position → portfolio vectors: ${fmt(result.incrementalEditMs)} ms (reference ${fmt(result.baseline.incrementalEditMs)} ms, ×${result.ratio.incrementalEditMs.toFixed(1)}; target ≤ 5 ms)`)
   } finally {
     await pool.close()
