@@ -113,10 +113,12 @@ test('cli margin: a table by default, the documented results shape with --json',
   const book = tempBook()
   const table = run('cli.js', ['margin', '--book', book])
   expect(table.status).toBe(0)
-  expect(table.stdout).toMatch(/Deribit main\s+BTC\s+deribit-pm\s+[\d.]+\s+[\d.]+\s+price [+−]\d+\.0 %, vol \w+\s+deribit-pm-2024-06/)
+  expect(table.stdout).toMatch(/Deribit main\s+—\s+BTC\s+deribit-pm\s+[\d.]+\s+[\d.]+\s+(price [+−]\d+\.0 %|extended [+−]\d+ %), vol \w+\s+deribit-pm-2024-06/)
+  expect(table.stdout).toMatch(/OKX portfolio\s+BTC\s+USD\s+okx-pm\s+[\d.]+/)
   expect(table.stdout).toMatch(/portfolio margin saves [\d.]+ BTC/)
   const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: Record<string, unknown>[] }
-  expect(json.results).toHaveLength(6) // standard, deribit-pm, greeks × BTC, ETH
+  // Deribit: standard, span, deribit-pm, greeks × BTC, ETH; OKX: span, okx-pm × BTC, ETH risk units.
+  expect(json.results).toHaveLength(12)
   for (const r of json.results) {
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'currency', 'initialMargin', 'maintenanceMargin', 'components', 'worstScenario', 'paramsId', 'marketId']))
   }
