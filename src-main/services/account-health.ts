@@ -6,16 +6,15 @@
  * grid re-centres), found by bracketing on a move ladder, then bisection.
  */
 import type { AccountBalance } from '../book/balances-repository'
-import type { HeldPosition } from '../book/positions-repository'
 import type { MarketView } from '../engine/market/market-view'
 import { buildModelState, modelResult } from '../engine/margin/additive-model'
-import { isCoinCurrency } from '../engine/margin/deribit-pm'
+import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
 import { pnlIn, type MarginPosition } from '../engine/margin/margin-position'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { isPriced } from '../engine/instruments/instrument'
 import { valuePosition } from '../engine/valuation/position-valuation'
 import type { MarginParamSets } from './margin-params'
-import { groupModels, type MarginGroup } from './margin-service'
+import { groupModels, type GroupDraft, type MarginGroup } from './margin-service'
 
 export interface LiquidationPoint {
   underlying: string
@@ -42,38 +41,49 @@ export interface PoolHealth {
   imUtilisation: number
   mmUtilisation: number
   status: 'ok' | 'warning' | 'margin call' | 'liquidation'
+  /** The same figures under every method that margins all of the pool's groups (the dashboard's selector). */
+  byMethod: MethodHealth[]
   liquidation: LiquidationPoint[]
   notes: string[]
 }
 
-interface Draft {
-  account: string
-  venue: string
-  currency: string
-  riskUnit: string | null
-  pool: string
-  held: HeldPosition[]
-  positions: MarginPosition[]
+/** One method's requirement against the pool's equity. */
+export interface MethodHealth {
+  method: MarginMethod
+  initialMargin: number
+  maintenanceMargin: number
+  imUtilisation: number
+  mmUtilisation: number
+  status: PoolHealth['status']
 }
 
 /** Warning from 80 % of equity used by IM; margin call above 100 % IM; liquidation at MM ≥ equity. */
 export const UTILISATION_WARNING = 0.8
 
 const poolMethod = (venue: string): MarginMethod => (venue === 'deribit' ? 'deribit-pm' : venue === 'okx' ? 'okx-pm' : 'span')
-const isUsdLike = (c: string): boolean => !isCoinCurrency(c)
+
+function methodHealth(method: MarginMethod, im: number, mm: number, equity: number): MethodHealth {
+  const ratio = (x: number): number => (equity > 0 ? x / equity : x > 0 ? Infinity : 0)
+  const imU = ratio(im)
+  const mmU = ratio(mm)
+  const status = mmU >= 1 ? 'liquidation' : imU > 1 ? 'margin call' : imU >= UTILISATION_WARNING ? 'warning' : 'ok'
+  return { method, initialMargin: im, maintenanceMargin: mm, imUtilisation: imU, mmUtilisation: mmU, status }
+}
 
 const LADDER_DOWN = [-0.01, -0.02, -0.05, -0.1, -0.15, -0.2, -0.3, -0.4, -0.5, -0.6, -0.7, -0.8, -0.9, -0.95]
 const LADDER_UP = [0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5]
 
-export function accountHealth(drafts: readonly Draft[], groups: readonly MarginGroup[], view: MarketView, sets: MarginParamSets, balances: readonly AccountBalance[], withLiquidation: boolean): PoolHealth[] {
-  const pools = new Map<string, Draft[]>()
+export function accountHealth(drafts: readonly GroupDraft[], groups: readonly MarginGroup[], view: MarketView, sets: MarginParamSets, balances: readonly AccountBalance[], withLiquidation: boolean): PoolHealth[] {
+  const pools = new Map<string, GroupDraft[]>()
   for (const d of drafts) pools.set(d.pool, [...(pools.get(d.pool) ?? []), d])
   const out: PoolHealth[] = []
   for (const [pool, members] of pools) {
     const { account, venue, currency } = members[0]!
-    const method = poolMethod(venue)
-    const results = groups.filter((g) => g.pool === pool).map((g) => g.results.find((r) => r.method === method))
-    if (!results.length || results.some((r) => !r)) continue
+    const poolGroups = groups.filter((g) => g.pool === pool)
+    const methods = [...new Set(poolGroups.flatMap((g) => g.results.map((r) => r.method)))].filter((m) => poolGroups.every((g) => g.results.some((r) => r.method === m)))
+    // The venue's own method leads (liquidation is searched under it); else the first one computed.
+    const method = methods.includes(poolMethod(venue)) ? poolMethod(venue) : methods[0]
+    if (!method) continue
     const notes: string[] = []
     const coinPool = isCoinCurrency(currency)
     const usdOf = (ccy: string): number | null => (isUsdLike(ccy) ? 1 : (view.curves.get(ccy.toUpperCase())?.indexUsd ?? null))
@@ -102,27 +112,35 @@ export function accountHealth(drafts: readonly Draft[], groups: readonly MarginG
       }
     }
     const equity = collateral + positionsValue
-    const im = results.reduce((a, r) => a + r!.initialMargin, 0)
-    const mm = results.reduce((a, r) => a + r!.maintenanceMargin, 0)
-    const ratio = (x: number): number => (equity > 0 ? x / equity : x > 0 ? Infinity : 0)
-    const imU = ratio(im)
-    const mmU = ratio(mm)
-    const status = mmU >= 1 ? 'liquidation' : imU > 1 ? 'margin call' : imU >= UTILISATION_WARNING ? 'warning' : 'ok'
+    const byMethod = methods.map((m) => {
+      const results = poolGroups.map((g) => g.results.find((r) => r.method === m)!)
+      return methodHealth(m, results.reduce((a, r) => a + r.initialMargin, 0), results.reduce((a, r) => a + r.maintenanceMargin, 0), equity)
+    })
+    const own = byMethod.find((b) => b.method === method)!
     const underlyings = [...new Set(members.flatMap((d) => d.positions.map((p) => p.underlying)))].sort()
     const liquidation = withLiquidation
       ? underlyings.map((u) => liquidationPoint(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0))
       : []
-    out.push({ pool, account, venue, currency, method, collateral, positionsValue, equity, initialMargin: im, maintenanceMargin: mm, imUtilisation: imU, mmUtilisation: mmU, status, liquidation, notes })
+    out.push({ pool, account, venue, collateral, positionsValue, equity, currency, ...own, byMethod, liquidation, notes })
   }
   return out
 }
 
-/** equity(m) − MM(m) for a relative move m of one underlying, everything else held. */
-function cushion(u: string, m: number, members: readonly Draft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): number {
+const maintenanceOf = (d: GroupDraft, positions: MarginPosition[], view: MarketView, sets: MarginParamSets, method: MarginMethod): number => {
+  const model = groupModels({ ...d, positions }, view, sets, [method])[0]
+  return model ? modelResult(buildModelState(model, positions), { perPosition: false }).maintenanceMargin : 0
+}
+
+/**
+ * equity(m) − MM(m) for a relative move m of one underlying, everything else held. Only the groups
+ * holding that underlying are revalued; `otherMm` is the rest of the pool's MM, which the move
+ * cannot change.
+ */
+function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): number {
   const asOfMs = view.snapshot.asOfMs
   let equity = equity0
-  let mm = 0
-  for (const d of members) {
+  let mm = otherMm
+  for (const d of moving) {
     const moved = d.positions.map((p) => {
       if (p.underlying !== u) return p
       equity += pnlIn(coinPool, p, asOfMs, { move: m, vol: p.vol, elapsedYears: 0 })
@@ -130,16 +148,17 @@ function cushion(u: string, m: number, members: readonly Draft[], view: MarketVi
       const sizeCoin = p.inverse && p.kind !== 'option' ? p.sizeCoin / (1 + m) : p.sizeCoin
       return { ...p, sizeCoin, priceUsd: p.priceUsd * (1 + m), indexUsd: p.indexUsd * (1 + m) }
     })
-    const model = groupModels({ ...d, positions: moved }, view, sets, [method])[0]
-    if (model) mm += modelResult(buildModelState(model, moved), { perPosition: false }).maintenanceMargin
+    mm += maintenanceOf(d, moved, view, sets, method)
   }
   if (!coinPool) equity += coinCollateral * (view.curves.get(u)?.indexUsd ?? 0) * m
   return equity - mm
 }
 
-function liquidationPoint(u: string, members: readonly Draft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): LiquidationPoint {
+function liquidationPoint(u: string, members: readonly GroupDraft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): LiquidationPoint {
   const indexUsd = view.curves.get(u)!.indexUsd
-  const f = (m: number): number => cushion(u, m, members, view, sets, method, equity0, coinPool, coinCollateral)
+  const moving = members.filter((d) => d.positions.some((p) => p.underlying === u))
+  const otherMm = members.filter((d) => !moving.includes(d)).reduce((a, d) => a + maintenanceOf(d, d.positions, view, sets, method), 0)
+  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral)
   const f0 = f(0)
   const find = (ladder: number[]): number | null => {
     if (f0 <= 0) return 0

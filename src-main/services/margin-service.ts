@@ -14,7 +14,8 @@ import type { MarketView } from '../engine/market/market-view'
 import { underlyingPriceFor, volFor } from '../engine/market/market-view'
 import { yearsBetween } from '../engine/pricing/black76'
 import { buildModelState, modelResult, type MarginModel } from '../engine/margin/additive-model'
-import { deribitPmModel, isCoinCurrency } from '../engine/margin/deribit-pm'
+import { deribitPmModel } from '../engine/margin/deribit-pm'
+import { isCoinCurrency } from '../engine/market/currency'
 import { greeksModel } from '../engine/margin/greeks-margin'
 import { okxPmModel } from '../engine/margin/okx-pm'
 import { spanModel } from '../engine/margin/span'
@@ -39,9 +40,6 @@ export interface MarginGroup {
   symbols: string[]
   results: MarginResult[]
 }
-
-/** Kept for the contract's name: one row of the comparison grid. */
-export type AccountMargin = MarginGroup
 
 export interface BookMargin {
   accounts: MarginGroup[]
@@ -78,7 +76,8 @@ export function toMarginPosition(i: Instrument, sizeContracts: number, view: Mar
   return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: volFor(view, i, price), optionType: i.optionType!, markCoin }
 }
 
-interface GroupDraft {
+/** A margining group before its methods run: its held positions and their margin view. */
+export interface GroupDraft {
   account: string
   venue: string
   currency: string

@@ -6,7 +6,12 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 export function marginView(m: BookMargin) {
   return {
     notCovered: m.notCovered,
-    health: m.health.map((h) => ({ ...h, imUtilisation: finiteOrNull(h.imUtilisation), mmUtilisation: finiteOrNull(h.mmUtilisation) })),
+    health: m.health.map((h) => ({
+      ...h,
+      imUtilisation: finiteOrNull(h.imUtilisation),
+      mmUtilisation: finiteOrNull(h.mmUtilisation),
+      byMethod: h.byMethod.map((b) => ({ ...b, imUtilisation: finiteOrNull(b.imUtilisation), mmUtilisation: finiteOrNull(b.mmUtilisation) }))
+    })),
     accounts: m.accounts.map((a) => ({
       ...a,
       results: a.results.map((r) => ({

@@ -301,8 +301,10 @@ export const ImportResult = z.object({
 
 export const ImportFormats = z.array(z.object({ id: z.string(), label: z.string() }))
 
+export const MarginMethodName = z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks'])
+
 const MarginResultView = z.object({
-  method: z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks']),
+  method: MarginMethodName,
   currency: z.string(),
   initialMargin: z.number(),
   maintenanceMargin: z.number(),
@@ -325,7 +327,7 @@ const PoolHealthView = z.object({
   account: z.string(),
   venue: z.string(),
   currency: z.string(),
-  method: z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks']),
+  method: MarginMethodName,
   collateral: z.number(),
   positionsValue: z.number(),
   equity: z.number(),
@@ -335,6 +337,17 @@ const PoolHealthView = z.object({
   imUtilisation: z.number().nullable(),
   mmUtilisation: z.number().nullable(),
   status: z.enum(['ok', 'warning', 'margin call', 'liquidation']),
+  /** The same figures under every method that margins the whole pool. */
+  byMethod: z.array(
+    z.object({
+      method: MarginMethodName,
+      initialMargin: z.number(),
+      maintenanceMargin: z.number(),
+      imUtilisation: z.number().nullable(),
+      mmUtilisation: z.number().nullable(),
+      status: z.enum(['ok', 'warning', 'margin call', 'liquidation'])
+    })
+  ),
   liquidation: z.array(
     z.object({ underlying: z.string(), indexUsd: z.number(), downUsd: z.number().nullable(), upUsd: z.number().nullable(), distancePct: z.number().nullable() })
   ),
@@ -359,8 +372,6 @@ export const BookMarginResponse = z.object({
   health: z.array(PoolHealthView),
   notCovered: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
 })
-
-export const MarginMethodName = z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks'])
 
 export const ScenarioDrillRequest = z.object({
   bookId: z.number().int().positive(),

@@ -163,6 +163,9 @@ test('drag a statement onto the window: preview with the bad rows highlighted, c
   await expect(page.getByTestId('import-result')).toContainText('Imported 9 trades and 3 cash flows; 4 positions changed; 2 rejected rows left out.')
   await page.getByRole('button', { name: 'Show positions' }).click()
   await expect(page.getByTestId('position-count')).toHaveText('36 of 36 positions')
+  // The margin dashboard recomputes on the new holdings: the imported account is a new pool.
+  await expect(page.getByTestId('risk-dashboard').locator('.pool')).toHaveCount(4)
+  await expect(page.getByTestId('pool-Deribit BTC · BTC')).toContainText(/IM \d+\.\d{4}/)
   await expect(page.locator('.ag-row.group-level-0', { hasText: 'Deribit BTC' })).toBeVisible()
   await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-FUTURE-X' })).toBeVisible()
   await page.screenshot(shot('import-positions-updated'))

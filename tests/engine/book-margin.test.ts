@@ -82,6 +82,17 @@ describe('margin of the demo book', () => {
     expect(before.equity).toBeGreaterThan(before.maintenanceMargin)
   })
 
+  it('health per method: every method that margins the whole pool, the venue method leading; a filtered run leads with what it has', () => {
+    const okx = m.health.find((h) => h.pool === 'OKX portfolio · USD')!
+    expect(okx.method).toBe('okx-pm')
+    expect(okx.byMethod.map((b) => b.method)).toEqual(['span', 'okx-pm']) // no standard method for OKX
+    const spanIm = m.accounts.filter((a) => a.pool === okx.pool).reduce((s, a) => s + a.results.find((r) => r.method === 'span')!.initialMargin, 0)
+    expect(okx.byMethod.find((b) => b.method === 'span')!.initialMargin).toBeCloseTo(spanIm, 9)
+    const spanOnly = bookMargin(held, view, { methods: ['span'], balances: listBalances(book.db, 1), liquidation: false })
+    expect(spanOnly.health.map((h) => [h.pool, h.method])).toEqual([['Deribit main · BTC', 'span'], ['Deribit main · ETH', 'span'], ['OKX portfolio · USD', 'span']])
+    expect(spanOnly.health[2]!.initialMargin).toBeCloseTo(spanIm, 9)
+  })
+
   it('a parameter override is validated and named in results; a bad one names the field', () => {
     const sets = marginParamSets()
     const custom = { span: { ...sets.span, id: 'my-span' } }

@@ -16,6 +16,7 @@
  */
 import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf, worstLoss } from './additive-model'
+import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
 import { moveDelta, pnlIn, pnlUsd, yearsLeft, type MarginPosition } from './margin-position'
 
@@ -48,8 +49,6 @@ export interface PmContext {
   marketId: string
 }
 
-/** Stablecoin and USD accounts keep P&L in USD; every other settlement currency is a coin. */
-export const isCoinCurrency = (currency: string): boolean => !['USD', 'USDC', 'USDT'].includes(currency.toUpperCase())
 
 /** The shocked vol of Deribit's risk matrix for a position DTE days from expiry. */
 export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: Pick<DeribitPmParams, 'volUp' | 'volDown' | 'minVolUp'>): number {

@@ -19,7 +19,7 @@
  */
 import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf } from './additive-model'
-import { isCoinCurrency } from './deribit-pm'
+import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
 import { moveDelta, pnlIn, yearsLeft, type MarginPosition } from './margin-position'
 
@@ -115,12 +115,12 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
     evaluate(t, o): ModelEvaluation {
       let scanningTotal = 0
       let intraTotal = 0
-      let somTotal = 0
       let worstIndex: number | null = null
       let worstScan = 0
       const scanning: number[] = []
       const netDelta: number[] = []
       const perUnderlying: number[] = []
+      const shortOptionMinimum: number[] = []
       underlyings.forEach((u, i) => {
         const up = ctx.params.underlyings[u]!
         let scan = 0
@@ -137,21 +137,17 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
         const f = featureStart[i]!
         const deltas = expiries[i]!.map((_, k) => t[o + f + k]!)
         const intra = intraSpreadCharge(up, expiries[i]!.map(daysOf), deltas) * unitPrice(u)
-        const som = up.shortOptionMinimumRate * t[o + f + expiries[i]!.length]! * unitPrice(u)
+        shortOptionMinimum.push(up.shortOptionMinimumRate * t[o + f + expiries[i]!.length]! * unitPrice(u))
         scanning.push(scan)
         netDelta.push(deltas.reduce((a, b) => a + b, 0))
         perUnderlying.push(scan + intra)
         scanningTotal += scan
         intraTotal += intra
-        somTotal += som
       })
       const credits = interSpreadCredits(ctx.params, underlyings, scanning, netDelta)
       let requirement = 0
-      underlyings.forEach((u, i) => {
-        const f = featureStart[i]!
-        const som = ctx.params.underlyings[u]!.shortOptionMinimumRate * t[o + f + expiries[i]!.length]! * unitPrice(u)
-        requirement += Math.max(perUnderlying[i]! - credits[i]!, som)
-      })
+      underlyings.forEach((_, i) => (requirement += Math.max(perUnderlying[i]! - credits[i]!, shortOptionMinimum[i]!)))
+      const somTotal = shortOptionMinimum.reduce((a, b) => a + b, 0)
       const creditTotal = credits.reduce((a, b) => a + b, 0)
       const floorAdded = requirement - (scanningTotal + intraTotal - creditTotal)
       const components: MarginComponent[] = [

@@ -7,6 +7,7 @@
  * - gammaCoinPer1Pct: change of deltaCoin for a +1 % move of the underlying;
  * - vegaUsdPerPoint: USD per +1 vol point; thetaUsdPerDay: USD over one calendar day.
  */
+import { isUsdLike } from '../market/currency'
 import type { Instrument } from '../instruments/instrument'
 import type { MarketView } from '../market/market-view'
 import { underlyingPriceFor, volFor } from '../market/market-view'
@@ -32,7 +33,6 @@ export interface PositionValuation {
   thetaUsdPerDay: number
 }
 
-const isUsdLike = (ccy: string): boolean => /^(USD|USDT|USDC|FDUSD|BUSD)$/i.test(ccy)
 
 /** USD per 1 unit of `currency`: 1 for USD-like, the index for a coin. */
 function usdRate(view: MarketView, i: Instrument, currency: string): number {

@@ -83,16 +83,19 @@ export const useMarginStore = defineStore('margin', () => {
   const drillPnl = computed(() => new Map((drill.value?.positions ?? []).map((p) => [p.positionId, p.pnl])))
 
   // Positions and market are the inputs: when either changes (an import, a book switch), recompute.
-  // A drill-through survives the recompute (re-read under the same scenario) unless the book changed.
+  // Recompute when the book, its holdings or its market change. A drill-through survives the
+  // recompute (re-read under the same scenario) unless the book changed.
   watch(
-    () => [session.currentBookId, positions.response, session.market] as const,
-    async ([bookId], [previousBookId]) => {
+    () => [session.currentBookId, positions.revision, session.market] as const,
+    async ([bookId], previous) => {
+      const previousBookId = previous?.[0]
       if (bookId !== previousBookId) drill.value = null
       await load()
       const d = drill.value
       const g = margin.value?.accounts.find((a) => d && a.account === d.account && a.currency === d.currency && a.riskUnit === d.riskUnit)
       if (d && g) await drillInto(g, d.method, d.scenarioIndex).catch(() => (drill.value = null))
-    }
+    },
+    { immediate: true }
   )
 
   return { margin, loading, error, method, selectedGroup, group, drill, drillPnl, load, restore, setMethod, methodFor, drillInto }

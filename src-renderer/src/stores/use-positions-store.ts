@@ -19,6 +19,12 @@ export const usePositionsStore = defineStore('positions', () => {
   const error = ref<string | null>(null)
   const filter = ref<PositionFilter>(emptyFilter())
   const collapsed = ref<Set<string>>(new Set())
+  /**
+   * Bumped when the book's holdings actually change (not on every reload when a view opens), so
+   * what depends on them (margin) recomputes only then.
+   */
+  const revision = ref(0)
+  let fingerprint = ''
 
   const rows = computed(() => buildGroupedRows(response.value?.rows ?? []))
   const visibility = computed(() => visibleRowIds(rows.value, filter.value, collapsed.value))
@@ -41,6 +47,10 @@ export const usePositionsStore = defineStore('positions', () => {
     error.value = null
     try {
       response.value = await useApi().listPositions({ bookId })
+      const next = `${bookId}|${response.value.rows.map((r) => `${r.positionId}:${r.sizeContracts}:${r.avgPrice}`).join(',')}`
+      // A first load or a book switch is not a change of holdings (the book id already says so).
+      if (fingerprint.startsWith(`${bookId}|`) && next !== fingerprint) revision.value++
+      fingerprint = next
     } catch (e) {
       error.value = (e as Error).message
     } finally {
@@ -69,5 +79,5 @@ export const usePositionsStore = defineStore('positions', () => {
   const collapseAll = (): void =>
     setCollapsed(new Set(rows.value.filter((r) => r.rowType === 'group' && r.level === 2).map((r) => r.id)))
 
-  return { response, rows, visibility, loading, error, filter, collapsed, positionCount, shownCount, matchingCount, restore, load, setFilter, toggle, expandAll, collapseAll }
+  return { response, revision, rows, visibility, loading, error, filter, collapsed, positionCount, shownCount, matchingCount, restore, load, setFilter, toggle, expandAll, collapseAll }
 })

@@ -7,11 +7,17 @@ function fixed(value: number, decimals: number): string {
     .replace('-', '−')
 }
 
+export const isUsdLike = (currency: string): boolean => /^(USD|USDT|USDC|FDUSD|BUSD)$/i.test(currency)
+
 /** Coins (BTC, ETH…) to 4 decimals; USD-like quote currencies to 2. */
 export function formatPrice(value: number | null, currency: string): string {
   if (value === null) return '—'
-  const isCoin = !/^(USD|USDT|USDC)$/i.test(currency)
-  return fixed(value, isCoin ? COIN_DECIMALS : 2)
+  return fixed(value, isUsdLike(currency) ? 2 : COIN_DECIMALS)
+}
+
+/** A margin amount: whole units of USD, `coinDecimals` for coins (margin in coin needs more precision). */
+export function formatMargin(value: number | null | undefined, currency: string, usdDecimals = 0, coinDecimals = 4): string {
+  return value === null || value === undefined ? '—' : fixed(value, isUsdLike(currency) ? usdDecimals : coinDecimals)
 }
 
 export function formatNumber(value: number | null, decimals: number): string {
