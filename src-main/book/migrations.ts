@@ -193,6 +193,20 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (account_id, currency)
       );
     `
+  },
+  {
+    version: 5,
+    name: 'margin parameter sets',
+    sql: `
+      -- The user's edited margin parameter sets, one document per kind (deribit-pm, standard, span,
+      -- okx-pm, collateral, add-ons), replacing the shipped file of that kind for every book in
+      -- this file. Validated by the margin service before it is written.
+      CREATE TABLE margin_params (
+        kind TEXT PRIMARY KEY,
+        document TEXT NOT NULL CHECK (json_valid(document)),
+        updated_at TEXT NOT NULL
+      );
+    `
   }
 ]
 

@@ -11,6 +11,7 @@ import type { MarginMethod } from '../engine/margin/margin-result'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import { bookMargin, type MarginOptions } from '../services/margin-service'
 import { marginView } from '../services/margin-view'
+import { bookParamsOverride } from '../services/margin-params-store'
 import { parseJsonText } from '../services/portfolio-files/json-file'
 import { bookSnapshot, readMarketFile } from '../services/portfolio-files/market-file'
 import { heldPositions, portfolioBalances, readPortfolioFile } from '../services/portfolio-files/portfolio-file'
@@ -22,22 +23,23 @@ export type MarginReport = BookMarginResponse
 
 /** The --json shape documented in the README (issue 5): amounts in each result's currency. */
 export function marginJson(m: MarginReport): unknown {
+  type Group = MarginReport['accounts'][number]
+  const entry = (a: Group, r: Group['results'][number] | NonNullable<Group['addOns']>) => ({
+    account: a.account,
+    riskUnit: a.riskUnit,
+    method: r.method,
+    currency: r.currency,
+    initialMargin: r.initialMargin,
+    maintenanceMargin: r.maintenanceMargin,
+    components: Object.fromEntries(r.components.map((c) => [c.name, c.amount])),
+    unpublishedComponents: r.components.filter((c) => !c.published).map((c) => ({ name: c.name, note: c.note ?? null })),
+    worstScenario: r.determiningScenario,
+    paramsId: r.paramsId,
+    marketId: r.marketId
+  })
   return {
-    results: m.accounts.flatMap((a) =>
-      a.results.map((r) => ({
-        account: a.account,
-        riskUnit: a.riskUnit,
-        method: r.method,
-        currency: r.currency,
-        initialMargin: r.initialMargin,
-        maintenanceMargin: r.maintenanceMargin,
-        components: Object.fromEntries(r.components.map((c) => [c.name, c.amount])),
-        unpublishedComponents: r.components.filter((c) => !c.published).map((c) => ({ name: c.name, note: c.note ?? null })),
-        worstScenario: r.determiningScenario,
-        paramsId: r.paramsId,
-        marketId: r.marketId
-      }))
-    ),
+    results: m.accounts.flatMap((a) => a.results.map((r) => entry(a, r))),
+    addOns: m.accounts.flatMap((a) => (a.addOns ? [entry(a, a.addOns)] : [])),
     health: m.health,
     notCovered: m.notCovered
   }
@@ -65,6 +67,20 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
       const pct = `${(Math.abs(saving / std.initialMargin) * 100).toFixed(1)} %`
       io.out(`${a.account} ${a.currency}: portfolio margin ${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toFixed(6)} ${a.currency} (${pct}) ${saving >= 0 ? 'over' : 'more than'} standard margin`)
     }
+  }
+  const addOns = m.accounts.filter((a) => a.addOns)
+  if (addOns.length) {
+    io.out('')
+    io.out('House add-ons (METHODOLOGY §5.9; no venue charges them, so they are not in the IM above):')
+    io.out(
+      formatTable(
+        ['Account', 'Risk unit', 'Currency', 'Liquidity', 'Concentration', 'Add-ons', 'Parameters'],
+        addOns.map((a) => {
+          const c = (name: string): number | null => amount(a.addOns!.components.find((x) => x.name === name)?.amount ?? null)
+          return [a.account, a.riskUnit, a.currency, c('liquidity'), c('concentration'), amount(a.addOns!.initialMargin), a.addOns!.paramsId]
+        })
+      )
+    )
   }
   if (m.health.length) {
     io.out('')
@@ -119,7 +135,9 @@ export function readMarginInputs(files: MarginFiles, book?: { db: BookDb; bookId
     snapshot = bookSnapshot(db, bookId)
   }
   const view = buildMarketView(snapshot)
-  const params = files.params === undefined ? { source: files.market, value: marketFile?.params } : { source: files.params, value: parseJsonText(readTextFile(files.params), files.params) }
+  const explicit = files.params === undefined ? { source: files.market, value: marketFile?.params } : { source: files.params, value: parseJsonText(readTextFile(files.params), files.params) }
+  // A run with a book starts from the parameter sets saved in it; the files replace them kind by kind.
+  const params = book ? { source: explicit.source ?? 'the margin parameters saved in the book file', value: bookParamsOverride(book.db, explicit.value) } : explicit
   let held: HeldPosition[]
   let balances: AccountBalance[] | undefined
   if (files.portfolio !== undefined) {

@@ -20,6 +20,7 @@ import { MARKET_FORMATS, STATEMENT_FORMATS } from '../importers/registry'
 import { inspectCsv } from '../importers/formats/generic-csv'
 import { bookMargin, scenarioDrill } from './margin-service'
 import { marginView } from './margin-view'
+import { bookParamsOverride, paramSetViews, resetParamSet, saveParamSet } from './margin-params-store'
 import { listBalances } from '../book/balances-repository'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
@@ -51,6 +52,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
   const { db } = ctx.book
   const running = new Map<string, AbortController>()
   const unsubscribe = ctx.pool.onStatus((status) => events.emit({ type: 'engine.status', status }))
+
+  const storedParams = () => ({ params: bookParamsOverride(db), paramsSource: 'the margin parameters saved in this book file' })
 
   // Snapshots are immutable, so a view built once per id stays right.
   const views = new Map<string, MarketView>()
@@ -131,13 +134,16 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     bookMargin: ({ bookId }) => {
       const market = bookMarket(bookId)
       if (!market) return { marketId: null, accounts: [], health: [], notCovered: [] }
-      return { marketId: market.id, ...marginView(bookMargin(listHeldPositions(db, bookId), viewOf(market), { balances: listBalances(db, bookId) })) }
+      return { marketId: market.id, ...marginView(bookMargin(listHeldPositions(db, bookId), viewOf(market), { balances: listBalances(db, bookId), ...storedParams() })) }
     },
     scenarioDrill: ({ bookId, ...q }) => {
       const market = bookMarket(bookId)
       if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
-      return scenarioDrill(listHeldPositions(db, bookId), viewOf(market), q)
+      return scenarioDrill(listHeldPositions(db, bookId), viewOf(market), q, storedParams())
     },
+    marginParams: () => paramSetViews(db),
+    saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),
+    resetMarginParams: ({ kind }) => resetParamSet(db, kind),
     commitImport: ({ taskId, ...req }) =>
       commitImport(db, {
         ...req,

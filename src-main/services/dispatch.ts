@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { apiMethods, type Envelope, type MethodName } from '@contract/api'
 import type { Handlers } from './api-service'
-import { NotFoundError } from './errors'
+import { InvalidDocumentError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'
 
@@ -44,6 +44,7 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
   } catch (e) {
     const err = e as Error
     if (err instanceof NotFoundError) return { ok: false, error: { code: 'not_found', message: err.message } }
+    if (err instanceof InvalidDocumentError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: err.field } }
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
     if (err instanceof ImportRefusedError) return { ok: false, error: { code: 'rejected_rows', message: err.message } }
     // Importers throw plain Errors whose message names the file: a file we cannot read.

@@ -1,17 +1,22 @@
 /**
  * The parameter sets margin methods use: versioned JSON files in resources/params, validated here,
  * and optionally overridden by a user document (`--params FILE`, or a market file's "params") of
- * the shape `{ "deribit-pm"?, "standard"?, "span"?, "okx-pm"?, "collateral"? }`, each a whole
+ * the shape `{ "deribit-pm"?, "standard"?, "span"?, "okx-pm"?, "collateral"?, "add-ons"? }`, each a whole
  * parameter file of that kind. Results name the set they used (its id), so an override must carry
  * its own id.
  */
+import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
+import addOnsJson from '../../resources/params/add-ons-house-2026.json'
 import collateralJson from '../../resources/params/collateral-haircuts.json'
 import deribitPmJson from '../../resources/params/deribit-pm-2024-06.json'
 import deribitStandardJson from '../../resources/params/deribit-standard-2024.json'
 import okxPmJson from '../../resources/params/okx-pm-2025-01.json'
 import spanJson from '../../resources/params/span-house-2026.json'
+import type { AddOnParams } from '../engine/margin/add-ons'
 import type { DeribitPmParams } from '../engine/margin/deribit-pm'
+import { tiersFromJson } from '../engine/margin/okx-tiers'
+import { InvalidDocumentError } from './errors'
 import { okxParamsFromJson, type OkxPmParams } from '../engine/margin/okx-pm'
 import type { SpanParams } from '../engine/margin/span'
 import type { StandardParams } from '../engine/margin/standard'
@@ -54,9 +59,22 @@ export const SpanFile = z.object({
   }))
 })
 export const CollateralFile = z.object({ id: z.string().min(1), haircuts: z.record(z.string(), rate.max(1)), otherHaircut: rate.max(1) })
+export const AddOnsFile = z.object({
+  id: z.string().min(1),
+  liquidity: z.object({
+    defaultHalfSpreadLinear: rate.max(1), defaultHalfSpreadOption: rate.max(1),
+    depthUsd: z.record(z.string(), z.object({ linear: z.number().positive(), option: z.number().positive() })),
+    impactExponent: rate.max(2), maxMultiplier: z.number().min(1)
+  }),
+  concentration: z.record(z.string(), z.array(Tier).min(1))
+})
+const addOnsFromJson = (f: z.infer<typeof AddOnsFile>): AddOnParams => ({
+  ...f,
+  concentration: Object.fromEntries(Object.entries(f.concentration).map(([u, t]) => [u, tiersFromJson(t)]))
+})
 
 export const ParamsOverride = z
-  .object({ 'deribit-pm': DeribitPmFile, standard: StandardFile, span: SpanFile, 'okx-pm': OkxPmFile, collateral: CollateralFile })
+  .object({ 'deribit-pm': DeribitPmFile, standard: StandardFile, span: SpanFile, 'okx-pm': OkxPmFile, collateral: CollateralFile, 'add-ons': AddOnsFile })
   .partial()
   .strict()
 
@@ -66,6 +84,7 @@ export interface MarginParamSets {
   span: SpanParams
   okxPm: OkxPmParams
   collateral: z.infer<typeof CollateralFile>
+  addOns: AddOnParams
 }
 
 const where = (issue: z.core.$ZodIssue): string => (issue.path.length ? issue.path.join('.') : '(top level)')
@@ -73,8 +92,52 @@ const where = (issue: z.core.$ZodIssue): string => (issue.path.length ? issue.pa
 /** Validate a parameter document; the error names the source, the field path and the problem. */
 export function parseParams<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
   const r = schema.safeParse(json)
-  if (!r.success) throw new Error(`${source}: invalid margin parameters at ${where(r.error.issues[0]!)}: ${r.error.issues[0]!.message}`)
+  if (!r.success) throw new InvalidDocumentError(`${source}: invalid margin parameters at ${where(r.error.issues[0]!)}: ${r.error.issues[0]!.message}`, where(r.error.issues[0]!))
   return r.data
+}
+
+/** Every kind of parameter set: the shipped file, what it is, and its schema (one registry for the
+ * defaults, the user's edits in the book and the parameters view). */
+export const PARAM_KINDS = [
+  { kind: 'deribit-pm', label: 'Deribit portfolio margin (per settlement currency)', file: 'resources/params/deribit-pm-2024-06.json', json: deribitPmJson, schema: DeribitPmFile },
+  { kind: 'standard', label: 'Deribit standard margin', file: 'resources/params/deribit-standard-2024.json', json: deribitStandardJson, schema: StandardFile },
+  { kind: 'span', label: 'SPAN-style (house, per underlying)', file: 'resources/params/span-house-2026.json', json: spanJson, schema: SpanFile },
+  { kind: 'okx-pm', label: 'OKX portfolio margin', file: 'resources/params/okx-pm-2025-01.json', json: okxPmJson, schema: OkxPmFile },
+  { kind: 'collateral', label: 'Collateral haircuts', file: 'resources/params/collateral-haircuts.json', json: collateralJson, schema: CollateralFile },
+  { kind: 'add-ons', label: 'Liquidity and concentration add-ons (house)', file: 'resources/params/add-ons-house-2026.json', json: addOnsJson, schema: AddOnsFile }
+] as const satisfies readonly { kind: keyof z.infer<typeof ParamsOverride>; label: string; file: string; json: unknown; schema: z.ZodType }[]
+
+export type ParamKind = (typeof PARAM_KINDS)[number]['kind']
+
+export function paramKind(kind: string): (typeof PARAM_KINDS)[number] {
+  const k = PARAM_KINDS.find((x) => x.kind === kind)
+  if (!k) throw new RangeError(`"${kind}" is not a margin parameter set (${PARAM_KINDS.map((x) => x.kind).join(', ')})`)
+  return k
+}
+
+/** The shipped document of a kind, without its $comment (the parameters view shows the comment apart). */
+export function defaultParamDocument(kind: ParamKind): { id: string } & Record<string, unknown> {
+  const { $comment: _comment, ...doc } = paramKind(kind).json as { $comment?: string; id: string }
+  return structuredClone(doc)
+}
+
+/**
+ * A user's edit of one kind, ready to store: validated (the error names the source, the kind and the
+ * field path), and renamed when it differs from the shipped set but kept its id, because results
+ * name the set they used and must never pass an edited set off as the venue's file.
+ */
+export function prepareUserParamSet(kind: ParamKind, document: unknown, source: string, now = new Date()): { id: string } & Record<string, unknown> {
+  parseParams(ParamsOverride, { [kind]: document }, source)
+  const doc = { ...(document as { id: string } & Record<string, unknown>) }
+  delete doc.$comment
+  const shipped = defaultParamDocument(kind)
+  if (doc.id === shipped.id && !isDeepStrictEqual(doc, shipped)) doc.id = `${shipped.id}+edited-${now.toISOString().slice(0, 16)}Z`
+  return doc
+}
+
+/** The user's stored sets as one override document (undefined when there are none). */
+export function userParamsOverride(stored: readonly { kind: string; document: unknown }[]): Record<string, unknown> | undefined {
+  return stored.length ? Object.fromEntries(stored.map((s) => [s.kind, s.document])) : undefined
 }
 
 const defaults = (): MarginParamSets => ({
@@ -82,7 +145,8 @@ const defaults = (): MarginParamSets => ({
   standard: parseParams(StandardFile, deribitStandardJson, 'resources/params/deribit-standard-2024.json'),
   span: parseParams(SpanFile, spanJson, 'resources/params/span-house-2026.json') as SpanParams,
   okxPm: okxParamsFromJson(parseParams(OkxPmFile, okxPmJson, 'resources/params/okx-pm-2025-01.json')),
-  collateral: parseParams(CollateralFile, collateralJson, 'resources/params/collateral-haircuts.json')
+  collateral: parseParams(CollateralFile, collateralJson, 'resources/params/collateral-haircuts.json'),
+  addOns: addOnsFromJson(parseParams(AddOnsFile, addOnsJson, 'resources/params/add-ons-house-2026.json'))
 })
 
 let cachedDefaults: MarginParamSets | null = null
@@ -97,6 +161,7 @@ export function marginParamSets(override?: unknown, source = 'parameter override
     standard: o.standard ?? cachedDefaults.standard,
     span: (o.span as SpanParams | undefined) ?? cachedDefaults.span,
     okxPm: o['okx-pm'] ? okxParamsFromJson(o['okx-pm']) : cachedDefaults.okxPm,
-    collateral: o.collateral ?? cachedDefaults.collateral
+    collateral: o.collateral ?? cachedDefaults.collateral,
+    addOns: o['add-ons'] ? addOnsFromJson(o['add-ons']) : cachedDefaults.addOns
   }
 }

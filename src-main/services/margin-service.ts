@@ -15,7 +15,8 @@ import { underlyingPriceFor, volFor } from '../engine/market/market-view'
 import { yearsBetween } from '../engine/pricing/black76'
 import { buildModelState, modelResult, type MarginModel } from '../engine/margin/additive-model'
 import { deribitPmModel } from '../engine/margin/deribit-pm'
-import { isCoinCurrency } from '../engine/market/currency'
+import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
+import { addOnsModel } from '../engine/margin/add-ons'
 import { greeksModel } from '../engine/margin/greeks-margin'
 import { okxPmModel } from '../engine/margin/okx-pm'
 import { spanModel } from '../engine/margin/span'
@@ -39,6 +40,8 @@ export interface MarginGroup {
   positionIds: number[]
   symbols: string[]
   results: MarginResult[]
+  /** House liquidity and concentration add-ons (§5.9), beside the methods and never inside them. */
+  addOns: MarginResult<'add-ons'> | null
 }
 
 export interface BookMargin {
@@ -59,6 +62,8 @@ export interface MarginOptions {
   balances?: readonly AccountBalance[]
   /** Root-bracket liquidation prices (a margin run per step: skip for batch or bench work). */
   liquidation?: boolean
+  /** Compute the house add-ons per group (default true). */
+  addOns?: boolean
 }
 
 /** Size in coin of a position: USD contracts at the instrument's own price, coin contracts as they are. */
@@ -68,10 +73,13 @@ const sizeCoin = (i: Instrument, contracts: number, priceUsd: number): number =>
 export function toMarginPosition(i: Instrument, sizeContracts: number, view: MarketView): MarginPosition {
   const price = underlyingPriceFor(view, i)
   const indexUsd = view.curves.get(i.underlying)!.indexUsd
-  const base = { underlying: i.underlying, inverse: i.settlement === 'inverse', sizeCoin: sizeCoin(i, sizeContracts, price), priceUsd: price, indexUsd }
+  const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]
+  // Coin-quoted marks (inverse options) are coin per coin: × the underlying price gives USD per coin.
+  const toUsd = mark && isCoinCurrency(mark.currency) ? price : 1
+  const halfSpreadUsd = mark?.bid !== undefined && mark.ask !== undefined ? ((mark.ask - mark.bid) / 2) * toUsd : null
+  const base = { underlying: i.underlying, inverse: i.settlement === 'inverse', sizeCoin: sizeCoin(i, sizeContracts, price), priceUsd: price, indexUsd, halfSpreadUsd }
   if (i.kind !== 'option') return { ...base, kind: i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot', expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
   if (yearsBetween(view.snapshot.asOfMs, i.expiryMs!) <= 0) throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs!).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()})`)
-  const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]
   const markCoin = mark ? (isCoinCurrency(mark.currency) ? mark.price : mark.price / price) : 0
   return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: volFor(view, i, price), optionType: i.optionType!, markCoin }
 }
@@ -88,11 +96,11 @@ export interface GroupDraft {
 }
 
 /** The models of one group for the requested methods. */
-export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit' | 'positions'>, view: MarketView, sets: MarginParamSets, methods: readonly MarginMethod[]): MarginModel[] {
+export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit' | 'positions'>, view: MarketView, sets: MarginParamSets, methods: readonly MarginMethod[]): MarginModel<MarginMethod>[] {
   const asOfMs = view.snapshot.asOfMs
   const marketId = view.snapshot.id
   const want = (m: MarginMethod): boolean => methods.includes(m)
-  const models: MarginModel[] = []
+  const models: MarginModel<MarginMethod>[] = []
   const indexUsd = Object.fromEntries([...view.curves].map(([u, c]) => [u, c.indexUsd]))
   if (g.venue === 'deribit') {
     const pm = sets.deribitPm.currencies[g.currency]
@@ -108,6 +116,14 @@ export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit
   if (want('span')) models.push(spanModel(g.positions, { currency: 'USD', asOfMs, params: sets.span, marketId, indexUsd }))
   if (g.venue === 'okx' && want('okx-pm') && g.riskUnit) models.push(okxPmModel(g.positions, { underlying: g.riskUnit, indexUsd: indexUsd[g.riskUnit]!, asOfMs, params: sets.okxPm, marketId }))
   return models
+}
+
+/** The house add-ons of one group, in the group's currency. */
+export function groupAddOnsModel(g: Pick<GroupDraft, 'currency' | 'positions'>, view: MarketView, sets: MarginParamSets): MarginModel<'add-ons'> {
+  const curve = view.curves.get(g.currency)
+  if (!isUsdLike(g.currency) && !curve) throw new RangeError(`add-ons: no index for ${g.currency} in market snapshot ${view.snapshot.id}`)
+  const currencyUsd = isUsdLike(g.currency) ? 1 : curve!.indexUsd
+  return addOnsModel(g.positions, { currency: g.currency, currencyUsd, asOfMs: view.snapshot.asOfMs, params: sets.addOns, marketId: view.snapshot.id })
 }
 
 /** Split held positions into margining groups; unpriceable ones go to notCovered with the reason. */
@@ -147,7 +163,8 @@ export function bookMargin(held: readonly HeldPosition[], view: MarketView, opti
   for (const g of drafts) {
     const results = groupModels(g, view, sets, methods).map((m) => modelResult(buildModelState(m, g.positions)))
     if (!results.length) continue
-    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results })
+    const addOns = options.addOns === false ? null : modelResult(buildModelState(groupAddOnsModel(g, view, sets), g.positions))
+    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results, addOns })
   }
   const health = options.balances ? accountHealth(drafts, accounts, view, sets, options.balances, options.liquidation !== false) : []
   return { accounts, health, notCovered }

@@ -23,7 +23,10 @@ export const apiMethods = {
   commitImport: { request: s.ImportCommitRequest, response: s.ImportResult },
   inspectCsv: { request: s.InspectCsvRequest, response: s.InspectCsvResponse },
   bookMargin: { request: s.BookRequest, response: s.BookMarginResponse },
-  scenarioDrill: { request: s.ScenarioDrillRequest, response: s.ScenarioDrillResponse }
+  scenarioDrill: { request: s.ScenarioDrillRequest, response: s.ScenarioDrillResponse },
+  marginParams: { request: s.EmptyRequest, response: s.MarginParamsResponse },
+  saveMarginParams: { request: s.SaveMarginParamsRequest, response: s.MarginParamSetView },
+  resetMarginParams: { request: s.MarginParamKindRequest, response: s.MarginParamSetView }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -51,6 +54,8 @@ export type GenericMapping = z.output<typeof s.GenericMapping>
 export type BookMarginResponse = z.output<typeof s.BookMarginResponse>
 export type ScenarioDrillResponse = z.output<typeof s.ScenarioDrillResponse>
 export type MarginMethodName = z.output<typeof s.MarginMethodName>
+export type MarginParamSetView = z.output<typeof s.MarginParamSetView>
+export type MarginParamKind = z.output<typeof s.MarginParamKind>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -73,6 +78,12 @@ export interface MarginalApi {
   /** Margin by every implemented method, per account and settlement currency. */
   bookMargin(req: RequestOf<'bookMargin'>): Promise<ResponseOf<'bookMargin'>>
   scenarioDrill(req: RequestOf<'scenarioDrill'>): Promise<ResponseOf<'scenarioDrill'>>
+  /** Every kind of margin parameter set: shipped and user-edited documents, and the id in use. */
+  marginParams(req: RequestOf<'marginParams'>): Promise<ResponseOf<'marginParams'>>
+  /** Validate and save the user's set of one kind (invalid_request naming the field otherwise). */
+  saveMarginParams(req: RequestOf<'saveMarginParams'>): Promise<ResponseOf<'saveMarginParams'>>
+  /** Drop the user's set of one kind: the shipped file applies again. */
+  resetMarginParams(req: RequestOf<'resetMarginParams'>): Promise<ResponseOf<'resetMarginParams'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -110,6 +121,9 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     inspectCsv: call('inspectCsv'),
     bookMargin: call('bookMargin'),
     scenarioDrill: call('scenarioDrill'),
+    marginParams: call('marginParams'),
+    saveMarginParams: call('saveMarginParams'),
+    resetMarginParams: call('resetMarginParams'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -366,7 +366,9 @@ export const BookMarginResponse = z.object({
       pool: z.string(),
       positionIds: z.array(z.number().int()),
       symbols: z.array(z.string()),
-      results: z.array(MarginResultView)
+      results: z.array(MarginResultView),
+      /** House liquidity and concentration add-ons, shown beside the methods (never part of them). */
+      addOns: MarginResultView.extend({ method: z.literal('add-ons') }).nullable()
     })
   ),
   health: z.array(PoolHealthView),
@@ -386,6 +388,25 @@ export const ScenarioDrillResponse = ScenarioDrillRequest.omit({ bookId: true })
   label: z.string(),
   positions: z.array(z.object({ positionId: z.number().int(), symbol: z.string(), pnl: z.number() }))
 })
+
+export const MarginParamKind = z.enum(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons'])
+
+/** One kind of margin parameter set: the shipped file and the user's edit of it, if any. */
+export const MarginParamSetView = z.object({
+  kind: MarginParamKind,
+  label: z.string(),
+  /** The shipped file under resources/, and its comment (sources, what is approximated). */
+  file: z.string(),
+  comment: z.string().nullable(),
+  defaultDocument: z.record(z.string(), z.unknown()),
+  userDocument: z.record(z.string(), z.unknown()).nullable(),
+  updatedAt: z.string().nullable(),
+  /** The id results name: the user's set when there is one, else the shipped one. */
+  activeId: z.string()
+})
+export const MarginParamsResponse = z.array(MarginParamSetView)
+export const SaveMarginParamsRequest = z.object({ kind: MarginParamKind, document: z.record(z.string(), z.unknown()) })
+export const MarginParamKindRequest = z.object({ kind: MarginParamKind })
 
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({

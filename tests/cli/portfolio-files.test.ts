@@ -23,6 +23,12 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
+const write = (name: string, text: string): string => {
+  const file = join(dir, name)
+  writeFileSync(file, text)
+  return file
+}
+
 const within = (actual: number, expected: number, tolerance: number): void => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance)
 
 describe('cli margin on files: Deribit\'s published portfolio-margin example (2024-06-17, METHODOLOGY §5.3)', () => {
@@ -143,11 +149,6 @@ describe('cli export: a book as portfolio and market files, read back', () => {
 
 describe('bad files: the message names the file, the JSON path and the problem', () => {
   const golden = JSON.parse(readFileSync(goldenPortfolio, 'utf8'))
-  const write = (name: string, text: string): string => {
-    const file = join(dir, name)
-    writeFileSync(file, text)
-    return file
-  }
   const withPosition = (name: string, patch: Record<string, unknown>): string =>
     write(name, JSON.stringify({ ...golden, positions: [golden.positions[0], { ...golden.positions[1], ...patch }] }, null, 2))
   const failure = async (portfolio: string, market = goldenMarket): Promise<string> => {
@@ -200,12 +201,45 @@ describe('bad files: the message names the file, the JSON path and the problem',
     expect(await failure(goldenPortfolio, percent)).toBe(`marginal: ${percent}: markIv["BTC-28JUN24-70000-C"]: 55 is not a volatility as a fraction (0.55 = 55 %)`)
   })
 
+  it('quotes: a crossed quote and a quote without a mark name the entry', async () => {
+    const crossed = write('crossed.market.json', '{"asOf": "2024-06-17T08:00:00Z", "index": {"BTC": 65666.19}, "marks": {"BTC-PERPETUAL": 65910.57}, "quotes": {"BTC-PERPETUAL": {"bid": 65911, "ask": 65910}}}')
+    expect(await failure(goldenPortfolio, crossed)).toBe(`marginal: ${crossed}: quotes["BTC-PERPETUAL"].ask: ask is below bid (a crossed quote)`)
+    const unmarked = write('unmarked.market.json', '{"asOf": "2024-06-17T08:00:00Z", "index": {"BTC": 65666.19}, "marks": {"BTC-PERPETUAL": 65910.57}, "quotes": {"BTC-28JUN24": {"bid": 67370, "ask": 67373}}}')
+    expect(await failure(goldenPortfolio, unmarked)).toBe(`marginal: ${unmarked}: quotes["BTC-28JUN24"]: BTC-28JUN24 has a quote but no mark: add it to "marks"`)
+  })
+
   it('--params that is not JSON names the file; a missing file names it too', async () => {
     const params = write('params.txt', 'range = 0.16')
     const { code, err } = await cli('margin', '--portfolio', goldenPortfolio, '--market', goldenMarket, '--params', params)
     expect(code).toBe(1)
     expect(err).toMatch(new RegExp(`^marginal: ${params}: not valid JSON: `))
     expect(await failure(join(dir, 'missing.json'))).toMatch(new RegExp(`^marginal: cannot read ${dir}/missing\\.json: ENOENT`))
+  })
+})
+
+describe('cli margin: house add-ons beside the methods', () => {
+  it('--json lists add-ons apart from results; the quoted spread is charged, converted to coin', async () => {
+    const market = write('quoted.market.json', JSON.stringify({ ...JSON.parse(readFileSync(goldenMarket, 'utf8')), quotes: { 'BTC-PERPETUAL': { bid: 65905.57, ask: 65915.57 } } }))
+    const { code, out } = await cli('margin', '--portfolio', goldenPortfolio, '--market', market, '--method', 'deribit-pm', '--json')
+    expect(code).toBe(0)
+    const json = JSON.parse(out) as { results: { method: string }[]; addOns: { method: string; currency: string; components: Record<string, number>; unpublishedComponents: { name: string }[] }[] }
+    expect(json.results.map((r) => r.method)).toEqual(['deribit-pm'])
+    expect(json.addOns).toHaveLength(1)
+    const a = json.addOns[0]!
+    expect(a).toMatchObject({ method: 'add-ons', currency: 'BTC' })
+    // Perpetual: half spread 5 USD × 0.314538364 BTC; future (unquoted): 1 bp of its mark × 0.001187534 BTC; in BTC at the index.
+    const expected = (5 * 0.314538364 + 0.0001 * 67371.75 * 0.001187534) / 65666.19
+    within(a.components.liquidity!, expected, 1e-12)
+    expect(a.components.concentration).toBe(0)
+    expect(a.unpublishedComponents.map((c) => c.name)).toEqual(['liquidity', 'concentration'])
+  })
+
+  it('the table shows the add-ons under their own heading', async () => {
+    const { code, out } = await cli('margin', '--portfolio', goldenPortfolio, '--market', goldenMarket)
+    expect(code).toBe(0)
+    expect(out).toMatch(/House add-ons \(METHODOLOGY §5\.9; no venue charges them/)
+    expect(out).toMatch(/Liquidity +Concentration +Add-ons +Parameters/)
+    expect(out).toContain('add-ons-house-2026')
   })
 })
 

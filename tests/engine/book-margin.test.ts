@@ -24,6 +24,20 @@ describe('margin of the demo book', () => {
     expect(m.accounts[2]!.results.map((r) => r.method)).toEqual(['span', 'okx-pm'])
   })
 
+  it('every group carries the house add-ons in its own currency, apart from its methods; unquoted demo marks take the default spread', () => {
+    for (const a of m.accounts) {
+      expect(a.results.some((r) => (r.method as string) === 'add-ons')).toBe(false)
+      const addOns = a.addOns!
+      expect(addOns).toMatchObject({ method: 'add-ons', currency: a.currency, paramsId: 'add-ons-house-2026', determiningScenario: null })
+      const liquidity = addOns.components.find((c) => c.name === 'liquidity')!
+      expect(liquidity.amount).toBeGreaterThan(0)
+      expect(liquidity.note).toContain(`quoted spread for 0 of ${a.positionIds.length} position(s)`)
+      // Liquidity is a sum over positions; the demo's net deltas are below every first tier.
+      expect(addOns.components.find((c) => c.name === 'concentration')!.amount).toBe(0)
+      expect(addOns.standalone.reduce((x, y) => x + y, 0)).toBeCloseTo(addOns.initialMargin, 12)
+    }
+  })
+
   it('portfolio margin of the hedged book is below the sum of isolated margins; MM = 0.8 × IM', () => {
     for (const a of m.accounts.filter((x) => x.venue === 'deribit')) {
       const std = a.results.find((r) => r.method === 'standard')!

@@ -9,6 +9,7 @@ import { MarginalApiError, methodNames, type MarginalApi, type MethodName } from
 import { createHttpApi } from '../../src-renderer/src/api/http-api'
 import { startTestHost, type TestHost } from '../support/backend'
 import { fixture } from '../support/import-book'
+import { latestSchemaVersion } from '../../src-main/book/migrations'
 
 // The faulty worker's columnSums is the real one; its slowColumnSums is not used by the services.
 let t: TestHost
@@ -52,7 +53,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 describe('API over the browser host', () => {
   it('appInfo describes the host and the book', async () => {
     const info = await api.appInfo({})
-    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: 4, workerCount: 2 })
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: latestSchemaVersion, workerCount: 2 })
     expect(info.sqliteVersion).toMatch(/^3\.\d+/)
   })
 
@@ -117,6 +118,28 @@ describe('API over the browser host', () => {
     expect(d.positions.map((p) => p.positionId)).toEqual(okx.positionIds)
     expect(d.positions.reduce((s, p) => s + p.pnl, 0)).toBeCloseTo(r.determiningScenario!.pnl, 6)
     await expect(api.scenarioDrill({ bookId: 1, account: okx.account, currency: 'USD', riskUnit: 'BTC', method: 'okx-pm', scenarioIndex: 999 })).rejects.toThrow(/999 is not one of them/)
+  })
+
+  it('margin parameter sets: listed, an invalid edit refused naming its field, a valid one used by the next margin run, then reset', async () => {
+    const sets = await api.marginParams({})
+    expect(sets.map((x) => x.kind)).toEqual(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons'])
+    const pm = sets.find((x) => x.kind === 'deribit-pm')!
+    expect(pm).toMatchObject({ activeId: 'deribit-pm-2024-06', userDocument: null, file: 'resources/params/deribit-pm-2024-06.json' })
+    const before = (await api.bookMargin({ bookId: 1 })).accounts.find((a) => a.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!
+    const doc = structuredClone(pm.defaultDocument) as { currencies: Record<string, { range: number }> }
+    doc.currencies.BTC!.range = -0.2
+    await expect(api.saveMarginParams({ kind: 'deribit-pm', document: doc })).rejects.toMatchObject({ code: 'invalid_request', field: 'deribit-pm.currencies.BTC.range' })
+    expect((await api.marginParams({})).find((x) => x.kind === 'deribit-pm')!.userDocument).toBeNull()
+    doc.currencies.BTC!.range = 0.24
+    const saved = await api.saveMarginParams({ kind: 'deribit-pm', document: doc })
+    expect(saved.activeId).toMatch(/^deribit-pm-2024-06\+edited-\d{4}-\d\d-\d\dT\d\d:\d\dZ$/)
+    const after = (await api.bookMargin({ bookId: 1 })).accounts.find((a) => a.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!
+    expect(after.paramsId).toBe(saved.activeId)
+    expect(after.scenarioLabels[0]).toMatch(/−24\.0 %/)
+    expect(after.initialMargin).not.toBeCloseTo(before.initialMargin, 6)
+    const reset = await api.resetMarginParams({ kind: 'deribit-pm' })
+    expect(reset).toMatchObject({ activeId: 'deribit-pm-2024-06', userDocument: null })
+    expect((await api.bookMargin({ bookId: 1 })).accounts.find((a) => a.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!.initialMargin).toBeCloseTo(before.initialMargin, 12)
   })
 
   it('a missing book is a not_found error', async () => {

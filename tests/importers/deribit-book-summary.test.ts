@@ -119,3 +119,29 @@ describe('book summary diagnostics', () => {
     expect(() => parseDeribitBookSummary('date,open,close\n2024-01-01,1,2\n', 'prices.csv')).toThrow(/prices.csv: not a Deribit book summary: missing column\(s\) instrument_name/)
   })
 })
+
+describe.skipIf(!hasSharedData(BTC_FILE))(`Deribit BTC book summary quotes and the liquidity add-on (${BTC_FILE})`, () => {
+  it('keeps two-sided quotes on the marks, and the add-on charges the quoted half spread', async () => {
+    const { toMarginPosition } = await import('../../src-main/services/margin-service')
+    const { liquidityCharge } = await import('../../src-main/engine/margin/add-ons')
+    const { marginParamSets } = await import('../../src-main/services/margin-params')
+    const parsed = parseDeribitBookSummary(readFileSync(sharedData(BTC_FILE), 'utf8'), BTC_FILE)
+    const { snapshot } = buildSnapshotFromDeribitChain(parsed.rows, BTC_FILE)
+    const twoSided = parsed.rows.filter((r) => r.bid != null && r.ask != null && r.bid > 0 && r.ask >= r.bid)
+    expect(twoSided.length).toBeGreaterThan(100)
+    expect(Object.values(snapshot.marks).filter((m) => m.bid !== undefined)).toHaveLength(twoSided.length)
+    const view = buildMarketView(snapshot)
+    const row = twoSided.find((r) => r.instrumentName === 'BTC-29MAR24-80000-C') ?? twoSided[0]!
+    const inst = parseSymbol('deribit', row.instrumentName)
+    const pos = toMarginPosition(inst, -20, view)
+    const forward = forwardAt(view.curves.get('BTC')!, inst.expiryMs!)
+    const halfSpreadUsd = ((row.ask! - row.bid!) / 2) * forward
+    expect(pos.halfSpreadUsd).toBeCloseTo(halfSpreadUsd, 9)
+    const p = marginParamSets().addOns
+    const l = liquidityCharge(pos, p.liquidity, p.id)
+    const multiplier = Math.min(Math.max(Math.sqrt((20 * snapshot.indexUsd.BTC!) / p.liquidity.depthUsd.BTC!.option), 1), p.liquidity.maxMultiplier)
+    expect(l.quoted).toBe(true)
+    expect(l.chargeUsd).toBeCloseTo(halfSpreadUsd * 20 * multiplier, 6)
+    console.log(`${row.instrumentName}: bid ${row.bid} ask ${row.ask} BTC → half spread ${halfSpreadUsd.toFixed(2)} USD per coin; 20 short → liquidity add-on ${l.chargeUsd.toFixed(2)} USD (multiplier ${multiplier.toFixed(3)})`)
+  })
+})

@@ -7,7 +7,7 @@
  * - standalone margin (evaluate one record) and incremental margin (evaluate the sum minus one
  *   record), per ../shared/METHODOLOGY.md §5.10, in O(positions × width).
  */
-import type { MarginComponent, MarginMethod, MarginResult } from './margin-result'
+import type { MarginComponent, MarginResult, ResultMethod } from './margin-result'
 import type { MarginPosition } from './margin-position'
 
 export interface ModelEvaluation {
@@ -18,8 +18,8 @@ export interface ModelEvaluation {
   worstIndex: number | null
 }
 
-export interface MarginModel {
-  method: MarginMethod
+export interface MarginModel<M extends ResultMethod = ResultMethod> {
+  method: M
   currency: string
   paramsId: string
   marketId: string
@@ -34,14 +34,14 @@ export interface MarginModel {
   evaluate(total: Float64Array, offset: number): ModelEvaluation
 }
 
-export interface ModelState {
-  model: MarginModel
+export interface ModelState<M extends ResultMethod = ResultMethod> {
+  model: MarginModel<M>
   positions: MarginPosition[]
   /** positions × width, row-major. */
   records: Float64Array
 }
 
-export function buildModelState(model: MarginModel, positions: readonly MarginPosition[]): ModelState {
+export function buildModelState<M extends ResultMethod>(model: MarginModel<M>, positions: readonly MarginPosition[]): ModelState<M> {
   const records = new Float64Array(positions.length * model.width)
   positions.forEach((p, r) => model.record(p, records, r * model.width))
   return { model, positions: [...positions], records }
@@ -71,7 +71,7 @@ export interface MarginResultOptions {
   perPosition?: boolean
 }
 
-export function modelResult(state: ModelState, options: MarginResultOptions = {}): MarginResult {
+export function modelResult<M extends ResultMethod>(state: ModelState<M>, options: MarginResultOptions = {}): MarginResult<M> {
   const { model, records } = state
   const w = model.width
   const n = state.positions.length
@@ -108,7 +108,7 @@ export function modelResult(state: ModelState, options: MarginResultOptions = {}
 }
 
 /** Evaluate a model on positions in one call (tests, CLI, one-off books). */
-export function marginOf(model: MarginModel, positions: readonly MarginPosition[], options?: MarginResultOptions): MarginResult {
+export function marginOf<M extends ResultMethod>(model: MarginModel<M>, positions: readonly MarginPosition[], options?: MarginResultOptions): MarginResult<M> {
   return modelResult(buildModelState(model, positions), options)
 }
 

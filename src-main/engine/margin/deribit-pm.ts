@@ -77,7 +77,7 @@ export function pmStandardMoves(p: DeribitPmParams): { move: number; shock: PmVo
 /** Expiry bucket key: perpetuals and spot form their own bucket at T = 0. */
 const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
 
-export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmContext): MarginModel {
+export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmContext): MarginModel<'deribit-pm'> {
   const p = ctx.params
   const coin = isCoinCurrency(ctx.currency)
   const labels = pmScenarioLabels(p)

@@ -16,7 +16,7 @@ import { pnlIn, yearsLeft } from './margin-position'
 import type { MarginPosition } from './margin-position'
 import type { MarginResult } from './margin-result'
 
-export function greeksModel(ctx: PmContext): MarginModel {
+export function greeksModel(ctx: PmContext): MarginModel<'greeks'> {
   const p = ctx.params
   const coin = isCoinCurrency(ctx.currency)
   const moves = pmStandardMoves(p)

@@ -21,6 +21,8 @@ export interface MarginPosition {
   markCoin: number
   /** Index of the underlying, USD (standard margin's OTM amount is measured from it). */
   indexUsd: number
+  /** Quoted half bid-ask spread per coin, USD (the liquidity add-on); absent when unquoted. */
+  halfSpreadUsd?: number | null
 }
 
 export function deltaOnePosition(p: { underlying?: string; kind: 'spot' | 'perpetual' | 'future'; inverse?: boolean; sizeCoin: number; priceUsd: number; expiryMs?: number | null; indexUsd?: number }): MarginPosition {

@@ -6,6 +6,11 @@
  */
 export type MarginMethod = 'standard' | 'deribit-pm' | 'span' | 'okx-pm' | 'greeks'
 
+/** The house liquidity and concentration add-ons: reported beside the methods, never as one. */
+export type AddOnsMethod = 'add-ons'
+
+export type ResultMethod = MarginMethod | AddOnsMethod
+
 export interface MarginComponent {
   name: string
   amount: number
@@ -14,8 +19,8 @@ export interface MarginComponent {
   note?: string
 }
 
-export interface MarginResult {
-  method: MarginMethod
+export interface MarginResult<M extends ResultMethod = MarginMethod> {
+  method: M
   currency: string
   initialMargin: number
   maintenanceMargin: number

@@ -14,7 +14,7 @@ import { marginOf, worstLoss } from './additive-model'
 import { pmShockedVol } from './deribit-pm'
 import type { MarginComponent, MarginResult } from './margin-result'
 import { moveDelta, pnlUsd, yearsLeft, type MarginPosition } from './margin-position'
-import { okxInitialMargin, tiered, type Tier } from './okx-tiers'
+import { okxInitialMargin, tiered, tiersFromJson, type Tier } from './okx-tiers'
 
 export interface OkxUnitParams {
   spotShocks: number[]
@@ -35,8 +35,6 @@ export interface OkxPmParams {
   mr9Tiers: Tier[]
 }
 
-const tiersFromJson = (tiers: readonly { upTo: number | null; factor: number }[]): Tier[] => tiers.map((t) => ({ upTo: t.upTo ?? Infinity, factor: t.factor }))
-
 /** JSON has no Infinity: the open last tier is written `"upTo": null`. */
 export function okxParamsFromJson(json: Omit<OkxPmParams, 'mr7Tiers' | 'mr9Tiers'> & { mr7Tiers: { upTo: number | null; factor: number }[]; mr9Tiers: { upTo: number | null; factor: number }[] }): OkxPmParams {
   return { ...json, mr7Tiers: tiersFromJson(json.mr7Tiers), mr9Tiers: tiersFromJson(json.mr9Tiers) }
@@ -53,7 +51,7 @@ export interface OkxContext {
 const VOLS = ['up', 'unchanged', 'down'] as const
 const pct = (m: number): string => `${m >= 0 ? '+' : '−'}${Math.abs(m * 100).toFixed(0)} %`
 
-export function okxPmModel(positions: readonly MarginPosition[], ctx: OkxContext): MarginModel {
+export function okxPmModel(positions: readonly MarginPosition[], ctx: OkxContext): MarginModel<'okx-pm'> {
   const p = ctx.params
   const unit = p.classes[p.underlyingClass[ctx.underlying] ?? 'other'] ?? p.classes['other']
   if (!unit) throw new RangeError(`OKX parameters ${p.id}: no class for ${ctx.underlying} and no "other" class`)

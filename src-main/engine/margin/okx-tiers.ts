@@ -10,6 +10,9 @@ export interface Tier {
   factor: number
 }
 
+/** JSON has no Infinity: the open last tier is written `"upTo": null`. */
+export const tiersFromJson = (tiers: readonly { upTo: number | null; factor: number }[]): Tier[] => tiers.map((t) => ({ upTo: t.upTo ?? Infinity, factor: t.factor }))
+
 /** Σ over tiers of (the part of `amount` inside the tier) × factor. */
 export function tiered(amount: number, tiers: readonly Tier[]): number {
   let total = 0

@@ -69,7 +69,7 @@ export interface SpanContext {
   indexUsd: Record<string, number>
 }
 
-export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext): MarginModel {
+export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext): MarginModel<'span'> {
   const coin = isCoinCurrency(ctx.currency)
   const underlyings = [...new Set(positions.map((p) => p.underlying))].sort()
   for (const u of underlyings) if (!ctx.params.underlyings[u]) throw new RangeError(`SPAN parameters ${ctx.params.id} have no ${u}: add it to the parameter file`)

@@ -62,7 +62,7 @@ export function standardOptionMargin(p: StandardOptionInput, params: StandardPar
  * Coin accounts: futures' USD requirement at the position's own price, options as quoted in coin.
  * USD accounts: futures in USD, options' coin amounts × the index.
  */
-export function standardModel(ctx: { currency: string; coinAccount: boolean; params: StandardParams; marketId: string }): MarginModel {
+export function standardModel(ctx: { currency: string; coinAccount: boolean; params: StandardParams; marketId: string }): MarginModel<'standard'> {
   return {
     method: 'standard',
     currency: ctx.currency,

@@ -23,6 +23,9 @@ export interface ChainRow {
   /** Index (estimated_delivery_price), USD. */
   indexUsd: number
   timestampMs: number
+  /** Best bid and ask in coin per coin, when both sides are quoted. */
+  bid?: number | null
+  ask?: number | null
 }
 
 export interface ChainProblem {
@@ -76,7 +79,9 @@ export function buildSnapshotFromDeribitChain(rows: ChainRow[], source: string):
         problems.push({ line: row.line, field: 'mark_price', message: `${row.instrumentName}: no implied vol from mark ${row.markPrice}: ${(e as Error).message}` })
       }
     }
-    marks[instrumentKey('deribit', inst.symbol)] = { price: row.markPrice, currency: u, ...(ivPct !== null ? { ivPct } : {}) }
+    // A one-sided or crossed book says nothing about the cost of closing: the add-on takes its default spread.
+    const quote = row.bid != null && row.ask != null && row.bid > 0 && row.ask >= row.bid ? { bid: row.bid, ask: row.ask } : {}
+    marks[instrumentKey('deribit', inst.symbol)] = { price: row.markPrice, currency: u, ...(ivPct !== null ? { ivPct } : {}), ...quote }
     if (ivPct !== null) {
       ;(volQuotes[u] ??= []).push({ expiryMs: inst.expiryMs!, strikeUsd: inst.strikeUsd!, forwardUsd: row.forwardUsd, vol: ivPct / 100 })
     }

@@ -11,6 +11,9 @@ export interface InstrumentMark {
   currency: string
   /** Implied volatility in percent for options (45.1 = 45.1 %). */
   ivPct?: number
+  /** Best bid and ask in the mark's currency, when the source quotes them (the liquidity add-on). */
+  bid?: number
+  ask?: number
 }
 
 export interface MarketSnapshotData {

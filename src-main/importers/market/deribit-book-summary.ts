@@ -35,7 +35,9 @@ export function parseDeribitBookSummary(text: string, file: string): ParsedChain
       markIvPct: r.number('mark_iv', false),
       forwardUsd: r.number('underlying_price'),
       indexUsd: r.number('estimated_delivery_price'),
-      timestampMs: r.number('creation_timestamp')
+      timestampMs: r.number('creation_timestamp'),
+      bid: header.includes('bid_price') ? r.number('bid_price', false) : null,
+      ask: header.includes('ask_price') ? r.number('ask_price', false) : null
     }
     if (!r.ok || row.markPrice === null || row.forwardUsd === null || row.indexUsd === null || row.timestampMs === null) {
       for (const i of r.issues) {

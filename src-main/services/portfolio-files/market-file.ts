@@ -139,6 +139,13 @@ export function readMarketFile(text: string, file: string): MarketFileContents {
     marks[k] = { price, currency: priceCurrency(i), ivPct: vol * 100 }
     ;(volQuotes[i.underlying] ??= []).push({ expiryMs: i.expiryMs!, strikeUsd: i.strikeUsd!, forwardUsd, vol })
   }
+  for (const [key, q] of Object.entries(data.quotes ?? {})) {
+    const i = resolve('quotes', key)
+    const mark = marks[instrumentKey(i.venue, i.symbol)]
+    if (!mark) throw new FileFormatError(file, jsonPath(['quotes', key]), `${i.symbol} has a quote but no mark: add it to "marks"${i.kind === 'option' ? ' or "markIv"' : ''}`)
+    mark.bid = q.bid
+    mark.ask = q.ask
+  }
   return { snapshot: { ...base, volQuotes }, params: data.params }
 }
 
@@ -161,6 +168,9 @@ export function marketFileOf(s: MarketSnapshotData, comment?: string): z.input<t
     index: s.indexUsd,
     marks: Object.fromEntries(marks.map(([k, m]) => [fileKey(k), tidyNumber(m.price)])),
     markIv: Object.fromEntries(marks.filter(([, m]) => m.ivPct !== undefined).map(([k, m]) => [fileKey(k), tidyNumber(m.ivPct! / 100)])),
+    ...(marks.some(([, m]) => m.bid !== undefined && m.ask !== undefined)
+      ? { quotes: Object.fromEntries(marks.filter(([, m]) => m.bid !== undefined && m.ask !== undefined).map(([k, m]) => [fileKey(k), { bid: m.bid!, ask: m.ask! }])) }
+      : {}),
     forwards: Object.fromEntries(
       Object.entries(s.forwardsUsd).map(([u, byExpiry]) => [u, Object.fromEntries(Object.entries(byExpiry).map(([ms, f]) => [isoOf(Number(ms)), f]))])
     ),

@@ -76,6 +76,12 @@ export const MarketFile = z
       z.number().positive('is not a positive volatility').max(5, 'is not a volatility as a fraction (0.55 = 55 %)'),
       'Option mark implied volatility as a fraction: 0.55 = 55 %. An option with an IV but no mark is priced with Black-76; one with a mark but no IV gets its implied vol.'
     ).optional(),
+    quotes: InstrumentKeyed(
+      z
+        .strictObject({ bid: z.number().positive('is not a positive price'), ask: z.number().positive('is not a positive price') })
+        .refine((q) => q.ask >= q.bid, { message: 'ask is below bid (a crossed quote)', path: ['ask'] }),
+      'Best bid and ask per instrument, in the currency of its mark. Only the liquidity add-on reads them (half spread × size); instruments without a quote take the parameter set\'s default spread.'
+    ).optional(),
     forwards: z
       .record(Underlying, z.record(z.iso.datetime({ offset: true, error: 'is not an ISO-8601 expiry instant, e.g. 2024-06-28T08:00:00Z' }), PriceUsd))
       .optional()

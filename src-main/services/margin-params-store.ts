@@ -1,0 +1,64 @@
+/**
+ * The margin parameter sets a book file uses: the shipped files in resources/params, replaced kind by
+ * kind by the user's edits stored in the book (migration 5). What the parameters view lists and
+ * saves, and the override every margin run of the book starts from.
+ */
+import type { BookDb } from '../book/database'
+import { deleteUserParamSet, listUserParamSets, saveUserParamSet } from '../book/margin-params-repository'
+import { defaultParamDocument, PARAM_KINDS, paramKind, prepareUserParamSet, userParamsOverride, type ParamKind } from './margin-params'
+
+export interface ParamSetView {
+  kind: ParamKind
+  label: string
+  file: string
+  comment: string | null
+  defaultDocument: Record<string, unknown>
+  userDocument: Record<string, unknown> | null
+  updatedAt: string | null
+  activeId: string
+}
+
+export function paramSetViews(db: BookDb): ParamSetView[] {
+  const stored = new Map(listUserParamSets(db).map((s) => [s.kind, s]))
+  return PARAM_KINDS.map((k) => {
+    const user = stored.get(k.kind)
+    const defaultDocument = defaultParamDocument(k.kind)
+    const userDocument = (user?.document as Record<string, unknown> | undefined) ?? null
+    return {
+      kind: k.kind,
+      label: k.label,
+      file: k.file,
+      comment: (k.json as { $comment?: string }).$comment ?? null,
+      defaultDocument,
+      userDocument,
+      updatedAt: user?.updatedAt ?? null,
+      activeId: String((userDocument ?? defaultDocument).id)
+    }
+  })
+}
+
+const viewOf = (db: BookDb, kind: ParamKind): ParamSetView => paramSetViews(db).find((v) => v.kind === kind)!
+
+/** Validate and store the user's set of one kind; nothing is written when it is invalid. */
+export function saveParamSet(db: BookDb, kind: string, document: unknown, now = new Date()): ParamSetView {
+  const k = paramKind(kind).kind
+  saveUserParamSet(db, k, prepareUserParamSet(k, document, `${k} parameters`, now), now)
+  return viewOf(db, k)
+}
+
+export function resetParamSet(db: BookDb, kind: string, now = new Date()): ParamSetView {
+  const k = paramKind(kind).kind
+  deleteUserParamSet(db, k, now)
+  return viewOf(db, k)
+}
+
+/**
+ * The override document for a margin run of this book file: its stored sets, each kind replaced
+ * by `explicit` (a --params file, a market file's params) when that names it.
+ */
+export function bookParamsOverride(db: BookDb, explicit?: unknown): unknown {
+  const stored = userParamsOverride(listUserParamSets(db))
+  if (explicit === undefined || explicit === null) return stored
+  if (!stored || typeof explicit !== 'object' || Array.isArray(explicit)) return explicit
+  return { ...stored, ...(explicit as Record<string, unknown>) }
+}
