@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { backtestStats, christoffersenIndependence, kupiecPof, trafficLight } from '../../src-main/engine/risk/backtest-stats'
+import { normCdf } from '../../src-main/engine/pricing/normal'
+
+/** Kupiec's LR from its definition, with powers instead of logs: an independent twin. */
+const kupiecClosedForm = (n: number, x: number, p: number): number => {
+  const h0 = (1 - p) ** (n - x) * p ** x
+  const q = x / n
+  const h1 = (1 - q) ** (n - x) * q ** x // 0^0 = 1 in JavaScript, as the limit requires
+  return -2 * Math.log(h0 / h1)
+}
+
+describe('Kupiec proportion-of-failures test (N = 250, p = 1 %)', () => {
+  it.each(Array.from({ length: 11 }, (_, x) => x))('x = %i exceptions: LR matches the closed form to 1e-6, p-value is the χ²(1) survival', (x) => {
+    const k = kupiecPof(250, x, 0.01)
+    expect(Math.abs(k.lr - kupiecClosedForm(250, x, 0.01))).toBeLessThan(1e-6)
+    // χ²(1) survival = 2(1 − Φ(√LR)), with our own normal CDF (Hart/West), not jStat's gamma.
+    expect(Math.abs(k.pValue - 2 * (1 - normCdf(Math.sqrt(k.lr))))).toBeLessThan(1e-9)
+    expect(k.reject).toBe(k.lr > 3.841458820694124)
+  })
+
+  it('published anchors: no exception in 250 days gives LR = −500 ln 0.99 = 5.0252; 2.5 expected exceptions are not rejected, 7 are', () => {
+    expect(kupiecPof(250, 0, 0.01).lr).toBeCloseTo(-500 * Math.log(0.99), 12)
+    expect(kupiecPof(250, 0, 0.01).reject).toBe(true)
+    expect(kupiecPof(250, 2, 0.01).reject).toBe(false)
+    expect(kupiecPof(250, 3, 0.01).reject).toBe(false)
+    expect(kupiecPof(250, 7, 0.01).reject).toBe(true)
+    expect(() => kupiecPof(250, 251, 0.01)).toThrow(/0 ≤ exceptions \(251\) ≤ days \(250\)/)
+  })
+})
+
+describe('Basel traffic light (250 days at 99 %)', () => {
+  it('0–4 green, 5–9 yellow, 10 or more red', () => {
+    expect(Array.from({ length: 15 }, (_, x) => trafficLight(x))).toEqual([...Array(5).fill('green'), ...Array(5).fill('yellow'), ...Array(5).fill('red')])
+  })
+
+  it('scores every complete 250-day window; the worst zone is reported', () => {
+    const days = 400
+    const measure = new Float64Array(days).fill(100)
+    const loss = new Float64Array(days)
+    // 6 exceptions within days 100–160, none elsewhere.
+    for (const t of [100, 110, 120, 130, 140, 160]) loss[t] = 150
+    const s = backtestStats(measure, loss, 0.99)
+    expect(s.exceptions).toBe(6)
+    expect(s.coverage).toBeCloseTo(1 - 6 / 400, 12)
+    expect(s.windows).toHaveLength(days - 249)
+    expect(s.windows[0]).toEqual({ end: 249, exceptions: 6, zone: 'yellow' })
+    expect(s.windows.at(-1)).toEqual({ end: 399, exceptions: 1, zone: 'green' }) // days 150–399 hold only day 160
+    expect(s.worstZone).toBe('yellow')
+    expect(s.kupiec.lr).toBeCloseTo(kupiecClosedForm(400, 6, 0.01), 9)
+  })
+})
+
+describe('Christoffersen independence', () => {
+  it('counts transitions and rejects clustered exceptions but not spread-out ones', () => {
+    const clustered = Array.from({ length: 500 }, (_, t) => t >= 200 && t < 208)
+    const c = christoffersenIndependence(clustered)
+    expect({ n00: c.n00, n01: c.n01, n10: c.n10, n11: c.n11 }).toEqual({ n00: 490, n01: 1, n10: 1, n11: 7 })
+    expect(c.reject).toBe(true)
+    const spread = Array.from({ length: 500 }, (_, t) => t % 62 === 7)
+    expect(christoffersenIndependence(spread).reject).toBe(false)
+    // LR from the definition: independent Bernoulli(π) against a Markov chain with π0, π1.
+    const pi = 8 / 499
+    const pi0 = 1 / 491
+    const pi1 = 7 / 8
+    const expected = -2 * (491 * Math.log(1 - pi) + 8 * Math.log(pi) - (490 * Math.log(1 - pi0) + Math.log(pi0) + Math.log(1 - pi1) + 7 * Math.log(pi1)))
+    expect(c.lr).toBeCloseTo(expected, 9)
+  })
+})
