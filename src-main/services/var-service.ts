@@ -1,0 +1,188 @@
+/**
+ * VaR and ES of a book (../shared/METHODOLOGY.md §5.6–5.7, §5.10): scenarios from the imported daily
+ * history (historical simulation, optionally filtered, vols moved by an imported vol index) or from
+ * a Student-t Monte Carlo on the history's EWMA covariance; full revaluation of every position (in
+ * the worker pool when one is given, with progress and cancel); results in USD with Euler component
+ * ES per position. Positions that cannot be valued are listed, never dropped silently.
+ */
+import type { BookDb } from '../book/database'
+import { chosenPriceSeries, loadPriceSeries, loadVolIndex } from '../book/history-repository'
+import type { HeldPosition } from '../book/positions-repository'
+import { isPriced, type Instrument } from '../engine/instruments/instrument'
+import { isUsdLike } from '../engine/market/currency'
+import type { MarketView } from '../engine/market/market-view'
+import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHistory, type DailySeries } from '../engine/risk/history'
+import { studentTMoves, type CorrelationChoice } from '../engine/risk/monte-carlo'
+import { historicalScenarioSet, monteCarloScenarioSet, usdPnl } from '../engine/risk/scenario-sets'
+import { componentEs, esStandardError, lossOrder, tailRisk, varStandardError } from '../engine/risk/tail-risk'
+import { buildPortfolioArrays } from '../engine/scenarios/portfolio-arrays'
+import { revalueAll, type Revaluation } from '../engine/scenarios/revaluation'
+import type { ScenarioSet } from '../engine/scenarios/scenario-set'
+import type { WorkerPool } from '../workers/pool'
+import { revalueInPool } from './revaluation-runner'
+
+export interface VarOptions {
+  method: 'historical' | 'monte-carlo'
+  /** Margin period of risk, days. */
+  horizonDays: 1 | 2
+  /** Days of history used (default: all aligned days). */
+  lookbackDays?: number
+  /** Confidence levels (default 99 % and 99.5 %). */
+  confidences?: number[]
+  /** Historical: EWMA λ for filtered HS (omit for plain HS). */
+  ewmaLambda?: number
+  /** Historical: move option vols with an imported vol index (DVOL) when there is one (default true). */
+  useVolIndex?: boolean
+  /** Monte Carlo. */
+  simulations?: number
+  seed?: number
+  nu?: number
+  correlation?: CorrelationChoice
+}
+
+export interface VarLevel {
+  confidence: number
+  valueAtRisk: number
+  expectedShortfall: number
+  /** Standard errors of the estimates from this sample (Monte Carlo; NaN where undefined). */
+  varStandardError: number
+  esStandardError: number
+  varScenario: string
+}
+
+export interface VarReport {
+  method: VarOptions['method']
+  currency: 'USD'
+  horizonDays: number
+  scenarioSetId: string
+  scenarios: number
+  history: { firstDay: string; lastDay: string; days: number; series: { underlying: string; quoteCurrency: string; source: string }[] }
+  volMoves: string
+  levels: VarLevel[]
+  /** Portfolio P&L per scenario, USD (gain positive). */
+  pnl: Float64Array
+  labels: string[]
+  /** Per valued position (positionIds order): component ES at each level (same order as levels). */
+  positionIds: number[]
+  symbols: string[]
+  componentEs: Float64Array[]
+  notCovered: { account: string; symbol: string; reason: string }[]
+}
+
+export interface HistoryInput {
+  series: DailySeries[]
+  sources: { underlying: string; quoteCurrency: string; source: string }[]
+  volIndex: Record<string, DailySeries>
+}
+
+/** The book file's history for the given underlyings; a missing one is an error saying what to import. */
+export function bookHistory(db: BookDb, underlyings: readonly string[]): HistoryInput {
+  const sources = underlyings.map((u) => {
+    const s = chosenPriceSeries(db, u)
+    if (!s) throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${u} file`)
+    return s
+  })
+  const volIndex: Record<string, DailySeries> = {}
+  for (const u of underlyings) {
+    const v = loadVolIndex(db, u)
+    if (v) volIndex[u] = v
+  }
+  return { series: sources.map((s) => loadPriceSeries(db, s)), sources: sources.map(({ underlying, quoteCurrency, source }) => ({ underlying, quoteCurrency, source })), volIndex }
+}
+
+/** The vol index on the history's days, or null when it misses any of them. */
+function alignedVolIndex(h: AlignedHistory, v: DailySeries): Float64Array | null {
+  const byDay = new Map(v.days.map((d, i) => [d, v.closes[i]!]))
+  return h.days.every((d) => byDay.has(d)) ? Float64Array.from(h.days, (d) => byDay.get(d)!) : null
+}
+
+/** The priced positions and their underlyings; the rest listed with the reason. */
+type ValuedPosition = HeldPosition & { instrument: Instrument }
+
+export function valuedPositions(held: readonly HeldPosition[], view: MarketView): { valued: ValuedPosition[]; underlyings: string[]; notCovered: VarReport['notCovered'] } {
+  const notCovered: VarReport['notCovered'] = []
+  const valued: ValuedPosition[] = []
+  for (const p of held) {
+    const i = p.instrument
+    if (!isPriced(i)) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
+    else if (!view.curves.has(i.underlying)) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `no ${i.underlying} market in snapshot ${view.snapshot.id}` })
+    else if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `expired at ${new Date(i.expiryMs).toISOString()}` })
+    else valued.push({ ...p, instrument: i })
+  }
+  return { valued, underlyings: [...new Set(valued.map((p) => p.instrument.underlying))].sort(), notCovered }
+}
+
+export interface RunOptions {
+  pool?: WorkerPool
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+}
+
+export async function valueAtRisk(held: readonly HeldPosition[], view: MarketView, history: HistoryInput, opts: VarOptions, run: RunOptions = {}): Promise<VarReport> {
+  const { valued, underlyings, notCovered } = valuedPositions(held, view)
+  if (!valued.length) throw new Error('no position can be valued: VaR needs at least one priced position')
+  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
+  const aligned = alignHistory(underlyings.map((u) => bySeries.get(u) ?? missing(u)))
+  const h = opts.lookbackDays ? lastDays(aligned, opts.lookbackDays + opts.horizonDays) : aligned
+  if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')} (${h.days[0] ?? '–'} … ${h.days.at(-1) ?? '–'}): VaR needs at least 30`)
+
+  let scenarios: ScenarioSet
+  let volMoves = 'implied vols unchanged'
+  if (opts.method === 'historical') {
+    const volIndex: Record<string, Float64Array> = {}
+    if (opts.useVolIndex !== false)
+      for (const u of underlyings) {
+        const v = history.volIndex[u] && alignedVolIndex(h, history.volIndex[u])
+        if (v) volIndex[u] = v
+      }
+    const moved = Object.keys(volIndex)
+    if (moved.length) volMoves = `implied vols move with the vol index of ${moved.join(', ')} (DVOL)`
+    scenarios = historicalScenarioSet(h, { horizonDays: opts.horizonDays, ewmaLambda: opts.ewmaLambda, volIndex })
+  } else {
+    const u = underlyings.length
+    const cov1 = ewmaCovariance(h.closes.map((c) => dailyLogReturns(c)))
+    const cov = cov1.map((x) => x * opts.horizonDays)
+    const seed = opts.seed ?? 1
+    const moves = studentTMoves(cov, u, { count: opts.simulations ?? 10_000, seed, nu: opts.nu ?? 4, correlation: opts.correlation ?? 'estimated' })
+    scenarios = monteCarloScenarioSet(underlyings, moves, opts.horizonDays, `mc-t${opts.nu ?? 4}-${opts.correlation ?? 'estimated'}-seed${seed}-n${moves.length / u}`)
+  }
+
+  const arrays = buildPortfolioArrays(valued.map((p) => ({ instrument: p.instrument, sizeContracts: p.sizeContracts })), view, underlyings)
+  const rv: Revaluation = run.pool ? await revalueInPool(arrays, scenarios, run.pool, { signal: run.signal, onProgress: run.onProgress }) : revalueAll(arrays, scenarios)
+  const index = (c: string): number => scenarios.underlyings.indexOf(c.toUpperCase())
+  const usd = usdPnl(rv.matrix, arrays.currencyIndex, arrays.currencies, scenarios, (c) => (isUsdLike(c) ? 1 : (view.curves.get(c.toUpperCase())?.indexUsd ?? missingIndex(c))), (c) => (isUsdLike(c) ? -1 : index(c)))
+  const order = lossOrder(usd.portfolio)
+  const confidences = opts.confidences ?? [0.99, 0.995]
+  const risks = confidences.map((c) => tailRisk(usd.portfolio, c, order))
+  return {
+    method: opts.method,
+    currency: 'USD',
+    horizonDays: opts.horizonDays,
+    scenarioSetId: scenarios.id,
+    scenarios: scenarios.count,
+    history: { firstDay: h.days[0]!, lastDay: h.days.at(-1)!, days: h.days.length, series: history.sources.filter((s) => underlyings.includes(s.underlying)) },
+    volMoves,
+    levels: risks.map((r) => ({
+      confidence: r.confidence,
+      valueAtRisk: r.valueAtRisk,
+      expectedShortfall: r.expectedShortfall,
+      varStandardError: varStandardError(usd.portfolio, r, order),
+      esStandardError: esStandardError(usd.portfolio, r),
+      varScenario: scenarios.labels[r.varIndex]!
+    })),
+    pnl: usd.portfolio,
+    labels: scenarios.labels,
+    positionIds: valued.map((p) => p.positionId),
+    symbols: valued.map((p) => p.instrument.symbol),
+    componentEs: risks.map((r) => componentEs(usd.rows, valued.length, scenarios.count, r)),
+    notCovered
+  }
+}
+
+function missing(u: string): never {
+  throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE)`)
+}
+
+function missingIndex(c: string): never {
+  throw new Error(`no ${c} index in the market snapshot to convert ${c} P&L to USD`)
+}
