@@ -14,6 +14,7 @@ import { chainMarketDetail, printMarketDetail } from './market-command'
 import { importCommand } from './import-command'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
 import { exportCommand } from './export-command'
+import { varCommand, varOptions, type VarArgs } from './var-command'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -29,6 +30,11 @@ commands:
   export [--book-id N] [--portfolio OUT.json] [--market OUT.json]
                             write a book's positions and market snapshot as portfolio and
                             market files (formats: README, "Portfolio and market files")
+  var [--book-id N | --portfolio FILE] [--market FILE] [--horizon 1|2] [--lookback DAYS]
+      [--confidence 99,99.5] [--ewma λ] [--no-vol-index]
+      [--monte-carlo [--simulations N] [--seed S] [--nu ν] [--correlation estimated|one|zero]]
+                            VaR and ES in USD by historical simulation (default) or a Student-t
+                            Monte Carlo, on the daily history imported into the book file
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -38,7 +44,7 @@ options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
   --json        machine-readable output`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'export', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'export', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 export interface RunIo extends CliIo {
@@ -63,6 +69,16 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         market: { type: 'string' },
         method: { type: 'string', default: 'all' },
         params: { type: 'string' },
+        horizon: { type: 'string' },
+        lookback: { type: 'string' },
+        confidence: { type: 'string' },
+        ewma: { type: 'string' },
+        'no-vol-index': { type: 'boolean', default: false },
+        'monte-carlo': { type: 'boolean', default: false },
+        simulations: { type: 'string' },
+        seed: { type: 'string' },
+        nu: { type: 'string' },
+        correlation: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' }
       }
@@ -90,9 +106,25 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   if (method !== 'all' && !(ALL_METHODS as readonly string[]).includes(method)) {
     return usageError(`--method "${method}" is not a margin method (all, ${ALL_METHODS.join(', ')})`)
   }
-  if (command === 'margin' && bookId !== undefined && values.portfolio !== undefined) {
-    return usageError('margin takes --book-id or --portfolio, not both')
+  if ((command === 'margin' || command === 'var') && bookId !== undefined && values.portfolio !== undefined) {
+    return usageError(`${command} takes --book-id or --portfolio, not both`)
   }
+  const varArgs: VarArgs = {
+    portfolio: values.portfolio,
+    market: values.market,
+    monteCarlo: values['monte-carlo'],
+    horizon: values.horizon,
+    lookback: values.lookback,
+    confidence: values.confidence,
+    ewma: values.ewma,
+    noVolIndex: values['no-vol-index'],
+    simulations: values.simulations,
+    seed: values.seed,
+    nu: values.nu,
+    correlation: values.correlation
+  }
+  const varOpts = command === 'var' ? varOptions(varArgs) : null
+  if (typeof varOpts === 'string') return usageError(varOpts)
   if (command === 'export' && values.portfolio === undefined && values.market === undefined) {
     return usageError('export needs --portfolio OUT.json, --market OUT.json or both')
   }
@@ -120,6 +152,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'books') return await booksCommand(services, io, values.json)
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
+      if (command === 'var') return await varCommand(services.db, id, io, varArgs, varOpts!, values.json)
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
       if (command === 'margin') {
         // The plain book run goes through the API exactly as the workstation asks for it.

@@ -90,10 +90,13 @@ export function bookHistory(db: BookDb, underlyings: readonly string[]): History
   return { series: sources.map((s) => loadPriceSeries(db, s)), sources: sources.map(({ underlying, quoteCurrency, source }) => ({ underlying, quoteCurrency, source })), volIndex }
 }
 
-/** The vol index on the history's days, or null when it misses any of them. */
-function alignedVolIndex(h: AlignedHistory, v: DailySeries): Float64Array | null {
+/** The vol index on the history's days (NaN where it has none), and how many h-day windows it covers. */
+function alignedVolIndex(h: AlignedHistory, v: DailySeries, horizonDays: number): { closes: Float64Array; windows: number } {
   const byDay = new Map(v.days.map((d, i) => [d, v.closes[i]!]))
-  return h.days.every((d) => byDay.has(d)) ? Float64Array.from(h.days, (d) => byDay.get(d)!) : null
+  const closes = Float64Array.from(h.days, (d) => byDay.get(d) ?? Number.NaN)
+  let windows = 0
+  for (let t = 0; t + horizonDays < closes.length; t++) if (closes[t]! > 0 && closes[t + horizonDays]! > 0) windows++
+  return { closes, windows }
 }
 
 /** The priced positions and their underlyings; the rest listed with the reason. */
@@ -130,13 +133,16 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
   let volMoves = 'implied vols unchanged'
   if (opts.method === 'historical') {
     const volIndex: Record<string, Float64Array> = {}
+    const covered: string[] = []
     if (opts.useVolIndex !== false)
       for (const u of underlyings) {
-        const v = history.volIndex[u] && alignedVolIndex(h, history.volIndex[u])
-        if (v) volIndex[u] = v
+        if (!history.volIndex[u]) continue
+        const v = alignedVolIndex(h, history.volIndex[u], opts.horizonDays)
+        if (!v.windows) continue
+        volIndex[u] = v.closes
+        covered.push(`${u} on ${v.windows.toLocaleString('en-US')} of ${(h.days.length - opts.horizonDays).toLocaleString('en-US')} windows`)
       }
-    const moved = Object.keys(volIndex)
-    if (moved.length) volMoves = `implied vols move with the vol index of ${moved.join(', ')} (DVOL)`
+    if (covered.length) volMoves = `implied vols move with the vol index (DVOL): ${covered.join(', ')}; unchanged elsewhere`
     scenarios = historicalScenarioSet(h, { horizonDays: opts.horizonDays, ewmaLambda: opts.ewmaLambda, volIndex })
   } else {
     const u = underlyings.length

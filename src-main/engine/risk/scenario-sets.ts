@@ -15,8 +15,9 @@ export interface HistoricalOptions {
   /** EWMA λ for filtered historical simulation; omit for plain HS. */
   ewmaLambda?: number
   /**
-   * Vol index closes per underlying aligned with the history's days (DVOL); the vol of every option
-   * on that underlying moves by the index's relative change. Underlyings without one keep their vols.
+   * Vol index closes per underlying aligned with the history's days (DVOL; NaN on days it lacks);
+   * the vol of every option moves by the index's relative change over each window it covers.
+   * Underlyings without one, and windows it does not cover, keep their vols.
    */
   volIndex?: Record<string, Float64Array>
 }
@@ -36,7 +37,9 @@ export function historicalScenarioSet(h: AlignedHistory, opts: HistoricalOptions
   // indices the average relative change stands for all (exact for a one-underlying book).
   const volRel = new Float64Array(count)
   const indices = h.underlyings.map((x) => opts.volIndex?.[x]).filter((v): v is Float64Array => v !== undefined)
-  if (indices.length) for (let s = 0; s < count; s++) volRel[s] = indices.reduce((a, v) => a + v[s + hd]! / v[s]! - 1, 0) / indices.length
+  // A window the index does not cover (NaN at either end) keeps its vols for that index.
+  if (indices.length)
+    for (let s = 0; s < count; s++) volRel[s] = indices.reduce((a, v) => a + (v[s + hd]! > 0 && v[s]! > 0 ? v[s + hd]! / v[s]! - 1 : 0), 0) / indices.length
   return {
     id: `hs-${hd}d-${h.days[0]}-${h.days.at(-1)}${opts.ewmaLambda === undefined ? '' : `-ewma${opts.ewmaLambda}`}`,
     underlyings: [...h.underlyings],

@@ -1,0 +1,106 @@
+/**
+ * `cli var [--book-id N | --portfolio FILE] [--market FILE] [--monte-carlo] [--horizon 1|2]
+ * [--lookback DAYS] [--confidence 99,99.5] [--ewma λ] [--no-vol-index] [--simulations N]
+ * [--seed S] [--nu ν] [--correlation estimated|one|zero] [--json]`: VaR and ES in USD of a book or a
+ * portfolio file, with the history imported into the book file.
+ */
+import type { BookDb } from '../book/database'
+import { bookHistory, valueAtRisk, valuedPositions, type VarOptions, type VarReport } from '../services/var-service'
+import type { CliIo } from './commands'
+import { formatTable } from './format-table'
+import { readMarginInputs } from './margin-command'
+
+export interface VarArgs {
+  portfolio?: string
+  market?: string
+  monteCarlo: boolean
+  horizon?: string
+  lookback?: string
+  confidence?: string
+  ewma?: string
+  noVolIndex: boolean
+  simulations?: string
+  seed?: string
+  nu?: string
+  correlation?: string
+}
+
+/** The options, or the usage error naming the flag. */
+export function varOptions(a: VarArgs): VarOptions | string {
+  const int = (flag: string, v: string | undefined, min: number): number | undefined | string => {
+    if (v === undefined) return undefined
+    const n = Number(v)
+    return Number.isInteger(n) && n >= min ? n : `--${flag} "${v}" is not a whole number ≥ ${min}`
+  }
+  const horizon = a.horizon === undefined ? 1 : Number(a.horizon)
+  if (horizon !== 1 && horizon !== 2) return `--horizon "${a.horizon}" must be 1 or 2 (days, the margin period of risk)`
+  const confidences = (a.confidence ?? '99,99.5').split(',').map((x) => Number(x) / 100)
+  if (confidences.some((c) => !(c >= 0.5 && c < 1))) return `--confidence "${a.confidence}" must be percentages between 50 and 100, comma-separated (99,99.5)`
+  const lookback = int('lookback', a.lookback, 30)
+  const simulations = int('simulations', a.simulations, 100)
+  const seed = int('seed', a.seed, 0)
+  for (const x of [lookback, simulations, seed]) if (typeof x === 'string') return x
+  const ewma = a.ewma === undefined ? undefined : Number(a.ewma)
+  if (ewma !== undefined && !(ewma > 0 && ewma < 1)) return `--ewma "${a.ewma}" is not a decay factor in (0, 1), e.g. 0.94`
+  const nu = a.nu === undefined ? undefined : Number(a.nu)
+  if (nu !== undefined && !(nu > 2)) return `--nu "${a.nu}" must exceed 2 (degrees of freedom of the Student-t)`
+  if (a.correlation !== undefined && !['estimated', 'one', 'zero'].includes(a.correlation)) return `--correlation "${a.correlation}" is not estimated, one or zero`
+  if (!a.monteCarlo && (a.simulations ?? a.seed ?? a.nu ?? a.correlation) !== undefined) return '--simulations, --seed, --nu and --correlation need --monte-carlo'
+  if (a.monteCarlo && (a.ewma !== undefined || a.noVolIndex)) return '--ewma and --no-vol-index apply to historical simulation, not --monte-carlo'
+  return {
+    method: a.monteCarlo ? 'monte-carlo' : 'historical',
+    horizonDays: horizon,
+    confidences,
+    ...(lookback === undefined ? {} : { lookbackDays: lookback as number }),
+    ...(ewma === undefined ? {} : { ewmaLambda: ewma }),
+    useVolIndex: !a.noVolIndex,
+    ...(simulations === undefined ? {} : { simulations: simulations as number }),
+    ...(seed === undefined ? {} : { seed: seed as number }),
+    ...(nu === undefined ? {} : { nu }),
+    ...(a.correlation === undefined ? {} : { correlation: a.correlation as VarOptions['correlation'] })
+  }
+}
+
+export async function varCommand(db: BookDb, bookId: number, io: CliIo, a: VarArgs, options: VarOptions, json: boolean): Promise<number> {
+  const { held, view } = readMarginInputs({ portfolio: a.portfolio, market: a.market, method: 'all' }, { db, bookId })
+  const report = await valueAtRisk(held, view, bookHistory(db, valuedPositions(held, view).underlyings), options)
+  io.out(json ? JSON.stringify(varJson(report), null, 2) : varTable(report))
+  return 0
+}
+
+export function varJson(r: VarReport): unknown {
+  return {
+    method: r.method,
+    currency: r.currency,
+    horizonDays: r.horizonDays,
+    scenarioSetId: r.scenarioSetId,
+    scenarios: r.scenarios,
+    history: r.history,
+    volMoves: r.volMoves,
+    levels: r.levels.map((l) => ({ ...l, varStandardError: Number.isFinite(l.varStandardError) ? l.varStandardError : null, esStandardError: Number.isFinite(l.esStandardError) ? l.esStandardError : null })),
+    components: r.positionIds.map((id, i) => ({ positionId: id, symbol: r.symbols[i], expectedShortfall: r.componentEs.map((c) => c[i]) })),
+    notCovered: r.notCovered
+  }
+}
+
+const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 })
+
+function varTable(r: VarReport): string {
+  const mc = r.method === 'monte-carlo'
+  const head = `${mc ? 'Monte Carlo' : 'Historical simulation'}, ${r.horizonDays}-day horizon, ${r.scenarios.toLocaleString('en-US')} scenarios (${r.scenarioSetId}); history ${r.history.firstDay} … ${r.history.lastDay} from ${r.history.series.map((s) => `${s.underlying}/${s.quoteCurrency} ${s.source}`).join(', ')}; ${r.volMoves}. Amounts in USD.`
+  const levels = formatTable(
+    ['Confidence', 'VaR', ...(mc ? ['± SE'] : []), 'ES', ...(mc ? ['± SE'] : []), 'VaR scenario'],
+    r.levels.map((l) => [`${(l.confidence * 100).toFixed(1)} %`, usd(l.valueAtRisk), ...(mc ? [usd(l.varStandardError)] : []), usd(l.expectedShortfall), ...(mc ? [usd(l.esStandardError)] : []), l.varScenario])
+  )
+  const last = r.levels.length - 1
+  const top = r.positionIds
+    .map((_, i) => i)
+    .sort((x, y) => r.componentEs[last]![y]! - r.componentEs[last]![x]!)
+    .slice(0, 10)
+  const components = formatTable(
+    ['Position', ...r.levels.map((l) => `Component ES ${(l.confidence * 100).toFixed(1)} %`)],
+    top.map((i) => [r.symbols[i]!, ...r.componentEs.map((c) => usd(c[i]!))])
+  )
+  const skipped = r.notCovered.length ? `\nNot in VaR (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
+  return `${head}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; they add up to ES):\n${components}${skipped}`
+}

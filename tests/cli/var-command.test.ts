@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../../src-main/cli/main'
+import { hasSharedData, sharedData } from '../support/shared-data'
+
+const FILES = ['prices/yahoo_BTC-USD_daily.csv', 'prices/yahoo_ETH-USD_daily.csv', 'options/deribit_dvol_btc_daily.csv', 'options/deribit_dvol_eth_daily.csv']
+const have = FILES.every(hasSharedData)
+if (!have) console.log(`cli var on the demo book skipped: one of ../shared/data/${FILES.join(', ')} is missing`)
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+interface VarJson {
+  method: string
+  scenarios: number
+  volMoves: string
+  levels: { confidence: number; valueAtRisk: number; expectedShortfall: number; varStandardError: number | null }[]
+  components: { symbol: string; expectedShortfall: number[] }[]
+  notCovered: unknown[]
+}
+
+describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history and DVOL', () => {
+  const book = join(mkdtempSync(join(tmpdir(), 'marginal-var-cli-')), 'book.sqlite')
+  beforeAll(async () => {
+    for (const f of FILES) expect((await cli('import', sharedData(f), '--book', book)).code).toBe(0)
+  })
+
+  it('historical: VaR ≤ ES at 99 % and 99.5 %, components add up to ES, DVOL moves the options\' vols', async () => {
+    const { code, out, err } = await cli('var', '--book', book, '--lookback', '500', '--json')
+    expect(err).toBe('')
+    expect(code).toBe(0)
+    const r = JSON.parse(out) as VarJson
+    expect(r).toMatchObject({ method: 'historical', scenarios: 500 })
+    expect(r.volMoves).toMatch(/DVOL\): BTC on 500 of 500 windows, ETH on 500 of 500 windows/)
+    expect(r.levels.map((l) => l.confidence)).toEqual([0.99, 0.995])
+    r.levels.forEach((l, i) => {
+      expect(l.expectedShortfall).toBeGreaterThanOrEqual(l.valueAtRisk)
+      expect(r.components.reduce((s, c) => s + c.expectedShortfall[i]!, 0)).toBeCloseTo(l.expectedShortfall, 4)
+    })
+    expect(r.components).toHaveLength(32)
+    const sticky = JSON.parse((await cli('var', '--book', book, '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
+    expect(sticky.volMoves).toBe('implied vols unchanged')
+    expect(sticky.levels[0]!.valueAtRisk).not.toBeCloseTo(r.levels[0]!.valueAtRisk, 0)
+  })
+
+  it('Monte Carlo: the same seed gives the same answer, with standard errors; the table labels its units', async () => {
+    const args = ['var', '--book', book, '--monte-carlo', '--simulations', '5000', '--seed', '42', '--horizon', '2']
+    const a = JSON.parse((await cli(...args, '--json')).out) as VarJson
+    const b = JSON.parse((await cli(...args, '--json')).out) as VarJson
+    expect(a).toEqual(b)
+    expect(a.levels[0]!.varStandardError).toBeGreaterThan(0)
+    const zero = JSON.parse((await cli(...args, '--correlation', 'zero', '--json')).out) as VarJson
+    expect(zero.levels[0]!.valueAtRisk).not.toBe(a.levels[0]!.valueAtRisk)
+    const table = (await cli(...args)).out
+    expect(table).toMatch(/^Monte Carlo, 2-day horizon, 5,000 scenarios \(mc-t4-estimated-seed42-n5000\).*Amounts in USD\./)
+    expect(table).toMatch(/Confidence +VaR +± SE +ES +± SE +VaR scenario/)
+  })
+})
+
+describe('cli var usage errors (exit 2)', () => {
+  it.each([
+    [['var', '--horizon', '3'], '--horizon "3" must be 1 or 2 (days, the margin period of risk)'],
+    [['var', '--confidence', '99,150'], '--confidence "99,150" must be percentages between 50 and 100, comma-separated (99,99.5)'],
+    [['var', '--simulations', '1000'], '--simulations, --seed, --nu and --correlation need --monte-carlo'],
+    [['var', '--monte-carlo', '--nu', '2'], '--nu "2" must exceed 2 (degrees of freedom of the Student-t)'],
+    [['var', '--monte-carlo', '--ewma', '0.94'], '--ewma and --no-vol-index apply to historical simulation, not --monte-carlo'],
+    [['var', '--lookback', '10'], '--lookback "10" is not a whole number ≥ 30']
+  ])('%j', async (argv, message) => {
+    const { code, err } = await cli(...argv)
+    expect(code).toBe(2)
+    expect(err.split('\n')[0]).toBe(`marginal: ${message}`)
+  })
+
+  it('a book without history says what to import (exit 1)', async () => {
+    const book = join(mkdtempSync(join(tmpdir(), 'marginal-var-cli-')), 'book.sqlite')
+    const { code, err } = await cli('var', '--book', book)
+    expect(code).toBe(1)
+    expect(err).toMatch(/^marginal: no daily price history for BTC: import one/)
+  })
+})
