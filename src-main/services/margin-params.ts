@@ -22,48 +22,54 @@ import type { SpanParams } from '../engine/margin/span'
 import type { StandardParams } from '../engine/margin/standard'
 
 const rate = z.number().finite().min(0)
-const PmCurrency = z.object({
+// Strict objects: a misspelt key ("rnage") is an error naming it, never a parameter silently left at
+// its default. Files may carry a top-level $comment.
+const PmCurrency = z.strictObject({
   range: z.number().positive().max(1),
   volUp: rate, volDown: rate.max(1), minVolUp: rate, pnlOffset: rate.max(1),
   minAnnualisedMove: rate, annualisedMoveRisk: rate, mmFactor: z.number().positive().max(1),
   extendedMoves: z.array(z.number().gt(-1).refine((m) => m !== 0, 'an extended move of 0 % has no fraction')),
   extendedFactor: rate, extendedDampener: rate, deltaShockThresholdCoin: rate, deltaShockMove: rate
 })
-export const DeribitPmFile = z.object({ id: z.string().min(1), currencies: z.record(z.string(), PmCurrency) })
-export const StandardFile = z.object({
+export const DeribitPmFile = z.strictObject({ $comment: z.string().optional(), id: z.string().min(1), currencies: z.record(z.string(), PmCurrency) })
+export const StandardFile = z.strictObject({
+  $comment: z.string().optional(),
   id: z.string().min(1),
-  futures: z.record(z.string(), z.object({ imBase: rate, mmBase: rate, perCoin: rate })),
-  options: z.object({ otmBase: rate, floor: rate, mmBase: rate })
+  futures: z.record(z.string(), z.strictObject({ imBase: rate, mmBase: rate, perCoin: rate })),
+  options: z.strictObject({ otmBase: rate, floor: rate, mmBase: rate })
 })
-const Tier = z.object({ upTo: z.number().positive().nullable(), factor: rate })
-export const OkxPmFile = z.object({
+const Tier = z.strictObject({ upTo: z.number().positive().nullable(), factor: rate })
+export const OkxPmFile = z.strictObject({
+  $comment: z.string().optional(),
   id: z.string().min(1),
   underlyingClass: z.record(z.string(), z.string()),
-  classes: z.record(z.string(), z.object({ spotShocks: z.array(rate), extremeMove: z.number().positive().lt(1), annualisedBasisMove: rate })),
-  volShock: z.object({ volUp: rate, volDown: rate.max(1), minVolUp: rate }),
+  classes: z.record(z.string(), z.strictObject({ spotShocks: z.array(rate), extremeMove: z.number().positive().lt(1), annualisedBasisMove: rate })),
+  volShock: z.strictObject({ volUp: rate, volDown: rate.max(1), minVolUp: rate }),
   extremeWeight: rate, thetaDays: rate, mr7OptionRate: rate,
   mr7Tiers: z.array(Tier).min(1), mr9Tiers: z.array(Tier).min(1)
 })
-export const SpanFile = z.object({
+export const SpanFile = z.strictObject({
+  $comment: z.string().optional(),
   id: z.string().min(1),
-  underlyings: z.record(z.string(), z.object({
+  underlyings: z.record(z.string(), z.strictObject({
     priceScanRange: z.number().positive().lt(1), volScanRange: rate.max(1), extremeMultiple: z.number().positive(),
     coverFraction: rate.max(1), lookaheadDays: rate,
-    tiers: z.array(z.object({ name: z.string(), maxDays: z.number().positive().nullable(), intraRate: rate })).min(1),
-    tierSpreads: z.array(z.object({ tiers: z.tuple([z.string(), z.string()]), rate })),
+    tiers: z.array(z.strictObject({ name: z.string(), maxDays: z.number().positive().nullable(), intraRate: rate })).min(1),
+    tierSpreads: z.array(z.strictObject({ tiers: z.tuple([z.string(), z.string()]), rate })),
     shortOptionMinimumRate: rate
   })),
-  interSpreads: z.array(z.object({
-    legs: z.tuple([z.object({ underlying: z.string(), delta: z.number().positive() }), z.object({ underlying: z.string(), delta: z.number().positive() })]),
+  interSpreads: z.array(z.strictObject({
+    legs: z.tuple([z.strictObject({ underlying: z.string(), delta: z.number().positive() }), z.strictObject({ underlying: z.string(), delta: z.number().positive() })]),
     credit: rate.max(1)
   }))
 })
-export const CollateralFile = z.object({ id: z.string().min(1), haircuts: z.record(z.string(), rate.max(1)), otherHaircut: rate.max(1) })
-export const AddOnsFile = z.object({
+export const CollateralFile = z.strictObject({ $comment: z.string().optional(), id: z.string().min(1), haircuts: z.record(z.string(), rate.max(1)), otherHaircut: rate.max(1) })
+export const AddOnsFile = z.strictObject({
+  $comment: z.string().optional(),
   id: z.string().min(1),
-  liquidity: z.object({
+  liquidity: z.strictObject({
     defaultHalfSpreadLinear: rate.max(1), defaultHalfSpreadOption: rate.max(1),
-    depthUsd: z.record(z.string(), z.object({ linear: z.number().positive(), option: z.number().positive() })),
+    depthUsd: z.record(z.string(), z.strictObject({ linear: z.number().positive(), option: z.number().positive() })),
     impactExponent: rate.max(2), maxMultiplier: z.number().min(1)
   }),
   concentration: z.record(z.string(), z.array(Tier).min(1))
@@ -140,28 +146,32 @@ export function userParamsOverride(stored: readonly { kind: string; document: un
   return stored.length ? Object.fromEntries(stored.map((s) => [s.kind, s.document])) : undefined
 }
 
-const defaults = (): MarginParamSets => ({
-  deribitPm: parseParams(DeribitPmFile, deribitPmJson, 'resources/params/deribit-pm-2024-06.json'),
-  standard: parseParams(StandardFile, deribitStandardJson, 'resources/params/deribit-standard-2024.json'),
-  span: parseParams(SpanFile, spanJson, 'resources/params/span-house-2026.json') as SpanParams,
-  okxPm: okxParamsFromJson(parseParams(OkxPmFile, okxPmJson, 'resources/params/okx-pm-2025-01.json')),
-  collateral: parseParams(CollateralFile, collateralJson, 'resources/params/collateral-haircuts.json'),
-  addOns: addOnsFromJson(parseParams(AddOnsFile, addOnsJson, 'resources/params/add-ons-house-2026.json'))
+type ParamDocuments = Required<z.infer<typeof ParamsOverride>>
+
+/** Validated documents of every kind → the engine's parameter types (JSON's null bounds to Infinity). */
+const engineSets = (o: ParamDocuments): MarginParamSets => ({
+  deribitPm: o['deribit-pm'],
+  standard: o.standard,
+  span: o.span as SpanParams,
+  okxPm: okxParamsFromJson(o['okx-pm']),
+  collateral: o.collateral,
+  addOns: addOnsFromJson(o['add-ons'])
 })
 
-let cachedDefaults: MarginParamSets | null = null
+let shipped: { documents: ParamDocuments; sets: MarginParamSets } | null = null
+
+/** The shipped files, each validated under its own file name. */
+function shippedSets(): { documents: ParamDocuments; sets: MarginParamSets } {
+  if (!shipped) {
+    const documents = Object.fromEntries(PARAM_KINDS.map((k) => [k.kind, parseParams(k.schema as z.ZodType, k.json, k.file)])) as ParamDocuments
+    shipped = { documents, sets: engineSets(documents) }
+  }
+  return shipped
+}
 
 /** The default sets, with any parts of `override` (validated, named by `source`) replacing them. */
 export function marginParamSets(override?: unknown, source = 'parameter override'): MarginParamSets {
-  cachedDefaults ??= defaults()
-  if (override === undefined || override === null) return cachedDefaults
-  const o = parseParams(ParamsOverride, override, source)
-  return {
-    deribitPm: o['deribit-pm'] ?? cachedDefaults.deribitPm,
-    standard: o.standard ?? cachedDefaults.standard,
-    span: (o.span as SpanParams | undefined) ?? cachedDefaults.span,
-    okxPm: o['okx-pm'] ? okxParamsFromJson(o['okx-pm']) : cachedDefaults.okxPm,
-    collateral: o.collateral ?? cachedDefaults.collateral,
-    addOns: o['add-ons'] ? addOnsFromJson(o['add-ons']) : cachedDefaults.addOns
-  }
+  const { documents, sets } = shippedSets()
+  if (override === undefined || override === null) return sets
+  return engineSets({ ...documents, ...parseParams(ParamsOverride, override, source) })
 }

@@ -44,7 +44,7 @@ export interface VarLevel {
   confidence: number
   valueAtRisk: number
   expectedShortfall: number
-  /** Standard errors of the estimates from this sample (Monte Carlo; NaN where undefined). */
+  /** Sampling standard errors of the estimates (order-statistic for VaR, tail spread for ES; NaN when the tail is too small). */
   varStandardError: number
   esStandardError: number
   varScenario: string

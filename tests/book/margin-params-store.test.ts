@@ -32,6 +32,10 @@ describe('margin parameter sets saved in the book file', () => {
     doc.liquidity.depthUsd.BTC!.linear = 0
     expect(() => saveParamSet(book.db, 'add-ons', doc)).toThrow(/add-ons parameters: invalid margin parameters at add-ons\.liquidity\.depthUsd\.BTC\.linear: /)
     expect(() => saveParamSet(book.db, 'var', {})).toThrow(/"var" is not a margin parameter set/)
+    // A misspelt key is refused, never stored and silently ignored (the parameter would stay at its default).
+    const pm = defaultParamDocument('deribit-pm') as unknown as { currencies: Record<string, Record<string, number>> }
+    pm.currencies.BTC!.rnage = 0.2
+    expect(() => saveParamSet(book.db, 'deribit-pm', pm)).toThrow(/invalid margin parameters at deribit-pm\.currencies\.BTC: Unrecognized key: "rnage"/)
     expect(paramSetViews(book.db).every((v) => v.userDocument === null)).toBe(true)
     expect(auditCount(book.db)).toBe(0)
     expect(saveParamSet(book.db, 'standard', defaultParamDocument('standard')).activeId).toBe('deribit-standard-2024')

@@ -342,7 +342,7 @@ test('margin parameters: an invalid edit is refused naming its field; a valid on
   // The risk view's scenarios follow the edited range, and the results name the edited set.
   await page.keyboard.press('Alt+2')
   await expect(page.getByText(/Deribit PM replica · parameters deribit-pm-2024-06\+edited-/)).toBeVisible()
-  await expect(page.getByTestId('determining-scenario')).toContainText(/24\.0 %|extended/)
+  await expect(page.getByTestId('scenario-grid')).toContainText(/price [+−]24\.0 %/)
 
   // Kept in the book file: a reload shows the edited set; reset brings back the shipped one.
   await page.reload()

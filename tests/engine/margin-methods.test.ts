@@ -39,6 +39,17 @@ describe('Deribit portfolio margin: Deribit\'s published worked example (2024-06
     expect(pmShockedVol(0.6, 7, 'down', BTC)).toBeCloseTo(0.367888, 6)
   })
 
+  it('an option hours from expiry: the vol-down shock would pass below zero; it is floored and margin stays finite', () => {
+    const expiryMs = asOfMs + 6 * 3_600_000
+    expect(pmShockedVol(0.6, 0.25, 'down', BTC)).toBeLessThan(0)
+    const shortCall = optionPosition({ sizeCoin: -3, forwardUsd: 65_000, strikeUsd: 65_500, expiryMs, vol: 0.6, optionType: 'call' })
+    const pm = deribitPmMargin([shortCall], ctx)
+    expect(Number.isFinite(pm.initialMargin)).toBe(true)
+    // Vol down with no price move: the floored 1 % vol leaves about the forward intrinsic value (0), so the short gains its premium.
+    const i = pm.scenarioLabels.indexOf('price +0.0 %, vol down')
+    expect(pm.scenarioPnl![i]!).toBeGreaterThan(0)
+  })
+
   it('marks the extended table and delta shock as our approximations; neither adds to this linear book', () => {
     expect(r.components.filter((c) => !c.published).map((c) => c.name)).toEqual(['extended scenarios', 'delta shock'])
     expect(r.components.find((c) => c.name === 'extended scenarios')!.amount).toBeLessThan(1e-15)

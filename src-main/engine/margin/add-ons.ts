@@ -105,7 +105,7 @@ export function addOnsModel(positions: readonly MarginPosition[], ctx: AddOnCont
       out[o + 2] = 1
       out[o + column.get(pos.underlying)!] = moveDelta(false, pos, ctx.asOfMs)
     },
-    evaluate(t, o): ModelEvaluation {
+    evaluate(t, o, detail = true): ModelEvaluation {
       const liquidity = t[o]!
       let concentrationUsd = 0
       const parts: string[] = []
@@ -113,6 +113,7 @@ export function addOnsModel(positions: readonly MarginPosition[], ctx: AddOnCont
         const delta = t[o + 3 + k]!
         const c = concentrationCharge(delta, tiers[k]!)
         concentrationUsd += c
+        if (!detail) return
         const from = chargedFrom(k)
         parts.push(`${u} net delta ${Math.round(delta).toLocaleString('en-US')} USD${c === 0 ? (Number.isFinite(from) ? ` (charged above ${from.toLocaleString('en-US')} USD)` : ' (no charged tier)') : ''}`)
       })
@@ -124,15 +125,17 @@ export function addOnsModel(positions: readonly MarginPosition[], ctx: AddOnCont
         initialMargin: im,
         maintenanceMargin: im,
         worstIndex: null,
-        components: [
-          {
-            name: 'liquidity',
-            amount: liquidity,
-            published: false,
-            note: `house: half spread × size × size-over-depth multiplier (exponent ${ctx.params.liquidity.impactExponent}); quoted spread for ${quoted} of ${count} position(s), default spread for the rest`
-          },
-          { name: 'concentration', amount: concentration, published: false, note: `house: tiered rate on |net delta| per underlying; ${parts.join('; ')}` }
-        ]
+        components: detail
+          ? [
+              {
+                name: 'liquidity',
+                amount: liquidity,
+                published: false,
+                note: `house: half spread × size × size-over-depth multiplier (exponent ${ctx.params.liquidity.impactExponent}); quoted spread for ${quoted} of ${count} position(s), default spread for the rest`
+              },
+              { name: 'concentration', amount: concentration, published: false, note: `house: tiered rate on |net delta| per underlying; ${parts.join('; ')}` }
+            ]
+          : []
       }
     }
   }

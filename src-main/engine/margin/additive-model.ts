@@ -31,7 +31,12 @@ export interface MarginModel<M extends ResultMethod = ResultMethod> {
   accepts(pos: MarginPosition): boolean
   /** Write the position's record into out[offset, offset + width) (already zeroed). */
   record(pos: MarginPosition, out: Float64Array, offset: number): void
-  evaluate(total: Float64Array, offset: number): ModelEvaluation
+  /**
+   * Margin of the record sum at total[offset …]. `detail` is false for the per-position standalone
+   * and incremental evaluations (2 per position), which read only the requirements: a model may
+   * skip formatting its component notes then.
+   */
+  evaluate(total: Float64Array, offset: number, detail?: boolean): ModelEvaluation
 }
 
 export interface ModelState<M extends ResultMethod = ResultMethod> {
@@ -83,9 +88,9 @@ export function modelResult<M extends ResultMethod>(state: ModelState<M>, option
   if (options.perPosition !== false) {
     const without = new Float64Array(w)
     for (let r = 0; r < n; r++) {
-      standalone[r] = model.evaluate(records, r * w).initialMargin
+      standalone[r] = model.evaluate(records, r * w, false).initialMargin
       for (let j = 0; j < w; j++) without[j] = total[j]! - records[r * w + j]!
-      incremental[r] = e.initialMargin - model.evaluate(without, 0).initialMargin
+      incremental[r] = e.initialMargin - model.evaluate(without, 0, false).initialMargin
     }
   }
   const attribution = new Float64Array(n)

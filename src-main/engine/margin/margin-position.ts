@@ -5,6 +5,7 @@
  * only in their scenarios and aggregation (../shared/METHODOLOGY.md §4).
  */
 import { black76PriceUsd, yearsBetween } from '../pricing/black76'
+import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'
 
 export interface MarginPosition {
   underlying: string
@@ -60,11 +61,16 @@ export function optionPosition(p: { underlying?: string; inverse?: boolean; size
 /** Years to expiry at `asOfMs` (0 for spot and perpetuals, never negative). */
 export const yearsLeft = (pos: MarginPosition, asOfMs: number): number => (pos.expiryMs === null ? 0 : Math.max(yearsBetween(asOfMs, pos.expiryMs), 0))
 
-/** USD value per coin of the position's instrument at price F, vol and years left (options: Black-76; expired: intrinsic). */
+/**
+ * USD value per coin of the position's instrument at price F, vol and years left (options: Black-76;
+ * expired: intrinsic). A shocked vol is floored at MIN_SCENARIO_VOL, as in the scenario kernel: the
+ * venues' vol-down shocks scale as (30/DTE)^p and pass below zero for options hours from expiry
+ * (Deribit's BTC set: under about 7 hours).
+ */
 export function unitValueUsd(pos: MarginPosition, priceUsd: number, vol: number, years: number): number {
   if (pos.kind !== 'option') return priceUsd
   if (years <= 0) return pos.optionType === 'call' ? Math.max(priceUsd - pos.strikeUsd, 0) : Math.max(pos.strikeUsd - priceUsd, 0)
-  return black76PriceUsd({ forwardUsd: priceUsd, strikeUsd: pos.strikeUsd, years, vol, optionType: pos.optionType! })
+  return black76PriceUsd({ forwardUsd: priceUsd, strikeUsd: pos.strikeUsd, years, vol: Math.max(vol, MIN_SCENARIO_VOL), optionType: pos.optionType! })
 }
 
 export interface ScenarioMove {

@@ -14,7 +14,7 @@ import { marginOf, worstLoss } from './additive-model'
 import { pmShockedVol } from './deribit-pm'
 import type { MarginComponent, MarginResult } from './margin-result'
 import { moveDelta, pnlUsd, yearsLeft, type MarginPosition } from './margin-position'
-import { okxInitialMargin, tiered, tiersFromJson, type Tier } from './okx-tiers'
+import { okxInitialMargin, okxMaintenanceMargin, tiered, tiersFromJson, type Tier } from './okx-tiers'
 
 export interface OkxUnitParams {
   spotShocks: number[]
@@ -99,7 +99,7 @@ export function okxPmModel(positions: readonly MarginPosition[], ctx: OkxContext
       const mr7 = tiered(rawMr7, p.mr7Tiers)
       const scenario = [w1, w2, w6].reduce((a, b) => (b.loss > a.loss ? b : a))
       const mr = scenario.loss + mr4 + mr9
-      const mmr = Math.max(mr, mr7)
+      const mmr = okxMaintenanceMargin(mr, rawMr7, p.mr7Tiers)
       const components: MarginComponent[] = [
         { name: 'MR1 spot shock', amount: w1.loss, published: true, note: 'price moves published; the vol shocks are our approximation' },
         { name: 'MR2 time decay', amount: w2.loss, published: false, note: `ours: ${p.thetaDays} day of decay at no price move` },
