@@ -122,3 +122,19 @@ describe('Deribit positions reconciled with the file\'s Position column', () => 
     expect(preview(db, bookId, late).issues.filter((i) => i.severity === 'warning')).toEqual([])
   })
 })
+
+describe('Deribit position moves', () => {
+  it('a move without a price changes the size and keeps the average price (never averaged with 0)', () => {
+    const header = 'ID,UserSeq,Date,Instrument,Type,Side,Amount,Base Amount,Position,Price,Mark Price,Index Price,Cash Flow,Funding,Fee Rate,Fee Charged,Fee Balance,Change,Balance,Equity,Trade ID,Order ID,Info,Note'
+    const text = [
+      header,
+      '2,2,2024-03-05 11:00:00,BTC-PERPETUAL,position move,buy,500,,1500,,,,0,0,,0,0,0,1,1,,,,',
+      '1,1,2024-03-05 10:00:00,BTC-PERPETUAL,trade,open buy,1000,,1000,60000,60000,60000,0,0,0,0,0,0,1,1,70001,50001,,'
+    ].join('\n')
+    const { db, bookId } = emptyBook()
+    const file = { fileName: 'transaction_log-1-BTC-2024-03.csv', text }
+    expect(preview(db, bookId, file).issues).toEqual([])
+    commit(db, bookId, file)
+    expect(positionsOf(db, 'Deribit BTC')).toEqual({ 'BTC-PERPETUAL': { size: 150, avg: 60_000, kind: 'perpetual' } })
+  })
+})

@@ -33,8 +33,11 @@ export function positionsOf(db: BookDb, accountName: string): Record<string, { s
   return Object.fromEntries(rows.map((r) => [r.symbol, { size: r.size, avg: r.avg, kind: r.kind }]))
 }
 
-/** Everything in the book that an import can touch, for before/after comparisons. */
+/**
+ * Everything in the book that an import can touch, statements and market files alike, for
+ * before/after comparisons (books and audit_log are left out: a fresh book differs by its creation time).
+ */
 export function snapshotBook(db: BookDb): string {
-  const tables = ['accounts', 'instruments', 'positions', 'trades', 'cash_flows', 'imports']
+  const tables = ['accounts', 'instruments', 'positions', 'trades', 'cash_flows', 'imports', 'price_history', 'vol_index_history', 'funding_history', 'market_snapshots']
   return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY id`).all()))
 }

@@ -82,7 +82,8 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       }
       const amount = r.number(amountCol)
       const position = r.number('Position')
-      const price = r.number('Price', type !== 'position move') ?? 0
+      // A position move may carry no price: it moves the size, never the average price.
+      const price = r.number('Price', type !== 'position move')
       const fee = r.number(feeCol, false) ?? 0
       const sideText = (r.text('Side', false) ?? '').toLowerCase()
       const side = sideText.includes('buy') ? 'buy' : sideText.includes('sell') ? 'sell' : null

@@ -15,15 +15,27 @@ export const detectIbkrFlex = (text: string): boolean => /<FlexQueryResponse[\s>
 
 type Attrs = Record<string, string>
 
-/** Line of the n-th occurrence of `<Tag ` in the text, 1-based. */
-function elementLines(text: string, tag: string): number[] {
+/**
+ * Line (1-based) of each `<Tag ` element, per tag, in document order: one pass over the text with
+ * comments blanked, counting newlines from the previous match (linear in the file's size).
+ */
+function elementLines(text: string, tags: readonly string[]): Map<string, number[]> {
   const blanked = text.replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ' '))
-  const lines: number[] = []
-  const re = new RegExp(`<${tag}[\\s/>]`, 'g')
+  const lines = new Map(tags.map((t) => [t, [] as number[]]))
+  const re = new RegExp(`<(${tags.join('|')})[\\s/>]`, 'g')
+  let line = 1
+  let from = 0
   let m: RegExpExecArray | null
-  while ((m = re.exec(blanked))) lines.push(blanked.slice(0, m.index).split('\n').length)
+  while ((m = re.exec(blanked))) {
+    for (let i = blanked.indexOf('\n', from); i !== -1 && i < m.index; i = blanked.indexOf('\n', i + 1)) line++
+    from = m.index
+    lines.get(m[1]!)!.push(line)
+  }
   return lines
 }
+
+/** An attribute as a number; absent or blank is NaN (Number('') would be 0: a price of 0, a closed position). */
+const strictNumber = (raw: string | undefined): number => (raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw))
 
 /** IBKR dates: 'YYYY-MM-DD', 'YYYYMMDD', with optional ';HHMMSS' (whenGenerated, dateTime). */
 function ibkrTime(raw: string | undefined): number | null {
@@ -61,9 +73,10 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
   }
   const statements = doc.FlexQueryResponse?.FlexStatements?.FlexStatement ?? []
   if (statements.length === 0) throw new Error(`${file}: an IBKR Flex query with no FlexStatement`)
-  const tradeLines = elementLines(text, 'Trade')
-  const positionLines = elementLines(text, 'OpenPosition')
-  const cashLines = elementLines(text, 'CashTransaction')
+  const elements = elementLines(text, ['Trade', 'OpenPosition', 'CashTransaction'])
+  const tradeLines = elements.get('Trade')!
+  const positionLines = elements.get('OpenPosition')!
+  const cashLines = elements.get('CashTransaction')!
   const issues: RowIssue[] = []
   const trades: StatementTrade[] = []
   const positions: StatementPosition[] = []
@@ -85,13 +98,15 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
     for (const a of s.Trades?.Trade ?? []) {
       const line = tradeLines[tradeIndex++] ?? 0
       const instrument = instrumentOf(a)
-      const quantity = Number(a.quantity)
-      const price = Number(a.tradePrice)
+      const quantity = strictNumber(a.quantity)
+      const price = strictNumber(a.tradePrice)
+      const commission = a.ibCommission === undefined || a.ibCommission.trim() === '' ? 0 : strictNumber(a.ibCommission)
       const atMs = ibkrTime(a.dateTime) ?? ibkrTime(a.tradeDate)
       if (typeof instrument === 'string') reject(line, 'symbol', instrument)
       else if (!Number.isFinite(quantity) || quantity === 0) reject(line, 'quantity', `'${a.quantity}' is not a non-zero number`)
       else if (!Number.isFinite(price)) reject(line, 'tradePrice', `'${a.tradePrice}' is not a number`)
       else if (atMs === null) reject(line, 'tradeDate', `'${a.tradeDate ?? ''}' is not a date`)
+      else if (!Number.isFinite(commission)) reject(line, 'ibCommission', `'${a.ibCommission}' is not a number`)
       else {
         const externalId = a.tradeID
           ? venueId('ibkr', 'trade', a.tradeID)
@@ -106,7 +121,7 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
           side: quantity > 0 ? 'buy' : 'sell',
           sizeContracts: Math.abs(quantity),
           price,
-          fee: -Number(a.ibCommission || 0),
+          fee: -commission,
           feeCurrency: a.ibCommissionCurrency || a.currency || null,
           kind: (a.transactionType || 'trade').toLowerCase()
         })
@@ -115,7 +130,7 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
     for (const a of s.OpenPositions?.OpenPosition ?? []) {
       const line = positionLines[positionIndex++] ?? 0
       const instrument = instrumentOf(a)
-      const position = Number(a.position)
+      const position = strictNumber(a.position)
       if (typeof instrument === 'string') reject(line, 'symbol', instrument)
       else if (!Number.isFinite(position)) reject(line, 'position', `'${a.position}' is not a number`)
       else {
@@ -126,7 +141,7 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
     }
     for (const a of s.CashTransactions?.CashTransaction ?? []) {
       const line = cashLines[cashIndex++] ?? 0
-      const amount = Number(a.amount)
+      const amount = strictNumber(a.amount)
       const atMs = ibkrTime(a.dateTime) ?? ibkrTime(a.settleDate)
       if (!Number.isFinite(amount) || atMs === null) {
         reject(line, Number.isFinite(amount) ? 'dateTime' : 'amount', 'not a usable cash transaction')
