@@ -9,7 +9,7 @@ import type { AccountBalance } from '../book/balances-repository'
 import type { MarketView } from '../engine/market/market-view'
 import { buildModelState, modelResult } from '../engine/margin/additive-model'
 import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
-import { pnlIn, type MarginPosition } from '../engine/margin/margin-position'
+import { pnlCoin, pnlIn, type MarginPosition } from '../engine/margin/margin-position'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { isPriced } from '../engine/instruments/instrument'
 import { valuePosition } from '../engine/valuation/position-valuation'
@@ -104,12 +104,15 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
       if (!isUsdLike(b.currency)) coinCollateral.set(b.currency, (coinCollateral.get(b.currency) ?? 0) + b.amount * (1 - haircut))
     }
     let positionsValue = 0
+    // Coin value of each coin-settled position of a USD pool: the liquidation search revalues it at the moved coin price.
+    const coinValues = new Map<MarginPosition, number>()
     for (const d of members) {
-      for (const h of d.held) {
-        if (!isPriced(h.instrument)) continue
+      d.held.forEach((h, r) => {
+        if (!isPriced(h.instrument)) return
         const v = valuePosition(h.instrument, h.sizeContracts, h.avgPrice, view)
         positionsValue += coinPool ? v.valueSettle : v.valueUsd
-      }
+        if (!coinPool && d.positions[r]!.inverse) coinValues.set(d.positions[r]!, v.valueSettle)
+      })
     }
     const equity = collateral + positionsValue
     const byMethod = methods.map((m) => {
@@ -119,7 +122,7 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
     const own = byMethod.find((b) => b.method === method)!
     const underlyings = [...new Set(members.flatMap((d) => d.positions.map((p) => p.underlying)))].sort()
     const liquidation = withLiquidation
-      ? underlyings.map((u) => liquidationPoint(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0))
+      ? underlyings.map((u) => liquidationPoint(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0, coinValues))
       : []
     out.push({ pool, account, venue, collateral, positionsValue, equity, currency, ...own, byMethod, liquidation, notes })
   }
@@ -136,14 +139,21 @@ const maintenanceOf = (d: GroupDraft, positions: MarginPosition[], view: MarketV
  * holding that underlying are revalued; `otherMm` is the rest of the pool's MM, which the move
  * cannot change.
  */
-function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): number {
+function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>): number {
   const asOfMs = view.snapshot.asOfMs
   let equity = equity0
   let mm = otherMm
   for (const d of moving) {
     const moved = d.positions.map((p) => {
       if (p.underlying !== u) return p
-      equity += pnlIn(coinPool, p, asOfMs, { move: m, vol: p.vol, elapsedYears: 0 })
+      const move = { move: m, vol: p.vol, elapsedYears: 0 }
+      if (coinPool || !p.inverse) equity += pnlIn(coinPool, p, asOfMs, move)
+      else {
+        // A coin-settled position in a USD pool is worth its coin value at the coin's index, and both
+        // move: the coin it already holds (unrealised P&L, option value) is revalued too.
+        const coin0 = coinValues.get(p) ?? 0
+        equity += (coin0 + pnlCoin(p, asOfMs, move)) * p.indexUsd * (1 + m) - coin0 * p.indexUsd
+      }
       // Inverse futures and perpetuals are USD contracts: their coin size is N/F, so it shrinks as F rises.
       const sizeCoin = p.inverse && p.kind !== 'option' ? p.sizeCoin / (1 + m) : p.sizeCoin
       return { ...p, sizeCoin, priceUsd: p.priceUsd * (1 + m), indexUsd: p.indexUsd * (1 + m) }
@@ -154,11 +164,11 @@ function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: n
   return equity - mm
 }
 
-function liquidationPoint(u: string, members: readonly GroupDraft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number): LiquidationPoint {
+function liquidationPoint(u: string, members: readonly GroupDraft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>): LiquidationPoint {
   const indexUsd = view.curves.get(u)!.indexUsd
   const moving = members.filter((d) => d.positions.some((p) => p.underlying === u))
   const otherMm = members.filter((d) => !moving.includes(d)).reduce((a, d) => a + maintenanceOf(d, d.positions, view, sets, method), 0)
-  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral)
+  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral, coinValues)
   const f0 = f(0)
   const find = (ladder: number[]): number | null => {
     if (f0 <= 0) return 0

@@ -101,7 +101,10 @@ export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit
   const marketId = view.snapshot.id
   const want = (m: MarginMethod): boolean => methods.includes(m)
   const models: MarginModel<MarginMethod>[] = []
+  // Each position carries its underlying's index: a moved market (the liquidation search moves the
+  // positions, not the view) re-centres SPAN's and OKX's index-based charges with it.
   const indexUsd = Object.fromEntries([...view.curves].map(([u, c]) => [u, c.indexUsd]))
+  for (const p of g.positions) indexUsd[p.underlying] = p.indexUsd
   if (g.venue === 'deribit') {
     const pm = sets.deribitPm.currencies[g.currency]
     if (want('standard')) models.push(standardModel({ currency: g.currency, coinAccount: isCoinCurrency(g.currency), params: sets.standard, marketId }))

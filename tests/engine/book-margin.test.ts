@@ -8,7 +8,8 @@ import { listBalances } from '../../src-main/book/balances-repository'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { buildMarketView } from '../../src-main/engine/market/market-view'
 import { marginParamSets } from '../../src-main/services/margin-params'
-import { bookMargin } from '../../src-main/services/margin-service'
+import { bookMargin, groupModels, marginGroups } from '../../src-main/services/margin-service'
+import { marginOf } from '../../src-main/engine/margin/additive-model'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-margin-')), 'book.sqlite'))
 const view = buildMarketView(loadMarketSnapshot(book.db, 'demo-2026-11-20T09:00Z')!)
@@ -94,6 +95,41 @@ describe('margin of the demo book', () => {
     expect(Math.abs(there.equity - there.maintenanceMargin) / there.equity).toBeLessThan(1e-4)
     const before = at(liq.upUsd! * 0.99)
     expect(before.equity).toBeGreaterThan(before.maintenanceMargin)
+  })
+
+  it('an OKX pool\'s liquidation price is where equity = MM with the whole market moved (OKX PM and SPAN re-centred on the moved index)', () => {
+    const h = m.health.find((x) => x.pool === 'OKX portfolio · USD')!
+    const liq = h.liquidation.filter((l) => l.distancePct !== null).sort((a, b) => Math.abs(a.distancePct!) - Math.abs(b.distancePct!))[0]!
+    const u = liq.underlying
+    const level = liq.distancePct! < 0 ? liq.downUsd! : liq.upUsd!
+    const at = (indexUsd: number) => {
+      const k = indexUsd / liq.indexUsd
+      const s = view.snapshot
+      const moved = buildMarketView({
+        ...s,
+        indexUsd: { ...s.indexUsd, [u]: s.indexUsd[u]! * k },
+        forwardsUsd: { ...s.forwardsUsd, [u]: Object.fromEntries(Object.entries(s.forwardsUsd[u]!).map(([e, f]) => [e, f * k])) },
+        // Delta-one marks of the underlying move with it (perpetuals are valued at their mark).
+        marks: Object.fromEntries(Object.entries(s.marks).map(([key, mk]) => [key, key.includes(`${u}-`) && mk.ivPct === undefined ? { ...mk, price: mk.price * k } : mk]))
+      })
+      return bookMargin(held, moved, { balances: listBalances(book.db, 1), liquidation: false }).health.find((x) => x.pool === h.pool)!
+    }
+    const there = at(level)
+    expect(Math.abs(there.equity - there.maintenanceMargin) / there.equity).toBeLessThan(1e-4)
+  })
+
+  it('index-based charges follow the positions\' own index (a moved market), not the snapshot\'s', () => {
+    const okxBtc = marginGroups(held, view, []).find((g) => g.venue === 'okx' && g.riskUnit === 'BTC')!
+    const mr7 = (positions: typeof okxBtc.positions): number => {
+      const model = groupModels({ ...okxBtc, positions }, view, marginParamSets(), ['okx-pm'])[0]!
+      const raw = marginOf(model, positions).components.find((c) => c.name.startsWith('MR7'))!
+      return raw.amount
+    }
+    const doubled = okxBtc.positions.map((p) => ({ ...p, indexUsd: p.indexUsd * 2, priceUsd: p.priceUsd * 2 }))
+    // MR7's raw charge is option coins × index × rate: twice the index at least doubles it before
+    // the bracket scaling, which only raises multipliers. With the snapshot's index it stayed put.
+    expect(mr7(okxBtc.positions)).toBeGreaterThan(0)
+    expect(mr7(doubled)).toBeGreaterThan(mr7(okxBtc.positions) * 1.5)
   })
 
   it('health per method: every method that margins the whole pool, the venue method leading; a filtered run leads with what it has', () => {
