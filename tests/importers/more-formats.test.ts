@@ -64,6 +64,13 @@ describe('IBKR Activity Statement CSV (multi-section)', () => {
 })
 
 describe('OKX exports', () => {
+  it('bills: a row without its currency (both Unit columns empty) is rejected by line, not booked in ""', () => {
+    const { db, bookId } = emptyBook()
+    const text = fixture('okx-bills.csv').text.replace('12.14,10011.64,USDT', '12.14,10011.64,')
+    const p = preview(db, bookId, { fileName: 'okx-bills-no-unit.csv', text })
+    expect(p.issues.filter((i) => i.column === 'Unit (2)').map((i) => [i.line, i.reason, i.severity])).toEqual([[3, 'empty: the currency of the balance change', 'rejected']])
+  })
+
   it('bills (BOM, CRLF): derivatives change positions by contracts, spot legs move holdings, funding and fees are cash', () => {
     const { db, bookId } = emptyBook()
     const file = fixture('okx-bills.csv')

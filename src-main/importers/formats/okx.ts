@@ -78,8 +78,12 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
     const tradeType = (r.text('Trade Type') ?? '').toLowerCase()
     const type = (r.text('Type') ?? '').toLowerCase()
     const instrument = r.text('Instrument', false)
-    const currency = r.raw('Unit (2)') || r.raw('Unit')
+    // The second Unit is the balance change's currency (the first is the Amount's, e.g. "cont");
+    // exports with one Unit column carry the currency there.
+    const unitColumn = table.columns.has('Unit (2)') ? 'Unit (2)' : 'Unit'
+    const currency = r.raw(unitColumn)
     const change = r.number('Balance Change')
+    if (!currency) r.issues.push({ file, line: record.line, column: unitColumn, reason: 'empty: the currency of the balance change', severity: 'rejected' })
     if (!r.ok || id === null || local === null || change === null) {
       issues.push(...r.issues)
       continue
