@@ -15,6 +15,7 @@ import { importCommand } from './import-command'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
 import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
+import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -31,10 +32,19 @@ commands:
                             write a book's positions and market snapshot as portfolio and
                             market files (formats: README, "Portfolio and market files")
   var [--book-id N | --portfolio FILE] [--market FILE] [--horizon 1|2] [--lookback DAYS]
-      [--confidence 99,99.5] [--ewma λ] [--no-vol-index]
+      [--confidence 99,99.5] [--ewma λ] [--no-vol-index] [--stressed-floor] [--apc-buffer]
       [--monte-carlo [--simulations N] [--seed S] [--nu ν] [--correlation estimated|one|zero]]
                             VaR and ES in USD by historical simulation (default) or a Student-t
                             Monte Carlo, on the daily history imported into the book file
+  stress [--book-id N | --portfolio FILE] [--market FILE] [--params FILE]
+                            the stress library (worst historical moves, episodes, hypothetical
+                            shocks) by full revaluation, worst first, in USD
+  backtest [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--horizon 1|2]
+      [--confidence 99] [--lookback DAYS] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+      [--stressed-floor] [--apc-buffer] [--no-vol-index]
+                            each day's requirement vs the realised loss of the book over the
+                            imported history: exceptions, Kupiec, Christoffersen, traffic light;
+                            M: hs-var (default), ${ALL_METHODS.join(', ')}
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -44,7 +54,7 @@ options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
   --json        machine-readable output`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'export', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'export', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 export interface RunIo extends CliIo {
@@ -79,6 +89,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         seed: { type: 'string' },
         nu: { type: 'string' },
         correlation: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'stressed-floor': { type: 'boolean', default: false },
+        'apc-buffer': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' }
       }
@@ -103,10 +117,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     return usageError(`--book-id "${values['book-id']}" is not a book id (a positive integer)`)
   }
   const method = values.method
-  if (method !== 'all' && !(ALL_METHODS as readonly string[]).includes(method)) {
+  if (command !== 'backtest' && method !== 'all' && !(ALL_METHODS as readonly string[]).includes(method)) {
     return usageError(`--method "${method}" is not a margin method (all, ${ALL_METHODS.join(', ')})`)
   }
-  if ((command === 'margin' || command === 'var') && bookId !== undefined && values.portfolio !== undefined) {
+  if (['margin', 'var', 'stress', 'backtest'].includes(command) && bookId !== undefined && values.portfolio !== undefined) {
     return usageError(`${command} takes --book-id or --portfolio, not both`)
   }
   const varArgs: VarArgs = {
@@ -123,8 +137,24 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     nu: values.nu,
     correlation: values.correlation
   }
-  const varOpts = command === 'var' ? varOptions(varArgs) : null
+  const varOpts = command === 'var' ? varOptions({ ...varArgs, stressedFloor: values['stressed-floor'], apcBuffer: values['apc-buffer'] }) : null
   if (typeof varOpts === 'string') return usageError(varOpts)
+  const backtestArgs: BacktestArgs = {
+    portfolio: values.portfolio,
+    market: values.market,
+    params: values.params,
+    method,
+    horizon: values.horizon,
+    confidence: values.confidence,
+    lookback: values.lookback,
+    from: values.from,
+    to: values.to,
+    stressedFloor: values['stressed-floor'],
+    apcBuffer: values['apc-buffer'],
+    noVolIndex: values['no-vol-index']
+  }
+  const backtestOpts = command === 'backtest' ? backtestOptions(backtestArgs) : null
+  if (typeof backtestOpts === 'string') return usageError(backtestOpts)
   if (command === 'export' && values.portfolio === undefined && values.market === undefined) {
     return usageError('export needs --portfolio OUT.json, --market OUT.json or both')
   }
@@ -153,6 +183,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services.db, id, io, varArgs, varOpts!, values.json)
+      if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
+      if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
       if (command === 'margin') {
         // The plain book run goes through the API exactly as the workstation asks for it.

@@ -1,7 +1,7 @@
 /**
  * `cli var [--book-id N | --portfolio FILE] [--market FILE] [--monte-carlo] [--horizon 1|2]
  * [--lookback DAYS] [--confidence 99,99.5] [--ewma λ] [--no-vol-index] [--simulations N]
- * [--seed S] [--nu ν] [--correlation estimated|one|zero] [--json]`: VaR and ES in USD of a book or a
+ * [--seed S] [--nu ν] [--correlation estimated|one|zero] [--stressed-floor] [--apc-buffer] [--json]`: VaR and ES in USD of a book or a
  * portfolio file, with the history imported into the book file.
  */
 import type { BookDb } from '../book/database'
@@ -23,6 +23,8 @@ export interface VarArgs {
   seed?: string
   nu?: string
   correlation?: string
+  stressedFloor?: boolean
+  apcBuffer?: boolean
 }
 
 /** The options, or the usage error naming the flag. */
@@ -46,7 +48,7 @@ export function varOptions(a: VarArgs): VarOptions | string {
   if (nu !== undefined && !(nu > 2)) return `--nu "${a.nu}" must exceed 2 (degrees of freedom of the Student-t)`
   if (a.correlation !== undefined && !['estimated', 'one', 'zero'].includes(a.correlation)) return `--correlation "${a.correlation}" is not estimated, one or zero`
   if (!a.monteCarlo && (a.simulations ?? a.seed ?? a.nu ?? a.correlation) !== undefined) return '--simulations, --seed, --nu and --correlation need --monte-carlo'
-  if (a.monteCarlo && (a.ewma !== undefined || a.noVolIndex)) return '--ewma and --no-vol-index apply to historical simulation, not --monte-carlo'
+  if (a.monteCarlo && (a.ewma !== undefined || a.noVolIndex || a.stressedFloor)) return '--ewma, --no-vol-index and --stressed-floor apply to historical simulation, not --monte-carlo'
   return {
     method: a.monteCarlo ? 'monte-carlo' : 'historical',
     horizonDays: horizon,
@@ -57,7 +59,9 @@ export function varOptions(a: VarArgs): VarOptions | string {
     ...(simulations === undefined ? {} : { simulations: simulations as number }),
     ...(seed === undefined ? {} : { seed: seed as number }),
     ...(nu === undefined ? {} : { nu }),
-    ...(a.correlation === undefined ? {} : { correlation: a.correlation as VarOptions['correlation'] })
+    ...(a.correlation === undefined ? {} : { correlation: a.correlation as VarOptions['correlation'] }),
+    stressedFloor: a.stressedFloor === true,
+    apcBuffer: a.apcBuffer === true
   }
 }
 
@@ -77,6 +81,7 @@ export function varJson(r: VarReport): unknown {
     scenarios: r.scenarios,
     history: r.history,
     volMoves: r.volMoves,
+    requirementRule: r.requirementRule,
     levels: r.levels.map((l) => ({ ...l, varStandardError: Number.isFinite(l.varStandardError) ? l.varStandardError : null, esStandardError: Number.isFinite(l.esStandardError) ? l.esStandardError : null })),
     components: r.positionIds.map((id, i) => ({ positionId: id, symbol: r.symbols[i], expectedShortfall: r.componentEs.map((c) => c[i]) })),
     notCovered: r.notCovered
@@ -87,10 +92,19 @@ const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDi
 
 function varTable(r: VarReport): string {
   const mc = r.method === 'monte-carlo'
+  const adjusted = r.requirementRule !== 'VaR'
   const head = `${mc ? 'Monte Carlo' : 'Historical simulation'}, ${r.horizonDays}-day horizon, ${r.scenarios.toLocaleString('en-US')} scenarios (${r.scenarioSetId}); history ${r.history.firstDay} … ${r.history.lastDay} from ${r.history.series.map((s) => `${s.underlying}/${s.quoteCurrency} ${s.source}`).join(', ')}; ${r.volMoves}. Amounts in USD.`
   const levels = formatTable(
-    ['Confidence', 'VaR', ...(mc ? ['± SE'] : []), 'ES', ...(mc ? ['± SE'] : []), 'VaR scenario'],
-    r.levels.map((l) => [`${(l.confidence * 100).toFixed(1)} %`, usd(l.valueAtRisk), ...(mc ? [usd(l.varStandardError)] : []), usd(l.expectedShortfall), ...(mc ? [usd(l.esStandardError)] : []), l.varScenario])
+    ['Confidence', 'VaR', ...(mc ? ['± SE'] : []), 'ES', ...(mc ? ['± SE'] : []), ...(adjusted ? ['Stressed VaR', 'Requirement'] : []), 'VaR scenario'],
+    r.levels.map((l) => [
+      `${(l.confidence * 100).toFixed(1)} %`,
+      usd(l.valueAtRisk),
+      ...(mc ? [usd(l.varStandardError)] : []),
+      usd(l.expectedShortfall),
+      ...(mc ? [usd(l.esStandardError)] : []),
+      ...(adjusted ? [l.stressedVar === null ? '–' : usd(l.stressedVar), usd(l.requirement)] : []),
+      l.varScenario
+    ])
   )
   const last = r.levels.length - 1
   const top = r.positionIds
@@ -102,5 +116,5 @@ function varTable(r: VarReport): string {
     top.map((i) => [r.symbols[i]!, ...r.componentEs.map((c) => usd(c[i]!))])
   )
   const skipped = r.notCovered.length ? `\nNot in VaR (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  return `${head}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; they add up to ES):\n${components}${skipped}`
+  return `${head}${adjusted ? ` Requirement: ${r.requirementRule}.` : ''}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; they add up to ES):\n${components}${skipped}`
 }

@@ -24,6 +24,11 @@ import { bookParamsOverride, paramSetViews, resetParamSet, saveParamSet } from '
 import { listBalances } from '../book/balances-repository'
 import { buildMarketView, type MarketView } from '../engine/market/market-view'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
+import { marginParamSets } from './margin-params'
+import { backtest } from './backtest-service'
+import { stressHistory, stressTest } from './stress-service'
+import { bookHistory, valueAtRisk, valuedPositions, type RunOptions } from './var-service'
+import { backtestView, stressView, varView } from './risk-views'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -73,6 +78,23 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     return book.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
   }
 
+  /** A cancellable run in the pool: progress as task.progress events, cancelTask aborts it. */
+  const task = async <T>(taskId: string, body: (run: Required<RunOptions>) => Promise<T>): Promise<T> => {
+    if (running.has(taskId)) throw new Error(`task ${taskId} is already running`)
+    const controller = new AbortController()
+    running.set(taskId, controller)
+    try {
+      return await body({ pool: ctx.pool, signal: controller.signal, onProgress: (done, total) => events.emit({ type: 'task.progress', taskId, done, total }) })
+    } finally {
+      running.delete(taskId)
+    }
+  }
+  const bookInputs = (bookId: number): { held: ReturnType<typeof listHeldPositions>; view: MarketView } => {
+    const market = bookMarket(bookId)
+    if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
+    return { held: listHeldPositions(db, bookId), view: viewOf(market) }
+  }
+
   const handlers: Handlers = {
     appInfo: () => ({
       appVersion,
@@ -105,19 +127,24 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       setUiState(db, key, value)
       return { ok: true as const }
     },
-    runMatrixSelfTest: async (req) => {
-      if (running.has(req.taskId)) throw new Error(`task ${req.taskId} is already running`)
-      const controller = new AbortController()
-      running.set(req.taskId, controller)
-      try {
-        return await runMatrixSelfTest(req, ctx.pool, {
-          signal: controller.signal,
-          onProgress: (done, total) => events.emit({ type: 'task.progress', taskId: req.taskId, done, total })
-        })
-      } finally {
-        running.delete(req.taskId)
-      }
+    runMatrixSelfTest: (req) => task(req.taskId, (run) => runMatrixSelfTest(req, ctx.pool, run)),
+    runVar: ({ taskId, bookId, confidences, ...opts }) =>
+      task(taskId, async (run) => {
+        const started = performance.now()
+        const { held, view } = bookInputs(bookId)
+        const report = await valueAtRisk(held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...opts, confidences }, run)
+        return varView(report, performance.now() - started)
+      }),
+    runStress: async ({ bookId }) => {
+      const { held, view } = bookInputs(bookId)
+      const library = marginParamSets(storedParams().params, storedParams().paramsSource).stress
+      return stressView(await stressTest(held, view, stressHistory(db, valuedPositions(held, view).underlyings), library))
     },
+    runBacktest: ({ taskId, bookId, ...opts }) =>
+      task(taskId, async (run) => {
+        const { held, view } = bookInputs(bookId)
+        return backtestView(await backtest(held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...opts, ...storedParams() }, run))
+      }),
     cancelTask: ({ taskId }) => {
       const controller = running.get(taskId)
       controller?.abort()

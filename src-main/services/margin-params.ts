@@ -13,6 +13,7 @@ import deribitPmJson from '../../resources/params/deribit-pm-2024-06.json'
 import deribitStandardJson from '../../resources/params/deribit-standard-2024.json'
 import okxPmJson from '../../resources/params/okx-pm-2025-01.json'
 import spanJson from '../../resources/params/span-house-2026.json'
+import stressJson from '../../resources/params/stress-library-2026.json'
 import type { AddOnParams } from '../engine/margin/add-ons'
 import type { DeribitPmParams } from '../engine/margin/deribit-pm'
 import { tiersFromJson } from '../engine/margin/okx-tiers'
@@ -20,6 +21,7 @@ import { InvalidDocumentError } from './errors'
 import { okxParamsFromJson, type OkxPmParams } from '../engine/margin/okx-pm'
 import type { SpanParams } from '../engine/margin/span'
 import type { StandardParams } from '../engine/margin/standard'
+import type { StressLibrary } from '../engine/risk/stress'
 
 const rate = z.number().finite().min(0)
 // Strict objects: a misspelt key ("rnage") is an error naming it, never a parameter silently left at
@@ -74,13 +76,22 @@ export const AddOnsFile = z.strictObject({
   }),
   concentration: z.record(z.string(), z.array(Tier).min(1))
 })
+const utcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar day')
+const move = z.number().gt(-1, 'a move cannot reach −100 %').max(10)
+export const StressFile = z.strictObject({
+  $comment: z.string().optional(),
+  id: z.string().min(1),
+  worstMoves: z.strictObject({ horizonsDays: z.array(z.number().int().min(1).max(30)) }),
+  episodes: z.array(z.strictObject({ name: z.string().min(1), from: utcDay, to: utcDay, note: z.string().optional() }).refine((e) => e.from < e.to, { message: '`from` must be before `to`', path: ['to'] })),
+  hypothetical: z.array(z.strictObject({ name: z.string().min(1), moves: z.record(z.string(), move), volRel: z.number().gt(-1).max(10).optional(), volAbs: z.number().min(-1).max(2).optional(), note: z.string().optional() }))
+})
 const addOnsFromJson = (f: z.infer<typeof AddOnsFile>): AddOnParams => ({
   ...f,
   concentration: Object.fromEntries(Object.entries(f.concentration).map(([u, t]) => [u, tiersFromJson(t)]))
 })
 
 export const ParamsOverride = z
-  .object({ 'deribit-pm': DeribitPmFile, standard: StandardFile, span: SpanFile, 'okx-pm': OkxPmFile, collateral: CollateralFile, 'add-ons': AddOnsFile })
+  .object({ 'deribit-pm': DeribitPmFile, standard: StandardFile, span: SpanFile, 'okx-pm': OkxPmFile, collateral: CollateralFile, 'add-ons': AddOnsFile, stress: StressFile })
   .partial()
   .strict()
 
@@ -91,6 +102,7 @@ export interface MarginParamSets {
   okxPm: OkxPmParams
   collateral: z.infer<typeof CollateralFile>
   addOns: AddOnParams
+  stress: StressLibrary
 }
 
 const where = (issue: z.core.$ZodIssue): string => (issue.path.length ? issue.path.join('.') : '(top level)')
@@ -110,7 +122,8 @@ export const PARAM_KINDS = [
   { kind: 'span', label: 'SPAN-style (house, per underlying)', file: 'resources/params/span-house-2026.json', json: spanJson, schema: SpanFile },
   { kind: 'okx-pm', label: 'OKX portfolio margin', file: 'resources/params/okx-pm-2025-01.json', json: okxPmJson, schema: OkxPmFile },
   { kind: 'collateral', label: 'Collateral haircuts', file: 'resources/params/collateral-haircuts.json', json: collateralJson, schema: CollateralFile },
-  { kind: 'add-ons', label: 'Liquidity and concentration add-ons (house)', file: 'resources/params/add-ons-house-2026.json', json: addOnsJson, schema: AddOnsFile }
+  { kind: 'add-ons', label: 'Liquidity and concentration add-ons (house)', file: 'resources/params/add-ons-house-2026.json', json: addOnsJson, schema: AddOnsFile },
+  { kind: 'stress', label: 'Stress library (historical episodes, hypothetical shocks)', file: 'resources/params/stress-library-2026.json', json: stressJson, schema: StressFile }
 ] as const satisfies readonly { kind: keyof z.infer<typeof ParamsOverride>; label: string; file: string; json: unknown; schema: z.ZodType }[]
 
 export type ParamKind = (typeof PARAM_KINDS)[number]['kind']
@@ -155,7 +168,8 @@ const engineSets = (o: ParamDocuments): MarginParamSets => ({
   span: o.span as SpanParams,
   okxPm: okxParamsFromJson(o['okx-pm']),
   collateral: o.collateral,
-  addOns: addOnsFromJson(o['add-ons'])
+  addOns: addOnsFromJson(o['add-ons']),
+  stress: o.stress
 })
 
 let shipped: { documents: ParamDocuments; sets: MarginParamSets } | null = null

@@ -14,6 +14,7 @@ import type { MarketView } from '../engine/market/market-view'
 import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHistory, type DailySeries } from '../engine/risk/history'
 import { studentTMoves, type CorrelationChoice } from '../engine/risk/monte-carlo'
 import { historicalScenarioSet, monteCarloScenarioSet, usdPnl } from '../engine/risk/scenario-sets'
+import { APC_BUFFER, stressedWindowVar } from '../engine/risk/backtest'
 import { componentEs, esStandardError, lossOrder, tailRisk, varStandardError } from '../engine/risk/tail-risk'
 import { buildPortfolioArrays } from '../engine/scenarios/portfolio-arrays'
 import { revalueAll, type Revaluation } from '../engine/scenarios/revaluation'
@@ -38,6 +39,10 @@ export interface VarOptions {
   seed?: number
   nu?: number
   correlation?: CorrelationChoice
+  /** Historical: floor VaR at the worst lookback-long run of the whole history (§5.6). */
+  stressedFloor?: boolean
+  /** Add the 25 % anti-procyclicality buffer to the requirement (§5.6). */
+  apcBuffer?: boolean
 }
 
 export interface VarLevel {
@@ -48,6 +53,10 @@ export interface VarLevel {
   varStandardError: number
   esStandardError: number
   varScenario: string
+  /** VaR of the worst lookback-long run of history (the stressed floor), when asked for. */
+  stressedVar: number | null
+  /** What a margin set by this VaR would be: max(VaR, stressed floor) × (1 + APC buffer) as asked. */
+  requirement: number
 }
 
 export interface VarReport {
@@ -59,6 +68,8 @@ export interface VarReport {
   history: { firstDay: string; lastDay: string; days: number; series: { underlying: string; quoteCurrency: string; source: string }[] }
   volMoves: string
   levels: VarLevel[]
+  /** How `requirement` is set from VaR. */
+  requirementRule: string
   /** Portfolio P&L per scenario, USD (gain positive). */
   pnl: Float64Array
   labels: string[]
@@ -99,8 +110,26 @@ function alignedVolIndex(h: AlignedHistory, v: DailySeries, horizonDays: number)
   return { closes, windows }
 }
 
+/** The historical scenario set over `h`, vols moved by the vol index where it covers (unless turned off). */
+export function historicalSet(h: AlignedHistory, history: HistoryInput, underlyings: readonly string[], opts: Pick<VarOptions, 'horizonDays' | 'ewmaLambda' | 'useVolIndex'>): { scenarios: ScenarioSet; volMoves: string } {
+  const volIndex: Record<string, Float64Array> = {}
+  const covered: string[] = []
+  if (opts.useVolIndex !== false)
+    for (const u of underlyings) {
+      if (!history.volIndex[u]) continue
+      const v = alignedVolIndex(h, history.volIndex[u], opts.horizonDays)
+      if (!v.windows) continue
+      volIndex[u] = v.closes
+      covered.push(`${u} on ${v.windows.toLocaleString('en-US')} of ${(h.days.length - opts.horizonDays).toLocaleString('en-US')} windows`)
+    }
+  return {
+    scenarios: historicalScenarioSet(h, { horizonDays: opts.horizonDays, ewmaLambda: opts.ewmaLambda, volIndex }),
+    volMoves: covered.length ? `implied vols move with the vol index (DVOL): ${covered.join(', ')}; unchanged elsewhere` : 'implied vols unchanged'
+  }
+}
+
 /** The priced positions and their underlyings; the rest listed with the reason. */
-type ValuedPosition = HeldPosition & { instrument: Instrument }
+export type ValuedPosition = HeldPosition & { instrument: Instrument }
 
 export function valuedPositions(held: readonly HeldPosition[], view: MarketView): { valued: ValuedPosition[]; underlyings: string[]; notCovered: VarReport['notCovered'] } {
   const notCovered: VarReport['notCovered'] = []
@@ -115,6 +144,17 @@ export function valuedPositions(held: readonly HeldPosition[], view: MarketView)
   return { valued, underlyings: [...new Set(valued.map((p) => p.instrument.underlying))].sort(), notCovered }
 }
 
+/**
+ * Full revaluation of the positions under a scenario set (in the pool when one is given), every
+ * position's P&L converted to USD at the scenario's price of its currency.
+ */
+export async function bookPnlUsd(valued: readonly ValuedPosition[], view: MarketView, underlyings: string[], scenarios: ScenarioSet, run: RunOptions = {}): Promise<{ portfolio: Float64Array; rows: Float64Array }> {
+  const arrays = buildPortfolioArrays(valued.map((p) => ({ instrument: p.instrument, sizeContracts: p.sizeContracts })), view, underlyings)
+  const rv: Revaluation = run.pool ? await revalueInPool(arrays, scenarios, run.pool, { signal: run.signal, onProgress: run.onProgress }) : revalueAll(arrays, scenarios)
+  const index = (c: string): number => scenarios.underlyings.indexOf(c.toUpperCase())
+  return usdPnl(rv.matrix, arrays.currencyIndex, arrays.currencies, scenarios, (c) => (isUsdLike(c) ? 1 : (view.curves.get(c.toUpperCase())?.indexUsd ?? missingIndex(c))), (c) => (isUsdLike(c) ? -1 : index(c)))
+}
+
 export interface RunOptions {
   pool?: WorkerPool
   signal?: AbortSignal
@@ -126,24 +166,25 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
   if (!valued.length) throw new Error('no position can be valued: VaR needs at least one priced position')
   const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
   const aligned = alignHistory(underlyings.map((u) => bySeries.get(u) ?? missing(u)))
+  if (opts.stressedFloor && opts.method !== 'historical') throw new Error('the stressed floor applies to historical simulation')
   const h = opts.lookbackDays ? lastDays(aligned, opts.lookbackDays + opts.horizonDays) : aligned
   if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')} (${h.days[0] ?? '–'} … ${h.days.at(-1) ?? '–'}): VaR needs at least 30`)
 
   let scenarios: ScenarioSet
   let volMoves = 'implied vols unchanged'
+  let floor: { valueAtRisk: (confidence: number) => number; label: string } | null = null
   if (opts.method === 'historical') {
-    const volIndex: Record<string, Float64Array> = {}
-    const covered: string[] = []
-    if (opts.useVolIndex !== false)
-      for (const u of underlyings) {
-        if (!history.volIndex[u]) continue
-        const v = alignedVolIndex(h, history.volIndex[u], opts.horizonDays)
-        if (!v.windows) continue
-        volIndex[u] = v.closes
-        covered.push(`${u} on ${v.windows.toLocaleString('en-US')} of ${(h.days.length - opts.horizonDays).toLocaleString('en-US')} windows`)
+    ;({ scenarios, volMoves } = historicalSet(h, history, underlyings, opts))
+    if (opts.stressedFloor) {
+      // The worst run of as many windows as the lookback over the whole imported history.
+      const all = historicalSet(aligned, history, underlyings, opts).scenarios
+      const allPnl = (await bookPnlUsd(valued, view, underlyings, all)).portfolio
+      const windows = scenarios.count
+      floor = {
+        valueAtRisk: (c) => stressedWindowVar(allPnl, windows, c).valueAtRisk,
+        label: `stressed floor: the worst ${windows.toLocaleString('en-US')}-window run of ${aligned.days[0]} … ${aligned.days.at(-1)}`
       }
-    if (covered.length) volMoves = `implied vols move with the vol index (DVOL): ${covered.join(', ')}; unchanged elsewhere`
-    scenarios = historicalScenarioSet(h, { horizonDays: opts.horizonDays, ewmaLambda: opts.ewmaLambda, volIndex })
+    }
   } else {
     const u = underlyings.length
     const cov1 = ewmaCovariance(h.closes.map((c) => dailyLogReturns(c)))
@@ -153,13 +194,11 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
     scenarios = monteCarloScenarioSet(underlyings, moves, opts.horizonDays, `mc-t${opts.nu ?? 4}-${opts.correlation ?? 'estimated'}-seed${seed}-n${moves.length / u}`)
   }
 
-  const arrays = buildPortfolioArrays(valued.map((p) => ({ instrument: p.instrument, sizeContracts: p.sizeContracts })), view, underlyings)
-  const rv: Revaluation = run.pool ? await revalueInPool(arrays, scenarios, run.pool, { signal: run.signal, onProgress: run.onProgress }) : revalueAll(arrays, scenarios)
-  const index = (c: string): number => scenarios.underlyings.indexOf(c.toUpperCase())
-  const usd = usdPnl(rv.matrix, arrays.currencyIndex, arrays.currencies, scenarios, (c) => (isUsdLike(c) ? 1 : (view.curves.get(c.toUpperCase())?.indexUsd ?? missingIndex(c))), (c) => (isUsdLike(c) ? -1 : index(c)))
+  const usd = await bookPnlUsd(valued, view, underlyings, scenarios, run)
   const order = lossOrder(usd.portfolio)
   const confidences = opts.confidences ?? [0.99, 0.995]
   const risks = confidences.map((c) => tailRisk(usd.portfolio, c, order))
+  const requirement = (c: number, v: number): number => Math.max(v, floor?.valueAtRisk(c) ?? v) * (opts.apcBuffer ? 1 + APC_BUFFER : 1)
   return {
     method: opts.method,
     currency: 'USD',
@@ -174,8 +213,11 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
       expectedShortfall: r.expectedShortfall,
       varStandardError: varStandardError(usd.portfolio, r, order),
       esStandardError: esStandardError(usd.portfolio, r),
-      varScenario: scenarios.labels[r.varIndex]!
+      varScenario: scenarios.labels[r.varIndex]!,
+      stressedVar: floor ? floor.valueAtRisk(r.confidence) : null,
+      requirement: requirement(r.confidence, r.valueAtRisk)
     })),
+    requirementRule: [floor?.label, opts.apcBuffer ? `anti-procyclicality buffer +${APC_BUFFER * 100} %` : undefined].filter(Boolean).join('; ') || 'VaR',
     pnl: usd.portfolio,
     labels: scenarios.labels,
     positionIds: valued.map((p) => p.positionId),

@@ -26,7 +26,10 @@ export const apiMethods = {
   scenarioDrill: { request: s.ScenarioDrillRequest, response: s.ScenarioDrillResponse },
   marginParams: { request: s.EmptyRequest, response: s.MarginParamsResponse },
   saveMarginParams: { request: s.SaveMarginParamsRequest, response: s.MarginParamSetView },
-  resetMarginParams: { request: s.MarginParamKindRequest, response: s.MarginParamSetView }
+  resetMarginParams: { request: s.MarginParamKindRequest, response: s.MarginParamSetView },
+  runVar: { request: s.VarRequest, response: s.VarResponse },
+  runStress: { request: s.StressRequest, response: s.StressResponse },
+  runBacktest: { request: s.BacktestRequest, response: s.BacktestResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -56,6 +59,10 @@ export type ScenarioDrillResponse = z.output<typeof s.ScenarioDrillResponse>
 export type MarginMethodName = z.output<typeof s.MarginMethodName>
 export type MarginParamSetView = z.output<typeof s.MarginParamSetView>
 export type MarginParamKind = z.output<typeof s.MarginParamKind>
+export type VarResponse = z.output<typeof s.VarResponse>
+export type StressResponse = z.output<typeof s.StressResponse>
+export type BacktestResponse = z.output<typeof s.BacktestResponse>
+export type BacktestMethodName = z.output<typeof s.BacktestMethodName>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -84,6 +91,12 @@ export interface MarginalApi {
   saveMarginParams(req: RequestOf<'saveMarginParams'>): Promise<ResponseOf<'saveMarginParams'>>
   /** Drop the user's set of one kind: the shipped file applies again. */
   resetMarginParams(req: RequestOf<'resetMarginParams'>): Promise<ResponseOf<'resetMarginParams'>>
+  /** VaR and ES of a book (historical or Monte Carlo), in the worker pool: progress events, cancelTask. */
+  runVar(req: RequestOf<'runVar'>): Promise<ResponseOf<'runVar'>>
+  /** The stress library on a book: P&L per scenario and per position, worst first. */
+  runStress(req: RequestOf<'runStress'>): Promise<ResponseOf<'runStress'>>
+  /** A method's requirement each day vs the realised loss of the book over the imported history. */
+  runBacktest(req: RequestOf<'runBacktest'>): Promise<ResponseOf<'runBacktest'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -124,6 +137,9 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     marginParams: call('marginParams'),
     saveMarginParams: call('saveMarginParams'),
     resetMarginParams: call('resetMarginParams'),
+    runVar: call('runVar'),
+    runStress: call('runStress'),
+    runBacktest: call('runBacktest'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

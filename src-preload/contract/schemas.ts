@@ -389,7 +389,7 @@ export const ScenarioDrillResponse = ScenarioDrillRequest.omit({ bookId: true })
   positions: z.array(z.object({ positionId: z.number().int(), symbol: z.string(), pnl: z.number() }))
 })
 
-export const MarginParamKind = z.enum(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons'])
+export const MarginParamKind = z.enum(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons', 'stress'])
 
 /** One kind of margin parameter set: the shipped file and the user's edit of it, if any. */
 export const MarginParamSetView = z.object({
@@ -407,6 +407,153 @@ export const MarginParamSetView = z.object({
 export const MarginParamsResponse = z.array(MarginParamSetView)
 export const SaveMarginParamsRequest = z.object({ kind: MarginParamKind, document: z.record(z.string(), z.unknown()) })
 export const MarginParamKindRequest = z.object({ kind: MarginParamKind })
+
+// ── Statistical risk (issue 6): VaR/ES, stress tests, backtests. Amounts in USD. ──────────────
+
+const taskId = z.string().min(1).max(64)
+const utcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD')
+const confidence = z.number().gt(0.5).lt(1)
+/** A number JSON can carry: NaN (an estimate that does not exist) travels as null. */
+const estimate = z.number().nullable()
+
+export const VarRequest = z
+  .object({
+    taskId,
+    bookId: id,
+    method: z.enum(['historical', 'monte-carlo']),
+    horizonDays: z.union([z.literal(1), z.literal(2)]),
+    lookbackDays: z.number().int().min(30).max(20_000).optional(),
+    confidences: z.array(confidence).min(1).max(4).default([0.99, 0.995]),
+    ewmaLambda: z.number().gt(0).lt(1).optional(),
+    useVolIndex: z.boolean().default(true),
+    stressedFloor: z.boolean().default(false),
+    apcBuffer: z.boolean().default(false),
+    simulations: z.number().int().min(100).max(200_000).optional(),
+    seed: z.number().int().nonnegative().optional(),
+    nu: z.number().gt(2).max(1000).optional(),
+    correlation: z.enum(['estimated', 'one', 'zero']).optional()
+  })
+  .strict()
+  .refine((r) => r.method === 'historical' || !(r.stressedFloor || r.ewmaLambda !== undefined), { message: 'the stressed floor and EWMA filtering apply to historical simulation', path: ['stressedFloor'] })
+
+const HistoryView = z.object({
+  firstDay: z.string(),
+  lastDay: z.string(),
+  days: z.number().int(),
+  series: z.array(z.object({ underlying: z.string(), quoteCurrency: z.string(), source: z.string() }))
+})
+const NotCovered = z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
+
+export const VarResponse = z.object({
+  method: z.enum(['historical', 'monte-carlo']),
+  currency: z.literal('USD'),
+  horizonDays: z.number().int(),
+  scenarioSetId: z.string(),
+  scenarios: z.number().int(),
+  history: HistoryView,
+  volMoves: z.string(),
+  requirementRule: z.string(),
+  levels: z.array(
+    z.object({
+      confidence: z.number(),
+      valueAtRisk: z.number(),
+      expectedShortfall: z.number(),
+      varStandardError: estimate,
+      esStandardError: estimate,
+      varScenario: z.string(),
+      stressedVar: z.number().nullable(),
+      requirement: z.number()
+    })
+  ),
+  /** P&L distribution: bin edges (USD, one more than counts) and scenarios per bin. */
+  histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
+  /** The worst scenarios, worst first. */
+  worst: z.array(z.object({ label: z.string(), pnl: z.number() })),
+  components: z.array(z.object({ positionId: id, symbol: z.string(), expectedShortfall: z.array(z.number()) })),
+  notCovered: NotCovered,
+  durationMs: z.number()
+})
+
+export const StressRequest = z.object({ bookId: id }).strict()
+
+export const StressResponse = z.object({
+  libraryId: z.string(),
+  currency: z.literal('USD'),
+  underlyings: z.array(z.string()),
+  historyNote: z.string(),
+  scenarios: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(['worst move', 'episode', 'hypothetical']),
+      window: z.string().nullable(),
+      /** Relative move per underlying, in the order of `underlyings`. */
+      moves: z.array(z.number()),
+      unmoved: z.array(z.string()),
+      volMove: z.string(),
+      elapsedDays: z.number(),
+      note: z.string().nullable(),
+      pnl: z.number(),
+      /** Each position's P&L (order of `positions`). */
+      positionPnl: z.array(z.number())
+    })
+  ),
+  positions: z.array(z.object({ positionId: id, account: z.string(), symbol: z.string() })),
+  notCovered: NotCovered
+})
+
+export const BacktestMethodName = z.enum(['hs-var', 'standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'])
+
+export const BacktestRequest = z
+  .object({
+    taskId,
+    bookId: id,
+    method: BacktestMethodName,
+    horizonDays: z.union([z.literal(1), z.literal(2)]),
+    confidence: confidence.default(0.99),
+    lookbackDays: z.number().int().min(30).max(20_000).optional(),
+    from: utcDay.optional(),
+    to: utcDay.optional(),
+    stressedFloor: z.boolean().default(false),
+    apcBuffer: z.boolean().default(false),
+    useVolIndex: z.boolean().default(true)
+  })
+  .strict()
+  .refine((r) => r.method === 'hs-var' || !(r.stressedFloor || r.apcBuffer || r.lookbackDays !== undefined), { message: 'lookback, stressed floor and buffer apply to hs-var', path: ['method'] })
+
+const Zone = z.enum(['green', 'yellow', 'red'])
+const LikelihoodRatioView = z.object({ lr: z.number(), pValue: z.number(), reject: z.boolean() })
+
+export const BacktestResponse = z.object({
+  method: BacktestMethodName,
+  label: z.string(),
+  currency: z.literal('USD'),
+  horizonDays: z.number().int(),
+  confidence: z.number(),
+  lookbackDays: z.number().int().nullable(),
+  requirementRule: z.string(),
+  volMoves: z.string(),
+  history: HistoryView,
+  positions: z.number().int(),
+  notCovered: NotCovered,
+  days: z.array(z.string()),
+  requirementUsd: z.array(z.number()),
+  realisedLossUsd: z.array(z.number()),
+  exception: z.array(z.boolean()),
+  /** Zone of the 250-day window ending on each day (null before the first full window). */
+  zone: z.array(Zone.nullable()),
+  stats: z.object({
+    days: z.number().int(),
+    exceptions: z.number().int(),
+    expectedRate: z.number(),
+    observedRate: z.number(),
+    coverage: z.number(),
+    kupiec: LikelihoodRatioView,
+    christoffersen: LikelihoodRatioView,
+    worstZone: Zone
+  }),
+  zoneCounts: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }),
+  durationMs: z.number()
+})
 
 export const ApiEvent = z.discriminatedUnion('type', [
   z.object({

@@ -69,7 +69,8 @@ describe('cli var usage errors (exit 2)', () => {
     [['var', '--confidence', '99,150'], '--confidence "99,150" must be percentages between 50 and 100, comma-separated (99,99.5)'],
     [['var', '--simulations', '1000'], '--simulations, --seed, --nu and --correlation need --monte-carlo'],
     [['var', '--monte-carlo', '--nu', '2'], '--nu "2" must exceed 2 (degrees of freedom of the Student-t)'],
-    [['var', '--monte-carlo', '--ewma', '0.94'], '--ewma and --no-vol-index apply to historical simulation, not --monte-carlo'],
+    [['var', '--monte-carlo', '--ewma', '0.94'], '--ewma, --no-vol-index and --stressed-floor apply to historical simulation, not --monte-carlo'],
+    [['var', '--monte-carlo', '--stressed-floor'], '--ewma, --no-vol-index and --stressed-floor apply to historical simulation, not --monte-carlo'],
     [['var', '--lookback', '10'], '--lookback "10" is not a whole number ≥ 30']
   ])('%j', async (argv, message) => {
     const { code, err } = await cli(...argv)

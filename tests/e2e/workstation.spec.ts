@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { test, expect } from './fixtures'
+import { hasSharedData, sharedData } from '../support/shared-data'
+import { writeBinanceDaily } from '../support/synthetic-history'
 
 const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
 
@@ -352,4 +355,67 @@ test('margin parameters: an invalid edit is refused naming its field; a valid on
   await page.getByTestId('params-reset').click()
   await expect(page.getByTestId('params-active')).toContainText(/In use: deribit-pm-2024-06$/)
   await expect(btcPool.locator('.figures').first()).toHaveText(imBefore!)
+})
+
+test('statistical risk: import history, VaR with its tail, the stress grid with drill-through, a backtest with its exceptions', async ({ page, workstation }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1600, height: 1400 })
+  await workstation.open(page)
+  // The shared Yahoo and DVOL history when this machine has it; else files this test writes in Binance's format.
+  const shared = ['prices/yahoo_BTC-USD_daily.csv', 'prices/yahoo_ETH-USD_daily.csv', 'options/deribit_dvol_btc_daily.csv', 'options/deribit_dvol_eth_daily.csv']
+  let files = shared.map(sharedData)
+  if (!shared.every(hasSharedData)) {
+    console.log('statistical-risk e2e: ../shared/data history missing; using synthetic Binance-format files')
+    const dir = mkdtempSync(join(tmpdir(), 'marginal-e2e-history-'))
+    files = [writeBinanceDaily(dir, 'BTCUSDT', { days: 900, lastDay: '2026-11-19', lastClose: 92_000, dailyVol: 0.03, seed: 3 }), writeBinanceDaily(dir, 'ETHUSDT', { days: 900, lastDay: '2026-11-19', lastClose: 3_050, dailyVol: 0.04, seed: 4 })]
+  }
+  await page.keyboard.press('Alt+5')
+  for (const f of files) {
+    await page.getByTestId('import-file-input').setInputFiles(f)
+    await page.getByTestId('import-confirm').click()
+    await expect(page.getByTestId('import-result')).toContainText('Imported')
+  }
+
+  await page.keyboard.press('Alt+8')
+  await page.getByRole('button', { name: 'Run VaR' }).click()
+  const levels = page.getByTestId('var-levels')
+  await expect(levels.locator('tbody tr')).toHaveCount(2)
+  await expect(levels.locator('tbody tr').first()).toContainText('99.0 %')
+  await expect(page.getByTestId('var-histogram').locator('svg')).toBeVisible()
+  await expect(page.getByTestId('var-components').locator('.ag-row')).not.toHaveCount(0)
+  await page.screenshot(shot('statistics-var'))
+  await page.locator('select[name="var-method"]').selectOption('monte-carlo')
+  await page.locator('input[name="var-simulations"]').fill('20000')
+  await page.keyboard.press('Control+Enter')
+  await expect(levels).toContainText('±')
+  await page.screenshot(shot('statistics-var-monte-carlo'))
+
+  await page.getByTestId('stat-tab-stress').click()
+  const grid = page.getByTestId('stress-grid')
+  await expect(grid.locator('.ag-row').first()).toBeVisible()
+  const pnls = await grid.locator('.ag-row').evaluateAll((rows) =>
+    rows
+      .filter((r) => r.querySelector('[col-id="pnl"]'))
+      .sort((a, b) => Number(a.getAttribute('row-index')) - Number(b.getAttribute('row-index')))
+      .map((r) => r.querySelector('[col-id="pnl"]')!.textContent ?? '')
+  )
+  const values = pnls.map((t) => Number(t.replace(/,/g, '').replace('−', '-')))
+  expect(values.length).toBeGreaterThan(10)
+  expect(values).toEqual([...values].sort((a, b) => a - b))
+  await grid.locator('.ag-row', { hasText: 'Crash −30 %' }).first().click()
+  await expect(page.getByTestId('stress-drill-title')).toContainText('Crash −30 %, vols × 1.5: P&L by position (USD)')
+  await expect(page.getByTestId('stress-drill').locator('.ag-row')).not.toHaveCount(0)
+  await page.screenshot(shot('statistics-stress'))
+
+  await page.getByTestId('stat-tab-backtest').click()
+  await page.getByRole('button', { name: 'Run backtest' }).click()
+  await expect(page.getByTestId('backtest-exceptions')).toContainText(/^\d+ of [\d,]+ \(expected/)
+  await expect(page.getByTestId('backtest-zones')).toContainText(/\d+ green · \d+ yellow · \d+ red/)
+  await expect(page.getByTestId('backtest-chart').locator('svg')).toBeVisible()
+  await page.screenshot(shot('statistics-backtest'))
+  await page.locator('select[name="backtest-method"]').selectOption('deribit-pm')
+  await page.getByRole('button', { name: 'Run backtest' }).click()
+  await expect(page.getByTestId('backtest-summary')).toContainText('Deribit portfolio margin (replica)')
+  await expect(page.getByTestId('backtest-summary')).toContainText('does not margin okx')
+  await page.screenshot(shot('statistics-backtest-deribit-pm'))
 })

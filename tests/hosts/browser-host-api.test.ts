@@ -2,7 +2,10 @@
  * Every API method through the browser host, with the renderer's own HTTP client; malformed
  * payloads name their field; requests without the token or from a foreign Origin/Host are refused.
  */
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import faultyWorkerPath from '../workers/fixtures/faulty.worker?modulePath'
 import { MarginalApiError, methodNames, type MarginalApi, type MethodName } from '@contract/api'
@@ -10,6 +13,7 @@ import { createHttpApi } from '../../src-renderer/src/api/http-api'
 import { startTestHost, type TestHost } from '../support/backend'
 import { fixture } from '../support/import-book'
 import { latestSchemaVersion } from '../../src-main/book/migrations'
+import { writeBinanceDaily } from '../support/synthetic-history'
 
 // The faulty worker's columnSums is the real one; its slowColumnSums is not used by the services.
 let t: TestHost
@@ -122,7 +126,7 @@ describe('API over the browser host', () => {
 
   it('margin parameter sets: listed, an invalid edit refused naming its field, a valid one used by the next margin run, then reset', async () => {
     const sets = await api.marginParams({})
-    expect(sets.map((x) => x.kind)).toEqual(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons'])
+    expect(sets.map((x) => x.kind)).toEqual(['deribit-pm', 'standard', 'span', 'okx-pm', 'collateral', 'add-ons', 'stress'])
     const pm = sets.find((x) => x.kind === 'deribit-pm')!
     expect(pm).toMatchObject({ activeId: 'deribit-pm-2024-06', userDocument: null, file: 'resources/params/deribit-pm-2024-06.json' })
     const before = (await api.bookMargin({ bookId: 1 })).accounts.find((a) => a.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!
@@ -194,6 +198,69 @@ describe('API over the browser host', () => {
     expect(await api.cancelTask({ taskId: 'cancel-me' })).toEqual({ cancelled: false })
     const status = await api.engineStatus({})
     expect(status).toMatchObject({ workerCount: 2, busyWorkers: 0, queuedTasks: 0 })
+  })
+})
+
+describe('statistical risk over the API (history written by the test in Binance\'s daily format)', () => {
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marginal-api-history-'))
+    for (const [pair, lastClose, dailyVol, seed] of [['BTCUSDT', 92_000, 0.03, 11], ['ETHUSDT', 3_050, 0.04, 12]] as const) {
+      const file = writeBinanceDaily(dir, pair, { days: 800, lastDay: '2026-11-19', lastClose, dailyVol, seed })
+      const r = await api.commitImport({ bookId: 1, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false })
+      expect(r.rejected).toBe(0)
+    }
+  })
+
+  it('runVar: historical VaR ≤ ES, components add up to ES, the histogram holds every scenario; Monte Carlo is reproducible', async () => {
+    const hs = await api.runVar({ taskId: 'var-1', bookId: 1, method: 'historical', horizonDays: 1, lookbackDays: 500, stressedFloor: true, apcBuffer: true })
+    expect(hs).toMatchObject({ method: 'historical', scenarios: 500, currency: 'USD' })
+    expect(hs.histogram.counts.reduce((a, b) => a + b, 0)).toBe(500)
+    expect(hs.worst[0]!.pnl).toBe(hs.histogram.edges[0])
+    hs.levels.forEach((l, i) => {
+      expect(l.expectedShortfall).toBeGreaterThanOrEqual(l.valueAtRisk)
+      expect(hs.components.reduce((a, c) => a + c.expectedShortfall[i]!, 0)).toBeCloseTo(l.expectedShortfall, 4)
+      expect(l.stressedVar).toBeGreaterThanOrEqual(l.valueAtRisk)
+      expect(l.requirement).toBeCloseTo(l.stressedVar! * 1.25, 6)
+    })
+    const mc = { taskId: 'var-2', bookId: 1, method: 'monte-carlo' as const, horizonDays: 2 as const, simulations: 2000, seed: 5 }
+    const a = await api.runVar(mc)
+    const b = await api.runVar(mc)
+    expect(a.levels).toEqual(b.levels)
+    expect(a.levels[0]!.varStandardError).toBeGreaterThan(0)
+  })
+
+  it('runVar is cancelled by cancelTask', async () => {
+    const running = api.runVar({ taskId: 'var-cancel', bookId: 1, method: 'monte-carlo', horizonDays: 1, simulations: 200_000 })
+    let cancelled = false
+    for (let i = 0; i < 400 && !cancelled; i++) {
+      cancelled = (await api.cancelTask({ taskId: 'var-cancel' })).cancelled
+      if (!cancelled) await new Promise((r) => setTimeout(r, 5))
+    }
+    expect(cancelled).toBe(true)
+    await expect(running).rejects.toMatchObject({ code: 'cancelled' })
+  })
+
+  it('runStress: worst first, each scenario\'s positions add up to its P&L', async () => {
+    const r = await api.runStress({ bookId: 1 })
+    expect(r.underlyings).toEqual(['BTC', 'ETH'])
+    expect(r.positions).toHaveLength(32)
+    expect(r.scenarios.map((x) => x.pnl)).toEqual([...r.scenarios.map((x) => x.pnl)].sort((x, y) => x - y))
+    for (const x of r.scenarios) expect(x.positionPnl.reduce((a, b) => a + b, 0)).toBeCloseTo(x.pnl, 4)
+    // The synthetic history starts in 2024: the March 2020 episode has no history and says so.
+    expect(r.scenarios.find((x) => x.name.startsWith('March 2020'))).toMatchObject({ unmoved: ['BTC', 'ETH'], pnl: expect.any(Number) })
+    expect(r.scenarios.find((x) => x.name.startsWith('Crash −30 %'))!.moves).toEqual([-0.3, -0.3])
+  })
+
+  it('runBacktest: exceptions are the days the realised loss beat the requirement; a margin method\'s requirement is fixed', async () => {
+    const r = await api.runBacktest({ taskId: 'bt-1', bookId: 1, method: 'hs-var', horizonDays: 1, lookbackDays: 250 })
+    expect(r.days.length).toBe(800 - 1 - 1 - 250 + 1)
+    expect(r.stats.exceptions).toBe(r.exception.filter(Boolean).length)
+    r.exception.forEach((e, i) => expect(e).toBe(r.realisedLossUsd[i]! > r.requirementUsd[i]!))
+    expect(r.zone.filter((z) => z !== null)).toHaveLength(r.days.length - 249)
+    const pm = await api.runBacktest({ taskId: 'bt-2', bookId: 1, method: 'deribit-pm', horizonDays: 2 })
+    expect(new Set(pm.requirementUsd).size).toBe(1)
+    expect(pm.notCovered.some((n) => n.reason.includes('does not margin okx'))).toBe(true)
+    await expect(api.runBacktest({ taskId: 'bt-3', bookId: 1, method: 'span', horizonDays: 1, apcBuffer: true })).rejects.toMatchObject({ code: 'invalid_request', field: 'method' })
   })
 })
 
