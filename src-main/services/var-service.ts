@@ -110,6 +110,8 @@ function alignedVolIndex(h: AlignedHistory, v: DailySeries, horizonDays: number)
   return { closes, windows }
 }
 
+const STICKY = 'implied vols slide along today\'s smile with the move (sticky moneyness)'
+
 /** The historical scenario set over `h`, vols moved by the vol index where it covers (unless turned off). */
 export function historicalSet(h: AlignedHistory, history: HistoryInput, underlyings: readonly string[], opts: Pick<VarOptions, 'horizonDays' | 'ewmaLambda' | 'useVolIndex'>): { scenarios: ScenarioSet; volMoves: string } {
   const volIndex: Record<string, Float64Array> = {}
@@ -124,7 +126,7 @@ export function historicalSet(h: AlignedHistory, history: HistoryInput, underlyi
     }
   return {
     scenarios: historicalScenarioSet(h, { horizonDays: opts.horizonDays, ewmaLambda: opts.ewmaLambda, volIndex }),
-    volMoves: covered.length ? `implied vols move with the vol index (DVOL): ${covered.join(', ')}; unchanged elsewhere` : 'implied vols unchanged'
+    volMoves: `${STICKY}${covered.length ? `; their level moves with the vol index (DVOL): ${covered.join(', ')}; unchanged elsewhere` : ''}`
   }
 }
 
@@ -171,7 +173,7 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
   if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')} (${h.days[0] ?? '–'} … ${h.days.at(-1) ?? '–'}): VaR needs at least 30`)
 
   let scenarios: ScenarioSet
-  let volMoves = 'implied vols unchanged'
+  let volMoves = STICKY
   let floor: { valueAtRisk: (confidence: number) => number; label: string } | null = null
   if (opts.method === 'historical') {
     ;({ scenarios, volMoves } = historicalSet(h, history, underlyings, opts))

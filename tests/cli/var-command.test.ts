@@ -45,7 +45,7 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
     })
     expect(r.components).toHaveLength(32)
     const sticky = JSON.parse((await cli('var', '--book', book, '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
-    expect(sticky.volMoves).toBe('implied vols unchanged')
+    expect(sticky.volMoves).toBe("implied vols slide along today's smile with the move (sticky moneyness)")
     expect(sticky.levels[0]!.valueAtRisk).not.toBeCloseTo(r.levels[0]!.valueAtRisk, 0)
   })
 

@@ -49,6 +49,7 @@ export function historicalScenarioSet(h: AlignedHistory, opts: HistoricalOptions
     volRel,
     timeShiftYears: new Float64Array(count).fill(hd / YEAR_DAYS),
     volTerm: null,
+    stickyMoneyness: true,
     labels: Array.from({ length: count }, (_, s) => `${h.days[s]} → ${h.days[s + hd]}`)
   }
 }
@@ -64,6 +65,7 @@ export function monteCarloScenarioSet(underlyings: string[], moves: Float64Array
     volRel: new Float64Array(count),
     timeShiftYears: new Float64Array(count).fill(horizonDays / YEAR_DAYS),
     volTerm: null,
+    stickyMoneyness: true,
     labels: Array.from({ length: count }, (_, s) => `simulation ${s + 1}`)
   }
 }

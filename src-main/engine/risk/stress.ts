@@ -71,7 +71,7 @@ export function stressScenarios(lib: StressLibrary, underlyings: readonly string
       unmoved: underlyings.filter((_, k) => moves[k] === null),
       volRel,
       volAbs: 0,
-      volMove: volMoves.length ? `vols ${pct(volRel)} (DVOL ${volMoves.map(([u, v]) => `${u} ${pct(v)}`).join(', ')})` : 'vols unchanged (no vol index over the window)',
+      volMove: volMoves.length ? `vols ${pct(volRel)} (DVOL ${volMoves.map(([u, v]) => `${u} ${pct(v)}`).join(', ')})` : 'vol level unchanged (no vol index over the window)',
       elapsedDays: Math.round((dayMs(to) - dayMs(from)) / DAY_MS),
       note
     }
@@ -116,7 +116,7 @@ export function stressScenarios(lib: StressLibrary, underlyings: readonly string
       unmoved: [],
       volRel,
       volAbs,
-      volMove: words.length ? `vols ${words.join(', ')}` : 'vols unchanged',
+      volMove: words.length ? `vols ${words.join(', ')}` : 'vol level unchanged',
       elapsedDays: 0,
       note: x.note ?? null
     })
@@ -140,6 +140,7 @@ export function stressScenarioSet(id: string, underlyings: readonly string[], sc
     volRel: Float64Array.from(scenarios, (s) => s.volRel),
     timeShiftYears: Float64Array.from(scenarios, (s) => s.elapsedDays / 365),
     volTerm: null,
+    stickyMoneyness: true,
     labels: scenarios.map((s) => s.name)
   }
 }

@@ -7,6 +7,7 @@
 import type { Instrument } from '../instruments/instrument'
 import type { MarketView } from '../market/market-view'
 import { underlyingPriceFor, volFor } from '../market/market-view'
+import { surfaceVol } from '../market/vol-surface'
 import { black76PriceUsd, yearsBetween } from '../pricing/black76'
 
 /** Row kinds of the kernel. P&L currency: quote for linear rows, coin for inverse rows. */
@@ -30,6 +31,13 @@ export interface PortfolioArrays {
   isCall: Uint8Array
   /** Option value at the base scenario per unit: USD for linear, coin for inverse options. */
   baseValue: Float64Array
+  /**
+   * One-sided slopes of today's smile at the strike, dσ/d ln K above and below it (0 without a
+   * surface): what moves the vol of a sticky-moneyness scenario (scenario-set.ts). One-sided, because
+   * smiles interpolated between quoted strikes have kinks, often right at a quoted strike.
+   */
+  volSkewUp: Float64Array
+  volSkewDown: Float64Array
 }
 
 export interface HeldInstrument {
@@ -50,7 +58,9 @@ export function emptyPortfolioArrays(count: number, currencies: string[] = []): 
     years: new Float64Array(count),
     vol: new Float64Array(count),
     isCall: new Uint8Array(count),
-    baseValue: new Float64Array(count)
+    baseValue: new Float64Array(count),
+    volSkewUp: new Float64Array(count),
+    volSkewDown: new Float64Array(count)
   }
 }
 
@@ -74,6 +84,8 @@ export function setPortfolioRow(a: PortfolioArrays, r: number, p: HeldInstrument
   a.vol[r] = 0
   a.isCall[r] = 0
   a.baseValue[r] = 0
+  a.volSkewUp[r] = 0
+  a.volSkewDown[r] = 0
   if (i.kind === 'option') {
     const years = yearsBetween(view.snapshot.asOfMs, i.expiryMs!)
     const vol = years > 0 ? volFor(view, i, price) : 0
@@ -85,6 +97,7 @@ export function setPortfolioRow(a: PortfolioArrays, r: number, p: HeldInstrument
     a.isCall[r] = i.optionType === 'call' ? 1 : 0
     const usd = black76PriceUsd({ forwardUsd: price, strikeUsd: i.strikeUsd!, years, vol, optionType: i.optionType! })
     a.baseValue[r] = inverse ? usd / price : usd
+    if (years > 0) [a.volSkewUp[r], a.volSkewDown[r]] = smileSlopes(view, i, price)
     if (!inverse && i.settleCurrency !== i.quoteCurrency) currency = i.settleCurrency
   } else if (inverse) {
     a.kind[r] = ROW_INVERSE
@@ -102,4 +115,17 @@ export function buildPortfolioArrays(held: readonly HeldInstrument[], view: Mark
   const a = emptyPortfolioArrays(held.length)
   held.forEach((p, r) => setPortfolioRow(a, r, p, view, underlyings))
   return a
+}
+
+/** Slopes dσ/d ln K of today's smile from the strike to ±5 % in strike: [above, below]. */
+const SLOPE_STEP = 0.05
+function smileSlopes(view: MarketView, i: Instrument, forwardUsd: number): [number, number] {
+  const surface = view.surfaces.get(i.underlying)
+  if (!surface) return [0, 0]
+  const at = (k: number): number | null => surfaceVol(surface, i.expiryMs!, k, forwardUsd)
+  const mid = at(i.strikeUsd!)
+  const up = at(i.strikeUsd! * Math.exp(SLOPE_STEP))
+  const down = at(i.strikeUsd! * Math.exp(-SLOPE_STEP))
+  if (mid === null || up === null || down === null) return [0, 0]
+  return [(up - mid) / SLOPE_STEP, (mid - down) / SLOPE_STEP]
 }

@@ -23,7 +23,9 @@ export function referenceRevalue(a: PortfolioArrays, s: ScenarioSet): Float64Arr
       } else {
         const t0 = a.years[r]!
         const w = s.volTerm && s.volTerm.power !== 0 && t0 > 0 ? (s.volTerm.refDays / Math.max(t0 * 365, 1 / 24)) ** s.volTerm.power : 1
-        const vol = Math.max(a.vol[r]! * (1 + s.volRel[j]! * w) + s.volAbs[j]! * w, MIN_SCENARIO_VOL)
+        const lg = Math.log(f / f0)
+        const sticky = s.stickyMoneyness ? (lg < 0 ? a.volSkewUp[r]! : a.volSkewDown[r]!) * lg : 0
+        const vol = Math.max((a.vol[r]! - sticky) * (1 + s.volRel[j]! * w) + s.volAbs[j]! * w, MIN_SCENARIO_VOL)
         const usd = black76PriceUsd({
           forwardUsd: f,
           strikeUsd: a.strike[r]!,

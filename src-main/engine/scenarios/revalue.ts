@@ -71,6 +71,9 @@ export function revalueRows(
     const call = a.isCall[r] === 1
     const t0 = a.years[r]!
     const vol0 = a.vol[r]!
+    // A fall puts today's strike-K vol at K/g > K: the smile above the strike applies, and vice versa.
+    const slopeUp = s.stickyMoneyness ? a.volSkewUp[r]! : 0
+    const slopeDown = s.stickyMoneyness ? a.volSkewDown[r]! : 0
     const v0 = a.baseValue[r]!
     const logFK0 = Math.log(f0 / strike)
     const inverseStrike = 1 / strike
@@ -84,7 +87,8 @@ export function revalueRows(
       if (t <= 0) {
         value = call ? (f > strike ? f - strike : 0) : strike > f ? strike - f : 0
       } else {
-        let vol = vol0 * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
+        const lg = logGrowth[j * U + u]!
+        let vol = (vol0 - (lg < 0 ? slopeUp : slopeDown) * lg) * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
         if (vol < MIN_SCENARIO_VOL) vol = MIN_SCENARIO_VOL
         const sd = vol * Math.sqrt(t)
         const d1 = (logFK0 + logGrowth[j * U + u]!) * (1 / sd) + 0.5 * sd

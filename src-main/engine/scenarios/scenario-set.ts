@@ -24,6 +24,12 @@ export interface ScenarioSet {
   timeShiftYears: Float64Array
   volTerm: VolTermStructure | null
   labels: string[]
+  /**
+   * Sticky moneyness (statistical and stress sets): each strike's vol slides along today's smile
+   * with the move, σ(K) → σ(K/g) ≈ σ(K) − slope·ln g with the smile's slope on the side K/g lies
+   * (above the strike for a fall), before volRel/volAbs apply. Margin grids leave it off: the venues' scenarios are sticky-strike.
+   */
+  stickyMoneyness?: boolean
 }
 
 /** Smallest vol a shifted scenario may reach: a vol shock cannot make an option riskless. */
