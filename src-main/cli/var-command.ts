@@ -83,7 +83,7 @@ export function varJson(r: VarReport): unknown {
     volMoves: r.volMoves,
     requirementRule: r.requirementRule,
     levels: r.levels.map((l) => ({ ...l, varStandardError: Number.isFinite(l.varStandardError) ? l.varStandardError : null, esStandardError: Number.isFinite(l.esStandardError) ? l.esStandardError : null })),
-    components: r.positionIds.map((id, i) => ({ positionId: id, symbol: r.symbols[i], expectedShortfall: r.componentEs.map((c) => c[i]) })),
+    components: r.positionIds.map((id, i) => ({ positionId: id, symbol: r.symbols[i], expectedShortfall: r.componentEs.map((c) => c[i]), valueAtRisk: r.componentVar.map((c) => c[i]) })),
     notCovered: r.notCovered
   }
 }
@@ -112,9 +112,9 @@ function varTable(r: VarReport): string {
     .sort((x, y) => r.componentEs[last]![y]! - r.componentEs[last]![x]!)
     .slice(0, 10)
   const components = formatTable(
-    ['Position', ...r.levels.map((l) => `Component ES ${(l.confidence * 100).toFixed(1)} %`)],
-    top.map((i) => [r.symbols[i]!, ...r.componentEs.map((c) => usd(c[i]!))])
+    ['Position', ...r.levels.flatMap((l) => [`Component ES ${(l.confidence * 100).toFixed(1)} %`, `Component VaR ${(l.confidence * 100).toFixed(1)} %`])],
+    top.map((i) => [r.symbols[i]!, ...r.levels.flatMap((_, k) => [usd(r.componentEs[k]![i]!), usd(r.componentVar[k]![i]!)])])
   )
   const skipped = r.notCovered.length ? `\nNot in VaR (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  return `${head}${adjusted ? ` Requirement: ${r.requirementRule}.` : ''}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; they add up to ES):\n${components}${skipped}`
+  return `${head}${adjusted ? ` Requirement: ${r.requirementRule}.` : ''}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; components add up to ES and VaR):\n${components}${skipped}`
 }

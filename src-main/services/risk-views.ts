@@ -40,7 +40,7 @@ export function varView(r: VarReport, durationMs: number): ResponseOf<'runVar'> 
     levels: r.levels.map((l) => ({ ...l, varStandardError: finiteOrNull(l.varStandardError), esStandardError: finiteOrNull(l.esStandardError) })),
     histogram: pnlHistogram(r.pnl),
     worst: worst.map((j) => ({ label: r.labels[j]!, pnl: r.pnl[j]! })),
-    components: r.positionIds.map((positionId, i) => ({ positionId, symbol: r.symbols[i]!, expectedShortfall: r.componentEs.map((c) => c[i]!) })),
+    components: r.positionIds.map((positionId, i) => ({ positionId, symbol: r.symbols[i]!, expectedShortfall: r.componentEs.map((c) => c[i]!), valueAtRisk: r.componentVar.map((c) => c[i]!) })),
     notCovered: r.notCovered,
     durationMs
   }

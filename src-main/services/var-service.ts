@@ -15,7 +15,7 @@ import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHi
 import { studentTMoves, type CorrelationChoice } from '../engine/risk/monte-carlo'
 import { historicalScenarioSet, monteCarloScenarioSet, usdPnl } from '../engine/risk/scenario-sets'
 import { APC_BUFFER, stressedWindowVar } from '../engine/risk/backtest'
-import { componentEs, esStandardError, lossOrder, tailRisk, varStandardError } from '../engine/risk/tail-risk'
+import { componentEs, componentVar, esStandardError, lossOrder, tailRisk, varStandardError } from '../engine/risk/tail-risk'
 import { buildPortfolioArrays } from '../engine/scenarios/portfolio-arrays'
 import { revalueAll, type Revaluation } from '../engine/scenarios/revaluation'
 import type { ScenarioSet } from '../engine/scenarios/scenario-set'
@@ -77,6 +77,8 @@ export interface VarReport {
   positionIds: number[]
   symbols: string[]
   componentEs: Float64Array[]
+  /** Per valued position: component VaR at each level (its loss in the VaR scenario; adds up to VaR). */
+  componentVar: Float64Array[]
   notCovered: { account: string; symbol: string; reason: string }[]
 }
 
@@ -225,6 +227,7 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
     positionIds: valued.map((p) => p.positionId),
     symbols: valued.map((p) => p.instrument.symbol),
     componentEs: risks.map((r) => componentEs(usd.rows, valued.length, scenarios.count, r)),
+    componentVar: risks.map((r) => componentVar(usd.rows, valued.length, scenarios.count, r)),
     notCovered
   }
 }

@@ -469,7 +469,8 @@ export const VarResponse = z.object({
   histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) }),
   /** The worst scenarios, worst first. */
   worst: z.array(z.object({ label: z.string(), pnl: z.number() })),
-  components: z.array(z.object({ positionId: id, symbol: z.string(), expectedShortfall: z.array(z.number()) })),
+  /** Euler allocations per position at each level (same order as levels): they add up to ES and VaR. */
+  components: z.array(z.object({ positionId: id, symbol: z.string(), expectedShortfall: z.array(z.number()), valueAtRisk: z.array(z.number()) })),
   notCovered: NotCovered,
   durationMs: z.number()
 })

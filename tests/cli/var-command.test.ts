@@ -21,7 +21,7 @@ interface VarJson {
   scenarios: number
   volMoves: string
   levels: { confidence: number; valueAtRisk: number; expectedShortfall: number; varStandardError: number | null }[]
-  components: { symbol: string; expectedShortfall: number[] }[]
+  components: { symbol: string; expectedShortfall: number[]; valueAtRisk: number[] }[]
   notCovered: unknown[]
 }
 
@@ -42,6 +42,7 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
     r.levels.forEach((l, i) => {
       expect(l.expectedShortfall).toBeGreaterThanOrEqual(l.valueAtRisk)
       expect(r.components.reduce((s, c) => s + c.expectedShortfall[i]!, 0)).toBeCloseTo(l.expectedShortfall, 4)
+      expect(r.components.reduce((s, c) => s + c.valueAtRisk[i]!, 0)).toBeCloseTo(l.valueAtRisk, 4)
     })
     expect(r.components).toHaveLength(32)
     const sticky = JSON.parse((await cli('var', '--book', book, '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson

@@ -219,6 +219,7 @@ describe('statistical risk over the API (history written by the test in Binance\
     hs.levels.forEach((l, i) => {
       expect(l.expectedShortfall).toBeGreaterThanOrEqual(l.valueAtRisk)
       expect(hs.components.reduce((a, c) => a + c.expectedShortfall[i]!, 0)).toBeCloseTo(l.expectedShortfall, 4)
+      expect(hs.components.reduce((a, c) => a + c.valueAtRisk[i]!, 0)).toBeCloseTo(l.valueAtRisk, 4)
       expect(l.stressedVar).toBeGreaterThanOrEqual(l.valueAtRisk)
       expect(l.requirement).toBeCloseTo(l.stressedVar! * 1.25, 6)
     })

@@ -56,6 +56,15 @@ export function componentEs(matrix: Float64Array, positions: number, scenarios: 
 }
 
 /**
+ * Component VaR per position: minus its P&L in the VaR scenario (the Euler allocation of an
+ * order-statistic VaR: ∂VaR/∂wᵢ·wᵢ is position i's loss in the scenario that sets the quantile), so
+ * the components add up to VaR. Noisier than component ES: one scenario, not the tail's mean.
+ */
+export function componentVar(matrix: Float64Array, positions: number, scenarios: number, risk: TailRisk): Float64Array {
+  return Float64Array.from({ length: positions }, (_, p) => -matrix[p * scenarios + risk.varIndex]!)
+}
+
+/**
  * Standard error of an order-statistic VaR from one sample of N scenarios: the VaR's rank has
  * standard deviation √(N·α(1 − α)) (binomial; Serfling 1980 §2.3), turned into P&L by the local
  * slope of the sorted losses over ± z of those ranks. Distribution-free, no density estimate, and
