@@ -80,8 +80,9 @@ describe.skipIf(!have)('cli stress on a long 1 BTC perpetual with the shared BTC
   const book = join(mkdtempSync(join(tmpdir(), 'marginal-stress-')), 'book.sqlite')
   const fixture = (f: string): string => join(import.meta.dirname, '../fixtures/portfolio', f)
   const files = ['--portfolio', fixture('btc-perpetual-1.portfolio.json'), '--market', fixture('btc-perpetual-1.market.json')]
+  // describe.skipIf still runs this body to collect the tests: read the file only when it exists.
   const closes = new Map(
-    readFileSync(sharedData(BTC), 'utf8')
+    (have ? readFileSync(sharedData(BTC), 'utf8') : '')
       .trim()
       .split(/\r?\n/)
       .slice(1)
