@@ -7,6 +7,7 @@ import { backtest, BACKTEST_METHODS, type BacktestMethod, type BacktestOptions, 
 import { marginParamSets } from '../services/margin-params'
 import { stressHistory, stressTest, type StressReport } from '../services/stress-service'
 import { bookHistory, valuedPositions } from '../services/var-service'
+import { backtestView, stressView } from '../services/risk-views'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
 import { readMarginInputs } from './margin-command'
@@ -24,29 +25,8 @@ export async function stressCommand(db: BookDb, bookId: number, io: CliIo, files
   const { held, view, options } = readMarginInputs({ ...files, method: 'all' }, { db, bookId })
   const library = marginParamSets(options.params, options.paramsSource).stress
   const report = await stressTest(held, view, stressHistory(db, valuedPositions(held, view).underlyings), library)
-  io.out(json ? JSON.stringify(stressJson(report), null, 2) : stressTable(report))
+  io.out(json ? JSON.stringify(stressView(report), null, 2) : stressTable(report))
   return 0
-}
-
-export function stressJson(r: StressReport): unknown {
-  return {
-    libraryId: r.libraryId,
-    currency: r.currency,
-    underlyings: r.underlyings,
-    history: r.historyNote,
-    scenarios: r.scenarios.map((s, j) => ({
-      name: s.name,
-      kind: s.kind,
-      window: s.window,
-      moves: Object.fromEntries(r.underlyings.map((u, k) => [u, s.moves[k]])),
-      unmoved: s.unmoved,
-      volMove: s.volMove,
-      elapsedDays: s.elapsedDays,
-      pnl: s.pnl,
-      positions: r.positionIds.map((id, i) => ({ positionId: id, account: r.accounts[i], symbol: r.symbols[i], pnl: r.positionPnl[j]![i] }))
-    })),
-    notCovered: r.notCovered
-  }
 }
 
 function stressTable(r: StressReport): string {
@@ -99,18 +79,8 @@ export function backtestOptions(a: BacktestArgs): Omit<BacktestOptions, 'params'
 export async function backtestCommand(db: BookDb, bookId: number, io: CliIo, files: RiskFiles, o: Omit<BacktestOptions, 'params' | 'paramsSource'>, json: boolean): Promise<number> {
   const { held, view, options } = readMarginInputs({ ...files, method: 'all' }, { db, bookId })
   const report = await backtest(held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...o, params: options.params, paramsSource: options.paramsSource })
-  io.out(json ? JSON.stringify(backtestJson(report), null, 2) : backtestTable(report))
+  io.out(json ? JSON.stringify(backtestView(report), null, 2) : backtestTable(report))
   return 0
-}
-
-export function backtestJson(r: BacktestReport): unknown {
-  const { requirement, realisedLoss, exception, days, durationMs, ...rest } = r
-  return {
-    ...rest,
-    durationMs: Math.round(durationMs),
-    exceptionDays: [...days.keys()].filter((i) => exception[i]).map((i) => ({ day: days[i], requirement: requirement[i], realisedLoss: realisedLoss[i] })),
-    series: days.map((d, i) => ({ day: d, requirement: requirement[i], realisedLoss: realisedLoss[i], exception: exception[i] === 1 }))
-  }
 }
 
 function backtestTable(r: BacktestReport): string {

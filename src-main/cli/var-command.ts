@@ -6,6 +6,7 @@
  */
 import type { BookDb } from '../book/database'
 import { bookHistory, valueAtRisk, valuedPositions, type VarOptions, type VarReport } from '../services/var-service'
+import { varView } from '../services/risk-views'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
 import { readMarginInputs } from './margin-command'
@@ -68,24 +69,8 @@ export function varOptions(a: VarArgs): VarOptions | string {
 export async function varCommand(db: BookDb, bookId: number, io: CliIo, a: VarArgs, options: VarOptions, json: boolean): Promise<number> {
   const { held, view } = readMarginInputs({ portfolio: a.portfolio, market: a.market, method: 'all' }, { db, bookId })
   const report = await valueAtRisk(held, view, bookHistory(db, valuedPositions(held, view).underlyings), options)
-  io.out(json ? JSON.stringify(varJson(report), null, 2) : varTable(report))
+  io.out(json ? JSON.stringify(varView(report), null, 2) : varTable(report))
   return 0
-}
-
-export function varJson(r: VarReport): unknown {
-  return {
-    method: r.method,
-    currency: r.currency,
-    horizonDays: r.horizonDays,
-    scenarioSetId: r.scenarioSetId,
-    scenarios: r.scenarios,
-    history: r.history,
-    volMoves: r.volMoves,
-    requirementRule: r.requirementRule,
-    levels: r.levels.map((l) => ({ ...l, varStandardError: Number.isFinite(l.varStandardError) ? l.varStandardError : null, esStandardError: Number.isFinite(l.esStandardError) ? l.esStandardError : null })),
-    components: r.positionIds.map((id, i) => ({ positionId: id, symbol: r.symbols[i], expectedShortfall: r.componentEs.map((c) => c[i]), valueAtRisk: r.componentVar.map((c) => c[i]) })),
-    notCovered: r.notCovered
-  }
 }
 
 const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 })

@@ -133,11 +133,12 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         const started = performance.now()
         const { held, view } = bookInputs(bookId)
         const report = await valueAtRisk(held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...opts, confidences }, run)
-        return varView(report, performance.now() - started)
+        return { ...varView(report), durationMs: performance.now() - started }
       }),
     runStress: async ({ bookId }) => {
       const { held, view } = bookInputs(bookId)
-      const library = marginParamSets(storedParams().params, storedParams().paramsSource).stress
+      const { params, paramsSource } = storedParams()
+      const library = marginParamSets(params, paramsSource).stress
       return stressView(await stressTest(held, view, stressHistory(db, valuedPositions(held, view).underlyings), library))
     },
     runBacktest: ({ taskId, bookId, ...opts }) =>
@@ -164,9 +165,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       return { marketId: market.id, ...marginView(bookMargin(listHeldPositions(db, bookId), viewOf(market), { balances: listBalances(db, bookId), ...storedParams() })) }
     },
     scenarioDrill: ({ bookId, ...q }) => {
-      const market = bookMarket(bookId)
-      if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
-      return scenarioDrill(listHeldPositions(db, bookId), viewOf(market), q, storedParams())
+      const { held, view } = bookInputs(bookId)
+      return scenarioDrill(held, view, q, storedParams())
     },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),

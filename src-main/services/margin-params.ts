@@ -78,12 +78,14 @@ export const AddOnsFile = z.strictObject({
 })
 const utcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar day')
 const move = z.number().gt(-1, 'a move cannot reach −100 %').max(10)
+// Underlyings are upper case in the book: "btc" would match nothing and its shock would silently not apply.
+const underlyingKey = z.string().regex(/^(\*|[A-Z0-9]+)$/, 'an underlying in upper case (BTC) or "*" for any other')
 export const StressFile = z.strictObject({
   $comment: z.string().optional(),
   id: z.string().min(1),
   worstMoves: z.strictObject({ horizonsDays: z.array(z.number().int().min(1).max(30)) }),
   episodes: z.array(z.strictObject({ name: z.string().min(1), from: utcDay, to: utcDay, note: z.string().optional() }).refine((e) => e.from < e.to, { message: '`from` must be before `to`', path: ['to'] })),
-  hypothetical: z.array(z.strictObject({ name: z.string().min(1), moves: z.record(z.string(), move), volRel: z.number().gt(-1).max(10).optional(), volAbs: z.number().min(-1).max(2).optional(), note: z.string().optional() }))
+  hypothetical: z.array(z.strictObject({ name: z.string().min(1), moves: z.record(underlyingKey, move), volRel: z.number().gt(-1).max(10).optional(), volAbs: z.number().min(-1).max(2).optional(), note: z.string().optional() }))
 })
 const addOnsFromJson = (f: z.infer<typeof AddOnsFile>): AddOnParams => ({
   ...f,
@@ -107,10 +109,13 @@ export interface MarginParamSets {
 
 const where = (issue: z.core.$ZodIssue): string => (issue.path.length ? issue.path.join('.') : '(top level)')
 
+/** The issue's own words; for a bad record key zod says only "Invalid key in record", the key schema says why. */
+const problem = (issue: z.core.$ZodIssue): string => (issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message)
+
 /** Validate a parameter document; the error names the source, the field path and the problem. */
 export function parseParams<T>(schema: z.ZodType<T>, json: unknown, source: string): T {
   const r = schema.safeParse(json)
-  if (!r.success) throw new InvalidDocumentError(`${source}: invalid margin parameters at ${where(r.error.issues[0]!)}: ${r.error.issues[0]!.message}`, where(r.error.issues[0]!))
+  if (!r.success) throw new InvalidDocumentError(`${source}: invalid margin parameters at ${where(r.error.issues[0]!)}: ${problem(r.error.issues[0]!)}`, where(r.error.issues[0]!))
   return r.data
 }
 

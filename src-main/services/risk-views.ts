@@ -1,6 +1,7 @@
 /**
  * Statistical-risk reports in the API's JSON shape (src-preload/contract/schemas.ts): typed arrays
- * to plain arrays, NaN estimates to null, the P&L distribution binned for the histogram.
+ * to plain arrays, NaN estimates to null, the P&L distribution binned for the histogram. The one
+ * JSON shape of each report: the workstation's API and `cli var|stress|backtest --json` alike.
  */
 import type { ResponseOf } from '@contract/api'
 import type { BacktestReport } from './backtest-service'
@@ -24,7 +25,7 @@ export function pnlHistogram(pnl: Float64Array, bins = 60): { edges: number[]; c
   return { edges: Array.from({ length: bins + 1 }, (_, i) => lo + i * width), counts }
 }
 
-export function varView(r: VarReport, durationMs: number): ResponseOf<'runVar'> {
+export function varView(r: VarReport): Omit<ResponseOf<'runVar'>, 'durationMs'> {
   const worst = Array.from(r.pnl.keys())
     .sort((a, b) => r.pnl[a]! - r.pnl[b]!)
     .slice(0, 20)
@@ -41,8 +42,7 @@ export function varView(r: VarReport, durationMs: number): ResponseOf<'runVar'> 
     histogram: pnlHistogram(r.pnl),
     worst: worst.map((j) => ({ label: r.labels[j]!, pnl: r.pnl[j]! })),
     components: r.positionIds.map((positionId, i) => ({ positionId, symbol: r.symbols[i]!, expectedShortfall: r.componentEs.map((c) => c[i]!), valueAtRisk: r.componentVar.map((c) => c[i]!) })),
-    notCovered: r.notCovered,
-    durationMs
+    notCovered: r.notCovered
   }
 }
 

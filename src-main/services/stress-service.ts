@@ -5,12 +5,11 @@
  * not cover stays unmoved and is listed with the scenario.
  */
 import type { BookDb } from '../book/database'
-import { chosenPriceSeries, loadPriceSeries, loadVolIndex } from '../book/history-repository'
 import type { HeldPosition } from '../book/positions-repository'
 import type { MarketView } from '../engine/market/market-view'
 import type { DailySeries } from '../engine/risk/history'
 import { stressScenarios, stressScenarioSet, type StressLibrary, type StressScenario } from '../engine/risk/stress'
-import { bookPnlUsd, valuedPositions, type VarReport } from './var-service'
+import { availableHistory, bookPnlUsd, valuedPositions, type VarReport } from './var-service'
 
 export interface StressReport {
   libraryId: string
@@ -35,19 +34,9 @@ export interface StressHistory {
 
 /** Whatever daily history the book file has for the underlyings (stress runs without it: hypothetical only). */
 export function stressHistory(db: BookDb, underlyings: readonly string[]): StressHistory {
-  const prices: Record<string, DailySeries> = {}
-  const volIndex: Record<string, DailySeries> = {}
-  const notes: string[] = []
-  for (const u of underlyings) {
-    const s = chosenPriceSeries(db, u)
-    if (s) {
-      prices[u] = loadPriceSeries(db, s)
-      notes.push(`${u}/${s.quoteCurrency} ${s.source}`)
-    } else notes.push(`no ${u} history (historical scenarios leave ${u} unmoved)`)
-    const v = loadVolIndex(db, u)
-    if (v) volIndex[u] = v
-  }
-  return { prices, volIndex, note: notes.join(', ') }
+  const h = availableHistory(db, underlyings)
+  const notes = [...h.sources.map((s) => `${s.underlying}/${s.quoteCurrency} ${s.source}`), ...h.missing.map((u) => `no ${u} history (historical scenarios leave ${u} unmoved)`)]
+  return { prices: Object.fromEntries(h.series.map((s) => [s.underlying, s])), volIndex: h.volIndex, note: notes.join(', ') }
 }
 
 export async function stressTest(held: readonly HeldPosition[], view: MarketView, history: StressHistory, library: StressLibrary): Promise<StressReport> {

@@ -88,19 +88,31 @@ export interface HistoryInput {
   volIndex: Record<string, DailySeries>
 }
 
-/** The book file's history for the given underlyings; a missing one is an error saying what to import. */
-export function bookHistory(db: BookDb, underlyings: readonly string[]): HistoryInput {
-  const sources = underlyings.map((u) => {
-    const s = chosenPriceSeries(db, u)
-    if (!s) throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${u} file`)
-    return s
-  })
+/**
+ * Whatever daily history the book file has for the underlyings (USD-quoted and longest first, see
+ * chosenPriceSeries), and the underlyings it has none for.
+ */
+export function availableHistory(db: BookDb, underlyings: readonly string[]): HistoryInput & { missing: string[] } {
+  const found = underlyings.map((u) => [u, chosenPriceSeries(db, u)] as const)
+  const sources = found.flatMap(([, s]) => (s ? [s] : []))
   const volIndex: Record<string, DailySeries> = {}
   for (const u of underlyings) {
     const v = loadVolIndex(db, u)
     if (v) volIndex[u] = v
   }
-  return { series: sources.map((s) => loadPriceSeries(db, s)), sources: sources.map(({ underlying, quoteCurrency, source }) => ({ underlying, quoteCurrency, source })), volIndex }
+  return {
+    series: sources.map((s) => loadPriceSeries(db, s)),
+    sources: sources.map(({ underlying, quoteCurrency, source }) => ({ underlying, quoteCurrency, source })),
+    volIndex,
+    missing: found.filter(([, s]) => !s).map(([u]) => u)
+  }
+}
+
+/** The book file's history for the given underlyings; a missing one is an error saying what to import. */
+export function bookHistory(db: BookDb, underlyings: readonly string[]): HistoryInput {
+  const { missing, ...history } = availableHistory(db, underlyings)
+  if (missing.length) throw new Error(`no daily price history for ${missing[0]}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${missing[0]} file`)
+  return history
 }
 
 /** The vol index on the history's days (NaN where it has none), and how many h-day windows it covers. */

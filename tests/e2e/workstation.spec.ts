@@ -361,6 +361,11 @@ test('statistical risk: import history, VaR with its tail, the stress grid with 
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1600, height: 1400 })
   await workstation.open(page)
+  // First contact, before any history is imported: the run says what to import instead of failing quietly.
+  await page.keyboard.press('Alt+8')
+  await page.getByRole('button', { name: 'Run VaR' }).click()
+  await expect(page.getByTestId('var-error')).toContainText('no daily price history for BTC: import one (Import view')
+  await page.screenshot(shot('statistics-no-history'))
   // The shared Yahoo and DVOL history when this machine has it; else files this test writes in Binance's format.
   const shared = ['prices/yahoo_BTC-USD_daily.csv', 'prices/yahoo_ETH-USD_daily.csv', 'options/deribit_dvol_btc_daily.csv', 'options/deribit_dvol_eth_daily.csv']
   let files = shared.map(sharedData)

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src-main/cli/main'
 import { APC_BUFFER, backtestSeries, rollingHistoricalVar, stressedWindowVar } from '../../src-main/engine/risk/backtest'
 import { kupiecPof } from '../../src-main/engine/risk/backtest-stats'
+import type { ResponseOf } from '@contract/api'
 import { hasSharedData, sharedData } from '../support/shared-data'
 
 /** k-th largest loss (1-based) of a list of P&Ls, by sorting: the brute-force twin of tailRisk's VaR. */
@@ -81,12 +82,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n'), ms: performance.now() - t0 }
 }
 
-interface BacktestJson {
-  stats: { days: number; exceptions: number; coverage: number; kupiec: { lr: number; pValue: number }; worstZone: string; windows: { exceptions: number; zone: string }[] }
-  zoneCounts: { green: number; yellow: number; red: number }
-  exceptionDays: { day: string }[]
-  series: { day: string; requirement: number; realisedLoss: number; exception: boolean }[]
-}
+type BacktestJson = ResponseOf<'runBacktest'>
+const exceptionDays = (j: BacktestJson): string[] => j.days.filter((_, i) => j.exception[i])
 
 describe.skipIf(!have)('acceptance 4: backtest of a long 1 BTC perpetual, 2018â€“2024', () => {
   const book = join(mkdtempSync(join(tmpdir(), 'marginal-backtest-')), 'book.sqlite')
@@ -110,8 +107,9 @@ describe.skipIf(!have)('acceptance 4: backtest of a long 1 BTC perpetual, 2018â€
     expect(r.ms).toBeLessThan(10_000)
     const j = JSON.parse(r.out) as BacktestJson
     const expected = tested.filter((t) => -pnl[t]! > kthLoss(pnl.slice(t - 365, t), 4)).map((t) => days[t])
-    expect(j.series.map((s) => s.day)).toEqual(tested.map((t) => days[t]))
-    expect(j.exceptionDays.map((e) => e.day)).toEqual(expected)
+    expect(j.days).toEqual(tested.map((t) => days[t]))
+    expect(exceptionDays(j)).toEqual(expected)
+    j.exception.forEach((e, i) => expect(e).toBe(j.realisedLossUsd[i]! > j.requirementUsd[i]!))
     expect(j.stats.exceptions).toBe(expected.length)
     expect(j.stats.kupiec.lr).toBeCloseTo(kupiecPof(tested.length, expected.length, 0.01).lr, 9)
     expect(j.zoneCounts.green + j.zoneCounts.yellow + j.zoneCounts.red).toBe(tested.length - 249)
@@ -123,13 +121,13 @@ describe.skipIf(!have)('acceptance 4: backtest of a long 1 BTC perpetual, 2018â€
     expect(r.err).toBe('')
     expect(r.ms).toBeLessThan(10_000)
     const j = JSON.parse(r.out) as BacktestJson
-    const margin = j.series[0]!.requirement
-    expect(j.series.every((s) => s.requirement === margin)).toBe(true)
+    const margin = j.requirementUsd[0]!
+    expect(j.requirementUsd.every((x) => x === margin)).toBe(true)
     // Deribit PM's BTC futures scan is Â±16 % with a 20 % extended move (resources/params): the requirement lies between.
     expect(margin / notionalUsd).toBeGreaterThan(0.16)
     expect(margin / notionalUsd).toBeLessThan(0.25)
     const expected = tested.filter((t) => -pnl[t]! > margin).map((t) => days[t])
-    expect(j.exceptionDays.map((e) => e.day)).toEqual(expected)
+    expect(exceptionDays(j)).toEqual(expected)
     expect(expected).toContain('2020-03-11')
     console.log(`acceptance 4, Deribit PM: requirement ${margin.toFixed(0)} USD, ${expected.length} exceptions in ${tested.length} days, zones ${JSON.stringify(j.zoneCounts)}, ${r.ms.toFixed(0)} ms`)
   })

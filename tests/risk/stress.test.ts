@@ -12,6 +12,7 @@ import type { DailySeries } from '../../src-main/engine/risk/history'
 import { stressScenarios, stressScenarioSet, type StressLibrary } from '../../src-main/engine/risk/stress'
 import { defaultParamDocument } from '../../src-main/services/margin-params'
 import { paramSetViews, saveParamSet } from '../../src-main/services/margin-params-store'
+import type { ResponseOf } from '@contract/api'
 import { hasSharedData, sharedData } from '../support/shared-data'
 
 const series = (underlying: string, closes: number[]): DailySeries => ({
@@ -72,9 +73,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
-interface StressJson {
-  scenarios: { name: string; kind: string; moves: Record<string, number>; pnl: number; positions: { pnl: number }[] }[]
-}
+type StressJson = ResponseOf<'runStress'>
 
 describe.skipIf(!have)('cli stress on a long 1 BTC perpetual with the shared BTC history', () => {
   const book = join(mkdtempSync(join(tmpdir(), 'marginal-stress-')), 'book.sqlite')
@@ -96,9 +95,11 @@ describe.skipIf(!have)('cli stress on a long 1 BTC perpetual with the shared BTC
     const r = await cli('stress', '--book', book, ...files, '--json')
     expect(r.err).toBe('')
     const j = JSON.parse(r.out) as StressJson
+    expect(j.underlyings).toEqual(['BTC'])
+    expect(j.positions).toHaveLength(1)
     for (const s of j.scenarios) {
-      expect(s.pnl).toBeCloseTo(100_000 * s.moves.BTC!, 6)
-      expect(s.positions[0]!.pnl).toBeCloseTo(s.pnl, 9)
+      expect(s.pnl).toBeCloseTo(100_000 * s.moves[0]!, 6)
+      expect(s.positionPnl[0]).toBeCloseTo(s.pnl, 9)
     }
     expect(j.scenarios.map((s) => s.pnl)).toEqual([...j.scenarios.map((s) => s.pnl)].sort((a, b) => a - b))
     const covid = j.scenarios.find((s) => s.name.startsWith('March 2020'))!
@@ -113,6 +114,8 @@ describe.skipIf(!have)('cli stress on a long 1 BTC perpetual with the shared BTC
     try {
       const doc = defaultParamDocument('stress') as unknown as StressLibrary
       expect(() => saveParamSet(opened.db, 'stress', { ...doc, episodes: [{ name: 'backwards', from: '2022-11-09', to: '2022-11-07' }] })).toThrow(/stress\.episodes\.0\.to/)
+      // A lower-case underlying would match nothing in the book: refused, not silently unapplied.
+      expect(() => saveParamSet(opened.db, 'stress', { ...doc, hypothetical: [{ name: 'typo', moves: { btc: -0.5 } }] })).toThrow(/stress\.hypothetical\.0\.moves\.btc.*upper case/)
       expect(paramSetViews(opened.db).find((v) => v.kind === 'stress')!.userDocument).toBeNull()
       const saved = saveParamSet(opened.db, 'stress', { ...doc, hypothetical: [...doc.hypothetical, { name: 'BTC −50 %', moves: { BTC: -0.5 } }] })
       expect(saved.activeId).toMatch(/^stress-library-2026\+edited-/)

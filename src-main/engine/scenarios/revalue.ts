@@ -74,6 +74,8 @@ export function revalueRows(
     // A fall puts today's strike-K vol at K/g > K: the smile above the strike applies, and vice versa.
     const slopeUp = s.stickyMoneyness ? a.volSkewUp[r]! : 0
     const slopeDown = s.stickyMoneyness ? a.volSkewDown[r]! : 0
+    // Sticky-strike rows (every margin grid) skip the slide in the per-cell loop.
+    const slides = slopeUp !== 0 || slopeDown !== 0
     const v0 = a.baseValue[r]!
     const logFK0 = Math.log(f0 / strike)
     const inverseStrike = 1 / strike
@@ -88,7 +90,8 @@ export function revalueRows(
         value = call ? (f > strike ? f - strike : 0) : strike > f ? strike - f : 0
       } else {
         const lg = logGrowth[j * U + u]!
-        let vol = (vol0 - (lg < 0 ? slopeUp : slopeDown) * lg) * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
+        const volMoved = slides ? vol0 - (lg < 0 ? slopeUp : slopeDown) * lg : vol0
+        let vol = volMoved * (1 + volRel[j]! * termWeight) + volAbs[j]! * termWeight
         if (vol < MIN_SCENARIO_VOL) vol = MIN_SCENARIO_VOL
         const sd = vol * Math.sqrt(t)
         const d1 = (logFK0 + logGrowth[j * U + u]!) * (1 / sd) + 0.5 * sd
