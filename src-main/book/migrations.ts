@@ -207,6 +207,19 @@ export const migrations: readonly Migration[] = [
         updated_at TEXT NOT NULL
       );
     `
+  },
+  {
+    version: 6,
+    name: 'saved scenarios',
+    sql: `
+      -- The scenario editor's named scenarios (price, vol and date per underlying), one JSON
+      -- document each, validated by the contract's ScenarioSpec before it is written.
+      CREATE TABLE saved_scenarios (
+        name TEXT PRIMARY KEY,
+        document TEXT NOT NULL CHECK (json_valid(document)),
+        updated_at TEXT NOT NULL
+      );
+    `
   }
 ]
 

@@ -29,6 +29,12 @@ import { backtest } from './backtest-service'
 import { stressHistory, stressTest } from './stress-service'
 import { bookHistory, valueAtRisk, valuedPositions, type RunOptions } from './var-service'
 import { backtestView, stressView, varView } from './risk-views'
+import { copyBook, deleteBook, renameBook } from '../book/whatif-repository'
+import { applyTrades, compareBooks, quoteTrades, resizeTickets, scaleTickets } from './whatif/whatif-service'
+import { tradableInstruments, type ResolvedTicket } from './whatif/trade-ticket'
+import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/explorer-service'
+import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenarios-repository'
+import { ScenarioSpec } from '@contract/schemas'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -94,6 +100,34 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
     return { held: listHeldPositions(db, bookId), view: viewOf(market) }
   }
+
+  const ticketView = (t: ResolvedTicket) => ({
+    account: t.account,
+    symbol: t.instrument.symbol,
+    kind: t.instrument.kind,
+    requestedContracts: t.requestedContracts,
+    sizeContracts: t.sizeContracts,
+    lotSize: t.instrument.lotSize,
+    price: t.price,
+    priceCurrency: t.priceCurrency,
+    priceSource: t.priceSource,
+    cashAmount: t.cashAmount,
+    cashCurrency: t.cashCurrency,
+    cashUsd: t.cashUsd,
+    notionalUsd: t.notionalUsd
+  })
+  const bookView = (bookId: number) => requireBook(bookId)
+  const marketOf = (bookId: number): MarketView => {
+    const market = bookMarket(bookId)
+    if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
+    return viewOf(market)
+  }
+  // Saved scenarios were validated when saved; one that no longer parses (hand-edited file) is skipped, not fatal.
+  const savedScenarios = () =>
+    listSavedScenarios(db).flatMap((r) => {
+      const parsed = ScenarioSpec.safeParse(r.document)
+      return parsed.success ? [{ name: r.name, scenario: parsed.data, updatedAtUtc: r.updatedAtUtc }] : []
+    })
 
   const handlers: Handlers = {
     appInfo: () => ({
@@ -167,6 +201,63 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     scenarioDrill: ({ bookId, ...q }) => {
       const { held, view } = bookInputs(bookId)
       return scenarioDrill(held, view, q, storedParams())
+    },
+    copyBook: ({ bookId, name, blank }) => bookView(copyBook(db, requireBook(bookId).id, { name, blank })),
+    renameBook: ({ bookId, name }) => {
+      renameBook(db, bookId, name)
+      return bookView(bookId)
+    },
+    deleteBook: ({ bookId }) => {
+      deleteBook(db, bookId)
+      return { ok: true as const }
+    },
+    tradeInstruments: ({ bookId }) => ({
+      accounts: (db.prepare('SELECT id, name, venue FROM accounts WHERE book_id = ? ORDER BY name').all(requireBook(bookId).id) as { id: number; name: string; venue: string }[]),
+      instruments: tradableInstruments(db, marketOf(bookId))
+    }),
+    quoteTrades: ({ bookId, tickets }) => {
+      const q = quoteTrades(db, requireBook(bookId).id, marketOf(bookId), tickets, storedParams())
+      return { tickets: q.tickets.map(ticketView), diff: q.diff, notCoveredAfter: q.notCoveredAfter }
+    },
+    applyTrades: ({ bookId, tickets }) => {
+      const done = applyTrades(db, requireBook(bookId).id, marketOf(bookId), tickets)
+      return { book: bookView(bookId), tickets: done.map(ticketView) }
+    },
+    editPositions: ({ bookId, resize, scale }) => {
+      requireBook(bookId)
+      const tickets = resize ? resizeTickets(db, bookId, resize) : scaleTickets(db, bookId, scale!.factor, scale!.positionIds)
+      const done = tickets.length ? applyTrades(db, bookId, marketOf(bookId), tickets) : []
+      return { book: bookView(bookId), tickets: done.map(ticketView) }
+    },
+    compareBooks: async ({ baseBookId, bookId }) => {
+      const base = requireBook(baseBookId)
+      const other = requireBook(bookId)
+      if (base.marketSnapshotId !== other.marketSnapshotId) throw new Error(`"${base.name}" and "${other.name}" are on different market snapshots (${base.marketSnapshotId} vs ${other.marketSnapshotId}): compare needs one market`)
+      const { params, paramsSource } = storedParams()
+      return compareBooks(db, base.id, other.id, marketOf(bookId), { params, paramsSource }, marginParamSets(params, paramsSource).stress)
+    },
+    profileModel: ({ bookId }) => {
+      const book = requireBook(bookId)
+      const view = marketOf(bookId)
+      const own = profileModel(listHeldPositions(db, bookId), view)
+      const parent = book.parentId !== null ? findBook(db, book.parentId) : undefined
+      return {
+        bookId,
+        book: profileJson(own.book),
+        parent: parent && parent.marketSnapshotId === book.marketSnapshotId ? { bookId: parent.id, name: parent.name, book: profileJson(profileModel(listHeldPositions(db, parent.id), view).book) } : null,
+        notCovered: own.notCovered
+      }
+    },
+    greeksGrid: ({ bookId }) => ({ bookId, ...greeksGrid(listHeldPositions(db, requireBook(bookId).id), marketOf(bookId)) }),
+    runScenario: ({ bookId, scenario }) => ({ bookId, ...runScenario(listHeldPositions(db, requireBook(bookId).id), marketOf(bookId), scenario) }),
+    savedScenarios: () => savedScenarios(),
+    saveScenario: ({ name, scenario }) => {
+      saveScenario(db, name, scenario)
+      return savedScenarios()
+    },
+    deleteScenario: ({ name }) => {
+      if (!deleteScenario(db, name)) throw new NotFoundError(`no saved scenario named "${name}"`)
+      return savedScenarios()
     },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),

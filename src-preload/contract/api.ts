@@ -29,7 +29,21 @@ export const apiMethods = {
   resetMarginParams: { request: s.MarginParamKindRequest, response: s.MarginParamSetView },
   runVar: { request: s.VarRequest, response: s.VarResponse },
   runStress: { request: s.StressRequest, response: s.StressResponse },
-  runBacktest: { request: s.BacktestRequest, response: s.BacktestResponse }
+  runBacktest: { request: s.BacktestRequest, response: s.BacktestResponse },
+  copyBook: { request: s.CopyBookRequest, response: s.BookSummary },
+  renameBook: { request: s.RenameBookRequest, response: s.BookSummary },
+  deleteBook: { request: s.BookRequest, response: s.OkResponse },
+  tradeInstruments: { request: s.BookRequest, response: s.TradeInstrumentsResponse },
+  quoteTrades: { request: s.TradesRequest, response: s.QuoteTradesResponse },
+  applyTrades: { request: s.TradesRequest, response: s.ApplyTradesResponse },
+  editPositions: { request: s.EditPositionsRequest, response: s.ApplyTradesResponse },
+  compareBooks: { request: s.CompareBooksRequest, response: s.CompareBooksResponse },
+  profileModel: { request: s.BookRequest, response: s.ProfileModelResponse },
+  greeksGrid: { request: s.BookRequest, response: s.GreeksGridResponse },
+  runScenario: { request: s.RunScenarioRequest, response: s.RunScenarioResponse },
+  savedScenarios: { request: s.EmptyRequest, response: s.SavedScenariosResponse },
+  saveScenario: { request: s.SaveScenarioRequest, response: s.SavedScenariosResponse },
+  deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -63,6 +77,16 @@ export type VarResponse = z.output<typeof s.VarResponse>
 export type StressResponse = z.output<typeof s.StressResponse>
 export type BacktestResponse = z.output<typeof s.BacktestResponse>
 export type BacktestMethodName = z.output<typeof s.BacktestMethodName>
+export type TradeInstrumentsResponse = z.output<typeof s.TradeInstrumentsResponse>
+export type TicketRequest = z.input<typeof s.Ticket>
+export type QuoteTradesResponse = z.output<typeof s.QuoteTradesResponse>
+export type CompareBooksResponse = z.output<typeof s.CompareBooksResponse>
+export type ProfileModelResponse = z.output<typeof s.ProfileModelResponse>
+export type ProfileBookJson = s.ProfileBookJson
+export type GreeksGridResponse = z.output<typeof s.GreeksGridResponse>
+export type ScenarioSpec = z.output<typeof s.ScenarioSpec>
+export type RunScenarioResponse = z.output<typeof s.RunScenarioResponse>
+export type SavedScenario = z.output<typeof s.SavedScenario>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -97,6 +121,31 @@ export interface MarginalApi {
   runStress(req: RequestOf<'runStress'>): Promise<ResponseOf<'runStress'>>
   /** A method's requirement each day vs the realised loss of the book over the imported history. */
   runBacktest(req: RequestOf<'runBacktest'>): Promise<ResponseOf<'runBacktest'>>
+  /** Copy a book (or only its accounts and collateral: blank) into a new what-if book. */
+  copyBook(req: RequestOf<'copyBook'>): Promise<ResponseOf<'copyBook'>>
+  renameBook(req: RequestOf<'renameBook'>): Promise<ResponseOf<'renameBook'>>
+  /** Delete a what-if book (the live book is refused). */
+  deleteBook(req: RequestOf<'deleteBook'>): Promise<ResponseOf<'deleteBook'>>
+  /** The ticket's accounts and the instruments it can price on the book's snapshot. */
+  tradeInstruments(req: RequestOf<'tradeInstruments'>): Promise<ResponseOf<'tradeInstruments'>>
+  /** Pre-trade: every method's IM/MM and each pool's utilisation before and after the tickets. Writes nothing. */
+  quoteTrades(req: RequestOf<'quoteTrades'>): Promise<ResponseOf<'quoteTrades'>>
+  /** Book tickets into a what-if book, all or none. */
+  applyTrades(req: RequestOf<'applyTrades'>): Promise<ResponseOf<'applyTrades'>>
+  /** Resize (0 closes) or scale a what-if book's positions, traded at the mark. */
+  editPositions(req: RequestOf<'editPositions'>): Promise<ResponseOf<'editPositions'>>
+  /** Two books side by side: margin by method, utilisation, Greeks and stress, with differences. */
+  compareBooks(req: RequestOf<'compareBooks'>): Promise<ResponseOf<'compareBooks'>>
+  /** The book (and a what-if book's parent) as the P&L explorer's kernel reads it. */
+  profileModel(req: RequestOf<'profileModel'>): Promise<ResponseOf<'profileModel'>>
+  /** Delta, gamma, vega (raw and 30-day normalised), theta per underlying, expiry and strike. */
+  greeksGrid(req: RequestOf<'greeksGrid'>): Promise<ResponseOf<'greeksGrid'>>
+  /** Value the book under a scenario from the editor: per position and per underlying. */
+  runScenario(req: RequestOf<'runScenario'>): Promise<ResponseOf<'runScenario'>>
+  savedScenarios(req: RequestOf<'savedScenarios'>): Promise<ResponseOf<'savedScenarios'>>
+  /** Save (or replace) a named scenario; returns the list. */
+  saveScenario(req: RequestOf<'saveScenario'>): Promise<ResponseOf<'saveScenario'>>
+  deleteScenario(req: RequestOf<'deleteScenario'>): Promise<ResponseOf<'deleteScenario'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -140,6 +189,20 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     runVar: call('runVar'),
     runStress: call('runStress'),
     runBacktest: call('runBacktest'),
+    copyBook: call('copyBook'),
+    renameBook: call('renameBook'),
+    deleteBook: call('deleteBook'),
+    tradeInstruments: call('tradeInstruments'),
+    quoteTrades: call('quoteTrades'),
+    applyTrades: call('applyTrades'),
+    editPositions: call('editPositions'),
+    compareBooks: call('compareBooks'),
+    profileModel: call('profileModel'),
+    greeksGrid: call('greeksGrid'),
+    runScenario: call('runScenario'),
+    savedScenarios: call('savedScenarios'),
+    saveScenario: call('saveScenario'),
+    deleteScenario: call('deleteScenario'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

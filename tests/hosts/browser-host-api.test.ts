@@ -374,3 +374,82 @@ describe('who may call', () => {
     expect((await rawGet('/../secret.txt', { host: `127.0.0.1:${t.host.port}` })).status).toBe(404)
   })
 })
+
+describe('what-if books, the ticket, compare, the explorer and scenarios over the API', () => {
+  it('copy, ticket quote, apply, edit, compare, rename and delete; the live book refuses edits', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const copy = await api.copyBook({ bookId: live.id, name: '  Short call idea ' })
+    expect(copy).toMatchObject({ kind: 'whatif', parentId: live.id, name: 'Short call idea', positionCount: live.positionCount })
+    const { accounts, instruments } = await api.tradeInstruments({ bookId: copy.id })
+    const deribit = accounts.find((a) => a.name === 'Deribit main')!
+    expect(instruments.find((i) => i.symbol === 'BTC-27NOV26-95000-C')).toMatchObject({ lotSize: 0.1, priceCurrency: 'BTC' })
+    const ticket = { accountId: deribit.id, symbol: 'BTC-27NOV26-95000-C', side: 'sell' as const, sizeContracts: 2.01 }
+    const quote = await api.quoteTrades({ bookId: copy.id, tickets: [ticket] })
+    expect(quote.tickets[0]).toMatchObject({ sizeContracts: -2, priceSource: 'mark', cashCurrency: 'BTC' })
+    expect(quote.tickets[0]!.cashAmount).toBeGreaterThan(0)
+    const pm = quote.diff.margin.find((r) => r.group === 'Deribit main · BTC' && r.method === 'deribit-pm')!
+    expect(pm.initialMargin.change).toBeGreaterThan(0)
+    expect((await api.listPositions({ bookId: copy.id })).rows).toHaveLength(live.positionCount) // a quote writes nothing
+    const applied = await api.applyTrades({ bookId: copy.id, tickets: [ticket] })
+    expect(applied.book.positionCount).toBe(live.positionCount)
+    const after = await api.bookMargin({ bookId: copy.id })
+    expect(after.accounts.find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!.initialMargin).toBeCloseTo(pm.initialMargin.other!, 9)
+
+    const bad = await api.quoteTrades({ bookId: copy.id, tickets: [{ ...ticket, symbol: 'BTC-27NOV26-95000-Q' }] }).catch((e) => e)
+    expect(bad).toBeInstanceOf(MarginalApiError)
+    expect(bad).toMatchObject({ code: 'invalid_request', field: 'symbol' })
+    const refused = await api.applyTrades({ bookId: live.id, tickets: [ticket] }).catch((e) => e)
+    expect(refused).toMatchObject({ code: 'invalid_request', field: 'bookId' })
+    expect(refused.message).toMatch(/is the live book/)
+
+    const perp = (await api.listPositions({ bookId: copy.id })).rows.find((r) => r.symbol === 'BTC-PERPETUAL')!
+    const resized = await api.editPositions({ bookId: copy.id, resize: [{ positionId: perp.positionId, sizeContracts: 0 }] })
+    expect(resized.book.positionCount).toBe(live.positionCount - 1)
+    const scaled = await api.editPositions({ bookId: copy.id, scale: { factor: 0.5, positionIds: [(await api.listPositions({ bookId: copy.id })).rows.find((r) => r.symbol === 'ETH-PERPETUAL')!.positionId] } })
+    expect(scaled.tickets[0]).toMatchObject({ symbol: 'ETH-PERPETUAL', sizeContracts: 30000 })
+
+    const cmp = await api.compareBooks({ baseBookId: live.id, bookId: copy.id })
+    expect(cmp.diff.margin.find((r) => r.group === 'Deribit main · BTC' && r.method === 'deribit-pm')!.initialMargin.base).toBeCloseTo(
+      (await api.bookMargin({ bookId: live.id })).accounts.find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!.initialMargin, 9)
+    expect(cmp.greeks.map((g) => g.underlying)).toEqual(['BTC', 'ETH'])
+    expect(cmp.stress.length).toBeGreaterThan(0)
+
+    expect(await api.renameBook({ bookId: copy.id, name: 'Renamed' })).toMatchObject({ name: 'Renamed' })
+    expect(await api.deleteBook({ bookId: copy.id })).toEqual({ ok: true })
+    expect((await api.listBooks({})).some((b) => b.id === copy.id)).toBe(false)
+    expect((await api.listPositions({ bookId: live.id })).rows).toHaveLength(live.positionCount)
+  })
+
+  it('profileModel carries the parent for a what-if book; greeksGrid adds up to the positions; scenarios run, save and delete', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const blank = await api.copyBook({ bookId: live.id, name: 'Blank', blank: true })
+    expect(blank.positionCount).toBe(0)
+    const copy = await api.copyBook({ bookId: live.id, name: 'Explorer' })
+    const model = await api.profileModel({ bookId: copy.id })
+    expect(model.parent).toMatchObject({ bookId: live.id })
+    expect(model.book.legs.length + model.notCovered.length).toBe(live.positionCount)
+    expect((await api.profileModel({ bookId: live.id })).parent).toBeNull()
+
+    const grid = await api.greeksGrid({ bookId: live.id })
+    // The grid leaves expired positions out (listed in notCovered); the positions grid shows them at payoff.
+    const held = await api.listPositions({ bookId: live.id })
+    const rows = held.rows.filter((r) => r.expiryUtc === null || r.expiryUtc > held.asOfUtc!)
+    expect(grid.notCovered.length).toBeGreaterThanOrEqual(held.rows.length - rows.length)
+    const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + f(r), 0)
+    expect(grid.rows.reduce((s, r) => s + r.vegaUsdPerPoint, 0)).toBeCloseTo(sum((r) => r.valuation?.vegaUsdPerPoint ?? 0), 6)
+    expect(grid.rows.filter((r) => r.underlying === 'BTC').reduce((s, r) => s + r.deltaCoin, 0)).toBeCloseTo(sum((r) => (r.underlying === 'BTC' ? (r.valuation?.deltaCoin ?? 0) : 0)), 6)
+
+    const scenario = { days: 10, underlyings: { BTC: { priceMode: 'pct' as const, priceAmount: -20, volMode: 'abs' as const, volAmount: 15, termResponse: true } } }
+    const run = await api.runScenario({ bookId: live.id, scenario })
+    expect(run.applied.find((a) => a.underlying === 'BTC')!.move).toBeCloseTo(-0.2, 12)
+    expect(run.positions.filter((p) => p.expired).map((p) => p.symbol)).toContain('BTC-27NOV26-95000-C')
+    expect(run.totalUsd).toBeCloseTo(run.byUnderlying.reduce((s, u) => s + u.pnlUsd, 0), 6)
+    const badScenario = await api.runScenario({ bookId: live.id, scenario: { ...scenario, underlyings: { BTC: { ...scenario.underlyings.BTC, priceMode: 'value', priceAmount: -5 } } } }).catch((e) => e)
+    expect(badScenario).toMatchObject({ code: 'invalid_request', field: 'scenario.underlyings.BTC.priceAmount' })
+    expect(await api.saveScenario({ name: 'BTC −20 %', scenario })).toEqual([expect.objectContaining({ name: 'BTC −20 %', scenario })])
+    expect(await api.savedScenarios({})).toHaveLength(1)
+    expect(await api.deleteScenario({ name: 'BTC −20 %' })).toEqual([])
+    await api.deleteBook({ bookId: blank.id })
+    await api.deleteBook({ bookId: copy.id })
+  })
+})
