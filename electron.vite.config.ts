@@ -3,6 +3,8 @@ import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
 const contractAlias = { '@contract': resolve(__dirname, 'src-preload/contract') }
+// The renderer's one window into the engine: the P&L explorer's pure evaluator (eslint.config.js).
+const rendererAlias = { ...contractAlias, '@engine': resolve(__dirname, 'src-main/engine') }
 
 export default defineConfig({
   main: {
@@ -35,7 +37,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
-    resolve: { alias: contractAlias },
+    resolve: { alias: rendererAlias },
     plugins: [vue()],
     build: {
       rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }

@@ -733,7 +733,7 @@ const ProfileBookView = z.object({
       positionId: z.number().int().nullable(),
       symbol: z.string(),
       account: z.string(),
-      kind: InstrumentKind,
+      kind: z.enum(['spot', 'perpetual', 'future', 'option']),
       sizeContracts: z.number(),
       expiryMs: z.number().nullable(),
       strikeUsd: z.number().nullable(),

@@ -12,6 +12,8 @@ import type { ScenarioSet } from '../scenarios/scenario-set'
 import { DAYS_PER_YEAR } from '../pricing/black76'
 import type { ProfileBook } from './profile-book'
 
+export type { ProfileBook } from './profile-book'
+
 export interface ProfileEvaluator {
   book: ProfileBook
   underlyingIndex: number

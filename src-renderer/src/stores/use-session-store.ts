@@ -5,7 +5,7 @@ import type { AppInfo, BookSummary, EngineStatus, MarketSummary } from '@contrac
 import { useApi } from '../api/api'
 import { loadUiState, saveUiState } from '../api/use-ui-state'
 
-export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'market' | 'books' | 'import' | 'engine'
+export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'market' | 'books' | 'import' | 'engine' | 'explorer' | 'compare'
 export type ThemeName = 'light' | 'dark'
 
 const isTheme = (v: unknown): v is ThemeName => v === 'light' || v === 'dark'
@@ -49,10 +49,16 @@ export const useSessionStore = defineStore('session', () => {
     market.value = bookId === null ? null : (await useApi().currentMarket({ bookId })).snapshot
   }
 
+  /** Re-read the book list (after a copy, rename or delete); falls back to the live book if the current one is gone. */
+  async function refreshBooks(): Promise<void> {
+    books.value = await useApi().listBooks({})
+    if (!books.value.some((b) => b.id === currentBookId.value)) await selectBook(books.value.find((b) => b.kind === 'live')?.id ?? books.value[0]?.id ?? null)
+  }
+
   function setTheme(next: ThemeName): void {
     theme.value = next
     saveUiState('app.theme', next, 0)
   }
 
-  return { appInfo, books, currentBookId, currentBook, market, view, theme, engine, error, start, selectBook, setTheme }
+  return { appInfo, books, currentBookId, currentBook, market, view, theme, engine, error, start, selectBook, refreshBooks, setTheme }
 })

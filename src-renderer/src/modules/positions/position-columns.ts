@@ -1,7 +1,7 @@
 /** Column definitions of the positions grid; every amount header names its unit or currency. */
 import type { CellClassParams, ColDef, ICellRendererParams } from 'ag-grid-community'
 import type { GridRow, GroupGridRow, GroupSums, PositionGridRow } from './position-groups'
-import { formatContracts, formatExpiryUtc, formatNumber, formatPrice } from './format'
+import { formatContracts, formatExpiryUtc, formatNumber, formatPrice, isUsdLike } from './format'
 
 type Row = GridRow
 const pos = (row: Row | undefined): PositionGridRow | null => (row?.rowType === 'position' ? row : null)
@@ -141,8 +141,9 @@ export function positionColumns(opts: {
     {
       ...numberColumn('scenarioPnl', 'Scenario P&L', 150, (r) => opts.scenarioPnl?.(r.positionId) ?? null, (r) => {
         const v = opts.scenarioPnl?.(r.positionId)
-        return v === undefined ? '' : `${formatNumber(v, 6)} ${opts.scenarioCurrency?.() ?? ''}`
-      }, { signed: true, headerTooltip: 'P&L of the position in the risk-array scenario picked on the Risk view (drill-through)' }),
+        const ccy = opts.scenarioCurrency?.() ?? ''
+        return v === undefined ? '' : `${formatNumber(v, isUsdLike(ccy) ? 2 : 6)} ${ccy}`
+      }, { signed: true, headerTooltip: 'P&L of the position in the risk-array scenario picked on the Risk view (drill-through, group currency), or under the scenario applied from the scenario editor (USD)' }),
       hide: true
     },
     numberColumn('valueUsd', 'Value (USD)', 125, (r) => val(r)?.valueUsd ?? null, (r) => formatNumber(val(r)?.valueUsd ?? null, 2), { signed: true, group: sum((s) => s.valueUsd) }),
