@@ -79,6 +79,20 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   // The live book in the file, read by another process: exactly as before.
   expect(livePositionsOnDisk(workstation.bookPath)).toEqual(liveBefore)
 
+  // Resize and close from the positions grid: double-click opens the ticket to trade the position away.
+  await page.keyboard.press('Alt+1')
+  await page.locator('.ag-row.position-row', { hasText: 'BTC-PERPETUAL' }).first().dblclick()
+  await expect(ticket.getByLabel('Instrument')).toHaveValue('BTC-PERPETUAL')
+  await expect(ticket.getByLabel('Contracts')).toHaveValue('25000')
+  await expect(ticket.getByTestId('ticket-fill')).toContainText('Buy 25,000.00 BTC-PERPETUAL')
+  await expect(ticket.getByTestId('ticket-cash')).toContainText('no premium: margin only')
+  await ticket.getByTestId('ticket-confirm').click()
+  await expect(page.getByTestId('position-count')).toHaveText('31 of 31 positions')
+  await page.getByLabel('Scale factor').fill('2')
+  await page.getByTestId('scale-book').click()
+  await expect(page.locator('.ag-row.position-row', { hasText: 'BTC-29JAN27-110000-C' }).locator('[col-id="sizeContracts"]')).toHaveText('−10')
+  expect(livePositionsOnDisk(workstation.bookPath)).toEqual(liveBefore)
+
   // The command palette reaches book switching: back to the live book, frame gone.
   await page.keyboard.press('Control+k')
   await page.getByTestId('command-palette').getByLabel('Command').fill('switch demo')
@@ -164,8 +178,10 @@ test('P&L explorer on a 500-position book: slider drags redraw within one animat
   await expect(page.getByTestId('explorer-legs').locator('tbody tr')).toHaveCount(5)
   await expect(page.getByTestId('explorer-legs')).toContainText('100 legs expiring 2026-11-27')
 
+  await expect(page.getByTestId('redraw-ms')).not.toHaveText('—')
   // Real drags with the mouse across both sliders, many input events each.
   for (const id of ['date-slider', 'vol-slider']) {
+    await page.getByTestId(id).scrollIntoViewIfNeeded()
     const box = (await page.getByTestId(id).boundingBox())!
     await page.mouse.move(box.x + 4, box.y + box.height / 2)
     await page.mouse.down()
@@ -174,6 +190,8 @@ test('P&L explorer on a 500-position book: slider drags redraw within one animat
       await page.waitForTimeout(20)
     }
     await page.mouse.up()
+    // The drag really moved the slider to its far end.
+    await expect(page.getByTestId(id === 'date-slider' ? 'explorer-days' : 'explorer-vol')).toHaveText(id === 'date-slider' ? '217' : '+30')
   }
   const text = (await page.getByTestId('redraw-ms').textContent())!
   const m = /median ([\d.]+) ms of (\d+)/.exec(text)!
