@@ -42,7 +42,7 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   await page.getByTestId('copy-book').click()
   await expect(page.getByTestId('whatif-badge')).toBeVisible()
   await expect(page.getByTestId('shell')).toHaveClass(/whatif-frame/)
-  await expect(page.getByLabel('Book')).toHaveValue(/\d+/)
+  await expect(page.getByLabel('Book', { exact: true })).toHaveValue(/\d+/)
   await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
 
   await page.keyboard.press('F9')
@@ -78,6 +78,11 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
 
   // The live book in the file, read by another process: exactly as before.
   expect(livePositionsOnDisk(workstation.bookPath)).toEqual(liveBefore)
+  // Saved, and reopened: a reload comes back to the what-if book, still framed; Alt+B reaches the switcher.
+  await page.reload()
+  await expect(page.getByTestId('whatif-badge')).toBeVisible()
+  await page.keyboard.press('Alt+b')
+  await expect(page.getByLabel('Book', { exact: true })).toBeFocused()
 
   // Resize and close from the positions grid: double-click opens the ticket to trade the position away.
   await page.keyboard.press('Alt+1')
@@ -115,7 +120,7 @@ test('P&L explorer: a calendar spread past its first expiry shows the short leg 
     { accountId: deribit, symbol: 'BTC-25DEC26-95000-C', side: 'buy', sizeContracts: 1 }
   ] })
   await page.reload()
-  await page.getByLabel('Book').selectOption(String(blank.id))
+  await page.getByLabel('Book', { exact: true }).selectOption(String(blank.id))
   await page.keyboard.press('Alt+9')
   await expect(page.getByTestId('explorer-legs').locator('tbody tr')).toHaveCount(2)
   await expect(page.getByTestId('leg-BTC-27NOV26-95000-C')).toContainText('live, 7.0 d left')
@@ -172,7 +177,7 @@ test('P&L explorer on a 500-position book: slider drags redraw within one animat
   expect(tickets).toHaveLength(500)
   await call(workstation, 'applyTrades', { bookId: book.id, tickets })
   await page.reload()
-  await page.getByLabel('Book').selectOption(String(book.id))
+  await page.getByLabel('Book', { exact: true }).selectOption(String(book.id))
   await page.keyboard.press('Alt+9')
   // 500 legs read as one row per expiry.
   await expect(page.getByTestId('explorer-legs').locator('tbody tr')).toHaveCount(5)

@@ -28,23 +28,27 @@ export const useSessionStore = defineStore('session', () => {
       if (e.type === 'engine.status') engine.value = e.status
     })
     try {
-      const [info, list, status, savedTheme] = await Promise.all([
+      const [info, list, status, savedTheme, lastBook] = await Promise.all([
         api.appInfo({}),
         api.listBooks({}),
         api.engineStatus({}),
-        loadUiState('app.theme', isTheme)
+        loadUiState('app.theme', isTheme),
+        loadUiState('app.book', (v): v is number => typeof v === 'number')
       ])
       appInfo.value = info
       books.value = list
       engine.value = status
       if (savedTheme) theme.value = savedTheme
-      await selectBook(list.find((b) => b.kind === 'live')?.id ?? list[0]?.id ?? null)
+      // Reopen the book last worked on (a what-if book is framed, so it is never taken for the live one).
+      const reopen = list.find((b) => b.id === lastBook)?.id
+      await selectBook(reopen ?? list.find((b) => b.kind === 'live')?.id ?? list[0]?.id ?? null)
     } catch (e) {
       error.value = (e as Error).message
     }
   }
 
   async function selectBook(bookId: number | null): Promise<void> {
+    if (bookId !== null && bookId !== currentBookId.value && currentBookId.value !== null) saveUiState('app.book', bookId, 0)
     currentBookId.value = bookId
     market.value = bookId === null ? null : (await useApi().currentMarket({ bookId })).snapshot
   }
