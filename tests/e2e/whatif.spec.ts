@@ -49,7 +49,10 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   const ticket = page.getByTestId('trade-ticket')
   await expect(ticket).toBeVisible()
   await expect(ticket.getByLabel('Account')).toHaveValue(/\d+/)
-  await ticket.getByLabel('Instrument').fill('BTC-29JAN27-110000-C')
+  // Picked from the chain: the 29 Jan 2027 expiry's strike ladder, the 110,000 call.
+  await ticket.getByLabel('Chain expiry').selectOption({ label: '2027-01-29' })
+  await ticket.getByRole('button', { name: 'BTC-29JAN27-110000-C' }).click()
+  await expect(ticket.getByLabel('Instrument')).toHaveValue('BTC-29JAN27-110000-C')
   await ticket.getByText('Sell', { exact: true }).click()
   await ticket.getByLabel('Contracts').fill('2.04')
   await expect(ticket.getByTestId('ticket-instrument')).toContainText('strike 110,000 USD')
