@@ -1,8 +1,9 @@
 /**
  * Acceptance 1 of the hedging issue: on small books (≤ 3 candidates) the LP optimum of the
  * margin-minimising hedge equals a brute-force grid search to within the grid's resolution. The
- * scenario vectors are the demo book's real Deribit PM risk matrix (Deribit main · BTC) and the
- * per-contract records of real candidates in the same model; HiGHS solves the LP.
+ * method is the demo book's real Deribit PM replica (Deribit main · BTC): its full IM (worst of
+ * standard and extended scenarios, roll shock, delta shock) through its linear form, held to the
+ * model's own evaluate(); candidates are real instruments' records in the same model; HiGHS solves.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,25 +15,29 @@ import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
 import { buildMarketView } from '../../src-main/engine/market/market-view'
 import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
-import { buildModelState, totalOf } from '../../src-main/engine/margin/additive-model'
+import { buildModelState, linearFormMargin, totalOf } from '../../src-main/engine/margin/additive-model'
 import { groupModels, marginGroups, toMarginPosition } from '../../src-main/services/margin-service'
 import { marginParamSets } from '../../src-main/services/margin-params'
-import { marginLpText, marginObjective, readMarginLpSolution, type HedgeCandidate, type MarginLp } from '../../src-main/engine/hedge/margin-lp'
+import { hedgedTotal, marginLpText, marginObjective, readMarginLpSolution, type HedgeCandidate, type MarginLp } from '../../src-main/engine/hedge/margin-lp'
 import { solveLp } from '../../src-main/services/hedge/lp-solver'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-hedge-')), 'book.sqlite'))
 const liveId = listBooks(book.db)[0]!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const group = marginGroups(listHeldPositions(book.db, liveId), view, []).find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!
-const model = groupModels(group, view, marginParamSets(undefined), ['deribit-pm'])[0]!
+const SYMBOLS = ['BTC-PERPETUAL', 'BTC-25DEC26-100000-C', 'BTC-25DEC26-85000-P', 'BTC-26MAR27']
+const candidatePositions = SYMBOLS.map((s) => toMarginPosition(parseSymbol('deribit', s), 1, view))
+// The model over the book and every candidate, so each candidate's expiry bucket exists.
+const model = groupModels({ ...group, positions: [...group.positions, ...candidatePositions] }, view, marginParamSets(undefined), ['deribit-pm'])[0]!
 const S = model.scenarioLabels.length
-const portfolioPnl = totalOf(buildModelState(model, group.positions)).slice(0, S)
+const total = totalOf(buildModelState(model, group.positions))
+const form = model.linearForm!
 
-/** A candidate's one-contract record in the group's own model: its P&L per risk-matrix scenario. */
+/** A candidate's one-contract record in the group's own model. */
 function candidate(symbol: string, cost: number, bound: number): HedgeCandidate {
   const record = new Float64Array(model.width)
-  model.record(toMarginPosition(parseSymbol('deribit', symbol), 1, view), record, 0)
-  return { id: symbol, pnlPerContract: record.slice(0, S), costPerContract: cost, minContracts: -bound, maxContracts: bound }
+  model.record(candidatePositions[SYMBOLS.indexOf(symbol)]!, record, 0)
+  return { id: symbol, record, costPerContract: cost, minContracts: -bound, maxContracts: bound }
 }
 
 /** Every grid point of the box, step h_i: the brute-force optimum of the same objective. */
@@ -55,14 +60,24 @@ function gridSearch(p: MarginLp, steps: number[]): { x: number[]; objective: num
   return best
 }
 
-/** How far the grid's best can sit above the true optimum: Σ_i L_i·h_i/2, L_i the objective's slope bound in x_i. */
+/** How far the grid's best can sit above the true optimum: Σ_i L_i·h_i/2, L_i a slope bound of the objective in x_i. */
 const resolution = (p: MarginLp, steps: number[]): number =>
-  p.candidates.reduce((s, c, i) => s + (Math.max(...Array.from(c.pnlPerContract, Math.abs)) + c.costPerContract) * (steps[i]! / 2), 0)
+  p.candidates.reduce((s, c, i) => {
+    const r = c.record
+    const slope = Math.max(...Array.from(r.subarray(0, S), Math.abs)) + form.absTerms.reduce((a, t) => a + t.weight * Math.abs(r[t.index]!), 0) + form.excessTerms.reduce((a, t) => a + t.weight * Math.abs(r[t.index]!), 0) + c.costPerContract
+    return s + slope * (steps[i]! / 2)
+  }, 0)
 
 describe('margin-minimising hedge LP (Deribit PM risk matrix of the demo book, HiGHS)', () => {
-  it('the demo group has a scenario loss to hedge', () => {
+  it('the linear form is the method: it equals the model\'s own IM for the book and hedged books', () => {
     expect(S).toBeGreaterThanOrEqual(20)
-    expect(Math.max(...Array.from(portfolioPnl, (x) => -x))).toBeGreaterThan(0.1)
+    expect(form.absTerms.length).toBeGreaterThanOrEqual(5)
+    const p: MarginLp = { total, form, candidates: SYMBOLS.map((s) => candidate(s, 0, 1)) }
+    for (const x of [[0, 0, 0, 0], [-20_000, 0, 0, 0], [5_000, -3, 2, -9_000], [0, 10, 0, 0], [60_000, 0, -6, 0]]) {
+      const t = hedgedTotal(p, x)
+      expect(linearFormMargin(form, t)).toBeCloseTo(model.evaluate(t, 0).initialMargin, 12)
+    }
+    expect(model.evaluate(total, 0).initialMargin).toBeGreaterThan(0.1)
   })
 
   const cases: { name: string; candidates: HedgeCandidate[]; steps: number[] }[] = [
@@ -76,7 +91,7 @@ describe('margin-minimising hedge LP (Deribit PM risk matrix of the demo book, H
   ]
   for (const c of cases) {
     it(`${c.name}: the LP optimum equals the grid search within the grid's resolution`, async () => {
-      const p: MarginLp = { portfolioPnl, candidates: c.candidates }
+      const p: MarginLp = { total, form, candidates: c.candidates }
       const before = marginObjective(p, c.candidates.map(() => 0)).requirement
       const lp = await solveLp(marginLpText(p))
       const sol = readMarginLpSolution(p, lp.columns)
@@ -85,13 +100,14 @@ describe('margin-minimising hedge LP (Deribit PM risk matrix of the demo book, H
       const grid = gridSearch(p, c.steps)
       expect(sol.objective).toBeLessThanOrEqual(grid.objective + 1e-9)
       expect(grid.objective - sol.objective).toBeLessThanOrEqual(resolution(p, c.steps))
-      // …and the hedge cuts the scenario-max requirement.
+      // …and the hedge cuts the method's IM, as the model itself computes it.
       expect(sol.requirement).toBeLessThan(before)
+      expect(model.evaluate(hedgedTotal(p, sol.contracts), 0).initialMargin).toBeCloseTo(sol.requirement, 9)
       sol.contracts.forEach((x, i) => expect(x).toBeGreaterThanOrEqual(c.candidates[i]!.minContracts - 1e-9))
     })
   }
 
   it('refuses a model it cannot state: a candidate with the wrong scenario count', () => {
-    expect(() => marginLpText({ portfolioPnl, candidates: [{ ...candidate('BTC-PERPETUAL', 0, 1), pnlPerContract: new Float64Array(3) }] })).toThrow(/3 scenario P&Ls, expected/)
+    expect(() => marginLpText({ total, form, candidates: [{ ...candidate('BTC-PERPETUAL', 0, 1), record: new Float64Array(3) }] })).toThrow(/a record of 3 entries, expected/)
   })
 })

@@ -1,22 +1,26 @@
 /**
- * The margin-minimising hedge as a linear programme (../shared/METHODOLOGY.md §6). For a
- * scenario-max method the requirement is max(0, max_s −(P_s + Σ_i x_i·p_is)), so choosing hedge
- * sizes x over candidate instruments is
+ * The margin-minimising hedge as a linear programme (../shared/METHODOLOGY.md §6). A method with a
+ * linear form (additive-model.ts: worst scenario loss + Σ w·|feature| + Σ w·max(|feature| − k, 0))
+ * has, as a function of hedge sizes x over candidate instruments,
  *
- *   minimise   z + Σ_i c_i·(x⁺_i + x⁻_i)
- *   subject to z + Σ_i p_is·(x⁺_i − x⁻_i) ≥ −P_s   for every scenario s,   z ≥ 0,
- *              0 ≤ x⁺_i ≤ max_i,  0 ≤ x⁻_i ≤ −min_i          (x_i = x⁺_i − x⁻_i contracts)
+ *   IM(x) = max(0, max_s −(T_s + Σ_i x_i·r_is)) + Σ_a w_a·|T_a + Σ_i x_i·r_ia| + Σ_e w_e·max(|T_e + Σ_i x_i·r_ie| − k_e, 0)
  *
- * with c_i the cost of trading one contract (half the bid-ask). Splitting x into its buy and sell
- * parts makes |x_i| linear; with c_i > 0 at most one part is non-zero at the optimum.
- * Pure: this builds the model text (CPLEX LP format, read by any LP solver) and reads a solution;
- * the solver itself is a service (services/hedge/lp-solver.ts).
+ * with T the book's record sum and r_i one contract's record. Minimising IM(x) + Σ_i c_i·|x_i| is
+ *
+ *   minimise   z + Σ_a w_a·u_a + Σ_e w_e·v_e + Σ_i c_i·(b_i + s_i)
+ *   subject to z ≥ −(T_s + Σ_i r_is·(b_i − s_i))  for every scenario s,   z ≥ 0,
+ *              u_a ≥ ±(T_a + Σ_i r_ia·(b_i − s_i)),   v_e ≥ ±(T_e + Σ_i r_ie·(b_i − s_i)) − k_e,   v_e ≥ 0,
+ *              0 ≤ b_i ≤ max_i,  0 ≤ s_i ≤ −min_i        (x_i = b_i − s_i contracts, c_i ≥ 0)
+ *
+ * an exact LP: the optimum is the method's own minimum, not an approximation of it. Pure: this
+ * builds the model text (CPLEX LP format) and reads a solution; the solver is a service.
  */
+import { linearFormMargin, type LinearForm } from '../margin/additive-model'
 
 export interface HedgeCandidate {
   id: string
-  /** P&L of one contract (long) per scenario, in the method's currency, gain positive. */
-  pnlPerContract: Float64Array
+  /** One long contract's record in the method's model (scenario P&Ls first, then its features). */
+  record: Float64Array
   /** Cost of trading one contract either way (≥ 0), in the method's currency. */
   costPerContract: number
   /** Signed size bounds in contracts (min ≤ 0 ≤ max): min = 0 forbids selling, max = 0 forbids buying. */
@@ -25,8 +29,9 @@ export interface HedgeCandidate {
 }
 
 export interface MarginLp {
-  /** The book's P&L per scenario in the method's currency. */
-  portfolioPnl: Float64Array
+  /** The book's record sum in the method's model. */
+  total: Float64Array
+  form: LinearForm
   candidates: HedgeCandidate[]
 }
 
@@ -38,44 +43,58 @@ const num = (x: number): string => {
 const term = (coef: number, name: string): string => (coef === 0 ? '' : ` ${coef < 0 ? '-' : '+'} ${num(Math.abs(coef))} ${name}`)
 
 export function validateMarginLp(p: MarginLp): void {
-  const S = p.portfolioPnl.length
-  if (S === 0) throw new RangeError('margin LP: no scenarios')
+  const W = p.total.length
+  if (p.form.lossTo <= p.form.lossFrom) throw new RangeError('margin LP: no scenarios')
   for (const c of p.candidates) {
-    if (c.pnlPerContract.length !== S) throw new RangeError(`margin LP: candidate ${c.id} has ${c.pnlPerContract.length} scenario P&Ls, expected ${S}`)
+    if (c.record.length !== W) throw new RangeError(`margin LP: candidate ${c.id} has a record of ${c.record.length} entries, expected ${W}`)
     if (!(c.costPerContract >= 0)) throw new RangeError(`margin LP: candidate ${c.id} has cost ${c.costPerContract} per contract, expected ≥ 0`)
     if (!(c.minContracts <= 0 && c.maxContracts >= 0)) throw new RangeError(`margin LP: candidate ${c.id} bounds [${c.minContracts}, ${c.maxContracts}] must contain 0`)
   }
 }
 
-/** The model in CPLEX LP format: z, then b<i> (buy) and s<i> (sell) per candidate. */
+/** Σ_i r_i[index]·(b_i − s_i), signed by `sign`. */
+const hedgeTerms = (p: MarginLp, index: number, sign: 1 | -1): string =>
+  p.candidates.map((c, i) => term(sign * c.record[index]!, `b${i}`) + term(-sign * c.record[index]!, `s${i}`)).join('')
+
+/** The model in CPLEX LP format: z, u<a>, v<e>, then b<i> (buy) and s<i> (sell) per candidate. */
 export function marginLpText(p: MarginLp): string {
   validateMarginLp(p)
-  const n = p.candidates.length
-  const lines: string[] = ['Minimize', ` obj: z${p.candidates.map((c, i) => `${term(c.costPerContract, `b${i}`)}${term(c.costPerContract, `s${i}`)}`).join('')}`, 'Subject To']
-  for (let s = 0; s < p.portfolioPnl.length; s++) {
-    let row = ` r${s}: z`
-    for (let i = 0; i < n; i++) {
-      const a = p.candidates[i]!.pnlPerContract[s]!
-      row += term(a, `b${i}`) + term(-a, `s${i}`)
-    }
-    lines.push(`${row} >= ${num(-p.portfolioPnl[s]!)}`)
-  }
+  const f = p.form
+  const objective = ['z', ...f.absTerms.map((a, k) => term(a.weight, `u${k}`)), ...f.excessTerms.map((e, k) => term(e.weight, `v${k}`)), ...p.candidates.map((c, i) => term(c.costPerContract, `b${i}`) + term(c.costPerContract, `s${i}`))]
+  const lines: string[] = ['Minimize', ` obj: ${objective.join('')}`, 'Subject To']
+  for (let s = f.lossFrom; s < f.lossTo; s++) lines.push(` r${s}: z${hedgeTerms(p, s, 1)} >= ${num(-p.total[s]!)}`)
+  f.absTerms.forEach((a, k) => {
+    lines.push(` ap${k}: u${k}${hedgeTerms(p, a.index, -1)} >= ${num(p.total[a.index]!)}`)
+    lines.push(` an${k}: u${k}${hedgeTerms(p, a.index, 1)} >= ${num(-p.total[a.index]!)}`)
+  })
+  f.excessTerms.forEach((e, k) => {
+    lines.push(` ep${k}: v${k}${hedgeTerms(p, e.index, -1)} >= ${num(p.total[e.index]! - e.threshold)}`)
+    lines.push(` en${k}: v${k}${hedgeTerms(p, e.index, 1)} >= ${num(-p.total[e.index]! - e.threshold)}`)
+  })
   lines.push('Bounds', ' z >= 0')
+  f.absTerms.forEach((_, k) => lines.push(` u${k} >= 0`))
+  f.excessTerms.forEach((_, k) => lines.push(` v${k} >= 0`))
   p.candidates.forEach((c, i) => lines.push(` 0 <= b${i} <= ${num(c.maxContracts)}`, ` 0 <= s${i} <= ${num(-c.minContracts)}`))
   lines.push('End')
   return lines.join('\n')
 }
 
-/** The scenario-max objective at sizes x: requirement plus trading cost (what the LP minimises). */
+/** The book's record sum with the hedge added. */
+export function hedgedTotal(p: MarginLp, x: readonly number[]): Float64Array {
+  const t = Float64Array.from(p.total)
+  x.forEach((xi, i) => {
+    if (xi === 0) return
+    const r = p.candidates[i]!.record
+    for (let j = 0; j < t.length; j++) t[j]! += xi * r[j]!
+  })
+  return t
+}
+
+/** The objective at sizes x: requirement by the linear form plus trading cost (what the LP minimises). */
 export function marginObjective(p: MarginLp, x: readonly number[]): { requirement: number; cost: number; objective: number } {
-  let worst = 0
-  for (let s = 0; s < p.portfolioPnl.length; s++) {
-    let pnl = p.portfolioPnl[s]!
-    for (let i = 0; i < x.length; i++) pnl += x[i]! * p.candidates[i]!.pnlPerContract[s]!
-    if (-pnl > worst) worst = -pnl
-  }
+  const requirement = linearFormMargin(p.form, hedgedTotal(p, x))
   const cost = x.reduce((sum, xi, i) => sum + Math.abs(xi) * p.candidates[i]!.costPerContract, 0)
-  return { requirement: worst, cost, objective: worst + cost }
+  return { requirement, cost, objective: requirement + cost }
 }
 
 export interface MarginLpSolution {

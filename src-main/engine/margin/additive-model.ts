@@ -18,6 +18,28 @@ export interface ModelEvaluation {
   worstIndex: number | null
 }
 
+/**
+ * A method whose initial margin is a convex piecewise-linear function of the record sum t:
+ *   IM(t) = max(0, max_{s ∈ [lossFrom, lossTo)} −t[s]) + Σ w·|t[i]| (absTerms) + Σ w·max(|t[i]| − threshold, 0) (excessTerms).
+ * Such a method is an exact linear programme in hedge sizes (engine/hedge/margin-lp.ts).
+ */
+export interface LinearForm {
+  lossFrom: number
+  lossTo: number
+  absTerms: { index: number; weight: number }[]
+  excessTerms: { index: number; threshold: number; weight: number }[]
+}
+
+/** IM of a record sum by its linear form: must equal the model's own evaluate() (tests hold it). */
+export function linearFormMargin(f: LinearForm, t: Float64Array, o = 0): number {
+  let worst = 0
+  for (let s = f.lossFrom; s < f.lossTo; s++) if (-t[o + s]! > worst) worst = -t[o + s]!
+  let im = worst
+  for (const a of f.absTerms) im += a.weight * Math.abs(t[o + a.index]!)
+  for (const e of f.excessTerms) im += e.weight * Math.max(Math.abs(t[o + e.index]!) - e.threshold, 0)
+  return im
+}
+
 export interface MarginModel<M extends ResultMethod = ResultMethod> {
   method: M
   currency: string
@@ -37,6 +59,8 @@ export interface MarginModel<M extends ResultMethod = ResultMethod> {
    * skip formatting its component notes then.
    */
   evaluate(total: Float64Array, offset: number, detail?: boolean): ModelEvaluation
+  /** The method's IM as a linear form, when it is one (the exact hedge LP); absent otherwise. */
+  linearForm?: LinearForm
 }
 
 export interface ModelState<M extends ResultMethod = ResultMethod> {

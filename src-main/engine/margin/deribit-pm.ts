@@ -96,6 +96,17 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
     // Features: ∂P&L/∂m per expiry bucket (account currency), then the net delta in coin.
     width: S + buckets.length + 1,
     accepts: (pos) => bucketIndex.has(bucketKey(pos)),
+    // Worst loss over standard and extended scenarios + roll shock (|delta| per bucket) + delta
+    // shock (|net coin delta| beyond the threshold): linear pieces, so an exact LP. USD accounts
+    // scale the delta shock by a ratio of two features: not linear, no form.
+    linearForm: coin
+      ? {
+          lossFrom: 0,
+          lossTo: S,
+          absTerms: buckets.map((_, b) => ({ index: S + b, weight: Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * bucketYears[b]!) })),
+          excessTerms: [{ index: S + buckets.length, threshold: p.deltaShockThresholdCoin, weight: p.deltaShockMove }]
+        }
+      : undefined,
     record(pos, out, o) {
       const dte = yearsLeft(pos, ctx.asOfMs) * 365
       standard.forEach(({ move, shock }, s) => {
