@@ -100,6 +100,11 @@ function tradable(i: Instrument, view: MarketView): TradableInstrument | null {
  * underlying, expiry, strike.
  */
 export function tradableInstruments(db: BookDb, view: MarketView): TradableInstrument[] {
+  return tradableWithInstruments(db, view).map((t) => t.quote)
+}
+
+/** The same list with each instrument itself (hedge candidates need both). */
+export function tradableWithInstruments(db: BookDb, view: MarketView): { instrument: Instrument; quote: TradableInstrument }[] {
   const byKey = new Map<string, Instrument>()
   for (const row of db.prepare("SELECT * FROM instruments WHERE kind != 'unknown'").all() as InstrumentRow[]) {
     const i = instrumentFromRow(row)
@@ -115,9 +120,11 @@ export function tradableInstruments(db: BookDb, view: MarketView): TradableInstr
     }
   }
   return [...byKey.values()]
-    .map((i) => tradable(i, view))
-    .filter((t): t is TradableInstrument => t !== null)
-    .sort((a, b) =>
+    .flatMap((instrument) => {
+      const quote = tradable(instrument, view)
+      return quote ? [{ instrument, quote }] : []
+    })
+    .sort(({ quote: a }, { quote: b }) =>
       a.venue.localeCompare(b.venue) || a.underlying.localeCompare(b.underlying) || (a.expiryMs ?? 0) - (b.expiryMs ?? 0) ||
       (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) || a.symbol.localeCompare(b.symbol))
 }

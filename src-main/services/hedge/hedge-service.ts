@@ -1,0 +1,203 @@
+/**
+ * Margin-minimising hedges for one margining group (../shared/METHODOLOGY.md §6):
+ * 1. candidates: the liquid instruments of the snapshot the group's venue trades in its currency
+ *    (perpetuals, futures, options in an expiry and moneyness window), each with its one-contract
+ *    record in the method's model and a cost of half the bid-ask (the quote, else the add-on
+ *    parameters' default spread: one spread assumption for the whole app);
+ * 2. the LP (engine/hedge/margin-lp.ts), exact for methods with a linear form (the Deribit PM
+ *    replica); for other methods it minimises the scenario part and says so;
+ * 3. at most `maxLegs` legs (keep the largest, solve again on them), sizes rounded to lots, then a
+ *    ±1-lot descent on the method's own IM + cost;
+ * 4. the full method recomputed on book + hedge: the true after-margin.
+ */
+import type { BookDb } from '../../book/database'
+import type { HeldPosition } from '../../book/positions-repository'
+import type { Instrument } from '../../engine/instruments/instrument'
+import type { MarketView } from '../../engine/market/market-view'
+import { isCoinCurrency } from '../../engine/market/currency'
+import { buildModelState, modelResult, totalOf, type LinearForm, type MarginModel } from '../../engine/margin/additive-model'
+import type { MarginMethod } from '../../engine/margin/margin-result'
+import type { MarginPosition } from '../../engine/margin/margin-position'
+import { hedgedTotal, marginLpText, readMarginLpSolution, type HedgeCandidate, type MarginLp } from '../../engine/hedge/margin-lp'
+import { groupModels, marginGroups, toMarginPosition } from '../margin-service'
+import { marginParamSets } from '../margin-params'
+import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { solveLp } from './lp-solver'
+
+export interface HedgeRequest {
+  account: string
+  currency: string
+  riskUnit: string | null
+  method: MarginMethod
+  /** Candidate kinds (default: perpetual, future, option). */
+  kinds?: ('perpetual' | 'future' | 'option')[]
+  /** Options and futures expiring within this many days (default 120). */
+  maxExpiryDays?: number
+  /** Options with strike / forward in this band (default 0.7 … 1.3). */
+  moneyness?: [number, number]
+  /** Forbid selling options the book does not already hold short (default false). */
+  noNewShortOptions?: boolean
+  /** At most this many legs (default 4). */
+  maxLegs?: number
+  /** Size cap per candidate as USD notional (default: twice the group's gross delta notional, at least 100,000 USD). */
+  notionalCapUsd?: number
+  params?: unknown
+  paramsSource?: string
+}
+
+export interface HedgeTrade {
+  symbol: string
+  kind: Instrument['kind']
+  instrument: Instrument
+  /** Signed, lot-rounded: buy > 0. */
+  contracts: number
+  /** Estimated cost (half-spread × size), in the method's currency and USD. */
+  cost: number
+  costUsd: number
+}
+
+export interface HedgeSuggestion {
+  method: MarginMethod
+  currency: string
+  group: string
+  /** 'exact': the LP minimises the method itself; 'scenario part': only its scenario maximum. */
+  lpScope: 'exact' | 'scenario part'
+  candidates: number
+  trades: HedgeTrade[]
+  before: { initialMargin: number; maintenanceMargin: number }
+  after: { initialMargin: number; maintenanceMargin: number }
+  costTotal: number
+  /** The LP's continuous optimum (IM + cost, method currency), before legs were capped and sizes rounded. */
+  lpObjective: number
+  solveMs: number
+}
+
+export interface Candidate {
+  instrument: Instrument
+  lotSize: number
+  position: MarginPosition
+  cost: number
+  min: number
+  max: number
+}
+
+/** The group, its method's model over book + candidates, the candidates and the book's record sum. */
+export function hedgeProblem(db: BookDb, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest) {
+  const sets = marginParamSets(req.params, req.paramsSource)
+  const group = marginGroups(held, view, []).find((g) => g.account === req.account && g.currency === req.currency && g.riskUnit === req.riskUnit)
+  const name = `${req.account} · ${req.currency}${req.riskUnit ? ` · ${req.riskUnit}` : ''}`
+  if (!group) throw new RangeError(`no margin group ${name} in this book`)
+  const kinds = req.kinds ?? ['perpetual', 'future', 'option']
+  const maxExpiryMs = view.snapshot.asOfMs + (req.maxExpiryDays ?? 120) * 86_400_000
+  const [kLow, kHigh] = req.moneyness ?? [0.7, 1.3]
+  const currencyUsd = isCoinCurrency(req.currency) ? view.curves.get(req.currency.toUpperCase())!.indexUsd : 1
+  const grossDeltaUsd = group.positions.reduce((s, p) => s + Math.abs(p.sizeCoin) * p.indexUsd, 0)
+  const capUsd = req.notionalCapUsd ?? Math.max(2 * grossDeltaUsd, 100_000)
+  const shortOptions = new Set(group.held.filter((h) => h.sizeContracts < 0).map((h) => h.instrument.symbol))
+  const liquidity = sets.addOns.liquidity
+
+  const candidates: Candidate[] = []
+  for (const { instrument: i, quote } of tradableWithInstruments(db, view)) {
+    if (i.venue !== group.venue || !kinds.includes(i.kind as 'perpetual')) continue
+    if (group.venue === 'deribit' ? i.settleCurrency !== req.currency : i.underlying !== req.riskUnit) continue
+    if (i.expiryMs !== null && i.expiryMs > maxExpiryMs) continue
+    let position: MarginPosition
+    try {
+      position = toMarginPosition(i, 1, view)
+    } catch {
+      continue
+    }
+    if (i.kind === 'option') {
+      const m = i.strikeUsd! / position.priceUsd
+      if (m < kLow || m > kHigh) continue
+    }
+    // Half the bid-ask per coin of underlying (quoted, else the add-on parameters' default) × one contract's coins.
+    const halfSpreadUsd = position.halfSpreadUsd ?? (i.kind === 'option' ? liquidity.defaultHalfSpreadOption * position.indexUsd : liquidity.defaultHalfSpreadLinear * position.priceUsd)
+    const cost = (halfSpreadUsd * Math.abs(position.sizeCoin)) / currencyUsd
+    const notionalPerContract = Math.abs(position.sizeCoin) * position.indexUsd
+    const bound = Math.floor(capUsd / notionalPerContract / quote.lotSize) * quote.lotSize
+    if (!(bound > 0)) continue
+    const noShort = i.kind === 'option' && req.noNewShortOptions && !shortOptions.has(i.symbol)
+    candidates.push({ instrument: i, lotSize: quote.lotSize, position, cost, min: noShort ? 0 : -bound, max: bound })
+  }
+  if (!candidates.length) throw new RangeError(`no hedge candidates for ${name}: widen the expiry or moneyness window, or import an option chain`)
+
+  // The model over the book and every candidate, so each candidate's expiry bucket exists.
+  const model: MarginModel | undefined = groupModels({ ...group, positions: [...group.positions, ...candidates.map((c) => c.position)] }, view, sets, [req.method])[0]
+  if (!model) throw new RangeError(`${req.method} does not margin ${name}`)
+  const form: LinearForm = model.linearForm ?? { lossFrom: 0, lossTo: model.scenarioLabels.length, absTerms: [], excessTerms: [] }
+  const total = totalOf(buildModelState(model, group.positions))
+  return { name, group, model, form, total, candidates, currencyUsd }
+}
+
+export async function suggestHedge(db: BookDb, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest): Promise<HedgeSuggestion> {
+  const { name, group, model, form, total, candidates, currencyUsd } = hedgeProblem(db, held, view, req)
+  const asLp = (cs: Candidate[]): MarginLp => ({
+    total,
+    form,
+    candidates: cs.map((c) => {
+      const record = new Float64Array(model.width)
+      model.record(c.position, record, 0)
+      return { id: c.instrument.symbol, record, costPerContract: c.cost, minContracts: c.min, maxContracts: c.max } satisfies HedgeCandidate
+    })
+  })
+
+  const started = performance.now()
+  const full = asLp(candidates)
+  const solution = readMarginLpSolution(full, (await solveLp(marginLpText(full))).columns)
+  let chosen = candidates
+  let lp = full
+  let x = solution.contracts
+  const maxLegs = req.maxLegs ?? 4
+  const legs = x.map((xi, k) => ({ k, weight: Math.abs(xi) * Math.abs(candidates[k]!.position.sizeCoin) })).filter((l) => l.weight > 1e-12)
+  if (legs.length > maxLegs) {
+    // Keep the largest legs by underlying exposure and solve again on them alone.
+    const keep = legs.sort((a, b) => b.weight - a.weight).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
+    chosen = keep.map((k) => candidates[k]!)
+    lp = asLp(chosen)
+    x = readMarginLpSolution(lp, (await solveLp(marginLpText(lp))).columns).contracts
+  }
+  const solveMs = performance.now() - started
+
+  // Lots, then a ±1-lot descent on the method's own IM (not its form) plus cost.
+  const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0)
+  const lots = (v: number, c: Candidate): number => Math.min(Math.max(Math.round(v / c.lotSize) * c.lotSize, c.min), c.max)
+  let sizes = x.map((v, k) => lots(v, chosen[k]!))
+  let best = objective(sizes)
+  for (let pass = 0, improved = true; improved && pass < 200; pass++) {
+    improved = false
+    for (let k = 0; k < sizes.length; k++) {
+      for (const step of [1, -1]) {
+        const trial = [...sizes]
+        trial[k] = lots(trial[k]! + step * chosen[k]!.lotSize, chosen[k]!)
+        const o = objective(trial)
+        if (o < best - 1e-12) {
+          best = o
+          sizes = trial
+          improved = true
+        }
+      }
+    }
+  }
+
+  const trades: HedgeTrade[] = chosen
+    .map((c, k) => ({ c, contracts: Number(sizes[k]!.toFixed(8)) }))
+    .filter((t) => t.contracts !== 0)
+    .map(({ c, contracts }) => ({ symbol: c.instrument.symbol, kind: c.instrument.kind, instrument: c.instrument, contracts, cost: Math.abs(contracts) * c.cost, costUsd: Math.abs(contracts) * c.cost * currencyUsd }))
+  // The true after-margin: the method run in full on book + hedge positions.
+  const beforeResult = modelResult(buildModelState(model, group.positions))
+  const afterResult = modelResult(buildModelState(model, [...group.positions, ...trades.map((t) => toMarginPosition(t.instrument, t.contracts, view))]))
+  return {
+    method: req.method,
+    currency: req.currency,
+    group: name,
+    lpScope: model.linearForm ? 'exact' : 'scenario part',
+    candidates: candidates.length,
+    trades,
+    before: { initialMargin: beforeResult.initialMargin, maintenanceMargin: beforeResult.maintenanceMargin },
+    after: { initialMargin: afterResult.initialMargin, maintenanceMargin: afterResult.maintenanceMargin },
+    costTotal: trades.reduce((s, t) => s + t.cost, 0),
+    lpObjective: solution.objective,
+    solveMs
+  }
+}
