@@ -16,6 +16,7 @@ import { marginReport, printMargin, readMarginInputs, type MarginFiles } from '.
 import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
+import { hedgeCommand } from './hedge-command'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -45,6 +46,12 @@ commands:
                             each day's requirement vs the realised loss of the book over the
                             imported history: exceptions, Kupiec, Christoffersen, traffic light;
                             M: hs-var (default), ${ALL_METHODS.join(', ')}
+  hedge [--book-id N] [--objective M] [--account NAME --currency C [--risk-unit U]]
+      [--max-legs N] [--no-new-short-options]
+                            the margin-minimising hedge of a margining group by an exact LP
+                            (HiGHS) over the snapshot's instruments: trades in lots, estimated
+                            cost, IM before and after; M: deribit-pm (default), span, okx-pm,
+                            standard, greeks
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -54,7 +61,7 @@ options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
   --json        machine-readable output`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'export', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 export interface RunIo extends CliIo {
@@ -93,6 +100,11 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         to: { type: 'string' },
         'stressed-floor': { type: 'boolean', default: false },
         'apc-buffer': { type: 'boolean', default: false },
+        objective: { type: 'string' },
+        currency: { type: 'string' },
+        'risk-unit': { type: 'string' },
+        'max-legs': { type: 'string' },
+        'no-new-short-options': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' }
       }
@@ -185,6 +197,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'var') return await varCommand(services.db, id, io, varArgs, varOpts!, values.json)
       if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
+      if (command === 'hedge') {
+        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'] }
+        return await hedgeCommand(services, id, io, args, values.json)
+      }
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
       if (command === 'margin') {
         // The plain book run goes through the API exactly as the workstation asks for it.

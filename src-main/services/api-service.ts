@@ -35,6 +35,9 @@ import { tradableInstruments, type ResolvedTicket } from './whatif/trade-ticket'
 import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/explorer-service'
 import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenarios-repository'
 import { ScenarioSpec } from '@contract/schemas'
+import { suggestHedge } from './hedge/hedge-service'
+import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
+import { heldAfter } from './whatif/trade-ticket'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -258,6 +261,31 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     deleteScenario: ({ name }) => {
       if (!deleteScenario(db, name)) throw new NotFoundError(`no saved scenario named "${name}"`)
       return savedScenarios()
+    },
+    suggestHedge: async ({ bookId, ...req }) => {
+      const book = requireBook(bookId)
+      const view = marketOf(bookId)
+      const held = listHeldPositions(db, book.id)
+      const s = await suggestHedge(db, held, view, { ...req, ...storedParams() })
+      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
+      const tickets = s.trades.map((t) => ({ accountId: account.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
+      const quote = tickets.length ? quoteTrades(db, book.id, view, tickets, storedParams()) : null
+      const after = quote ? heldAfter(held, quote.tickets) : held
+      return {
+        group: s.group,
+        method: s.method,
+        currency: s.currency,
+        lpScope: s.lpScope,
+        candidates: s.candidates,
+        trades: s.trades.map((t, k) => ({ accountId: account.id, symbol: t.symbol, kind: t.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), cost: t.cost, costUsd: t.costUsd })),
+        before: s.before,
+        after: s.after,
+        costTotal: s.costTotal,
+        lpObjective: s.lpObjective,
+        solveMs: s.solveMs,
+        diff: quote?.diff ?? { margin: [], health: [] },
+        greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view))
+      }
     },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),

@@ -43,7 +43,8 @@ export const apiMethods = {
   runScenario: { request: s.RunScenarioRequest, response: s.RunScenarioResponse },
   savedScenarios: { request: s.EmptyRequest, response: s.SavedScenariosResponse },
   saveScenario: { request: s.SaveScenarioRequest, response: s.SavedScenariosResponse },
-  deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse }
+  deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse },
+  suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -87,6 +88,8 @@ export type GreeksGridResponse = z.output<typeof s.GreeksGridResponse>
 export type ScenarioSpec = z.output<typeof s.ScenarioSpec>
 export type RunScenarioResponse = z.output<typeof s.RunScenarioResponse>
 export type SavedScenario = z.output<typeof s.SavedScenario>
+export type HedgeResponse = z.output<typeof s.HedgeResponse>
+export type HedgeRequestInput = z.input<typeof s.HedgeRequest>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -146,6 +149,8 @@ export interface MarginalApi {
   /** Save (or replace) a named scenario; returns the list. */
   saveScenario(req: RequestOf<'saveScenario'>): Promise<ResponseOf<'saveScenario'>>
   deleteScenario(req: RequestOf<'deleteScenario'>): Promise<ResponseOf<'deleteScenario'>>
+  /** The margin-minimising hedge of one margining group by an exact LP (HiGHS), lot-rounded, the method recomputed. */
+  suggestHedge(req: RequestOf<'suggestHedge'>): Promise<ResponseOf<'suggestHedge'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -203,6 +208,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     savedScenarios: call('savedScenarios'),
     saveScenario: call('saveScenario'),
     deleteScenario: call('deleteScenario'),
+    suggestHedge: call('suggestHedge'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -810,3 +810,48 @@ export const SavedScenario = z.object({ name: z.string(), scenario: ScenarioSpec
 export const SavedScenariosResponse = z.array(SavedScenario)
 export const SaveScenarioRequest = z.object({ name: bookName, scenario: ScenarioSpec }).strict()
 export const ScenarioNameRequest = z.object({ name: bookName }).strict()
+
+// ── Hedging suggestions ─────────────────────────────────────────────────────────────────────
+
+export const HedgeRequest = z
+  .object({
+    bookId: id,
+    account: z.string().min(1),
+    currency: z.string().min(1),
+    riskUnit: z.string().nullable(),
+    method: MarginMethodName,
+    kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
+    maxExpiryDays: z.number().positive().max(3650).optional(),
+    moneyness: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, { message: 'moneyness: low must be below high' }).optional(),
+    noNewShortOptions: z.boolean().optional(),
+    maxLegs: z.number().int().min(1).max(20).optional()
+  })
+  .strict()
+export const HedgeResponse = z.object({
+  group: z.string(),
+  method: MarginMethodName,
+  currency: z.string(),
+  /** exact: the LP minimises the method itself; scenario part: only its worst scenario (then recomputed in full). */
+  lpScope: z.enum(['exact', 'scenario part']),
+  candidates: z.number().int(),
+  trades: z.array(
+    z.object({
+      accountId: id,
+      symbol: z.string(),
+      kind: InstrumentKind,
+      side: z.enum(['buy', 'sell']),
+      contracts: z.number().positive(),
+      /** Estimated cost: half the bid-ask × size, in `currency` and USD. */
+      cost: z.number(),
+      costUsd: z.number()
+    })
+  ),
+  before: z.object({ initialMargin: z.number(), maintenanceMargin: z.number() }),
+  after: z.object({ initialMargin: z.number(), maintenanceMargin: z.number() }),
+  costTotal: z.number(),
+  lpObjective: z.number(),
+  solveMs: z.number(),
+  /** Every method and pool before and after the trades (the same quote as the trade ticket's). */
+  diff: MarginDiffView,
+  greeks: z.array(z.object({ underlying: z.string(), deltaCoin: PairView, gammaCoinPer1Pct: PairView, vegaUsdPerPoint: PairView, thetaUsdPerDay: PairView }))
+})

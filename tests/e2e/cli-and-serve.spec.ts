@@ -123,3 +123,18 @@ test('cli margin: a table by default, the documented results shape with --json',
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'currency', 'initialMargin', 'maintenanceMargin', 'components', 'worstScenario', 'paramsId', 'marketId']))
   }
 })
+
+test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the API\'s JSON', () => {
+  const book = tempBook()
+  const text = run('cli.js', ['hedge', '--book', book, '--objective', 'deribit-pm', '--max-legs', '3'])
+  expect(text.status, text.stderr).toBe(0)
+  expect(text.stdout).toMatch(/^Deribit main · BTC, deribit-pm \(LP: the method itself, exact; \d+ candidates/)
+  const json = run('cli.js', ['hedge', '--book', book, '--json'])
+  expect(json.status, json.stderr).toBe(0)
+  const h = JSON.parse(json.stdout)
+  expect(h.after.initialMargin).toBeLessThan(h.before.initialMargin)
+  expect(h.trades.length).toBeGreaterThan(0)
+  const bad = run('cli.js', ['hedge', '--book', book, '--objective', 'es-ish'])
+  expect(bad.status).toBe(1)
+  expect(bad.stderr).toContain('--objective es-ish: expected one of deribit-pm')
+})

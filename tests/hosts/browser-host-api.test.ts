@@ -453,3 +453,21 @@ describe('what-if books, the ticket, compare, the explorer and scenarios over th
     await api.deleteBook({ bookId: copy.id })
   })
 })
+
+describe('hedging over the API', () => {
+  it('suggestHedge: an exact Deribit PM hedge that lowers IM, with every method before and after; a group that does not exist names itself', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const h = await api.suggestHedge({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', maxLegs: 3 })
+    expect(h.lpScope).toBe('exact')
+    expect(h.trades.length).toBeGreaterThan(0)
+    expect(h.trades.length).toBeLessThanOrEqual(3)
+    expect(h.after.initialMargin).toBeLessThan(h.before.initialMargin)
+    // The quote of the same trades (every method) agrees with the hedge's own recomputation.
+    const pm = h.diff.margin.find((r) => r.group === 'Deribit main · BTC' && r.method === 'deribit-pm')!
+    expect(pm.initialMargin.base).toBeCloseTo(h.before.initialMargin, 9)
+    expect(pm.initialMargin.other).toBeCloseTo(h.after.initialMargin, 9)
+    expect(h.greeks.map((g) => g.underlying)).toContain('BTC')
+    const missing = await api.suggestHedge({ bookId: live.id, account: 'Nowhere', currency: 'BTC', riskUnit: null, method: 'deribit-pm' }).catch((e) => e)
+    expect(missing.message).toMatch(/no margin group Nowhere · BTC/)
+  })
+})

@@ -1,0 +1,49 @@
+/**
+ * `cli hedge`: the margin-minimising hedge of one margining group, through the same API method the
+ * workstation's suggestions panel calls. Without --account/--currency it takes the first group the
+ * objective's method margins.
+ */
+import type { MarginMethodName } from '@contract/api'
+import type { Services } from '../services/api-service'
+import { call, type CliIo } from './commands'
+import { formatTable } from './format-table'
+
+export interface HedgeArgs {
+  objective: string | undefined
+  account: string | undefined
+  currency: string | undefined
+  riskUnit: string | undefined
+  maxLegs: string | undefined
+  noNewShortOptions: boolean
+}
+
+export const HEDGE_OBJECTIVES: readonly MarginMethodName[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
+
+export async function hedgeCommand(services: Services, bookId: number, io: CliIo, args: HedgeArgs, json: boolean): Promise<number> {
+  const method = (args.objective ?? 'deribit-pm') as MarginMethodName
+  if (!HEDGE_OBJECTIVES.includes(method)) throw new Error(`--objective ${args.objective}: expected one of ${HEDGE_OBJECTIVES.join(', ')}`)
+  const maxLegs = args.maxLegs === undefined ? undefined : Number(args.maxLegs)
+  if (maxLegs !== undefined && !(Number.isInteger(maxLegs) && maxLegs >= 1)) throw new Error(`--max-legs ${args.maxLegs}: expected a whole number ≥ 1`)
+  let group = { account: args.account, currency: args.currency, riskUnit: args.riskUnit ?? null }
+  if (!group.account || !group.currency) {
+    const margin = await call(services, 'bookMargin', { bookId })
+    const g = margin.accounts.find((a) => a.results.some((r) => r.method === method) && (!args.account || a.account === args.account) && (!args.currency || a.currency === args.currency))
+    if (!g) throw new Error(`no margin group of this book is margined by ${method}`)
+    group = { account: g.account, currency: g.currency, riskUnit: g.riskUnit }
+  }
+  const h = await call(services, 'suggestHedge', { bookId, account: group.account!, currency: group.currency!, riskUnit: group.riskUnit, method, maxLegs, noNewShortOptions: args.noNewShortOptions || undefined })
+  if (json) {
+    io.out(JSON.stringify(h, null, 2))
+    return 0
+  }
+  const c = h.currency
+  const amount = (x: number): string => x.toLocaleString('en-US', { minimumFractionDigits: /^USD/.test(c) ? 0 : 4, maximumFractionDigits: /^USD/.test(c) ? 0 : 4 })
+  const trades = h.trades.length
+    ? formatTable(['Side', 'Contracts', 'Instrument', 'Kind', `Est. cost (${c})`, 'Est. cost (USD)'], h.trades.map((t) => [t.side, String(t.contracts), t.symbol, t.kind, amount(t.cost), t.costUsd.toFixed(0)]))
+    : 'No trade lowers the margin by more than it costs.'
+  io.out(
+    `${h.group}, ${method} (LP: ${h.lpScope === 'exact' ? 'the method itself, exact' : 'its worst scenario; the full method recomputed'}; ${h.candidates} candidates; HiGHS ${h.solveMs.toFixed(0)} ms)\n` +
+      `IM ${amount(h.before.initialMargin)} → ${amount(h.after.initialMargin)} ${c}, MM ${amount(h.before.maintenanceMargin)} → ${amount(h.after.maintenanceMargin)} ${c}; estimated cost ${amount(h.costTotal)} ${c}\n\n${trades}`
+  )
+  return 0
+}
