@@ -5,7 +5,7 @@ import type { AppInfo, BookSummary, EngineStatus, MarketSummary } from '@contrac
 import { useApi } from '../api/api'
 import { loadUiState, saveUiState } from '../api/use-ui-state'
 
-export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'market' | 'books' | 'import' | 'engine' | 'explorer' | 'compare'
+export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'market' | 'books' | 'import' | 'engine' | 'explorer' | 'compare' | 'hedge'
 export type ThemeName = 'light' | 'dark'
 
 const isTheme = (v: unknown): v is ThemeName => v === 'light' || v === 'dark'

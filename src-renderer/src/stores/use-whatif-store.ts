@@ -8,6 +8,7 @@ import type { TicketRequest } from '@contract/api'
 import { useApi } from '../api/api'
 import { useSessionStore } from './use-session-store'
 import { usePositionsStore } from './use-positions-store'
+import { useMarginStore } from './use-margin-store'
 
 export const useWhatIfStore = defineStore('whatif', () => {
   const session = useSessionStore()
@@ -39,19 +40,28 @@ export const useWhatIfStore = defineStore('whatif', () => {
     await session.refreshBooks()
   }
 
+  /**
+   * What depends on the holdings reloads. The margin reload is explicit: a book opened and edited
+   * from a view without the positions grid (hedging) has no earlier positions load to differ from.
+   */
+  async function afterEdit(bookId: number): Promise<void> {
+    await Promise.all([positions.load(bookId), session.refreshBooks()])
+    await useMarginStore().load()
+  }
+
   /** Book tickets into the current (what-if) book; the positions reload, so margin recomputes. */
   async function applyTickets(tickets: TicketRequest[]): Promise<void> {
     const bookId = session.currentBookId
     if (bookId === null) return
     await useApi().applyTrades({ bookId, tickets })
-    await Promise.all([positions.load(bookId), session.refreshBooks()])
+    await afterEdit(bookId)
   }
 
   async function editPositions(req: { resize?: { positionId: number; sizeContracts: number }[]; scale?: { factor: number; positionIds?: number[] } }): Promise<void> {
     const bookId = session.currentBookId
     if (bookId === null) return
     await useApi().editPositions({ bookId, ...req })
-    await Promise.all([positions.load(bookId), session.refreshBooks()])
+    await afterEdit(bookId)
   }
 
   return { ticketOpen, ticketPrefill, error, openTicket, copyBook, renameBook, deleteBook, applyTickets, editPositions }

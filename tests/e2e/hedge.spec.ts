@@ -1,0 +1,50 @@
+/**
+ * Hedging suggestions in the browser: open the panel, run the exact Deribit PM hedge of the demo
+ * book, apply it to a what-if book in one click, and see the margin drop in the dashboard; the live
+ * book is untouched.
+ */
+import { test, expect } from './fixtures'
+
+const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
+const imOf = async (page: import('@playwright/test').Page): Promise<number> => {
+  const text = (await page.getByTestId('pool-Deribit main · BTC').locator('.figures').first().textContent())!
+  return Number(/IM\s*([\d.]+)/.exec(text)![1])
+}
+
+test('hedging: suggest the Deribit PM hedge, apply it to a what-if book, see the margin drop in the dashboard', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1500, height: 1200 })
+  await workstation.open(page)
+  await page.getByTestId('method-select').selectOption('deribit-pm')
+  await expect(page.getByTestId('pool-Deribit main · BTC')).toContainText('IM 1.0943')
+  const before = await imOf(page)
+
+  await page.keyboard.press('Alt+h')
+  await expect(page.getByRole('heading', { name: 'Hedging suggestions' })).toBeVisible()
+  await expect(page.getByLabel('Margin group')).toHaveValue('Deribit main · BTC')
+  await expect(page.getByLabel('Objective')).toHaveValue('deribit-pm')
+  await page.getByLabel('Maximum legs').fill('3')
+  await page.getByTestId('run-hedge').click()
+  const summary = page.getByTestId('hedge-summary')
+  await expect(summary).toContainText('Deribit main · BTC')
+  await expect(summary).toContainText('on the method itself (exact)')
+  const m = /IM\s*([\d.]+) → ([\d.]+) BTC/.exec((await summary.textContent())!)!
+  expect(Number(m[1])).toBeCloseTo(before, 4)
+  const suggested = Number(m[2])
+  expect(suggested).toBeLessThan(before)
+  const trades = page.getByTestId('hedge-trades').locator('tbody tr')
+  expect(await trades.count()).toBeGreaterThan(0)
+  expect(await trades.count()).toBeLessThanOrEqual(3)
+  await expect(page.getByTestId('margin-diff').getByTestId('diff-Deribit main · BTC-deribit-pm')).toBeVisible()
+  await page.screenshot(shot('hedge-suggestion'))
+
+  await page.getByTestId('apply-hedge').click()
+  await expect(page.getByTestId('hedge-applied')).toContainText('Hedge deribit-pm')
+  await expect(page.getByTestId('whatif-badge')).toBeVisible()
+  // The dashboard (pinned above every view) now shows the hedged what-if book's margin.
+  await expect.poll(() => imOf(page)).toBeCloseTo(suggested, 4)
+  await page.screenshot(shot('hedge-applied-dashboard'))
+
+  // Back on the live book: nothing changed there.
+  await page.getByLabel('Book', { exact: true }).selectOption({ label: 'Demo book' })
+  await expect.poll(() => imOf(page)).toBeCloseTo(before, 4)
+})
