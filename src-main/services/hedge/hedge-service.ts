@@ -43,6 +43,8 @@ export interface HedgeRequest {
   notionalCapUsd?: number
   params?: unknown
   paramsSource?: string
+  /** The instruments to draw candidates from (default: every instrument the book file and snapshot can price). */
+  universe?: { instrument: Instrument; lotSize: number }[]
 }
 
 export interface HedgeTrade {
@@ -63,6 +65,8 @@ export interface HedgeSuggestion {
   /** 'exact': the LP minimises the method itself; 'scenario part': only its scenario maximum. */
   lpScope: 'exact' | 'scenario part'
   candidates: number
+  /** Scenarios of the method's grid (standard and extended). */
+  scenarios: number
   trades: HedgeTrade[]
   before: { initialMargin: number; maintenanceMargin: number }
   after: { initialMargin: number; maintenanceMargin: number }
@@ -82,7 +86,7 @@ export interface Candidate {
 }
 
 /** The group, its method's model over book + candidates, the candidates and the book's record sum. */
-export function hedgeProblem(db: BookDb, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest) {
+export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest) {
   const sets = marginParamSets(req.params, req.paramsSource)
   const group = marginGroups(held, view, []).find((g) => g.account === req.account && g.currency === req.currency && g.riskUnit === req.riskUnit)
   const name = `${req.account} · ${req.currency}${req.riskUnit ? ` · ${req.riskUnit}` : ''}`
@@ -97,7 +101,8 @@ export function hedgeProblem(db: BookDb, held: readonly HeldPosition[], view: Ma
   const liquidity = sets.addOns.liquidity
 
   const candidates: Candidate[] = []
-  for (const { instrument: i, quote } of tradableWithInstruments(db, view)) {
+  const universe = req.universe ?? tradableWithInstruments(db ?? missingDb(), view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize }))
+  for (const { instrument: i, lotSize } of universe) {
     if (i.venue !== group.venue || !kinds.includes(i.kind as 'perpetual')) continue
     if (group.venue === 'deribit' ? i.settleCurrency !== req.currency : i.underlying !== req.riskUnit) continue
     if (i.expiryMs !== null && i.expiryMs > maxExpiryMs) continue
@@ -115,10 +120,10 @@ export function hedgeProblem(db: BookDb, held: readonly HeldPosition[], view: Ma
     const halfSpreadUsd = position.halfSpreadUsd ?? (i.kind === 'option' ? liquidity.defaultHalfSpreadOption * position.indexUsd : liquidity.defaultHalfSpreadLinear * position.priceUsd)
     const cost = (halfSpreadUsd * Math.abs(position.sizeCoin)) / currencyUsd
     const notionalPerContract = Math.abs(position.sizeCoin) * position.indexUsd
-    const bound = Math.floor(capUsd / notionalPerContract / quote.lotSize) * quote.lotSize
+    const bound = Math.floor(capUsd / notionalPerContract / lotSize) * lotSize
     if (!(bound > 0)) continue
     const noShort = i.kind === 'option' && req.noNewShortOptions && !shortOptions.has(i.symbol)
-    candidates.push({ instrument: i, lotSize: quote.lotSize, position, cost, min: noShort ? 0 : -bound, max: bound })
+    candidates.push({ instrument: i, lotSize, position, cost, min: noShort ? 0 : -bound, max: bound })
   }
   if (!candidates.length) throw new RangeError(`no hedge candidates for ${name}: widen the expiry or moneyness window, or import an option chain`)
 
@@ -130,7 +135,11 @@ export function hedgeProblem(db: BookDb, held: readonly HeldPosition[], view: Ma
   return { name, group, model, form, total, candidates, currencyUsd }
 }
 
-export async function suggestHedge(db: BookDb, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest): Promise<HedgeSuggestion> {
+const missingDb = (): never => {
+  throw new Error('hedge: no book file to draw candidates from, and no universe given')
+}
+
+export async function suggestHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest): Promise<HedgeSuggestion> {
   const { name, group, model, form, total, candidates, currencyUsd } = hedgeProblem(db, held, view, req)
   const asLp = (cs: Candidate[]): MarginLp => ({
     total,
@@ -193,6 +202,7 @@ export async function suggestHedge(db: BookDb, held: readonly HeldPosition[], vi
     group: name,
     lpScope: model.linearForm ? 'exact' : 'scenario part',
     candidates: candidates.length,
+    scenarios: model.scenarioLabels.length,
     trades,
     before: { initialMargin: beforeResult.initialMargin, maintenanceMargin: beforeResult.maintenanceMargin },
     after: { initialMargin: afterResult.initialMargin, maintenanceMargin: afterResult.maintenanceMargin },
