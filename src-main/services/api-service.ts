@@ -36,6 +36,7 @@ import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/exp
 import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenarios-repository'
 import { ScenarioSpec } from '@contract/schemas'
 import { suggestHedge } from './hedge/hedge-service'
+import { reduceToTarget } from './hedge/reduce-service'
 import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
 import { heldAfter } from './whatif/trade-ticket'
 
@@ -286,6 +287,15 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         diff: quote?.diff ?? { margin: [], health: [] },
         greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view))
       }
+    },
+    reduceToTarget: async ({ bookId, ...req }) => {
+      const book = requireBook(bookId)
+      const view = marketOf(bookId)
+      const r = await reduceToTarget(listHeldPositions(db, book.id), view, { ...req, balances: listBalances(db, book.id), ...storedParams() })
+      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
+      const closes = r.closes.map((c) => ({ accountId: account.id, symbol: c.symbol, side: c.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost }))
+      const quote = closes.length ? quoteTrades(db, book.id, view, closes.map((c) => ({ accountId: c.accountId, symbol: c.symbol, side: c.side, sizeContracts: c.contracts })), storedParams()) : null
+      return { ...r, closes, diff: quote?.diff ?? { margin: [], health: [] } }
     },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),

@@ -44,7 +44,8 @@ export const apiMethods = {
   savedScenarios: { request: s.EmptyRequest, response: s.SavedScenariosResponse },
   saveScenario: { request: s.SaveScenarioRequest, response: s.SavedScenariosResponse },
   deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse },
-  suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse }
+  suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse },
+  reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -90,6 +91,7 @@ export type RunScenarioResponse = z.output<typeof s.RunScenarioResponse>
 export type SavedScenario = z.output<typeof s.SavedScenario>
 export type HedgeResponse = z.output<typeof s.HedgeResponse>
 export type HedgeRequestInput = z.input<typeof s.HedgeRequest>
+export type ReduceResponse = z.output<typeof s.ReduceResponse>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -151,6 +153,8 @@ export interface MarginalApi {
   deleteScenario(req: RequestOf<'deleteScenario'>): Promise<ResponseOf<'deleteScenario'>>
   /** The margin-minimising hedge of one margining group by an exact LP (HiGHS), lot-rounded, the method recomputed. */
   suggestHedge(req: RequestOf<'suggestHedge'>): Promise<ResponseOf<'suggestHedge'>>
+  /** The cheapest partial closes that bring a pool's utilisation under a target (exact LP), lot-rounded and recomputed. */
+  reduceToTarget(req: RequestOf<'reduceToTarget'>): Promise<ResponseOf<'reduceToTarget'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -209,6 +213,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     saveScenario: call('saveScenario'),
     deleteScenario: call('deleteScenario'),
     suggestHedge: call('suggestHedge'),
+    reduceToTarget: call('reduceToTarget'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

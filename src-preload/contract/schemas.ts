@@ -855,3 +855,30 @@ export const HedgeResponse = z.object({
   diff: MarginDiffView,
   greeks: z.array(z.object({ underlying: z.string(), deltaCoin: PairView, gammaCoinPer1Pct: PairView, vegaUsdPerPoint: PairView, thetaUsdPerDay: PairView }))
 })
+
+export const ReduceRequest = z
+  .object({
+    bookId: id,
+    account: z.string().min(1),
+    currency: z.string().min(1),
+    riskUnit: z.string().nullable(),
+    method: MarginMethodName,
+    /** Target IM / equity (0.8 = 80 %). */
+    target: z.number().gt(0).max(10)
+  })
+  .strict()
+export const ReduceResponse = z.object({
+  group: z.string(),
+  method: MarginMethodName,
+  currency: z.string(),
+  lpScope: z.enum(['exact', 'scenario part']),
+  equity: z.number(),
+  target: z.number(),
+  before: z.object({ initialMargin: z.number(), utilisation: z.number() }),
+  after: z.object({ initialMargin: z.number(), utilisation: z.number() }),
+  /** Partial closes: trades against the positions, in contracts (lots), with the fraction closed. */
+  closes: z.array(z.object({ accountId: id, symbol: z.string(), side: z.enum(['buy', 'sell']), contracts: z.number().positive(), fraction: z.number(), cost: z.number() })),
+  costTotal: z.number(),
+  reached: z.boolean(),
+  diff: MarginDiffView
+})

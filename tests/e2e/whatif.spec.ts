@@ -93,7 +93,7 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   await expect(ticket.getByLabel('Instrument')).toHaveValue('BTC-PERPETUAL')
   await expect(ticket.getByLabel('Contracts')).toHaveValue('25000')
   await expect(ticket.getByTestId('ticket-fill')).toContainText('Buy 25,000.00 BTC-PERPETUAL')
-  await expect(ticket.getByTestId('ticket-cash')).toContainText('no premium: margin only')
+  await expect(ticket.getByTestId('ticket-cash')).toContainText(/^realises [+−]0\.\d{4} BTC \(−?[\d,]+ USD\) of P&L into the balance/)
   await ticket.getByTestId('ticket-confirm').click()
   await expect(page.getByTestId('position-count')).toHaveText('31 of 31 positions')
   await page.getByLabel('Scale factor').fill('2')

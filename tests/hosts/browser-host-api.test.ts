@@ -470,4 +470,14 @@ describe('hedging over the API', () => {
     const missing = await api.suggestHedge({ bookId: live.id, account: 'Nowhere', currency: 'BTC', riskUnit: null, method: 'deribit-pm' }).catch((e) => e)
     expect(missing.message).toMatch(/no margin group Nowhere · BTC/)
   })
+
+  it('reduceToTarget: closes that bring the pool under the target, as recomputed by the quote', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const r = await api.reduceToTarget({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', target: 0.3 })
+    expect(r.reached).toBe(true)
+    expect(r.after.utilisation).toBeLessThanOrEqual(0.3)
+    expect(r.diff.health.find((h) => h.pool === 'Deribit main · BTC' && h.method === 'deribit-pm')!.imUtilisation.other!).toBeLessThanOrEqual(0.3)
+    const bad = await api.reduceToTarget({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', target: 0 }).catch((e) => e)
+    expect(bad).toMatchObject({ code: 'invalid_request', field: 'target' })
+  })
 })

@@ -119,6 +119,28 @@ describe('the trade ticket', () => {
     expect(() => applyTrades(db, id, view, [{ accountId: account, symbol: 'BTC-27NOV26-95000-C', side: 'sell', sizeContracts: 0.04 }])).toThrow(/less than one lot \(0.1 contracts\)/)
   })
 
+  it('closing a future at the mark realises its P&L into the balance: equity is unchanged', () => {
+    const id = copyBook(db, liveId, { name: 'Realise' })
+    const account = deribitMain(id)
+    const equity = (bookId: number) => bookMargin(listHeldPositions(db, bookId), view, { balances: listBalances(db, bookId), liquidation: false }).health.find((h) => h.pool === 'Deribit main · BTC')!.equity
+    const before = equity(id)
+    const btc = () => listBalances(db, id).find((b) => b.accountName === 'Deribit main' && b.currency === 'BTC')!.amount
+    const cashBefore = btc()
+    // −25,000 USD of BTC-PERPETUAL bought at 91,880.5, marked higher: closing it realises a loss.
+    const [t] = applyTrades(db, id, view, [{ accountId: account, symbol: 'BTC-PERPETUAL', side: 'buy', sizeContracts: 25000 }])
+    expect(t!.cashCurrency).toBe('BTC')
+    expect(btc() - cashBefore).toBeCloseTo(t!.cashAmount, 12)
+    expect(t!.cashAmount).not.toBe(0)
+    expect(equity(id)).toBeCloseTo(before, 9)
+    // A partial close of a dated future realises only the closed part, and keeps the average.
+    const fut = listHeldPositions(db, id).find((p) => p.instrument.symbol === 'BTC-25DEC26')!
+    applyTrades(db, id, view, [{ accountId: account, symbol: 'BTC-25DEC26', side: 'sell', sizeContracts: 2000 }])
+    const after = listHeldPositions(db, id).find((p) => p.instrument.symbol === 'BTC-25DEC26')!
+    expect(after.sizeContracts).toBe(fut.sizeContracts - 2000)
+    expect(after.avgPrice).toBe(fut.avgPrice)
+    expect(equity(id)).toBeCloseTo(before, 9)
+  })
+
   it('lists the snapshot instruments with their lot sizes and marks', () => {
     const list = tradableInstruments(db, view)
     expect(list.length).toBe(32)

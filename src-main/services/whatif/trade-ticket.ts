@@ -206,3 +206,28 @@ export function heldAfter(held: readonly HeldPosition[], tickets: readonly Resol
   }
   return out.filter((p) => Math.abs(p.sizeContracts) > 1e-12)
 }
+
+/**
+ * Futures and perpetuals settle their P&L when reduced: a ticket that closes part (or all) of a
+ * held position realises (fill − average) on the closed contracts into the account's balance, as
+ * the venues do. Without it a close would drop the position's unrealised P&L from equity.
+ * Tickets are taken in order against the book as it stands after the earlier ones.
+ */
+export function withRealisedPnl(held: readonly HeldPosition[], tickets: readonly ResolvedTicket[], view: MarketView): ResolvedTicket[] {
+  const book = held.map((p) => ({ ...p }))
+  return tickets.map((t) => {
+    const p = book.find((h) => h.accountId === t.account.id && h.venue === t.instrument.venue && h.instrument.symbol === t.instrument.symbol)
+    let out = t
+    const linearKind = t.instrument.kind === 'future' || t.instrument.kind === 'perpetual'
+    if (p && linearKind && p.avgPrice !== null && Math.sign(p.sizeContracts) === -Math.sign(t.sizeContracts)) {
+      const closed = Math.sign(p.sizeContracts) * Math.min(Math.abs(p.sizeContracts), Math.abs(t.sizeContracts))
+      const v = valuePosition(t.instrument, closed, p.avgPrice, view)
+      const realised = v.pnlSettle ?? 0
+      const usd = v.pnlUsd ?? 0
+      out = { ...t, cashAmount: t.cashAmount + realised, cashCurrency: t.cashCurrency ?? t.instrument.settleCurrency, cashUsd: t.cashUsd + usd }
+    }
+    if (p) p.sizeContracts += t.sizeContracts
+    else book.push({ positionId: -1, accountId: t.account.id, accountName: t.account.name, venue: t.account.venue, instrument: t.instrument, sizeContracts: t.sizeContracts, avgPrice: t.price })
+    return out
+  })
+}

@@ -14,7 +14,7 @@ import type { StressLibrary } from '../../engine/risk/stress'
 import { stressHistory, stressTest, type StressReport } from '../stress-service'
 import { valuedPositions } from '../var-service'
 import { greeksByUnderlying, greeksDiff, marginDiff, stressDiff } from './book-diff'
-import { heldAfter, resolveTicket, TicketError, type ResolvedTicket, type Ticket } from './trade-ticket'
+import { heldAfter, resolveTicket, TicketError, withRealisedPnl, type ResolvedTicket, type Ticket } from './trade-ticket'
 
 export interface ParamsSource {
   params: unknown
@@ -56,15 +56,16 @@ export function quoteTrades(db: BookDb, bookId: number, view: MarketView, ticket
   })
   const held = listHeldPositions(db, bookId)
   const balances = listBalances(db, bookId)
+  const settled = withRealisedPnl(held, resolved, view)
   const before = margin(held, view, balances, p)
-  const after = margin(heldAfter(held, resolved), view, balancesAfter(balances, resolved), p)
-  return { tickets: resolved, diff: marginDiff(before, after), notCoveredAfter: after.notCovered }
+  const after = margin(heldAfter(held, settled), view, balancesAfter(balances, settled), p)
+  return { tickets: settled, diff: marginDiff(before, after), notCoveredAfter: after.notCovered }
 }
 
 /** Book the tickets into a what-if book, all or none. */
 export function applyTrades(db: BookDb, bookId: number, view: MarketView, tickets: readonly Ticket[]): ResolvedTicket[] {
   requireWhatIf(db, bookId)
-  const resolved = tickets.map((t) => resolveTicket(db, bookId, view, t))
+  const resolved = withRealisedPnl(listHeldPositions(db, bookId), tickets.map((t) => resolveTicket(db, bookId, view, t)), view)
   db.transaction(() => {
     applyWhatIfTrades(
       db,
