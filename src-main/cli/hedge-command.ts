@@ -15,13 +15,16 @@ export interface HedgeArgs {
   riskUnit: string | undefined
   maxLegs: string | undefined
   noNewShortOptions: boolean
+  underlying: string | undefined
+  instrument: string | undefined
 }
 
 export const HEDGE_OBJECTIVES: readonly MarginMethodName[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
 
 export async function hedgeCommand(services: Services, bookId: number, io: CliIo, args: HedgeArgs, json: boolean): Promise<number> {
+  if (args.objective === 'delta') return deltaCommand(services, bookId, io, args, json)
   const method = (args.objective ?? 'deribit-pm') as MarginMethodName
-  if (!HEDGE_OBJECTIVES.includes(method)) throw new Error(`--objective ${args.objective}: expected one of ${HEDGE_OBJECTIVES.join(', ')}`)
+  if (!HEDGE_OBJECTIVES.includes(method)) throw new Error(`--objective ${args.objective}: expected one of ${HEDGE_OBJECTIVES.join(', ')}, delta`)
   const maxLegs = args.maxLegs === undefined ? undefined : Number(args.maxLegs)
   if (maxLegs !== undefined && !(Number.isInteger(maxLegs) && maxLegs >= 1)) throw new Error(`--max-legs ${args.maxLegs}: expected a whole number ≥ 1`)
   let group = { account: args.account, currency: args.currency, riskUnit: args.riskUnit ?? null }
@@ -44,6 +47,25 @@ export async function hedgeCommand(services: Services, bookId: number, io: CliIo
   io.out(
     `${h.group}, ${method} (LP: ${h.lpScope === 'exact' ? 'the method itself, exact' : 'its worst scenario; the full method recomputed'}; ${h.candidates} candidates; HiGHS ${h.solveMs.toFixed(0)} ms)\n` +
       `IM ${amount(h.before.initialMargin)} → ${amount(h.after.initialMargin)} ${c}, MM ${amount(h.before.maintenanceMargin)} → ${amount(h.after.maintenanceMargin)} ${c}; estimated cost ${amount(h.costTotal)} ${c}\n\n${trades}`
+  )
+  return 0
+}
+
+/** `hedge --objective delta`: the account's delta in one underlying, hedged with the perpetual (or --instrument). */
+async function deltaCommand(services: Services, bookId: number, io: CliIo, args: HedgeArgs, json: boolean): Promise<number> {
+  const positions = await call(services, 'listPositions', { bookId })
+  const account = args.account ?? positions.rows[0]?.accountName
+  const underlying = (args.underlying ?? positions.rows.find((r) => r.accountName === account && r.underlying)?.underlying ?? '').toUpperCase()
+  if (!account || !underlying) throw new Error('the book has no positions to delta-hedge')
+  const h = await call(services, 'greekHedge', { bookId, account, underlying, mode: 'delta', instrument: args.instrument })
+  if (json) {
+    io.out(JSON.stringify(h, null, 2))
+    return 0
+  }
+  const trade = h.trades[0]
+  io.out(
+    `${account} · ${underlying}: delta ${h.before.delta.toFixed(4)} → ${h.after.delta.toFixed(4)} ${underlying}` +
+      (trade ? `\n${trade.side} ${trade.contracts} ${trade.symbol} (estimated cost ${trade.costUsd.toFixed(0)} USD)` : '\nAlready within half a lot of flat: no trade.')
   )
   return 0
 }

@@ -52,6 +52,8 @@ commands:
                             (HiGHS) over the snapshot's instruments: trades in lots, estimated
                             cost, IM before and after; M: deribit-pm (default), span, okx-pm,
                             standard, greeks
+  hedge --objective delta [--account NAME] [--underlying U] [--instrument SYMBOL]
+                            the account's delta in U hedged with the perpetual (or SYMBOL)
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -105,6 +107,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'risk-unit': { type: 'string' },
         'max-legs': { type: 'string' },
         'no-new-short-options': { type: 'boolean', default: false },
+        underlying: { type: 'string' },
+        instrument: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean' }
       }
@@ -198,7 +202,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {
-        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'] }
+        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument }
         return await hedgeCommand(services, id, io, args, values.json)
       }
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })

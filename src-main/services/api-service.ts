@@ -37,6 +37,7 @@ import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenar
 import { ScenarioSpec } from '@contract/schemas'
 import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
+import { greekHedge } from './hedge/greek-service'
 import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
 import { heldAfter } from './whatif/trade-ticket'
 
@@ -296,6 +297,15 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const closes = r.closes.map((c) => ({ accountId: account.id, symbol: c.symbol, side: c.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost }))
       const quote = closes.length ? quoteTrades(db, book.id, view, closes.map((c) => ({ accountId: c.accountId, symbol: c.symbol, side: c.side, sizeContracts: c.contracts })), storedParams()) : null
       return { ...r, closes, diff: quote?.diff ?? { margin: [], health: [] } }
+    },
+    greekHedge: async ({ bookId, ...req }) => {
+      const book = requireBook(bookId)
+      const view = marketOf(bookId)
+      const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() })
+      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
+      const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
+      const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
+      return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
     },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),

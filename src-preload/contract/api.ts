@@ -45,7 +45,8 @@ export const apiMethods = {
   saveScenario: { request: s.SaveScenarioRequest, response: s.SavedScenariosResponse },
   deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse },
   suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse },
-  reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse }
+  reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse },
+  greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -92,6 +93,7 @@ export type SavedScenario = z.output<typeof s.SavedScenario>
 export type HedgeResponse = z.output<typeof s.HedgeResponse>
 export type HedgeRequestInput = z.input<typeof s.HedgeRequest>
 export type ReduceResponse = z.output<typeof s.ReduceResponse>
+export type GreekHedgeResponse = z.output<typeof s.GreekHedgeResponse>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -155,6 +157,8 @@ export interface MarginalApi {
   suggestHedge(req: RequestOf<'suggestHedge'>): Promise<ResponseOf<'suggestHedge'>>
   /** The cheapest partial closes that bring a pool's utilisation under a target (exact LP), lot-rounded and recomputed. */
   reduceToTarget(req: RequestOf<'reduceToTarget'>): Promise<ResponseOf<'reduceToTarget'>>
+  /** A delta hedge with one instrument, or delta/gamma/vega bands reached at least cost (LP), in lots. */
+  greekHedge(req: RequestOf<'greekHedge'>): Promise<ResponseOf<'greekHedge'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -214,6 +218,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     deleteScenario: call('deleteScenario'),
     suggestHedge: call('suggestHedge'),
     reduceToTarget: call('reduceToTarget'),
+    greekHedge: call('greekHedge'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -882,3 +882,32 @@ export const ReduceResponse = z.object({
   reached: z.boolean(),
   diff: MarginDiffView
 })
+
+const Band = z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' })
+export const GreekHedgeRequest = z
+  .object({
+    bookId: id,
+    account: z.string().min(1),
+    underlying: z.string().regex(/^[A-Z0-9]+$/, 'underlyings are upper case'),
+    mode: z.enum(['delta', 'targets']),
+    /** Delta hedge instrument (venue symbol); default the venue's perpetual, else its nearest future. */
+    instrument: z.string().min(1).optional(),
+    /** Bands: delta in coin, gamma in coin per 1 % move, vega in USD per vol point. */
+    bands: z.object({ delta: Band.optional(), gamma: Band.optional(), vega: Band.optional() }).strict().optional(),
+    kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
+    maxExpiryDays: z.number().positive().max(3650).optional(),
+    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional()
+  })
+  .strict()
+const GreeksView = z.object({ delta: z.number(), gamma: z.number(), vega: z.number() })
+export const GreekHedgeResponse = z.object({
+  account: z.string(),
+  underlying: z.string(),
+  mode: z.enum(['delta', 'targets']),
+  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number() })),
+  /** The account's Greeks in the underlying: delta (coin), gamma (coin per 1 %), vega (USD per vol point). */
+  before: GreeksView,
+  after: GreeksView,
+  costUsd: z.number(),
+  diff: MarginDiffView
+})

@@ -480,4 +480,16 @@ describe('hedging over the API', () => {
     const bad = await api.reduceToTarget({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', target: 0 }).catch((e) => e)
     expect(bad).toMatchObject({ code: 'invalid_request', field: 'target' })
   })
+
+  it('greekHedge: a perpetual delta hedge, and Greek bands at least cost; an empty band names its field', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const d = await api.greekHedge({ bookId: live.id, account: 'Deribit main', underlying: 'BTC', mode: 'delta' })
+    expect(d.trades[0]).toMatchObject({ symbol: 'BTC-PERPETUAL', side: 'buy' })
+    expect(Math.abs(d.after.delta)).toBeLessThan(0.001)
+    expect(d.diff.margin.length).toBeGreaterThan(0)
+    const t = await api.greekHedge({ bookId: live.id, account: 'Deribit main', underlying: 'BTC', mode: 'targets', bands: { delta: [-0.5, 0.5], vega: [-500, 500] } })
+    expect(Math.abs(t.after.vega)).toBeLessThan(600)
+    const bad = await api.greekHedge({ bookId: live.id, account: 'Deribit main', underlying: 'BTC', mode: 'targets', bands: { delta: [1, 0] } }).catch((e) => e)
+    expect(bad).toMatchObject({ code: 'invalid_request', field: 'bands.delta' })
+  })
 })
