@@ -1,0 +1,131 @@
+/**
+ * The ES-minimising hedge of a book (../shared/METHODOLOGY.md §6) over its historical-simulation
+ * scenarios (the VaR view's own: the same history, windows and vol moves): book and candidate P&L
+ * per scenario by full revaluation in USD, the Rockafellar–Uryasev LP (engine/hedge/es-lp.ts), at
+ * most N legs, lots and a ±1-lot descent on ES + cost. ES is of the whole book; the trades go to
+ * the named account, from its venue's instruments.
+ */
+import type { BookDb } from '../../book/database'
+import type { HeldPosition } from '../../book/positions-repository'
+import type { Instrument } from '../../engine/instruments/instrument'
+import type { MarketView } from '../../engine/market/market-view'
+import { alignHistory, lastDays } from '../../engine/risk/history'
+import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidate, type EsLp } from '../../engine/hedge/es-lp'
+import { toMarginPosition } from '../margin-service'
+import { marginParamSets } from '../margin-params'
+import { bookPnlUsd, historicalSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
+import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { solveLp } from './lp-solver'
+
+export interface EsHedgeRequest {
+  account: string
+  confidence: number
+  horizonDays: 1 | 2
+  lookbackDays?: number
+  kinds?: ('perpetual' | 'future' | 'option')[]
+  maxExpiryDays?: number
+  moneyness?: [number, number]
+  maxLegs?: number
+  params?: unknown
+  paramsSource?: string
+  universe?: { instrument: Instrument; lotSize: number }[]
+}
+
+export interface EsHedgeResult {
+  account: string
+  confidence: number
+  scenarios: number
+  historyFrom: string
+  historyTo: string
+  candidates: number
+  trades: { instrument: Instrument; contracts: number; costUsd: number }[]
+  before: { expectedShortfallUsd: number }
+  after: { expectedShortfallUsd: number }
+  costUsd: number
+  solveMs: number
+}
+
+export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, history: HistoryInput, req: EsHedgeRequest): Promise<EsHedgeResult> {
+  const { valued, underlyings } = valuedPositions(held, view)
+  if (!valued.length) throw new Error('no position can be valued: an ES hedge needs at least one priced position')
+  const venue = held.find((h) => h.accountName === req.account)?.venue
+  if (!venue) throw new RangeError(`account ${req.account} holds no positions in this book`)
+  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
+  for (const u of underlyings) if (!bySeries.has(u)) throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE)`)
+  const aligned = alignHistory(underlyings.map((u) => bySeries.get(u)!))
+  const h = req.lookbackDays ? lastDays(aligned, req.lookbackDays + req.horizonDays) : aligned
+  if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')}: an ES hedge needs at least 30`)
+  const { scenarios } = historicalSet(h, history, underlyings, { horizonDays: req.horizonDays })
+  const book = (await bookPnlUsd(valued, view, underlyings, scenarios)).portfolio
+
+  const sets = marginParamSets(req.params, req.paramsSource)
+  const kinds = req.kinds ?? ['perpetual', 'future', 'option']
+  const maxExpiryMs = view.snapshot.asOfMs + (req.maxExpiryDays ?? 120) * 86_400_000
+  const [kLow, kHigh] = req.moneyness ?? [0.7, 1.3]
+  const grossUsd = valued.reduce((s, p) => s + Math.abs(toMarginPosition(p.instrument, p.sizeContracts, view).sizeCoin) * view.curves.get(p.instrument.underlying)!.indexUsd, 0)
+  const universe = (req.universe ?? (db ? tradableWithInstruments(db, view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize })) : [])).filter(({ instrument: i }) => {
+    if (i.venue !== venue || !underlyings.includes(i.underlying) || !kinds.includes(i.kind as 'perpetual')) return false
+    if (i.expiryMs !== null && (i.expiryMs <= view.snapshot.asOfMs || i.expiryMs > maxExpiryMs)) return false
+    if (i.kind !== 'option') return true
+    const m = i.strikeUsd! / toMarginPosition(i, 1, view).priceUsd
+    return m >= kLow && m <= kHigh
+  })
+  if (!universe.length) throw new RangeError(`no hedge candidates at ${venue} for ${underlyings.join(', ')}`)
+  const one: ValuedPosition[] = universe.map(({ instrument }, k) => ({ positionId: -1 - k, accountId: 0, accountName: req.account, venue, instrument, sizeContracts: 1, avgPrice: null }))
+  const rows = (await bookPnlUsd(one, view, underlyings, scenarios)).rows
+  const S = scenarios.count
+  const candidates: (EsCandidate & { lot: number; instrument: Instrument })[] = universe.map(({ instrument, lotSize }, k) => {
+    const pos = toMarginPosition(instrument, 1, view)
+    const half = pos.halfSpreadUsd ?? (instrument.kind === 'option' ? sets.addOns.liquidity.defaultHalfSpreadOption * pos.indexUsd : sets.addOns.liquidity.defaultHalfSpreadLinear * pos.priceUsd)
+    const bound = Math.floor(Math.max(2 * grossUsd, 100_000) / (Math.abs(pos.sizeCoin) * pos.indexUsd) / lotSize) * lotSize
+    return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: half * Math.abs(pos.sizeCoin), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
+  })
+
+  const started = performance.now()
+  let chosen = candidates
+  let lp: EsLp = { portfolioPnl: book, candidates, confidence: req.confidence }
+  let x = readEsSolution(lp, (await solveLp(esLpText(lp))).columns)
+  const maxLegs = req.maxLegs ?? 4
+  const legs = x.map((v, k) => ({ k, w: Math.abs(v) * Math.abs(toMarginPosition(candidates[k]!.instrument, 1, view).sizeCoin) })).filter((l) => l.w > 1e-12)
+  if (legs.length > maxLegs) {
+    const keep = legs.sort((a, b) => b.w - a.w).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
+    chosen = keep.map((k) => candidates[k]!)
+    lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }
+    x = readEsSolution(lp, (await solveLp(esLpText(lp))).columns)
+  }
+  const solveMs = performance.now() - started
+  const clamp = (v: number, c: (typeof chosen)[number]): number => Math.min(Math.max(Math.round(v / c.lot) * c.lot, c.minContracts), c.maxContracts)
+  let sizes = x.map((v, k) => clamp(v, chosen[k]!))
+  let best = esObjective(lp, sizes).objective
+  for (let pass = 0, improved = true; improved && pass < 200; pass++) {
+    improved = false
+    for (let k = 0; k < sizes.length; k++) {
+      for (const step of [1, -1]) {
+        const trial = [...sizes]
+        trial[k] = clamp(trial[k]! + step * chosen[k]!.lot, chosen[k]!)
+        const o = esObjective(lp, trial).objective
+        if (o < best - 1e-9) {
+          best = o
+          sizes = trial
+          improved = true
+        }
+      }
+    }
+  }
+  const trades = chosen
+    .map((c, k) => ({ instrument: c.instrument, contracts: Number(sizes[k]!.toFixed(8)), costUsd: Math.abs(sizes[k]!) * c.costUsd }))
+    .filter((t) => t.contracts !== 0)
+  return {
+    account: req.account,
+    confidence: req.confidence,
+    scenarios: S,
+    historyFrom: h.days[0]!,
+    historyTo: h.days.at(-1)!,
+    candidates: candidates.length,
+    trades,
+    before: { expectedShortfallUsd: cvar(book, req.confidence) },
+    after: { expectedShortfallUsd: cvar(hedgedPnl(lp, sizes), req.confidence) },
+    costUsd: trades.reduce((s, t) => s + t.costUsd, 0),
+    solveMs
+  }
+}
