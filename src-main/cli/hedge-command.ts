@@ -17,14 +17,17 @@ export interface HedgeArgs {
   noNewShortOptions: boolean
   underlying: string | undefined
   instrument: string | undefined
+  confidence: string | undefined
+  lookback: string | undefined
 }
 
 export const HEDGE_OBJECTIVES: readonly MarginMethodName[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
 
 export async function hedgeCommand(services: Services, bookId: number, io: CliIo, args: HedgeArgs, json: boolean): Promise<number> {
   if (args.objective === 'delta') return deltaCommand(services, bookId, io, args, json)
+  if (args.objective === 'es') return esCommand(services, bookId, io, args, json)
   const method = (args.objective ?? 'deribit-pm') as MarginMethodName
-  if (!HEDGE_OBJECTIVES.includes(method)) throw new Error(`--objective ${args.objective}: expected one of ${HEDGE_OBJECTIVES.join(', ')}, delta`)
+  if (!HEDGE_OBJECTIVES.includes(method)) throw new Error(`--objective ${args.objective}: expected one of ${HEDGE_OBJECTIVES.join(', ')}, es, delta`)
   const maxLegs = args.maxLegs === undefined ? undefined : Number(args.maxLegs)
   if (maxLegs !== undefined && !(Number.isInteger(maxLegs) && maxLegs >= 1)) throw new Error(`--max-legs ${args.maxLegs}: expected a whole number ≥ 1`)
   let group = { account: args.account, currency: args.currency, riskUnit: args.riskUnit ?? null }
@@ -66,6 +69,31 @@ async function deltaCommand(services: Services, bookId: number, io: CliIo, args:
   io.out(
     `${account} · ${underlying}: delta ${h.before.delta.toFixed(4)} → ${h.after.delta.toFixed(4)} ${underlying}` +
       (trade ? `\n${trade.side} ${trade.contracts} ${trade.symbol} (estimated cost ${trade.costUsd.toFixed(0)} USD)` : '\nAlready within half a lot of flat: no trade.')
+  )
+  return 0
+}
+
+/** `hedge --objective es`: the trades (at --account's venue) minimising the book's historical-simulation ES. */
+async function esCommand(services: Services, bookId: number, io: CliIo, args: HedgeArgs, json: boolean): Promise<number> {
+  const confidencePct = args.confidence === undefined ? 97.5 : Number(args.confidence)
+  if (!(confidencePct > 50 && confidencePct < 100)) throw new Error(`--confidence ${args.confidence}: expected a percentage between 50 and 100 (97.5 = 97.5 %)`)
+  const lookbackDays = args.lookback === undefined ? undefined : Number(args.lookback)
+  if (lookbackDays !== undefined && !(Number.isInteger(lookbackDays) && lookbackDays >= 30)) throw new Error(`--lookback ${args.lookback}: expected whole days ≥ 30`)
+  const positions = await call(services, 'listPositions', { bookId })
+  const account = args.account ?? positions.rows[0]?.accountName
+  if (!account) throw new Error('the book has no positions to hedge')
+  const maxLegs = args.maxLegs === undefined ? undefined : Number(args.maxLegs)
+  const h = await call(services, 'esHedge', { bookId, account, confidence: confidencePct / 100, horizonDays: 1, lookbackDays, maxLegs })
+  if (json) {
+    io.out(JSON.stringify(h, null, 2))
+    return 0
+  }
+  const trades = h.trades.length
+    ? formatTable(['Side', 'Contracts', 'Instrument', 'Kind', 'Est. cost (USD)'], h.trades.map((t) => [t.side, String(t.contracts), t.symbol, t.kind, t.costUsd.toFixed(0)]))
+    : 'No trade lowers ES by more than it costs.'
+  io.out(
+    `Book ES ${confidencePct} %, 1 day, historical simulation over ${h.scenarios} windows (${h.historyFrom} … ${h.historyTo}); trades at ${account} (${h.candidates} candidates; HiGHS ${h.solveMs.toFixed(0)} ms)\n` +
+      `ES ${h.before.expectedShortfallUsd.toFixed(0)} → ${h.after.expectedShortfallUsd.toFixed(0)} USD; estimated cost ${h.costUsd.toFixed(0)} USD\n\n${trades}`
   )
   return 0
 }

@@ -54,6 +54,9 @@ commands:
                             standard, greeks
   hedge --objective delta [--account NAME] [--underlying U] [--instrument SYMBOL]
                             the account's delta in U hedged with the perpetual (or SYMBOL)
+  hedge --objective es [--account NAME] [--confidence 97.5] [--lookback DAYS] [--max-legs N]
+                            the trades at NAME's venue minimising the book's 1-day historical
+                            ES (Rockafellar–Uryasev LP) on the imported daily history
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -202,7 +205,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {
-        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument }
+        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
         return await hedgeCommand(services, id, io, args, values.json)
       }
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })

@@ -38,6 +38,7 @@ import { ScenarioSpec } from '@contract/schemas'
 import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
 import { greekHedge } from './hedge/greek-service'
+import { esHedge } from './hedge/es-service'
 import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
 import { heldAfter } from './whatif/trade-ticket'
 
@@ -302,6 +303,16 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() })
+      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
+      const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
+      const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
+      return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
+    },
+    esHedge: async ({ bookId, ...req }) => {
+      const book = requireBook(bookId)
+      const view = marketOf(bookId)
+      const held = listHeldPositions(db, book.id)
+      const r = await esHedge(db, held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...req, ...storedParams() })
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
       const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null

@@ -46,7 +46,8 @@ export const apiMethods = {
   deleteScenario: { request: s.ScenarioNameRequest, response: s.SavedScenariosResponse },
   suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse },
   reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse },
-  greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse }
+  greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse },
+  esHedge: { request: s.EsHedgeRequest, response: s.EsHedgeResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -94,6 +95,7 @@ export type HedgeResponse = z.output<typeof s.HedgeResponse>
 export type HedgeRequestInput = z.input<typeof s.HedgeRequest>
 export type ReduceResponse = z.output<typeof s.ReduceResponse>
 export type GreekHedgeResponse = z.output<typeof s.GreekHedgeResponse>
+export type EsHedgeResponse = z.output<typeof s.EsHedgeResponse>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -159,6 +161,8 @@ export interface MarginalApi {
   reduceToTarget(req: RequestOf<'reduceToTarget'>): Promise<ResponseOf<'reduceToTarget'>>
   /** A delta hedge with one instrument, or delta/gamma/vega bands reached at least cost (LP), in lots. */
   greekHedge(req: RequestOf<'greekHedge'>): Promise<ResponseOf<'greekHedge'>>
+  /** The hedge minimising the book's historical-simulation ES (Rockafellar–Uryasev LP), in lots. */
+  esHedge(req: RequestOf<'esHedge'>): Promise<ResponseOf<'esHedge'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -219,6 +223,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     suggestHedge: call('suggestHedge'),
     reduceToTarget: call('reduceToTarget'),
     greekHedge: call('greekHedge'),
+    esHedge: call('esHedge'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

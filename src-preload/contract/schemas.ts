@@ -911,3 +911,32 @@ export const GreekHedgeResponse = z.object({
   costUsd: z.number(),
   diff: MarginDiffView
 })
+
+export const EsHedgeRequest = z
+  .object({
+    bookId: id,
+    /** The account the trades go to (its venue's instruments are the candidates); ES is of the whole book. */
+    account: z.string().min(1),
+    confidence: z.number().gt(0.5).lt(1).default(0.975),
+    horizonDays: z.union([z.literal(1), z.literal(2)]).default(1),
+    lookbackDays: z.number().int().min(30).max(10_000).optional(),
+    kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
+    maxExpiryDays: z.number().positive().max(3650).optional(),
+    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    maxLegs: z.number().int().min(1).max(20).optional()
+  })
+  .strict()
+export const EsHedgeResponse = z.object({
+  account: z.string(),
+  confidence: z.number(),
+  scenarios: z.number().int(),
+  historyFrom: z.string(),
+  historyTo: z.string(),
+  candidates: z.number().int(),
+  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number() })),
+  before: z.object({ expectedShortfallUsd: z.number() }),
+  after: z.object({ expectedShortfallUsd: z.number() }),
+  costUsd: z.number(),
+  solveMs: z.number(),
+  diff: MarginDiffView
+})

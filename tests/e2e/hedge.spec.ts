@@ -3,7 +3,11 @@
  * book, apply it to a what-if book in one click, and see the margin drop in the dashboard; the live
  * book is untouched.
  */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { test, expect } from './fixtures'
+import { writeBinanceDaily } from '../support/synthetic-history'
 
 const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
 const imOf = async (page: import('@playwright/test').Page): Promise<number> => {
@@ -86,4 +90,25 @@ test('delta hedge with the perpetual, then Greek bands at least cost', async ({ 
   const vega = Number(/vega 1,461 → (−?[\d,]+) USD/.exec((await summary.textContent())!)![1]!.replace('−', '-').replace(',', ''))
   expect(Math.abs(vega)).toBeLessThanOrEqual(360)
   await page.screenshot(shot('hedge-greek-targets'))
+})
+
+test('ES hedge: on imported daily history, the trades minimising the book\'s 97.5 % ES', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1500, height: 1200 })
+  await workstation.open(page)
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-e2e-es-'))
+  for (const [pair, lastClose, dailyVol, seed] of [['BTCUSDT', 92_000, 0.03, 21], ['ETHUSDT', 3_050, 0.04, 22]] as const) {
+    const file = writeBinanceDaily(dir, pair, { days: 500, lastDay: '2026-11-19', lastClose, dailyVol, seed })
+    const res = await fetch(`${workstation.origin}/api/call/commitImport`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': workstation.token }, body: JSON.stringify({ bookId: 1, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false }) })
+    expect((await res.json()).ok).toBe(true)
+  }
+  await page.keyboard.press('Alt+h')
+  await page.getByLabel('Objective').selectOption('es')
+  await page.getByTestId('run-hedge').click()
+  const summary = page.getByTestId('es-summary')
+  await expect(summary).toContainText('historical windows')
+  const m = /([\d,]+) → ([\d,]+) USD/.exec((await summary.textContent())!)!
+  expect(Number(m[2]!.replace(/,/g, ''))).toBeLessThan(Number(m[1]!.replace(/,/g, '')))
+  await expect(page.getByTestId('es-trades').locator('tbody tr').first()).toBeVisible()
+  expect(await page.getByTestId('es-trades').locator('tbody tr').count()).toBeLessThanOrEqual(4) // the leg cap
+  await page.screenshot(shot('hedge-es'))
 })

@@ -492,4 +492,13 @@ describe('hedging over the API', () => {
     const bad = await api.greekHedge({ bookId: live.id, account: 'Deribit main', underlying: 'BTC', mode: 'targets', bands: { delta: [1, 0] } }).catch((e) => e)
     expect(bad).toMatchObject({ code: 'invalid_request', field: 'bands.delta' })
   })
+
+  it('esHedge: lowers the historical-simulation ES on the imported history, which runVar confirms for the book before', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const r = await api.esHedge({ bookId: live.id, account: 'Deribit main', confidence: 0.975, lookbackDays: 400, maxLegs: 3 })
+    expect(r.scenarios).toBe(400)
+    expect(r.after.expectedShortfallUsd).toBeLessThan(r.before.expectedShortfallUsd)
+    const v = await api.runVar({ taskId: 'var-es', bookId: live.id, method: 'historical', horizonDays: 1, lookbackDays: 400, confidences: [0.975] })
+    expect(v.levels[0]!.expectedShortfall).toBeCloseTo(r.before.expectedShortfallUsd, 4)
+  })
 })

@@ -94,6 +94,11 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
     x = readEsSolution(lp, (await solveLp(esLpText(lp))).columns)
   }
   const solveMs = performance.now() - started
+  // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
+  const used = x.map((v, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
+  chosen = used.map((k) => chosen[k]!)
+  x = used.map((k) => x[k]!)
+  lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }
   const clamp = (v: number, c: (typeof chosen)[number]): number => Math.min(Math.max(Math.round(v / c.lot) * c.lot, c.minContracts), c.maxContracts)
   let sizes = x.map((v, k) => clamp(v, chosen[k]!))
   let best = esObjective(lp, sizes).objective

@@ -167,6 +167,11 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
     x = readMarginLpSolution(lp, (await solveLp(marginLpText(lp))).columns).contracts
   }
   const solveMs = performance.now() - started
+  // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
+  const used = x.map((_, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
+  chosen = used.map((k) => chosen[k]!)
+  x = used.map((k) => x[k]!)
+  lp = asLp(chosen)
 
   // Lots, then a ±1-lot descent on the method's own IM (not its form) plus cost.
   const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0)
