@@ -285,6 +285,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         after: s.after,
         costTotal: s.costTotal,
         lpObjective: s.lpObjective,
+        deltaBefore: s.deltaBefore,
+        deltaAfter: s.deltaAfter,
         solveMs: s.solveMs,
         diff: quote?.diff ?? { margin: [], health: [] },
         greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view))

@@ -824,7 +824,9 @@ export const HedgeRequest = z
     maxExpiryDays: z.number().positive().max(3650).optional(),
     moneyness: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, { message: 'moneyness: low must be below high' }).optional(),
     noNewShortOptions: z.boolean().optional(),
-    maxLegs: z.number().int().min(1).max(20).optional()
+    maxLegs: z.number().int().min(1).max(20).optional(),
+    /** Keep the group's delta (coin of its underlying) in [low, high] after the hedge. */
+    deltaBand: z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' }).optional()
   })
   .strict()
 export const HedgeResponse = z.object({
@@ -850,6 +852,9 @@ export const HedgeResponse = z.object({
   after: z.object({ initialMargin: z.number(), maintenanceMargin: z.number() }),
   costTotal: z.number(),
   lpObjective: z.number(),
+  /** The group's delta (coin) before and after. */
+  deltaBefore: z.number(),
+  deltaAfter: z.number(),
   solveMs: z.number(),
   /** Every method and pool before and after the trades (the same quote as the trade ticket's). */
   diff: MarginDiffView,

@@ -69,3 +69,22 @@ describe('Deribit PM hedge of the demo book', async () => {
     expect(candidates.length).toBeGreaterThanOrEqual(5)
   })
 })
+
+describe('a delta band on the margin hedge', async () => {
+  const banded = await suggestHedge(book.db, held, view, { ...req, deltaBand: [-0.2, 0.2] })
+  it('keeps the hedged delta in the band and still lowers the margin', async () => {
+    const { valuePosition } = await import('../../src-main/engine/valuation/position-valuation')
+    const delta = [...held.filter((h) => h.accountName === 'Deribit main' && h.instrument.kind !== 'unknown' && (h.instrument as { settleCurrency: string }).settleCurrency === 'BTC').map((h) => ({ i: h.instrument, n: h.sizeContracts })), ...banded.trades.map((t) => ({ i: t.instrument, n: t.contracts }))]
+      .reduce((s, p) => s + valuePosition(p.i as never, p.n, null, view).deltaCoin, 0)
+    expect(delta).toBeCloseTo(banded.deltaAfter, 9)
+    expect(delta).toBeGreaterThanOrEqual(-0.2)
+    expect(delta).toBeLessThanOrEqual(0.2)
+    expect(banded.after.initialMargin).toBeLessThan(banded.before.initialMargin)
+    // The unconstrained hedge is at least as good on margin: the band costs something or nothing.
+    const free = await suggestHedge(book.db, held, view, req)
+    expect(free.after.initialMargin + free.costTotal).toBeLessThanOrEqual(banded.after.initialMargin + banded.costTotal + 1e-9)
+  })
+  it('an impossible band says so', async () => {
+    await expect(suggestHedge(book.db, held, view, { ...req, kinds: ['option'], maxExpiryDays: 10, deltaBand: [500, 600] })).rejects.toThrow(/keeps delta in \[500, 600\]/)
+  })
+})

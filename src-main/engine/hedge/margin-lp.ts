@@ -33,6 +33,8 @@ export interface MarginLp {
   total: Float64Array
   form: LinearForm
   candidates: HedgeCandidate[]
+  /** Keep the hedged delta (coin) in [lo, hi]: the book's delta and each candidate's per contract. */
+  deltaBand?: { bookDelta: number; perContract: number[]; band: [number, number] }
 }
 
 /** Shortest round-trip decimal; LP readers take exponent notation. */
@@ -71,6 +73,13 @@ export function marginLpText(p: MarginLp): string {
     lines.push(` ep${k}: v${k}${hedgeTerms(p, e.index, -1)} >= ${num(p.total[e.index]! - e.threshold)}`)
     lines.push(` en${k}: v${k}${hedgeTerms(p, e.index, 1)} >= ${num(-p.total[e.index]! - e.threshold)}`)
   })
+  if (p.deltaBand) {
+    const { bookDelta, perContract, band } = p.deltaBand
+    if (perContract.length !== p.candidates.length) throw new RangeError(`margin LP: ${perContract.length} candidate deltas for ${p.candidates.length} candidates`)
+    if (!(band[0] <= band[1])) throw new RangeError(`margin LP: delta band [${band[0]}, ${band[1]}] is empty`)
+    const expr = perContract.map((d, i) => term(d, `b${i}`) + term(-d, `s${i}`)).join('') || ' 0 z'
+    lines.push(` delta_lo:${expr} >= ${num(band[0] - bookDelta)}`, ` delta_hi:${expr} <= ${num(band[1] - bookDelta)}`)
+  }
   lines.push('Bounds', ' z >= 0')
   f.absTerms.forEach((_, k) => lines.push(` u${k} >= 0`))
   f.excessTerms.forEach((_, k) => lines.push(` v${k} >= 0`))

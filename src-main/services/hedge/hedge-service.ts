@@ -22,6 +22,7 @@ import { hedgedTotal, marginLpText, readMarginLpSolution, type HedgeCandidate, t
 import { groupModels, marginGroups, toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { valuePosition } from '../../engine/valuation/position-valuation'
 import { solveLp } from './lp-solver'
 
 export interface HedgeRequest {
@@ -39,6 +40,8 @@ export interface HedgeRequest {
   noNewShortOptions?: boolean
   /** At most this many legs (default 4). */
   maxLegs?: number
+  /** Keep the group's hedged delta (coin of its underlying) in [low, high]. */
+  deltaBand?: [number, number]
   /** Size cap per candidate as USD notional (default: twice the group's gross delta notional, at least 100,000 USD). */
   notionalCapUsd?: number
   params?: unknown
@@ -73,6 +76,9 @@ export interface HedgeSuggestion {
   costTotal: number
   /** The LP's continuous optimum (IM + cost, method currency), before legs were capped and sizes rounded. */
   lpObjective: number
+  /** The group's delta (coin of its underlying) before and after the trades. */
+  deltaBefore: number
+  deltaAfter: number
   solveMs: number
 }
 
@@ -135,15 +141,27 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
   return { name, group, model, form, total, candidates, currencyUsd }
 }
 
+/** An infeasible delta band is the trader's constraint, not a fault: say which. */
+async function solveOrExplain(text: string, req: HedgeRequest) {
+  try {
+    return await solveLp(text)
+  } catch (e) {
+    if (req.deltaBand && /Infeasible/i.test((e as Error).message)) throw new RangeError(`no hedge from these candidates keeps delta in [${req.deltaBand[0]}, ${req.deltaBand[1]}] within the size caps`, { cause: e })
+    throw e
+  }
+}
+
 const missingDb = (): never => {
   throw new Error('hedge: no book file to draw candidates from, and no universe given')
 }
 
 export async function suggestHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest): Promise<HedgeSuggestion> {
   const { name, group, model, form, total, candidates, currencyUsd } = hedgeProblem(db, held, view, req)
+  const bookDelta = group.held.reduce((s, h) => s + valuePosition(h.instrument as Instrument, h.sizeContracts, null, view).deltaCoin, 0)
   const asLp = (cs: Candidate[]): MarginLp => ({
     total,
     form,
+    deltaBand: req.deltaBand ? { bookDelta, perContract: cs.map((c) => valuePosition(c.instrument, 1, null, view).deltaCoin), band: req.deltaBand } : undefined,
     candidates: cs.map((c) => {
       const record = new Float64Array(model.width)
       model.record(c.position, record, 0)
@@ -153,7 +171,7 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
 
   const started = performance.now()
   const full = asLp(candidates)
-  const solution = readMarginLpSolution(full, (await solveLp(marginLpText(full))).columns)
+  const solution = readMarginLpSolution(full, (await solveOrExplain(marginLpText(full), req)).columns)
   let chosen = candidates
   let lp = full
   let x = solution.contracts
@@ -164,7 +182,7 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
     const keep = legs.sort((a, b) => b.weight - a.weight).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
     chosen = keep.map((k) => candidates[k]!)
     lp = asLp(chosen)
-    x = readMarginLpSolution(lp, (await solveLp(marginLpText(lp))).columns).contracts
+    x = readMarginLpSolution(lp, (await solveOrExplain(marginLpText(lp), req)).columns).contracts
   }
   const solveMs = performance.now() - started
   // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
@@ -174,7 +192,11 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
   lp = asLp(chosen)
 
   // Lots, then a ±1-lot descent on the method's own IM (not its form) plus cost.
-  const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0)
+  // A delta band stays a constraint through the lot descent: leaving it costs far more than any margin saved.
+  const legDelta = chosen.map((c) => valuePosition(c.instrument, 1, null, view).deltaCoin)
+  const deltaOf = (sizes: number[]): number => bookDelta + sizes.reduce((s, v, k) => s + v * legDelta[k]!, 0)
+  const outside = (sizes: number[]): number => (req.deltaBand ? Math.max(0, req.deltaBand[0] - deltaOf(sizes), deltaOf(sizes) - req.deltaBand[1]) : 0)
+  const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0) + 1e6 * outside(sizes)
   const lots = (v: number, c: Candidate): number => Math.min(Math.max(Math.round(v / c.lotSize) * c.lotSize, c.min), c.max)
   let sizes = x.map((v, k) => lots(v, chosen[k]!))
   let best = objective(sizes)
@@ -213,6 +235,8 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
     after: { initialMargin: afterResult.initialMargin, maintenanceMargin: afterResult.maintenanceMargin },
     costTotal: trades.reduce((s, t) => s + t.cost, 0),
     lpObjective: solution.objective,
+    deltaAfter: deltaOf(sizes),
+    deltaBefore: bookDelta,
     solveMs
   }
 }
