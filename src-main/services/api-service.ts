@@ -101,6 +101,9 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       running.delete(taskId)
     }
   }
+  /** A hedging solve: a cancellable task with progress when the caller names one, else a plain call. */
+  const maybeTask = <T>(taskId: string | undefined, body: (run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<T>): Promise<T> =>
+    taskId ? task(taskId, (run) => body({ signal: run.signal, onProgress: run.onProgress })) : body({})
   const bookInputs = (bookId: number): { held: ReturnType<typeof listHeldPositions>; view: MarketView } => {
     const market = bookMarket(bookId)
     if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
@@ -265,11 +268,11 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       if (!deleteScenario(db, name)) throw new NotFoundError(`no saved scenario named "${name}"`)
       return savedScenarios()
     },
-    suggestHedge: async ({ bookId, ...req }) => {
+    suggestHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
-      const s = await suggestHedge(db, held, view, { ...req, ...storedParams() })
+      const s = await suggestHedge(db, held, view, { ...req, ...storedParams() }, run)
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const tickets = s.trades.map((t) => ({ accountId: account.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
       const quote = tickets.length ? quoteTrades(db, book.id, view, tickets, storedParams()) : null
@@ -291,35 +294,35 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         diff: quote?.diff ?? { margin: [], health: [] },
         greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view))
       }
-    },
-    reduceToTarget: async ({ bookId, ...req }) => {
+    }),
+    reduceToTarget: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
-      const r = await reduceToTarget(listHeldPositions(db, book.id), view, { ...req, balances: listBalances(db, book.id), ...storedParams() })
+      const r = await reduceToTarget(listHeldPositions(db, book.id), view, { ...req, balances: listBalances(db, book.id), ...storedParams() }, run)
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const closes = r.closes.map((c) => ({ accountId: account.id, symbol: c.symbol, side: c.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost }))
       const quote = closes.length ? quoteTrades(db, book.id, view, closes.map((c) => ({ accountId: c.accountId, symbol: c.symbol, side: c.side, sizeContracts: c.contracts })), storedParams()) : null
       return { ...r, closes, diff: quote?.diff ?? { margin: [], health: [] } }
-    },
-    greekHedge: async ({ bookId, ...req }) => {
+    }),
+    greekHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
-      const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() })
+      const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() }, run)
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
       const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
       return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
-    },
-    esHedge: async ({ bookId, ...req }) => {
+    }),
+    esHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
-      const r = await esHedge(db, held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...req, ...storedParams() })
+      const r = await esHedge(db, held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...req, ...storedParams() }, run)
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
       const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
       return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
-    },
+    }),
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),
     resetMarginParams: ({ kind }) => resetParamSet(db, kind),

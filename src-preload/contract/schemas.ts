@@ -816,6 +816,8 @@ export const ScenarioNameRequest = z.object({ name: bookName }).strict()
 export const HedgeRequest = z
   .object({
     bookId: id,
+    /** Progress as task.progress events under this id; cancelTask stops the solve. */
+    taskId: z.string().min(1).max(64).optional(),
     account: z.string().min(1),
     currency: z.string().min(1),
     riskUnit: z.string().nullable(),
@@ -864,6 +866,8 @@ export const HedgeResponse = z.object({
 export const ReduceRequest = z
   .object({
     bookId: id,
+    /** Progress as task.progress events under this id; cancelTask stops the solve. */
+    taskId: z.string().min(1).max(64).optional(),
     account: z.string().min(1),
     currency: z.string().min(1),
     riskUnit: z.string().nullable(),
@@ -892,6 +896,8 @@ const Band = z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi
 export const GreekHedgeRequest = z
   .object({
     bookId: id,
+    /** Progress as task.progress events under this id; cancelTask stops the solve. */
+    taskId: z.string().min(1).max(64).optional(),
     account: z.string().min(1),
     underlying: z.string().regex(/^[A-Z0-9]+$/, 'underlyings are upper case'),
     mode: z.enum(['delta', 'targets']),
@@ -920,6 +926,8 @@ export const GreekHedgeResponse = z.object({
 export const EsHedgeRequest = z
   .object({
     bookId: id,
+    /** Progress as task.progress events under this id; cancelTask stops the solve. */
+    taskId: z.string().min(1).max(64).optional(),
     /** The account the trades go to (its venue's instruments are the candidates); ES is of the whole book. */
     account: z.string().min(1),
     confidence: z.number().gt(0.5).lt(1).default(0.975),

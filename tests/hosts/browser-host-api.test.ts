@@ -493,6 +493,18 @@ describe('hedging over the API', () => {
     expect(bad).toMatchObject({ code: 'invalid_request', field: 'bands.delta' })
   })
 
+  it('a hedging solve with a task id reports its phases as task.progress events', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const seen: number[] = []
+    // The host's own event bus (SSE carries the same events, as the self-test above shows).
+    const off = t.services.events.on((e) => {
+      if (e.type === 'task.progress' && e.taskId === 'hedge-progress') seen.push(e.done)
+    })
+    await api.suggestHedge({ taskId: 'hedge-progress', bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm' })
+    off()
+    expect(seen).toEqual([0, 1, 2, 3])
+  })
+
   it('esHedge: lowers the historical-simulation ES on the imported history, which runVar confirms for the book before', async () => {
     const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
     const r = await api.esHedge({ bookId: live.id, account: 'Deribit main', confidence: 0.975, lookbackDays: 400, maxLegs: 3 })

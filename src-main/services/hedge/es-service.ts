@@ -16,6 +16,7 @@ import { marginParamSets } from '../margin-params'
 import { bookPnlUsd, historicalSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
 import { tradableWithInstruments } from '../whatif/trade-ticket'
 import { solveLp } from './lp-solver'
+import type { HedgeRun } from './hedge-service'
 
 export interface EsHedgeRequest {
   account: string
@@ -45,7 +46,10 @@ export interface EsHedgeResult {
   solveMs: number
 }
 
-export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, history: HistoryInput, req: EsHedgeRequest): Promise<EsHedgeResult> {
+/** Progress in phases: the book's scenarios, the candidates', the LP, lots. */
+export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, history: HistoryInput, req: EsHedgeRequest, run: HedgeRun = {}): Promise<EsHedgeResult> {
+  const { signal, onProgress } = run
+  onProgress?.(0, 4)
   const { valued, underlyings } = valuedPositions(held, view)
   if (!valued.length) throw new Error('no position can be valued: an ES hedge needs at least one priced position')
   const venue = held.find((h) => h.accountName === req.account)?.venue
@@ -57,6 +61,7 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')}: an ES hedge needs at least 30`)
   const { scenarios } = historicalSet(h, history, underlyings, { horizonDays: req.horizonDays })
   const book = (await bookPnlUsd(valued, view, underlyings, scenarios)).portfolio
+  onProgress?.(1, 4)
 
   const sets = marginParamSets(req.params, req.paramsSource)
   const kinds = req.kinds ?? ['perpetual', 'future', 'option']
@@ -81,19 +86,21 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
     return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: half * Math.abs(pos.sizeCoin), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
   })
 
+  onProgress?.(2, 4)
   const started = performance.now()
   let chosen = candidates
   let lp: EsLp = { portfolioPnl: book, candidates, confidence: req.confidence }
-  let x = readEsSolution(lp, (await solveLp(esLpText(lp))).columns)
+  let x = readEsSolution(lp, (await solveLp(esLpText(lp), signal)).columns)
   const maxLegs = req.maxLegs ?? 4
   const legs = x.map((v, k) => ({ k, w: Math.abs(v) * Math.abs(toMarginPosition(candidates[k]!.instrument, 1, view).sizeCoin) })).filter((l) => l.w > 1e-12)
   if (legs.length > maxLegs) {
     const keep = legs.sort((a, b) => b.w - a.w).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
     chosen = keep.map((k) => candidates[k]!)
     lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }
-    x = readEsSolution(lp, (await solveLp(esLpText(lp))).columns)
+    x = readEsSolution(lp, (await solveLp(esLpText(lp), signal)).columns)
   }
   const solveMs = performance.now() - started
+  onProgress?.(3, 4)
   // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
   const used = x.map((v, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
   chosen = used.map((k) => chosen[k]!)

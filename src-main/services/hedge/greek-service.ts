@@ -17,6 +17,7 @@ import { marginParamSets } from '../margin-params'
 import { valuedPositions } from '../var-service'
 import { tradableWithInstruments } from '../whatif/trade-ticket'
 import { solveLp } from './lp-solver'
+import type { HedgeRun } from './hedge-service'
 
 export interface GreekHedgeRequest {
   account: string
@@ -48,7 +49,7 @@ const greeksOf = (i: Instrument, contracts: number, view: MarketView): Greeks =>
   return { delta: v.deltaCoin, gamma: v.gammaCoinPer1Pct, vega: v.vegaUsdPerPoint }
 }
 
-export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: GreekHedgeRequest): Promise<GreekHedgeResult> {
+export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: GreekHedgeRequest, run: HedgeRun = {}): Promise<GreekHedgeResult> {
   const mine = held.filter((h) => h.accountName === req.account)
   if (!mine.length) throw new RangeError(`account ${req.account} holds no positions in this book`)
   const venue = mine[0]!.venue
@@ -96,7 +97,7 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
     })
     let x: number[]
     try {
-      x = readGreekSolution(candidates, (await solveLp(greekLpText(before, candidates, req.bands ?? {}))).columns)
+      x = readGreekSolution(candidates, (await solveLp(greekLpText(before, candidates, req.bands ?? {}), run.signal)).columns)
     } catch (e) {
       if (/Infeasible/i.test((e as Error).message)) throw new RangeError(`no combination of the ${candidates.length} candidates reaches these Greek bands within the size caps: widen a band or the candidate window`, { cause: e })
       throw e

@@ -50,6 +50,12 @@ export interface HedgeRequest {
   universe?: { instrument: Instrument; lotSize: number }[]
 }
 
+/** A long solve's cancel signal and progress (phases done of total). */
+export interface HedgeRun {
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+}
+
 export interface HedgeTrade {
   symbol: string
   kind: Instrument['kind']
@@ -142,9 +148,9 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
 }
 
 /** An infeasible delta band is the trader's constraint, not a fault: say which. */
-async function solveOrExplain(text: string, req: HedgeRequest) {
+async function solveOrExplain(text: string, req: HedgeRequest, signal?: AbortSignal) {
   try {
-    return await solveLp(text)
+    return await solveLp(text, signal)
   } catch (e) {
     if (req.deltaBand && /Infeasible/i.test((e as Error).message)) throw new RangeError(`no hedge from these candidates keeps delta in [${req.deltaBand[0]}, ${req.deltaBand[1]}] within the size caps`, { cause: e })
     throw e
@@ -155,8 +161,12 @@ const missingDb = (): never => {
   throw new Error('hedge: no book file to draw candidates from, and no universe given')
 }
 
-export async function suggestHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest): Promise<HedgeSuggestion> {
+/** Progress in phases: candidates, LP, legs and lots, the method recomputed. */
+export async function suggestHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, req: HedgeRequest, run: HedgeRun = {}): Promise<HedgeSuggestion> {
+  const { signal, onProgress } = run
+  onProgress?.(0, 4)
   const { name, group, model, form, total, candidates, currencyUsd } = hedgeProblem(db, held, view, req)
+  onProgress?.(1, 4)
   const bookDelta = group.held.reduce((s, h) => s + valuePosition(h.instrument as Instrument, h.sizeContracts, null, view).deltaCoin, 0)
   const asLp = (cs: Candidate[]): MarginLp => ({
     total,
@@ -171,7 +181,7 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
 
   const started = performance.now()
   const full = asLp(candidates)
-  const solution = readMarginLpSolution(full, (await solveOrExplain(marginLpText(full), req)).columns)
+  const solution = readMarginLpSolution(full, (await solveOrExplain(marginLpText(full), req, signal)).columns)
   let chosen = candidates
   let lp = full
   let x = solution.contracts
@@ -182,9 +192,10 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
     const keep = legs.sort((a, b) => b.weight - a.weight).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
     chosen = keep.map((k) => candidates[k]!)
     lp = asLp(chosen)
-    x = readMarginLpSolution(lp, (await solveOrExplain(marginLpText(lp), req)).columns).contracts
+    x = readMarginLpSolution(lp, (await solveOrExplain(marginLpText(lp), req, signal)).columns).contracts
   }
   const solveMs = performance.now() - started
+  onProgress?.(2, 4)
   // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
   const used = x.map((_, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
   chosen = used.map((k) => chosen[k]!)
@@ -220,6 +231,7 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
     .map((c, k) => ({ c, contracts: Number(sizes[k]!.toFixed(8)) }))
     .filter((t) => t.contracts !== 0)
     .map(({ c, contracts }) => ({ symbol: c.instrument.symbol, kind: c.instrument.kind, instrument: c.instrument, contracts, cost: Math.abs(contracts) * c.cost, costUsd: Math.abs(contracts) * c.cost * currencyUsd }))
+  onProgress?.(3, 4)
   // The true after-margin: the method run in full on book + hedge positions.
   const beforeResult = modelResult(buildModelState(model, group.positions))
   const afterResult = modelResult(buildModelState(model, [...group.positions, ...trades.map((t) => toMarginPosition(t.instrument, t.contracts, view))]))

@@ -16,6 +16,7 @@ import { readReduceFractions, reduceLpText, type ReduceLp } from '../../engine/h
 import { bookMargin, groupModels, marginGroups, toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { solveLp } from './lp-solver'
+import type { HedgeRun } from './hedge-service'
 
 export interface ReduceRequest {
   account: string
@@ -52,7 +53,8 @@ export interface ReduceResult {
   reached: boolean
 }
 
-export async function reduceToTarget(held: readonly HeldPosition[], view: MarketView, req: ReduceRequest): Promise<ReduceResult> {
+export async function reduceToTarget(held: readonly HeldPosition[], view: MarketView, req: ReduceRequest, run: HedgeRun = {}): Promise<ReduceResult> {
+  run.onProgress?.(0, 3)
   const sets = marginParamSets(req.params, req.paramsSource)
   const name = `${req.account} · ${req.currency}${req.riskUnit ? ` · ${req.riskUnit}` : ''}`
   const group = marginGroups(held, view, []).find((g) => g.account === req.account && g.currency === req.currency && g.riskUnit === req.riskUnit)
@@ -88,12 +90,14 @@ export async function reduceToTarget(held: readonly HeldPosition[], view: Market
   if (beforeIm / equity > req.target) {
     const lp: ReduceLp = { total, form, positions: rows.map((r) => ({ id: r.instrument.symbol, record: r.record, closeCost: r.closeCost })), equity, target: req.target }
     try {
-      fractions = readReduceFractions(lp, (await solveLp(reduceLpText(lp))).columns)
+      run.onProgress?.(1, 3)
+      fractions = readReduceFractions(lp, (await solveLp(reduceLpText(lp), run.signal)).columns)
     } catch (e) {
       if (/Infeasible/i.test((e as Error).message)) throw new RangeError(`${name}: no set of closes brings ${req.method} utilisation under ${(req.target * 100).toFixed(1)} % (the LP is infeasible)`, { cause: e })
       throw e
     }
   }
+  run.onProgress?.(2, 3)
   const lot = (j: number): number => rows[j]!.instrument.lotSize
   // Whole lots, never past flat.
   let sizes = base.map((s, j) => {
