@@ -39,7 +39,8 @@ import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
 import { greekHedge } from './hedge/greek-service'
 import { esHedge } from './hedge/es-service'
-import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
+import { greeksByUnderlying, greeksDiff, stressDiff } from './whatif/book-diff'
+import type { HeldPosition } from '../book/positions-repository'
 import { heldAfter } from './whatif/trade-ticket'
 
 export type Handlers = {
@@ -100,6 +101,15 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     } finally {
       running.delete(taskId)
     }
+  }
+  /** The stress library on a book and on the book after some trades (both in full). */
+  const stressBeforeAfter = async (before: readonly HeldPosition[], after: readonly HeldPosition[], view: MarketView) => {
+    const { valued, underlyings } = valuedPositions(before, view)
+    if (!valued.length) return []
+    const { params, paramsSource } = storedParams()
+    const library = marginParamSets(params, paramsSource).stress
+    const history = stressHistory(db, underlyings)
+    return stressDiff(await stressTest(before, view, history, library), await stressTest(after, view, history, library))
   }
   /** A hedging solve: a cancellable task with progress when the caller names one, else a plain call. */
   const maybeTask = <T>(taskId: string | undefined, body: (run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<T>): Promise<T> =>
@@ -273,6 +283,12 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
       const s = await suggestHedge(db, held, view, { ...req, ...storedParams() }, run)
+      // Fewer legs, for the trader who would rather trade less: each its own LP, lots and recomputation.
+      const fewer = []
+      for (let legs = 1; legs < Math.min(s.trades.length, req.maxLegs ?? 4); legs++) fewer.push(await suggestHedge(db, held, view, { ...req, maxLegs: legs, ...storedParams() }, { signal: run.signal }))
+      const alternatives = [s, ...fewer]
+        .map((a) => ({ legs: a.trades.length, initialMarginAfter: a.after.initialMargin, costTotal: a.costTotal, symbols: a.trades.map((t) => t.symbol) }))
+        .sort((a, b) => a.initialMarginAfter + a.costTotal - (b.initialMarginAfter + b.costTotal))
       const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
       const tickets = s.trades.map((t) => ({ accountId: account.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
       const quote = tickets.length ? quoteTrades(db, book.id, view, tickets, storedParams()) : null
@@ -292,7 +308,9 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         deltaAfter: s.deltaAfter,
         solveMs: s.solveMs,
         diff: quote?.diff ?? { margin: [], health: [] },
-        greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view))
+        greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view)),
+        stress: await stressBeforeAfter(held, after, view),
+        alternatives
       }
     }),
     reduceToTarget: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {

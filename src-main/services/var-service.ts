@@ -144,6 +144,15 @@ export function historicalSet(h: AlignedHistory, history: HistoryInput, underlyi
   }
 }
 
+/** Student-t paths on the EWMA covariance of the aligned history, scaled to the horizon (§5.7). */
+export function monteCarloSet(h: AlignedHistory, underlyings: string[], opts: Pick<VarOptions, 'horizonDays' | 'simulations' | 'seed' | 'nu' | 'correlation'>): ScenarioSet {
+  const u = underlyings.length
+  const cov = ewmaCovariance(h.closes.map((c) => dailyLogReturns(c))).map((x) => x * opts.horizonDays)
+  const seed = opts.seed ?? 1
+  const moves = studentTMoves(cov, u, { count: opts.simulations ?? 10_000, seed, nu: opts.nu ?? 4, correlation: opts.correlation ?? 'estimated' })
+  return monteCarloScenarioSet(underlyings, moves, opts.horizonDays, `mc-t${opts.nu ?? 4}-${opts.correlation ?? 'estimated'}-seed${seed}-n${moves.length / u}`)
+}
+
 /** The priced positions and their underlyings; the rest listed with the reason. */
 export type ValuedPosition = HeldPosition & { instrument: Instrument }
 
@@ -202,12 +211,7 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
       }
     }
   } else {
-    const u = underlyings.length
-    const cov1 = ewmaCovariance(h.closes.map((c) => dailyLogReturns(c)))
-    const cov = cov1.map((x) => x * opts.horizonDays)
-    const seed = opts.seed ?? 1
-    const moves = studentTMoves(cov, u, { count: opts.simulations ?? 10_000, seed, nu: opts.nu ?? 4, correlation: opts.correlation ?? 'estimated' })
-    scenarios = monteCarloScenarioSet(underlyings, moves, opts.horizonDays, `mc-t${opts.nu ?? 4}-${opts.correlation ?? 'estimated'}-seed${seed}-n${moves.length / u}`)
+    scenarios = monteCarloSet(h, underlyings, opts)
   }
 
   const usd = await bookPnlUsd(valued, view, underlyings, scenarios, run)

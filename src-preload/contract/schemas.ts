@@ -860,7 +860,11 @@ export const HedgeResponse = z.object({
   solveMs: z.number(),
   /** Every method and pool before and after the trades (the same quote as the trade ticket's). */
   diff: MarginDiffView,
-  greeks: z.array(z.object({ underlying: z.string(), deltaCoin: PairView, gammaCoinPer1Pct: PairView, vegaUsdPerPoint: PairView, thetaUsdPerDay: PairView }))
+  greeks: z.array(z.object({ underlying: z.string(), deltaCoin: PairView, gammaCoinPer1Pct: PairView, vegaUsdPerPoint: PairView, thetaUsdPerDay: PairView })),
+  /** The stress library on the book before and after the trades, USD. */
+  stress: z.array(z.object({ scenario: z.string(), kind: z.string(), pnlUsd: PairView })),
+  /** The same hedge with fewer legs, ranked by IM after + cost (the suggestion itself included). */
+  alternatives: z.array(z.object({ legs: z.number().int(), initialMarginAfter: z.number(), costTotal: z.number(), symbols: z.array(z.string()) }))
 })
 
 export const ReduceRequest = z
@@ -933,6 +937,9 @@ export const EsHedgeRequest = z
     confidence: z.number().gt(0.5).lt(1).default(0.975),
     horizonDays: z.union([z.literal(1), z.literal(2)]).default(1),
     lookbackDays: z.number().int().min(30).max(10_000).optional(),
+    scenarioSource: z.enum(['historical', 'monte-carlo']).optional(),
+    simulations: z.number().int().min(100).max(20_000).optional(),
+    seed: z.number().int().optional(),
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
     moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
@@ -942,6 +949,7 @@ export const EsHedgeRequest = z
 export const EsHedgeResponse = z.object({
   account: z.string(),
   confidence: z.number(),
+  scenarioSource: z.enum(['historical', 'monte-carlo']),
   scenarios: z.number().int(),
   historyFrom: z.string(),
   historyTo: z.string(),

@@ -39,6 +39,9 @@ test('hedging: suggest the Deribit PM hedge, apply it to a what-if book, see the
   expect(await trades.count()).toBeGreaterThan(0)
   expect(await trades.count()).toBeLessThanOrEqual(3)
   await expect(page.getByTestId('margin-diff').getByTestId('diff-Deribit main · BTC-deribit-pm')).toBeVisible()
+  // Ranked alternatives with fewer legs, and the stress library before → after.
+  await expect(page.getByTestId('hedge-alternatives').locator('tbody tr')).toHaveCount(await trades.count())
+  await expect(page.getByTestId('hedge-stress').locator('tbody tr').first()).toBeVisible()
   await page.screenshot(shot('hedge-suggestion'))
 
   await page.getByTestId('apply-hedge').click()

@@ -79,3 +79,27 @@ describe('ES hedge of the demo book', async () => {
     console.log(`ES hedge 97.5 %: ${r.before.expectedShortfallUsd.toFixed(0)} → ${r.after.expectedShortfallUsd.toFixed(0)} USD with ${r.trades.map((t) => `${t.contracts} ${t.instrument.symbol}`).join(', ')}; cost ${r.costUsd.toFixed(0)} USD; LP ${r.solveMs.toFixed(0)} ms`)
   })
 })
+
+describe('ES hedge over Monte Carlo scenarios', async () => {
+  const db = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-es-mc-')), 'book.sqlite')).db
+  const liveId = listBooks(db)[0]!.id
+  const view = buildMarketView(loadMarketSnapshot(db, findBook(db, liveId)!.marketSnapshotId!)!)
+  const held = listHeldPositions(db, liveId)
+  const lastDay = new Date(view.snapshot.asOfMs).toISOString().slice(0, 10)
+  const history: HistoryInput = {
+    series: [
+      syntheticDailySeries('BTC', { days: 600, lastDay, lastClose: view.snapshot.indexUsd.BTC!, dailyVol: 0.03, seed: 3 }),
+      syntheticDailySeries('ETH', { days: 600, lastDay, lastClose: view.snapshot.indexUsd.ETH!, dailyVol: 0.04, seed: 4 })
+    ],
+    sources: ['BTC', 'ETH'].map((underlying) => ({ underlying, quoteCurrency: 'USD', source: 'synthetic' })),
+    volIndex: {}
+  }
+  it('the same paths as the VaR service\'s Monte Carlo: its ES before, and lower after', async () => {
+    const r = await esHedge(db, held, view, history, { account: 'Deribit main', confidence: 0.99, horizonDays: 1, scenarioSource: 'monte-carlo', simulations: 2_000, seed: 9, maxLegs: 3 })
+    expect(r.scenarioSource).toBe('monte-carlo')
+    expect(r.scenarios).toBe(2_000)
+    const v = await valueAtRisk(held, view, history, { method: 'monte-carlo', horizonDays: 1, simulations: 2_000, seed: 9, confidences: [0.99] })
+    expect(v.levels[0]!.expectedShortfall).toBeCloseTo(r.before.expectedShortfallUsd, 6)
+    expect(r.after.expectedShortfallUsd).toBeLessThan(r.before.expectedShortfallUsd)
+  })
+})

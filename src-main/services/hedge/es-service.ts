@@ -13,7 +13,7 @@ import { alignHistory, lastDays } from '../../engine/risk/history'
 import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidate, type EsLp } from '../../engine/hedge/es-lp'
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
-import { bookPnlUsd, historicalSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
+import { bookPnlUsd, historicalSet, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
 import { tradableWithInstruments } from '../whatif/trade-ticket'
 import { solveLp } from './lp-solver'
 import type { HedgeRun } from './hedge-service'
@@ -23,6 +23,11 @@ export interface EsHedgeRequest {
   confidence: number
   horizonDays: 1 | 2
   lookbackDays?: number
+  /** Historical simulation (default) or a Student-t Monte Carlo on the EWMA covariance (the VaR view's own). */
+  scenarioSource?: 'historical' | 'monte-carlo'
+  /** Monte Carlo paths (default 2,000: the LP has a row per path). */
+  simulations?: number
+  seed?: number
   kinds?: ('perpetual' | 'future' | 'option')[]
   maxExpiryDays?: number
   moneyness?: [number, number]
@@ -35,6 +40,7 @@ export interface EsHedgeRequest {
 export interface EsHedgeResult {
   account: string
   confidence: number
+  scenarioSource: 'historical' | 'monte-carlo'
   scenarios: number
   historyFrom: string
   historyTo: string
@@ -59,7 +65,11 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   const aligned = alignHistory(underlyings.map((u) => bySeries.get(u)!))
   const h = req.lookbackDays ? lastDays(aligned, req.lookbackDays + req.horizonDays) : aligned
   if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')}: an ES hedge needs at least 30`)
-  const { scenarios } = historicalSet(h, history, underlyings, { horizonDays: req.horizonDays })
+  // The VaR view's own scenario sets: the same history, windows, paths and seed give the same ES.
+  const scenarios =
+    req.scenarioSource === 'monte-carlo'
+      ? monteCarloSet(h, underlyings, { horizonDays: req.horizonDays, simulations: req.simulations ?? 2_000, seed: req.seed })
+      : historicalSet(h, history, underlyings, { horizonDays: req.horizonDays }).scenarios
   const book = (await bookPnlUsd(valued, view, underlyings, scenarios)).portfolio
   onProgress?.(1, 4)
 
@@ -130,6 +140,7 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   return {
     account: req.account,
     confidence: req.confidence,
+    scenarioSource: req.scenarioSource ?? 'historical',
     scenarios: S,
     historyFrom: h.days[0]!,
     historyTo: h.days.at(-1)!,
