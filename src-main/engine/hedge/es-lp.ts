@@ -11,6 +11,7 @@
  * At the optimum α is the VaR of the hedged book. cvar() evaluates the same quantity directly
  * (the worst (1−β)·N scenarios' mean loss, the boundary scenario by its fraction).
  */
+import { lpNumber, lpTerm } from './lp-text'
 export interface EsCandidate {
   id: string
   /** One long contract's P&L per scenario, USD. */
@@ -27,11 +28,8 @@ export interface EsLp {
   confidence: number
 }
 
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) throw new RangeError(`ES LP: ${x} is not a finite coefficient`)
-  return String(x)
-}
-const term = (coef: number, name: string): string => (coef === 0 ? '' : ` ${coef < 0 ? '-' : '+'} ${num(Math.abs(coef))} ${name}`)
+const num = (x: number): string => lpNumber('ES LP', x)
+const term = (coef: number, name: string): string => lpTerm('ES LP', coef, name)
 
 /** Expected shortfall (CVaR) of a P&L vector, loss positive: Rockafellar–Uryasev's definition. */
 export function cvar(pnl: ArrayLike<number>, confidence: number): number {

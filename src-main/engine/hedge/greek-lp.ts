@@ -10,6 +10,7 @@
  * ε keeps the answer from trading back and forth at zero cost. The delta hedge is the one-candidate,
  * delta-only case, solved in closed form (deltaHedgeContracts).
  */
+import { lpNumber, lpTerm } from './lp-text'
 export type GreekName = 'delta' | 'gamma' | 'vega'
 export type Greeks = Record<GreekName, number>
 
@@ -27,11 +28,8 @@ export type GreekBands = Partial<Record<GreekName, [number, number]>>
 
 const EPSILON = 1e-9
 const GREEKS: GreekName[] = ['delta', 'gamma', 'vega']
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) throw new RangeError(`Greek LP: ${x} is not a finite coefficient`)
-  return String(x)
-}
-const term = (coef: number, name: string): string => (coef === 0 ? '' : ` ${coef < 0 ? '-' : '+'} ${num(Math.abs(coef))} ${name}`)
+const num = (x: number): string => lpNumber('Greek LP', x)
+const term = (coef: number, name: string): string => lpTerm('Greek LP', coef, name)
 
 export function greekLpText(book: Greeks, candidates: readonly GreekCandidate[], bands: GreekBands): string {
   const targeted = GREEKS.filter((g) => bands[g])

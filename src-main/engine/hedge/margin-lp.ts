@@ -15,6 +15,7 @@
  * an exact LP: the optimum is the method's own minimum, not an approximation of it. Pure: this
  * builds the model text (CPLEX LP format) and reads a solution; the solver is a service.
  */
+import { lpNumber, lpTerm } from './lp-text'
 import { linearFormMargin, type LinearForm } from '../margin/additive-model'
 
 export interface HedgeCandidate {
@@ -37,12 +38,8 @@ export interface MarginLp {
   deltaBand?: { bookDelta: number; perContract: number[]; band: [number, number] }
 }
 
-/** Shortest round-trip decimal; LP readers take exponent notation. */
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) throw new RangeError(`margin LP: ${x} is not a finite coefficient`)
-  return String(x)
-}
-const term = (coef: number, name: string): string => (coef === 0 ? '' : ` ${coef < 0 ? '-' : '+'} ${num(Math.abs(coef))} ${name}`)
+const num = (x: number): string => lpNumber('margin LP', x)
+const term = (coef: number, name: string): string => lpTerm('margin LP', coef, name)
 
 export function validateMarginLp(p: MarginLp): void {
   const W = p.total.length

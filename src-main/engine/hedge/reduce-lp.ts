@@ -12,6 +12,7 @@
  *
  * Exact for methods with a linear form: infeasible means no set of closes reaches the target.
  */
+import { lpNumber, lpTerm } from './lp-text'
 import type { LinearForm } from '../margin/additive-model'
 
 export interface ReduceLp {
@@ -25,11 +26,8 @@ export interface ReduceLp {
 }
 
 const EPSILON = 1e-9
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) throw new RangeError(`reduce LP: ${x} is not a finite coefficient`)
-  return String(x)
-}
-const term = (coef: number, name: string): string => (coef === 0 ? '' : ` ${coef < 0 ? '-' : '+'} ${num(Math.abs(coef))} ${name}`)
+const num = (x: number): string => lpNumber('reduce LP', x)
+const term = (coef: number, name: string): string => lpTerm('reduce LP', coef, name)
 /** Σ_j sign·(−R_j[index])·f_j: closing removes the record. */
 const closeTerms = (p: ReduceLp, index: number, sign: 1 | -1): string => p.positions.map((q, j) => term(-sign * q.record[index]!, `f${j}`)).join('')
 

@@ -14,11 +14,12 @@ import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidat
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { bookPnlUsd, historicalSet, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
-import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
 import type { HedgeRun } from './hedge-service'
 
-export interface EsHedgeRequest {
+export interface EsHedgeRequest extends CandidateWindow {
   account: string
   confidence: number
   horizonDays: 1 | 2
@@ -28,9 +29,6 @@ export interface EsHedgeRequest {
   /** Monte Carlo paths (default 2,000: the LP has a row per path). */
   simulations?: number
   seed?: number
-  kinds?: ('perpetual' | 'future' | 'option')[]
-  maxExpiryDays?: number
-  moneyness?: [number, number]
   maxLegs?: number
   params?: unknown
   paramsSource?: string
@@ -74,26 +72,16 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   onProgress?.(1, 4)
 
   const sets = marginParamSets(req.params, req.paramsSource)
-  const kinds = req.kinds ?? ['perpetual', 'future', 'option']
-  const maxExpiryMs = view.snapshot.asOfMs + (req.maxExpiryDays ?? 120) * 86_400_000
-  const [kLow, kHigh] = req.moneyness ?? [0.7, 1.3]
   const grossUsd = valued.reduce((s, p) => s + Math.abs(toMarginPosition(p.instrument, p.sizeContracts, view).sizeCoin) * view.curves.get(p.instrument.underlying)!.indexUsd, 0)
-  const universe = (req.universe ?? (db ? tradableWithInstruments(db, view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize })) : [])).filter(({ instrument: i }) => {
-    if (i.venue !== venue || !underlyings.includes(i.underlying) || !kinds.includes(i.kind as 'perpetual')) return false
-    if (i.expiryMs !== null && (i.expiryMs <= view.snapshot.asOfMs || i.expiryMs > maxExpiryMs)) return false
-    if (i.kind !== 'option') return true
-    const m = i.strikeUsd! / toMarginPosition(i, 1, view).priceUsd
-    return m >= kLow && m <= kHigh
-  })
+  const universe = hedgeUniverse(db, view, req.universe).filter(({ instrument: i }) => i.venue === venue && underlyings.includes(i.underlying) && inWindow(i, view, req))
   if (!universe.length) throw new RangeError(`no hedge candidates at ${venue} for ${underlyings.join(', ')}`)
   const one: ValuedPosition[] = universe.map(({ instrument }, k) => ({ positionId: -1 - k, accountId: 0, accountName: req.account, venue, instrument, sizeContracts: 1, avgPrice: null }))
   const rows = (await bookPnlUsd(one, view, underlyings, scenarios)).rows
   const S = scenarios.count
   const candidates: (EsCandidate & { lot: number; instrument: Instrument })[] = universe.map(({ instrument, lotSize }, k) => {
     const pos = toMarginPosition(instrument, 1, view)
-    const half = pos.halfSpreadUsd ?? (instrument.kind === 'option' ? sets.addOns.liquidity.defaultHalfSpreadOption * pos.indexUsd : sets.addOns.liquidity.defaultHalfSpreadLinear * pos.priceUsd)
     const bound = Math.floor(Math.max(2 * grossUsd, 100_000) / (Math.abs(pos.sizeCoin) * pos.indexUsd) / lotSize) * lotSize
-    return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: half * Math.abs(pos.sizeCoin), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
+    return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: halfSpreadCostUsd(pos, sets.addOns.liquidity), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
   })
 
   onProgress?.(2, 4)

@@ -15,20 +15,18 @@ import { deltaHedgeContracts, greekLpText, greeksWith, readGreekSolution, type G
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { valuedPositions } from '../var-service'
-import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
 import type { HedgeRun } from './hedge-service'
 
-export interface GreekHedgeRequest {
+export interface GreekHedgeRequest extends CandidateWindow {
   account: string
   underlying: string
   mode: 'delta' | 'targets'
   /** Delta hedge instrument (venue symbol); default: the venue's perpetual, else its nearest future. */
   instrument?: string
   bands?: GreekBands
-  kinds?: ('perpetual' | 'future' | 'option')[]
-  maxExpiryDays?: number
-  moneyness?: [number, number]
   params?: unknown
   paramsSource?: string
   universe?: { instrument: Instrument; lotSize: number }[]
@@ -61,14 +59,10 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
     before.gamma += g.gamma
     before.vega += g.vega
   }
-  const universe = (req.universe ?? (db ? tradableWithInstruments(db, view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize })) : []))
+  const universe = hedgeUniverse(db, view, req.universe)
     .filter(({ instrument: i }) => i.venue === venue && i.underlying === req.underlying && (i.expiryMs === null || i.expiryMs > view.snapshot.asOfMs))
   const sets = marginParamSets(req.params, req.paramsSource)
-  const costUsdOf = (i: Instrument): number => {
-    const pos = toMarginPosition(i, 1, view)
-    const half = pos.halfSpreadUsd ?? (i.kind === 'option' ? sets.addOns.liquidity.defaultHalfSpreadOption * pos.indexUsd : sets.addOns.liquidity.defaultHalfSpreadLinear * pos.priceUsd)
-    return half * Math.abs(pos.sizeCoin)
-  }
+  const costUsdOf = (i: Instrument): number => halfSpreadCostUsd(toMarginPosition(i, 1, view), sets.addOns.liquidity)
 
   let trades: GreekHedgeResult['trades']
   if (req.mode === 'delta') {
@@ -79,16 +73,8 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
     const contracts = deltaHedgeContracts(before.delta, greeksOf(pick.instrument, 1, view).delta, pick.lotSize)
     trades = contracts === 0 ? [] : [{ instrument: pick.instrument, contracts, costUsd: Math.abs(contracts) * costUsdOf(pick.instrument) }]
   } else {
-    const kinds = req.kinds ?? ['perpetual', 'future', 'option']
-    const maxExpiryMs = view.snapshot.asOfMs + (req.maxExpiryDays ?? 120) * 86_400_000
-    const [kLow, kHigh] = req.moneyness ?? [0.7, 1.3]
     const capCoin = Math.max(4 * Math.abs(before.delta), 100_000 / view.curves.get(req.underlying)!.indexUsd)
-    const chosen = universe.filter(({ instrument: i }) => {
-      if (!kinds.includes(i.kind as 'perpetual') || (i.expiryMs !== null && i.expiryMs > maxExpiryMs)) return false
-      if (i.kind !== 'option') return true
-      const m = i.strikeUsd! / valuePosition(i, 1, null, view).underlyingUsd
-      return m >= kLow && m <= kHigh
-    })
+    const chosen = universe.filter(({ instrument: i }) => inWindow(i, view, req))
     const candidates: (GreekCandidate & { lot: number; instrument: Instrument })[] = chosen.map(({ instrument, lotSize }) => {
       const perContract = greeksOf(instrument, 1, view)
       const coinPerContract = Math.abs(toMarginPosition(instrument, 1, view).sizeCoin)

@@ -21,21 +21,16 @@ import type { MarginPosition } from '../../engine/margin/margin-position'
 import { hedgedTotal, marginLpText, readMarginLpSolution, type HedgeCandidate, type MarginLp } from '../../engine/hedge/margin-lp'
 import { groupModels, marginGroups, toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
-import { tradableWithInstruments } from '../whatif/trade-ticket'
+import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import type { CandidateWindow } from './candidates'
 import { valuePosition } from '../../engine/valuation/position-valuation'
 import { solveLp } from './lp-solver'
 
-export interface HedgeRequest {
+export interface HedgeRequest extends CandidateWindow {
   account: string
   currency: string
   riskUnit: string | null
   method: MarginMethod
-  /** Candidate kinds (default: perpetual, future, option). */
-  kinds?: ('perpetual' | 'future' | 'option')[]
-  /** Options and futures expiring within this many days (default 120). */
-  maxExpiryDays?: number
-  /** Options with strike / forward in this band (default 0.7 … 1.3). */
-  moneyness?: [number, number]
   /** Forbid selling options the book does not already hold short (default false). */
   noNewShortOptions?: boolean
   /** At most this many legs (default 4). */
@@ -104,8 +99,6 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
   const name = `${req.account} · ${req.currency}${req.riskUnit ? ` · ${req.riskUnit}` : ''}`
   if (!group) throw new RangeError(`no margin group ${name} in this book`)
   const kinds = req.kinds ?? ['perpetual', 'future', 'option']
-  const maxExpiryMs = view.snapshot.asOfMs + (req.maxExpiryDays ?? 120) * 86_400_000
-  const [kLow, kHigh] = req.moneyness ?? [0.7, 1.3]
   const currencyUsd = isCoinCurrency(req.currency) ? view.curves.get(req.currency.toUpperCase())!.indexUsd : 1
   const grossDeltaUsd = group.positions.reduce((s, p) => s + Math.abs(p.sizeCoin) * p.indexUsd, 0)
   const capUsd = req.notionalCapUsd ?? Math.max(2 * grossDeltaUsd, 100_000)
@@ -113,24 +106,17 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
   const liquidity = sets.addOns.liquidity
 
   const candidates: Candidate[] = []
-  const universe = req.universe ?? tradableWithInstruments(db ?? missingDb(), view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize }))
+  const universe = hedgeUniverse(db, view, req.universe)
   for (const { instrument: i, lotSize } of universe) {
-    if (i.venue !== group.venue || !kinds.includes(i.kind as 'perpetual')) continue
+    if (i.venue !== group.venue || !inWindow(i, view, { ...req, kinds })) continue
     if (group.venue === 'deribit' ? i.settleCurrency !== req.currency : i.underlying !== req.riskUnit) continue
-    if (i.expiryMs !== null && i.expiryMs > maxExpiryMs) continue
     let position: MarginPosition
     try {
       position = toMarginPosition(i, 1, view)
     } catch {
       continue
     }
-    if (i.kind === 'option') {
-      const m = i.strikeUsd! / position.priceUsd
-      if (m < kLow || m > kHigh) continue
-    }
-    // Half the bid-ask per coin of underlying (quoted, else the add-on parameters' default) × one contract's coins.
-    const halfSpreadUsd = position.halfSpreadUsd ?? (i.kind === 'option' ? liquidity.defaultHalfSpreadOption * position.indexUsd : liquidity.defaultHalfSpreadLinear * position.priceUsd)
-    const cost = (halfSpreadUsd * Math.abs(position.sizeCoin)) / currencyUsd
+    const cost = halfSpreadCostUsd(position, liquidity) / currencyUsd
     const notionalPerContract = Math.abs(position.sizeCoin) * position.indexUsd
     const bound = Math.floor(capUsd / notionalPerContract / lotSize) * lotSize
     if (!(bound > 0)) continue
@@ -155,10 +141,6 @@ async function solveOrExplain(text: string, req: HedgeRequest, signal?: AbortSig
     if (req.deltaBand && /Infeasible/i.test((e as Error).message)) throw new RangeError(`no hedge from these candidates keeps delta in [${req.deltaBand[0]}, ${req.deltaBand[1]}] within the size caps`, { cause: e })
     throw e
   }
-}
-
-const missingDb = (): never => {
-  throw new Error('hedge: no book file to draw candidates from, and no universe given')
 }
 
 /** Progress in phases: candidates, LP, legs and lots, the method recomputed. */

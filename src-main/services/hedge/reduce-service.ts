@@ -16,6 +16,7 @@ import { readReduceFractions, reduceLpText, type ReduceLp } from '../../engine/h
 import { bookMargin, groupModels, marginGroups, toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { solveLp } from './lp-solver'
+import { halfSpreadCostUsd } from './candidates'
 import type { HedgeRun } from './hedge-service'
 
 export interface ReduceRequest {
@@ -77,8 +78,7 @@ export async function reduceToTarget(held: readonly HeldPosition[], view: Market
     const pos = group.positions[j]!
     const record = new Float64Array(model.width)
     model.record(pos, record, 0)
-    const halfSpreadUsd = pos.halfSpreadUsd ?? (pos.kind === 'option' ? liquidity.defaultHalfSpreadOption * pos.indexUsd : liquidity.defaultHalfSpreadLinear * pos.priceUsd)
-    return { h, instrument: h.instrument as Instrument, record, closeCost: (halfSpreadUsd * Math.abs(pos.sizeCoin)) / currencyUsd }
+    return { h, instrument: h.instrument as Instrument, record, closeCost: halfSpreadCostUsd(pos, liquidity) / currencyUsd }
   })
   const imOf = (sizes: number[]): number => model.evaluate(totalOf(buildModelState(model, rows.map((r, j) => toMarginPosition(r.instrument, sizes[j]!, view)))), 0, false).initialMargin
   const costOf = (sizes: number[]): number => rows.reduce((s, r, j) => s + (r.h.sizeContracts === 0 ? 0 : (Math.abs(r.h.sizeContracts - sizes[j]!) / Math.abs(r.h.sizeContracts)) * r.closeCost), 0)
