@@ -3,6 +3,7 @@
  * (src-main/cli.ts) so tests run it in-process with their own output sinks and book files.
  * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error, 3 import rejected rows.
  */
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { resolveBookPath } from '../app/book-location'
 import { startBackend } from '../app/backend'
@@ -32,6 +33,9 @@ commands:
   export [--book-id N] [--portfolio OUT.json] [--market OUT.json]
                             write a book's positions and market snapshot as portfolio and
                             market files (formats: README, "Portfolio and market files")
+  export [--book-id N] [--xlsx OUT.xlsx] [--csv OUT.csv [--sheet S]]
+                            the book's grids as an Excel workbook, or one as CSV; S: Positions
+                            (default), Margin, Health, "Greeks by expiry"
   var [--book-id N | --portfolio FILE] [--market FILE] [--horizon 1|2] [--lookback DAYS]
       [--confidence 99,99.5] [--ewma λ] [--no-vol-index] [--stressed-floor] [--apc-buffer]
       [--monte-carlo [--simulations N] [--seed S] [--nu ν] [--correlation estimated|one|zero]]
@@ -106,6 +110,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'stressed-floor': { type: 'boolean', default: false },
         'apc-buffer': { type: 'boolean', default: false },
         objective: { type: 'string' },
+        xlsx: { type: 'string' },
+        csv: { type: 'string' },
+        sheet: { type: 'string' },
         currency: { type: 'string' },
         'risk-unit': { type: 'string' },
         'max-legs': { type: 'string' },
@@ -174,8 +181,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   const backtestOpts = command === 'backtest' ? backtestOptions(backtestArgs) : null
   if (typeof backtestOpts === 'string') return usageError(backtestOpts)
-  if (command === 'export' && values.portfolio === undefined && values.market === undefined) {
-    return usageError('export needs --portfolio OUT.json, --market OUT.json or both')
+  if (command === 'export' && values.portfolio === undefined && values.market === undefined && values.xlsx === undefined && values.csv === undefined) {
+    return usageError('export needs --portfolio OUT.json, --market OUT.json, --xlsx OUT.xlsx or --csv OUT.csv')
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
   if (command === 'schema' && !SCHEMAS[positionals[1] ?? '']) return usageError('schema needs "portfolio" or "market"')
@@ -207,6 +214,16 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'hedge') {
         const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
         return await hedgeCommand(services, id, io, args, values.json)
+      }
+      if (command === 'export' && (values.xlsx !== undefined || values.csv !== undefined)) {
+        // The workstation's own export (the API method): every grid as XLSX, or one as CSV.
+        for (const [format, out] of [['xlsx', values.xlsx], ['csv', values.csv]] as const) {
+          if (out === undefined) continue
+          const f = await call(services, 'exportBook', { bookId: id, format, sheet: format === 'csv' ? ((values.sheet ?? 'Positions') as 'Positions') : undefined })
+          writeFileSync(out, Buffer.from(f.base64, 'base64'))
+          io.out(`wrote ${out} (${format === 'xlsx' ? 'Positions, Margin, Health, Greeks by expiry, About' : (values.sheet ?? 'Positions')})`)
+        }
+        if (values.portfolio === undefined && values.market === undefined) return 0
       }
       if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
       if (command === 'margin') {

@@ -39,6 +39,8 @@ import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
 import { greekHedge } from './hedge/greek-service'
 import { esHedge } from './hedge/es-service'
+import { bookSheets } from '../reports/book-export'
+import { buildWorkbook, sheetCsv, workbookBuffer } from '../reports/workbook'
 import { greeksByUnderlying, greeksDiff, stressDiff } from './whatif/book-diff'
 import type { HeldPosition } from '../book/positions-repository'
 import { heldAfter } from './whatif/trade-ticket'
@@ -341,6 +343,25 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
       return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
     }),
+    exportBook: async ({ bookId, format, sheet }) => {
+      const book = requireBook(bookId)
+      const generatedAt = new Date()
+      const sheets = bookSheets({
+        book,
+        positions: await handlers.listPositions({ bookId }),
+        margin: await handlers.bookMargin({ bookId }),
+        greeks: book.marketSnapshotId ? await handlers.greeksGrid({ bookId }) : { bookId, vegaRefDays: 30, rows: [], notCovered: [] },
+        generatedAt,
+        appVersion
+      })
+      const stem = `${book.name.replace(/[^\w.-]+/g, '-')}-${generatedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`
+      if (format === 'csv') {
+        const one = sheets.find((x) => x.name === (sheet ?? 'Positions'))!
+        return { fileName: `${stem}-${one.name.replace(/\s+/g, '-').toLowerCase()}.csv`, mimeType: 'text/csv', base64: Buffer.from(sheetCsv(one), 'utf8').toString('base64') }
+      }
+      const xlsx = await workbookBuffer(buildWorkbook(sheets, { creator: `Marginal ${appVersion}`, created: generatedAt }))
+      return { fileName: `${stem}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') }
+    },
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),
     resetMarginParams: ({ kind }) => resetParamSet(db, kind),

@@ -47,7 +47,8 @@ export const apiMethods = {
   suggestHedge: { request: s.HedgeRequest, response: s.HedgeResponse },
   reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse },
   greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse },
-  esHedge: { request: s.EsHedgeRequest, response: s.EsHedgeResponse }
+  esHedge: { request: s.EsHedgeRequest, response: s.EsHedgeResponse },
+  exportBook: { request: s.ExportBookRequest, response: s.ExportBookResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -163,6 +164,8 @@ export interface MarginalApi {
   greekHedge(req: RequestOf<'greekHedge'>): Promise<ResponseOf<'greekHedge'>>
   /** The hedge minimising the book's historical-simulation ES (Rockafellar–Uryasev LP), in lots. */
   esHedge(req: RequestOf<'esHedge'>): Promise<ResponseOf<'esHedge'>>
+  /** The book's grids as an XLSX workbook (every sheet) or one sheet as CSV: numbers as numbers, units in headers. */
+  exportBook(req: RequestOf<'exportBook'>): Promise<ResponseOf<'exportBook'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -224,6 +227,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     reduceToTarget: call('reduceToTarget'),
     greekHedge: call('greekHedge'),
     esHedge: call('esHedge'),
+    exportBook: call('exportBook'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -961,3 +961,16 @@ export const EsHedgeResponse = z.object({
   solveMs: z.number(),
   diff: MarginDiffView
 })
+
+// ── Exports ─────────────────────────────────────────────────────────────────────────────────
+
+export const ExportSheetName = z.enum(['Positions', 'Margin', 'Health', 'Greeks by expiry', 'About'])
+export const ExportBookRequest = z
+  .object({
+    bookId: id,
+    format: z.enum(['xlsx', 'csv']),
+    /** CSV is one sheet (default Positions); XLSX has them all. */
+    sheet: ExportSheetName.optional()
+  })
+  .strict()
+export const ExportBookResponse = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() })

@@ -2,7 +2,7 @@
  * The built command-line programs as a user runs them: no browser, real processes, real book files.
  */
 import { spawnSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -140,4 +140,17 @@ test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the
   const bad = run('cli.js', ['hedge', '--book', book, '--objective', 'es-ish'])
   expect(bad.status).toBe(1)
   expect(bad.stderr).toContain('--objective es-ish: expected one of deribit-pm')
+})
+
+test('cli export --xlsx and --csv: the workstation\'s export, for nightly jobs', () => {
+  const book = tempBook()
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-cli-export-'))
+  const r = run('cli.js', ['export', '--book', book, '--xlsx', join(dir, 'book.xlsx'), '--csv', join(dir, 'margin.csv'), '--sheet', 'Margin'])
+  expect(r.status, r.stderr).toBe(0)
+  expect(r.stdout).toContain(`wrote ${join(dir, 'book.xlsx')}`)
+  expect(readFileSync(join(dir, 'book.xlsx')).subarray(0, 2).toString('latin1')).toBe('PK')
+  expect(readFileSync(join(dir, 'margin.csv'), 'utf8').split('\r\n')[0]).toBe('Group,Method,Currency,Initial margin,Maintenance margin')
+  const bad = run('cli.js', ['export', '--book', book, '--csv', join(dir, 'x.csv'), '--sheet', 'Nope'])
+  expect(bad.status).toBe(1)
+  expect(bad.stderr).toMatch(/sheet/)
 })

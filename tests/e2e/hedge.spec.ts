@@ -115,3 +115,16 @@ test('ES hedge: on imported daily history, the trades minimising the book\'s 97.
   expect(await page.getByTestId('es-trades').locator('tbody tr').count()).toBeLessThanOrEqual(4) // the leg cap
   await page.screenshot(shot('hedge-es'))
 })
+
+test('exports: the positions grid as CSV and the book as an Excel workbook, downloaded from the toolbar', async ({ page, workstation }) => {
+  await workstation.open(page)
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv-Positions').click()])
+  expect(csv.suggestedFilename()).toMatch(/^Demo-book-.*-positions\.csv$/)
+  const text = readFileSync((await csv.path())!, 'utf8')
+  expect(text.split('\r\n')[0]).toContain('Vega (USD per vol pt)')
+  expect(text.trim().split('\r\n')).toHaveLength(33)
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx-Positions').click()])
+  expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/)
+  // An xlsx is a zip: its first bytes are the local-file-header signature.
+  expect(readFileSync((await xlsx.path())!).subarray(0, 2).toString('latin1')).toBe('PK')
+})

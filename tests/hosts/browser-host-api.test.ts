@@ -514,3 +514,43 @@ describe('hedging over the API', () => {
     expect(v.levels[0]!.expectedShortfall).toBeCloseTo(r.before.expectedShortfallUsd, 4)
   })
 })
+
+describe('exports over the API', () => {
+  it('exportBook xlsx: the expected sheets, numbers as numbers, dates as dates, margin equal to bookMargin (read back with ExcelJS)', async () => {
+    const ExcelJS = (await import('exceljs')).default
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const x = await api.exportBook({ bookId: live.id, format: 'xlsx' })
+    expect(x.fileName).toMatch(/^Demo-book-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}\.xlsx$/)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(Buffer.from(x.base64, 'base64') as never)
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Positions', 'Margin', 'Health', 'Greeks by expiry', 'About'])
+    const pos = wb.getWorksheet('Positions')!
+    const header = (pos.getRow(1).values as unknown[]).slice(1)
+    expect(header).toContain('Vega (USD per vol pt)')
+    const positions = (await api.listPositions({ bookId: live.id })).rows
+    expect(pos.rowCount).toBe(positions.length + 1)
+    const col = (name: string) => header.indexOf(name) + 1
+    const call = positions.findIndex((r) => r.symbol === 'BTC-27NOV26-95000-C' && r.accountName === 'Deribit main')
+    const row = pos.getRow(call + 2)
+    expect(row.getCell(col('Instrument')).value).toBe('BTC-27NOV26-95000-C')
+    expect(typeof row.getCell(col('Contracts')).value).toBe('number')
+    expect(row.getCell(col('Contracts')).value).toBe(-5)
+    expect(row.getCell(col('Expiry (UTC)')).value).toEqual(new Date('2026-11-27T08:00:00.000Z'))
+    expect(row.getCell(col('Vega (USD per vol pt)')).value).toBeCloseTo(positions[call]!.valuation!.vegaUsdPerPoint, 9)
+    const margin = wb.getWorksheet('Margin')!
+    const pm = (await api.bookMargin({ bookId: live.id })).accounts.find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!
+    const mrow = margin.getRows(2, margin.rowCount - 1)!.find((r) => r.getCell(1).value === 'Deribit main · BTC' && r.getCell(2).value === 'deribit-pm')!
+    expect(mrow.getCell(4).value).toBeCloseTo(pm.initialMargin, 12)
+    expect(mrow.getCell(3).value).toBe('BTC')
+  })
+
+  it('exportBook csv: one sheet with units in the headers and full-precision numbers', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const c = await api.exportBook({ bookId: live.id, format: 'csv', sheet: 'Margin' })
+    const text = Buffer.from(c.base64, 'base64').toString('utf8')
+    const lines = text.trim().split('\r\n')
+    expect(lines[0]).toBe('Group,Method,Currency,Initial margin,Maintenance margin')
+    const pm = (await api.bookMargin({ bookId: live.id })).accounts.find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!.results.find((r) => r.method === 'deribit-pm')!
+    expect(lines).toContain(`Deribit main · BTC,deribit-pm,BTC,${pm.initialMargin},${pm.maintenanceMargin}`)
+  })
+})
