@@ -247,7 +247,7 @@ describe('cli usage errors (exit 2)', () => {
   it.each([
     [['margin', '--book-id', '1', '--portfolio', goldenPortfolio], 'margin takes --book-id or --portfolio, not both'],
     [['margin', '--method', 'var'], '--method "var" is not a margin method (all, standard, span, deribit-pm, okx-pm, greeks)'],
-    [['export', '--book-id', '1'], 'export needs --portfolio OUT.json, --market OUT.json or both'],
+    [['export', '--book-id', '1'], 'export needs --portfolio OUT.json, --market OUT.json, --xlsx OUT.xlsx or --csv OUT.csv'],
     [['schema', 'positions'], 'schema needs "portfolio" or "market"']
   ])('%j', async (argv, message) => {
     const { code, err } = await cli(...argv)
