@@ -113,6 +113,17 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     const history = stressHistory(db, underlyings)
     return stressDiff(await stressTest(before, view, history, library), await stressTest(after, view, history, library))
   }
+  /**
+   * A suggestion's trades (signed contracts) as tickets of the named account, and their quote:
+   * every method and pool before → after, as the trade ticket shows it. Shared by every hedging method.
+   */
+  const quoteSuggestion = (bookId: number, view: MarketView, account: string, trades: readonly { symbol: string; contracts: number }[]) => {
+    const row = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(bookId, account) as { id: number } | undefined
+    if (!row) throw new NotFoundError(`account ${account} is not in book ${bookId}`)
+    const tickets = trades.map((t) => ({ accountId: row.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
+    const quote = tickets.length ? quoteTrades(db, bookId, view, tickets, storedParams()) : null
+    return { accountId: row.id, tickets, quote, diff: quote?.diff ?? { margin: [], health: [] } }
+  }
   /** A hedging solve: a cancellable task with progress when the caller names one, else a plain call. */
   const maybeTask = <T>(taskId: string | undefined, body: (run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<T>): Promise<T> =>
     taskId ? task(taskId, (run) => body({ signal: run.signal, onProgress: run.onProgress })) : body({})
@@ -285,15 +296,10 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
       const s = await suggestHedge(db, held, view, { ...req, ...storedParams() }, run)
-      // Fewer legs, for the trader who would rather trade less: each its own LP, lots and recomputation.
-      const fewer = []
-      for (let legs = 1; legs < Math.min(s.trades.length, req.maxLegs ?? 4); legs++) fewer.push(await suggestHedge(db, held, view, { ...req, maxLegs: legs, ...storedParams() }, { signal: run.signal }))
-      const alternatives = [s, ...fewer]
+      const alternatives = (s.alternatives ?? [s])
         .map((a) => ({ legs: a.trades.length, initialMarginAfter: a.after.initialMargin, costTotal: a.costTotal, symbols: a.trades.map((t) => t.symbol) }))
         .sort((a, b) => a.initialMarginAfter + a.costTotal - (b.initialMarginAfter + b.costTotal))
-      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
-      const tickets = s.trades.map((t) => ({ accountId: account.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
-      const quote = tickets.length ? quoteTrades(db, book.id, view, tickets, storedParams()) : null
+      const { accountId, tickets, quote, diff } = quoteSuggestion(book.id, view, req.account, s.trades)
       const after = quote ? heldAfter(held, quote.tickets) : held
       return {
         group: s.group,
@@ -301,7 +307,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         currency: s.currency,
         lpScope: s.lpScope,
         candidates: s.candidates,
-        trades: s.trades.map((t, k) => ({ accountId: account.id, symbol: t.symbol, kind: t.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), cost: t.cost, costUsd: t.costUsd })),
+        trades: s.trades.map((t, k) => ({ accountId, symbol: t.symbol, kind: t.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), cost: t.cost, costUsd: t.costUsd })),
         before: s.before,
         after: s.after,
         costTotal: s.costTotal,
@@ -309,7 +315,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         deltaBefore: s.deltaBefore,
         deltaAfter: s.deltaAfter,
         solveMs: s.solveMs,
-        diff: quote?.diff ?? { margin: [], health: [] },
+        diff,
         greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view)),
         stress: await stressBeforeAfter(held, after, view),
         alternatives
@@ -319,29 +325,23 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const r = await reduceToTarget(listHeldPositions(db, book.id), view, { ...req, balances: listBalances(db, book.id), ...storedParams() }, run)
-      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
-      const closes = r.closes.map((c) => ({ accountId: account.id, symbol: c.symbol, side: c.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost }))
-      const quote = closes.length ? quoteTrades(db, book.id, view, closes.map((c) => ({ accountId: c.accountId, symbol: c.symbol, side: c.side, sizeContracts: c.contracts })), storedParams()) : null
-      return { ...r, closes, diff: quote?.diff ?? { margin: [], health: [] } }
+      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.closes)
+      return { ...r, closes: r.closes.map((c, k) => ({ accountId, symbol: c.symbol, side: tickets[k]!.side, contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost })), diff }
     }),
     greekHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() }, run)
-      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
-      const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
-      const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
-      return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
+      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
+      return { ...r, trades: r.trades.map((t, k) => ({ accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), costUsd: t.costUsd })), diff }
     }),
     esHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
       const r = await esHedge(db, held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...req, ...storedParams() }, run)
-      const account = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(book.id, req.account) as { id: number }
-      const trades = r.trades.map((t) => ({ accountId: account.id, symbol: t.instrument.symbol, kind: t.instrument.kind, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd }))
-      const quote = trades.length ? quoteTrades(db, book.id, view, trades.map((t) => ({ accountId: t.accountId, symbol: t.symbol, side: t.side, sizeContracts: t.contracts })), storedParams()) : null
-      return { ...r, trades, diff: quote?.diff ?? { margin: [], health: [] } }
+      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
+      return { ...r, trades: r.trades.map((t, k) => ({ accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), costUsd: t.costUsd })), diff }
     }),
     exportBook: async ({ bookId, format, sheet }) => {
       const book = requireBook(bookId)

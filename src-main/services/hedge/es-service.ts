@@ -17,6 +17,7 @@ import { bookPnlUsd, historicalSet, monteCarloSet, valuedPositions, type History
 import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
+import { largestLegs, lotDescent, usedLegs } from './legs'
 import type { HedgeRun } from './hedge-service'
 
 export interface EsHedgeRequest extends CandidateWindow {
@@ -89,41 +90,21 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   let chosen = candidates
   let lp: EsLp = { portfolioPnl: book, candidates, confidence: req.confidence }
   let x = readEsSolution(lp, (await solveLp(esLpText(lp), signal)).columns)
-  const maxLegs = req.maxLegs ?? 4
-  const legs = x.map((v, k) => ({ k, w: Math.abs(v) * Math.abs(toMarginPosition(candidates[k]!.instrument, 1, view).sizeCoin) })).filter((l) => l.w > 1e-12)
-  if (legs.length > maxLegs) {
-    const keep = legs.sort((a, b) => b.w - a.w).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
+  const keep = largestLegs(x, (k) => Math.abs(x[k]!) * Math.abs(toMarginPosition(candidates[k]!.instrument, 1, view).sizeCoin), req.maxLegs ?? 4)
+  if (keep) {
     chosen = keep.map((k) => candidates[k]!)
     lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }
     x = readEsSolution(lp, (await solveLp(esLpText(lp), signal)).columns)
   }
   const solveMs = performance.now() - started
   onProgress?.(3, 4)
-  // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
-  const used = x.map((v, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
+  // Only the legs the LP uses: the lot descent must not open new ones (the leg cap holds).
+  const used = usedLegs(x)
   chosen = used.map((k) => chosen[k]!)
-  x = used.map((k) => x[k]!)
   lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }
-  const clamp = (v: number, c: (typeof chosen)[number]): number => Math.min(Math.max(Math.round(v / c.lot) * c.lot, c.minContracts), c.maxContracts)
-  let sizes = x.map((v, k) => clamp(v, chosen[k]!))
-  let best = esObjective(lp, sizes).objective
-  for (let pass = 0, improved = true; improved && pass < 200; pass++) {
-    improved = false
-    for (let k = 0; k < sizes.length; k++) {
-      for (const step of [1, -1]) {
-        const trial = [...sizes]
-        trial[k] = clamp(trial[k]! + step * chosen[k]!.lot, chosen[k]!)
-        const o = esObjective(lp, trial).objective
-        if (o < best - 1e-9) {
-          best = o
-          sizes = trial
-          improved = true
-        }
-      }
-    }
-  }
+  const sizes = lotDescent(used.map((k) => x[k]!), chosen.map((c) => ({ lotSize: c.lot, min: c.minContracts, max: c.maxContracts })), (v) => esObjective(lp, v).objective, 1e-9)
   const trades = chosen
-    .map((c, k) => ({ instrument: c.instrument, contracts: Number(sizes[k]!.toFixed(8)), costUsd: Math.abs(sizes[k]!) * c.costUsd }))
+    .map((c, k) => ({ instrument: c.instrument, contracts: sizes[k]!, costUsd: Math.abs(sizes[k]!) * c.costUsd }))
     .filter((t) => t.contracts !== 0)
   return {
     account: req.account,

@@ -25,6 +25,7 @@ import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { valuePosition } from '../../engine/valuation/position-valuation'
 import { solveLp } from './lp-solver'
+import { largestLegs, lotDescent, usedLegs } from './legs'
 
 export interface HedgeRequest extends CandidateWindow {
   account: string
@@ -77,6 +78,8 @@ export interface HedgeSuggestion {
   costTotal: number
   /** The LP's continuous optimum (IM + cost, method currency), before legs were capped and sizes rounded. */
   lpObjective: number
+  /** This suggestion and the same hedge with fewer legs (each capped, solved, rounded and recomputed). */
+  alternatives?: Omit<HedgeSuggestion, 'alternatives'>[]
   /** The group's delta (coin of its underlying) before and after the trades. */
   deltaBefore: number
   deltaAfter: number
@@ -164,73 +167,61 @@ export async function suggestHedge(db: BookDb | null, held: readonly HeldPositio
   const started = performance.now()
   const full = asLp(candidates)
   const solution = readMarginLpSolution(full, (await solveOrExplain(marginLpText(full), req, signal)).columns)
-  let chosen = candidates
-  let lp = full
-  let x = solution.contracts
-  const maxLegs = req.maxLegs ?? 4
-  const legs = x.map((xi, k) => ({ k, weight: Math.abs(xi) * Math.abs(candidates[k]!.position.sizeCoin) })).filter((l) => l.weight > 1e-12)
-  if (legs.length > maxLegs) {
-    // Keep the largest legs by underlying exposure and solve again on them alone.
-    const keep = legs.sort((a, b) => b.weight - a.weight).slice(0, maxLegs).map((l) => l.k).sort((a, b) => a - b)
-    chosen = keep.map((k) => candidates[k]!)
-    lp = asLp(chosen)
-    x = readMarginLpSolution(lp, (await solveOrExplain(marginLpText(lp), req, signal)).columns).contracts
-  }
-  const solveMs = performance.now() - started
+  const fullSolveMs = performance.now() - started
   onProgress?.(2, 4)
-  // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
-  const used = x.map((_, k) => k).filter((k) => Math.abs(x[k]!) > 1e-12)
-  chosen = used.map((k) => chosen[k]!)
-  x = used.map((k) => x[k]!)
-  lp = asLp(chosen)
+  const beforeResult = modelResult(buildModelState(model, group.positions), { perPosition: false })
 
-  // Lots, then a ±1-lot descent on the method's own IM (not its form) plus cost.
-  // A delta band stays a constraint through the lot descent: leaving it costs far more than any margin saved.
-  const legDelta = chosen.map((c) => valuePosition(c.instrument, 1, null, view).deltaCoin)
-  const deltaOf = (sizes: number[]): number => bookDelta + sizes.reduce((s, v, k) => s + v * legDelta[k]!, 0)
-  const outside = (sizes: number[]): number => (req.deltaBand ? Math.max(0, req.deltaBand[0] - deltaOf(sizes), deltaOf(sizes) - req.deltaBand[1]) : 0)
-  const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0) + 1e6 * outside(sizes)
-  const lots = (v: number, c: Candidate): number => Math.min(Math.max(Math.round(v / c.lotSize) * c.lotSize, c.min), c.max)
-  let sizes = x.map((v, k) => lots(v, chosen[k]!))
-  let best = objective(sizes)
-  for (let pass = 0, improved = true; improved && pass < 200; pass++) {
-    improved = false
-    for (let k = 0; k < sizes.length; k++) {
-      for (const step of [1, -1]) {
-        const trial = [...sizes]
-        trial[k] = lots(trial[k]! + step * chosen[k]!.lotSize, chosen[k]!)
-        const o = objective(trial)
-        if (o < best - 1e-12) {
-          best = o
-          sizes = trial
-          improved = true
-        }
-      }
+  /** One suggestion with at most `maxLegs` legs, from the full LP's solution (solved again on the kept legs when capped). */
+  const finish = async (maxLegs: number): Promise<HedgeSuggestion> => {
+    const t0 = performance.now()
+    let chosen = candidates
+    let x = solution.contracts
+    const keep = largestLegs(x, (k) => Math.abs(x[k]!) * Math.abs(candidates[k]!.position.sizeCoin), maxLegs)
+    if (keep) {
+      chosen = keep.map((k) => candidates[k]!)
+      const capped = asLp(chosen)
+      x = readMarginLpSolution(capped, (await solveOrExplain(marginLpText(capped), req, signal)).columns).contracts
+    }
+    // Only the legs the LP uses: the lot descent below must not open new ones (the leg cap holds).
+    const used = usedLegs(x)
+    chosen = used.map((k) => chosen[k]!)
+    const lp = asLp(chosen)
+    // Lots, then the descent on the method's own IM (not its form) plus cost. A delta band stays a
+    // constraint through it: leaving the band costs far more than any margin saved.
+    const legDelta = chosen.map((c) => valuePosition(c.instrument, 1, null, view).deltaCoin)
+    const deltaOf = (sizes: number[]): number => bookDelta + sizes.reduce((s, v, k) => s + v * legDelta[k]!, 0)
+    const outside = (sizes: number[]): number => (req.deltaBand ? Math.max(0, req.deltaBand[0] - deltaOf(sizes), deltaOf(sizes) - req.deltaBand[1]) : 0)
+    const objective = (sizes: number[]): number => model.evaluate(hedgedTotal(lp, sizes), 0, false).initialMargin + sizes.reduce((s, v, k) => s + Math.abs(v) * chosen[k]!.cost, 0) + 1e6 * outside(sizes)
+    const sizes = lotDescent(used.map((k) => x[k]!), chosen.map((c) => ({ lotSize: c.lotSize, min: c.min, max: c.max })), objective)
+    const trades: HedgeTrade[] = chosen
+      .map((c, k) => ({ c, contracts: sizes[k]! }))
+      .filter((t) => t.contracts !== 0)
+      .map(({ c, contracts }) => ({ symbol: c.instrument.symbol, kind: c.instrument.kind, instrument: c.instrument, contracts, cost: Math.abs(contracts) * c.cost, costUsd: Math.abs(contracts) * c.cost * currencyUsd }))
+    // The true after-margin: the method run in full on book + hedge positions.
+    const afterResult = modelResult(buildModelState(model, [...group.positions, ...trades.map((t) => toMarginPosition(t.instrument, t.contracts, view))]), { perPosition: false })
+    return {
+      method: req.method,
+      currency: req.currency,
+      group: name,
+      lpScope: model.linearForm ? 'exact' : 'scenario part',
+      candidates: candidates.length,
+      scenarios: model.scenarioLabels.length,
+      trades,
+      before: { initialMargin: beforeResult.initialMargin, maintenanceMargin: beforeResult.maintenanceMargin },
+      after: { initialMargin: afterResult.initialMargin, maintenanceMargin: afterResult.maintenanceMargin },
+      costTotal: trades.reduce((s, t) => s + t.cost, 0),
+      lpObjective: solution.objective,
+      deltaAfter: deltaOf(sizes),
+      deltaBefore: bookDelta,
+      solveMs: fullSolveMs + (keep ? performance.now() - t0 : 0)
     }
   }
 
-  const trades: HedgeTrade[] = chosen
-    .map((c, k) => ({ c, contracts: Number(sizes[k]!.toFixed(8)) }))
-    .filter((t) => t.contracts !== 0)
-    .map(({ c, contracts }) => ({ symbol: c.instrument.symbol, kind: c.instrument.kind, instrument: c.instrument, contracts, cost: Math.abs(contracts) * c.cost, costUsd: Math.abs(contracts) * c.cost * currencyUsd }))
+  const maxLegs = req.maxLegs ?? 4
+  const best = await finish(maxLegs)
   onProgress?.(3, 4)
-  // The true after-margin: the method run in full on book + hedge positions.
-  const beforeResult = modelResult(buildModelState(model, group.positions))
-  const afterResult = modelResult(buildModelState(model, [...group.positions, ...trades.map((t) => toMarginPosition(t.instrument, t.contracts, view))]))
-  return {
-    method: req.method,
-    currency: req.currency,
-    group: name,
-    lpScope: model.linearForm ? 'exact' : 'scenario part',
-    candidates: candidates.length,
-    scenarios: model.scenarioLabels.length,
-    trades,
-    before: { initialMargin: beforeResult.initialMargin, maintenanceMargin: beforeResult.maintenanceMargin },
-    after: { initialMargin: afterResult.initialMargin, maintenanceMargin: afterResult.maintenanceMargin },
-    costTotal: trades.reduce((s, t) => s + t.cost, 0),
-    lpObjective: solution.objective,
-    deltaAfter: deltaOf(sizes),
-    deltaBefore: bookDelta,
-    solveMs
-  }
+  // The same hedge with fewer legs, from the same problem and full solve: one capped solve each.
+  const alternatives = [best]
+  for (let legs = 1; legs < Math.min(best.trades.length, maxLegs); legs++) alternatives.push(await finish(legs))
+  return { ...best, alternatives }
 }
