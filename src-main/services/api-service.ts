@@ -35,6 +35,7 @@ import { tradableInstruments, type ResolvedTicket } from './whatif/trade-ticket'
 import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/explorer-service'
 import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenarios-repository'
 import { ScenarioSpec } from '@contract/schemas'
+import { describeInvalid } from './dispatch'
 import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
 import { greekHedge } from './hedge/greek-service'
@@ -154,11 +155,14 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     if (!market) throw new Error(`book ${bookId} has no market snapshot: import an option chain first`)
     return viewOf(market)
   }
-  // Saved scenarios were validated when saved; one that no longer parses (hand-edited file) is skipped, not fatal.
+  // Saved scenarios were validated when saved; one that no longer reads (an older or hand-edited
+  // file) is listed with what is wrong, so the trader can see it and delete it, not silently dropped.
   const savedScenarios = () =>
-    listSavedScenarios(db).flatMap((r) => {
+    listSavedScenarios(db).map((r) => {
       const parsed = ScenarioSpec.safeParse(r.document)
-      return parsed.success ? [{ name: r.name, scenario: parsed.data, updatedAtUtc: r.updatedAtUtc }] : []
+      if (parsed.success) return { name: r.name, scenario: parsed.data, problem: null, updatedAtUtc: r.updatedAtUtc }
+      const { field, message } = describeInvalid('saved scenario', parsed.error)
+      return { name: r.name, scenario: null, problem: `${message} (field ${field})`, updatedAtUtc: r.updatedAtUtc }
     })
 
   const handlers: Handlers = {

@@ -806,7 +806,8 @@ export const RunScenarioResponse = z.object({
   totalUsd: z.number(),
   notCovered: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
 })
-export const SavedScenario = z.object({ name: z.string(), scenario: ScenarioSpec, updatedAtUtc: isoUtc })
+/** A saved scenario; one that no longer reads (an older or hand-edited book file) comes with its problem and no scenario. */
+export const SavedScenario = z.object({ name: z.string(), scenario: ScenarioSpec.nullable(), problem: z.string().nullable(), updatedAtUtc: isoUtc })
 export const SavedScenariosResponse = z.array(SavedScenario)
 export const SaveScenarioRequest = z.object({ name: bookName, scenario: ScenarioSpec }).strict()
 export const ScenarioNameRequest = z.object({ name: bookName }).strict()

@@ -449,6 +449,10 @@ describe('what-if books, the ticket, compare, the explorer and scenarios over th
     expect(await api.saveScenario({ name: 'BTC −20 %', scenario })).toEqual([expect.objectContaining({ name: 'BTC −20 %', scenario })])
     expect(await api.savedScenarios({})).toHaveLength(1)
     expect(await api.deleteScenario({ name: 'BTC −20 %' })).toEqual([])
+    // A document that no longer reads is listed with its problem, never dropped silently.
+    t.services.db.prepare("INSERT INTO saved_scenarios (name, document, updated_at) VALUES ('old', '{\"days\": -1, \"underlyings\": {}}', '2026-11-20T00:00:00.000Z')").run()
+    expect(await api.savedScenarios({})).toEqual([{ name: 'old', scenario: null, problem: expect.stringMatching(/field days/), updatedAtUtc: '2026-11-20T00:00:00.000Z' }])
+    await api.deleteScenario({ name: 'old' })
     await api.deleteBook({ bookId: blank.id })
     await api.deleteBook({ bookId: copy.id })
   })
