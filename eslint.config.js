@@ -37,8 +37,9 @@ export default tseslint.config(
         restrict('The renderer reaches the main process only through the typed API.', ['electron', 'better-sqlite3']),
         restrict('The renderer imports the contract (@contract/*) and nothing else of main or preload.', ['**/src-main/**', '**/src-preload/**']),
         // The P&L explorer redraws on every slider move, within a frame: it sweeps the engine's own
-        // (pure, I/O-free) kernel in the renderer instead of a round trip. Nothing else of the engine.
-        { regex: '^@engine/(?!profile/pnl-profile$)', message: "The renderer may import only the explorer's evaluator (@engine/profile/pnl-profile) from the engine." }
+        // (pure, I/O-free) kernel in the renderer instead of a round trip. The risk-array heatmap lays out
+        // scenarios as the PDF report does. Nothing else of the engine.
+        { regex: '^@engine/(?!profile/pnl-profile$|margin/scenario-grid$)', message: "The renderer may import only the explorer's evaluator (@engine/profile/pnl-profile) and the risk-array grid layout (@engine/margin/scenario-grid) from the engine." }
       ] }]
     }
   },

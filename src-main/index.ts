@@ -3,6 +3,8 @@
  * 'electron' (besides the preload), so tests, the browser host and the CLI never load it.
  */
 import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -12,6 +14,7 @@ import { resolveBookPath } from './app/book-location'
 import { startBackend, type Backend } from './app/backend'
 import { dispatch } from './services/dispatch'
 import { CONTENT_SECURITY_POLICY } from './hosts/csp'
+import { PDF_EXTRAS, PRINT_OPTIONS, type PdfPrinter } from './reports/pdf/pdf-printer'
 
 let backend: Backend | null = null
 let mainWindow: BrowserWindow | null = null
@@ -30,6 +33,30 @@ function senderIsTrusted(event: IpcMainInvokeEvent): boolean {
   )
 }
 
+/**
+ * The desktop app's report printer: webContents.printToPDF of a hidden window with scripts off, in
+ * its own session (the app session's CSP forbids the report's inline styles). The HTML goes through
+ * a temp file: data: URLs are capped in size. Same template and options as the Chromium printer.
+ */
+function electronPrinter(): PdfPrinter {
+  return {
+    async print(html) {
+      const dir = await mkdtemp(join(tmpdir(), 'marginal-report-'))
+      const file = join(dir, 'report.html')
+      const win = new BrowserWindow({ show: false, webPreferences: { partition: 'marginal-report-print', javascript: false, sandbox: true, contextIsolation: true } })
+      try {
+        await writeFile(file, html)
+        await win.loadFile(file)
+        return await win.webContents.printToPDF({ ...PRINT_OPTIONS, generateTaggedPDF: PDF_EXTRAS.tagged, generateDocumentOutline: PDF_EXTRAS.outline })
+      } finally {
+        win.destroy()
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+    close: () => Promise.resolve()
+  }
+}
+
 function createWindow(): void {
   mainWindow = new BrowserWindow({
     width: 1440,
@@ -46,6 +73,10 @@ function createWindow(): void {
   })
   mainWindow.on('ready-to-show', () => mainWindow?.show())
   mainWindow.webContents.setWindowOpenHandler(({ url }) => {
+    // A report the renderer made (a blob: URL of its own origin) opens in Chromium's PDF viewer.
+    if (url.startsWith('blob:')) {
+      return { action: 'allow', overrideBrowserWindowOptions: { width: 960, height: 1200, title: 'Margin report', webPreferences: { plugins: true, sandbox: true, contextIsolation: true, nodeIntegration: false } } }
+    }
     if (url.startsWith('https://')) void shell.openExternal(url)
     return { action: 'deny' }
   })
@@ -60,7 +91,8 @@ async function main(): Promise<void> {
   await app.whenReady()
   backend = startBackend({
     bookPath: resolveBookPath({ cliBook: typeof values.book === 'string' ? values.book : undefined, userDataDir: app.getPath('userData') }),
-    host: 'electron'
+    host: 'electron',
+    printer: electronPrinter()
   })
   const { handlers, events } = backend.services
 

@@ -2,6 +2,7 @@
 import { openBook } from '../book/open-book'
 import { createEnginePool } from '../workers/engine-pool'
 import { createServices, type Services } from '../services/api-service'
+import type { PdfPrinter } from '../reports/pdf/pdf-printer'
 
 export interface Backend {
   services: Services
@@ -9,8 +10,9 @@ export interface Backend {
   seededDemo: boolean
 }
 
-export function startBackend(opts: { bookPath: string; host: 'electron' | 'browser'; poolSize?: number }): Backend {
+/** printer: Electron's printToPDF in the desktop app; omitted, the system Chromium (browser host, CLI). */
+export function startBackend(opts: { bookPath: string; host: 'electron' | 'browser'; poolSize?: number; printer?: PdfPrinter }): Backend {
   const book = openBook(opts.bookPath)
   const pool = createEnginePool(opts.poolSize)
-  return { services: createServices({ book, pool, host: opts.host }), bookPath: book.path, seededDemo: book.seededDemo }
+  return { services: createServices({ book, pool, host: opts.host, printer: opts.printer }), bookPath: book.path, seededDemo: book.seededDemo }
 }

@@ -18,6 +18,7 @@ import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 import { hedgeCommand } from './hedge-command'
+import { reportCommand } from './report-command'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -61,6 +62,14 @@ commands:
   hedge --objective es [--account NAME] [--confidence 97.5] [--lookback DAYS] [--max-legs N]
                             the trades at NAME's venue minimising the book's 1-day historical
                             ES (Rockafellar–Uryasev LP) on the imported daily history
+  report [--book-id N] [--account NAME] [--out FILE.pdf] [--statement FILE]... [--market FILE]...
+      [--allow-partial] [--page A4|Letter] [--no-statistics] [--hedges]
+                            the PDF margin report (summary, margin by method, risk arrays, P&L
+                            profile, attribution, stress, VaR/ES and backtest, positions,
+                            methodology), printed by the system Chromium with no window; each
+                            --statement, then each --market file (option chain, daily prices) is
+                            imported first, one transaction each. Exit: 0 written, 1 failed,
+                            3 rejected rows in a file (nothing imported from it, no report)
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
                             import a statement: preview, then one transaction (exit 3 when
@@ -70,7 +79,7 @@ options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
   --json        machine-readable output`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 export interface RunIo extends CliIo {
@@ -92,7 +101,12 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         format: { type: 'string' },
         account: { type: 'string' },
         portfolio: { type: 'string' },
-        market: { type: 'string' },
+        market: { type: 'string', multiple: true },
+        statement: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        page: { type: 'string', default: 'A4' },
+        'no-statistics': { type: 'boolean', default: false },
+        hedges: { type: 'boolean', default: false },
         method: { type: 'string', default: 'all' },
         params: { type: 'string' },
         horizon: { type: 'string' },
@@ -138,6 +152,11 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     return values.help ? 0 : 2
   }
   if (!COMMANDS.includes(command)) return usageError(`unknown command "${command}"`)
+  if (command !== 'report' && ((values.market?.length ?? 0) > 1 || values.statement !== undefined)) {
+    return usageError(values.statement !== undefined ? '--statement is for report (use import FILE)' : '--market takes one file here')
+  }
+  const marketFile = values.market?.[0]
+  if (command === 'report' && values.page !== 'A4' && values.page !== 'Letter') return usageError(`--page "${values.page}" is not a page size (A4 or Letter)`)
   const bookId = values['book-id'] === undefined ? undefined : Number(values['book-id'])
   if (bookId !== undefined && !(Number.isInteger(bookId) && bookId > 0)) {
     return usageError(`--book-id "${values['book-id']}" is not a book id (a positive integer)`)
@@ -151,7 +170,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   const varArgs: VarArgs = {
     portfolio: values.portfolio,
-    market: values.market,
+    market: marketFile,
     monteCarlo: values['monte-carlo'],
     horizon: values.horizon,
     lookback: values.lookback,
@@ -167,7 +186,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   if (typeof varOpts === 'string') return usageError(varOpts)
   const backtestArgs: BacktestArgs = {
     portfolio: values.portfolio,
-    market: values.market,
+    market: marketFile,
     params: values.params,
     method,
     horizon: values.horizon,
@@ -181,7 +200,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   const backtestOpts = command === 'backtest' ? backtestOptions(backtestArgs) : null
   if (typeof backtestOpts === 'string') return usageError(backtestOpts)
-  if (command === 'export' && values.portfolio === undefined && values.market === undefined && values.xlsx === undefined && values.csv === undefined) {
+  if (command === 'export' && values.portfolio === undefined && marketFile === undefined && values.xlsx === undefined && values.csv === undefined) {
     return usageError('export needs --portfolio OUT.json, --market OUT.json, --xlsx OUT.xlsx or --csv OUT.csv')
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
@@ -196,7 +215,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       const { detail, problems } = chainMarketDetail(values.chain)
       return printMarketDetail(io, detail, problems, values.json)
     }
-    const files: MarginFiles = { portfolio: values.portfolio, market: values.market, params: values.params, method: method as MarginMethod | 'all' }
+    const files: MarginFiles = { portfolio: values.portfolio, market: marketFile, params: values.params, method: method as MarginMethod | 'all' }
     // Files alone need no book: a margin run on them must not create or migrate a book file.
     if (command === 'margin' && files.portfolio !== undefined && files.market !== undefined) {
       return printMargin(io, marginReport(readMarginInputs(files)), values.json)
@@ -215,6 +234,19 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
         return await hedgeCommand(services, id, io, args, values.json)
       }
+      if (command === 'report') {
+        return await reportCommand(services, io, {
+          bookId: id,
+          account: values.account,
+          out: values.out,
+          statements: values.statement ?? [],
+          markets: values.market ?? [],
+          allowPartial: values['allow-partial'],
+          pageSize: values.page as 'A4' | 'Letter',
+          statistics: !values['no-statistics'],
+          hedges: values.hedges
+        })
+      }
       if (command === 'export' && (values.xlsx !== undefined || values.csv !== undefined)) {
         // The workstation's own export (the API method): every grid as XLSX, or one as CSV.
         for (const [format, out] of [['xlsx', values.xlsx], ['csv', values.csv]] as const) {
@@ -223,9 +255,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
           writeFileSync(out, Buffer.from(f.base64, 'base64'))
           io.out(`wrote ${out} (${format === 'xlsx' ? 'Positions, Margin, Health, Greeks by expiry, About' : (values.sheet ?? 'Positions')})`)
         }
-        if (values.portfolio === undefined && values.market === undefined) return 0
+        if (values.portfolio === undefined && marketFile === undefined) return 0
       }
-      if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: values.market })
+      if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: marketFile })
       if (command === 'margin') {
         // The plain book run goes through the API exactly as the workstation asks for it.
         const plain = files.portfolio === undefined && files.market === undefined && files.params === undefined && method === 'all'

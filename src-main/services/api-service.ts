@@ -45,6 +45,9 @@ import { buildWorkbook, sheetCsv, workbookBuffer } from '../reports/workbook'
 import { greeksByUnderlying, greeksDiff, stressDiff } from './whatif/book-diff'
 import type { HeldPosition } from '../book/positions-repository'
 import { heldAfter } from './whatif/trade-ticket'
+import { marginReportModel, printMarginReport } from './report-service'
+import type { PdfPrinter } from '../reports/pdf/pdf-printer'
+import { chromiumPrinter } from '../reports/pdf/chromium-printer'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -58,6 +61,8 @@ export interface ServiceContext {
   pool: WorkerPool
   host: 'electron' | 'browser'
   events: EventBus
+  /** Prints the PDF report: Electron's printToPDF in the desktop app, else the system Chromium. */
+  printer?: PdfPrinter
 }
 
 export interface Services {
@@ -73,6 +78,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
   const { db } = ctx.book
   const running = new Map<string, AbortController>()
   const unsubscribe = ctx.pool.onStatus((status) => events.emit({ type: 'engine.status', status }))
+  // Started on the first report only: a session that prints nothing never launches a browser.
+  const printer = ctx.printer ?? chromiumPrinter()
 
   const storedParams = () => ({ params: bookParamsOverride(db), paramsSource: 'the margin parameters saved in this book file' })
 
@@ -366,6 +373,33 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const xlsx = await workbookBuffer(buildWorkbook(sheets, { creator: `Marginal ${appVersion}`, created: generatedAt }))
       return { fileName: `${stem}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') }
     },
+    marginReport: ({ bookId, taskId, account, pageSize, statistics, hedges }) => maybeTask(taskId, async (run) => {
+      const book = requireBook(bookId)
+      const market = bookMarket(bookId)
+      if (!market) throw new Error(`book "${book.name}" has no market snapshot: import an option chain first`)
+      const generatedAt = new Date()
+      let steps = 1
+      const model = await marginReportModel(
+        {
+          db,
+          book,
+          held: listHeldPositions(db, book.id),
+          view: viewOf(market),
+          balances: listBalances(db, book.id),
+          ...storedParams(),
+          paramSets: paramSetViews(db).map((p) => ({ kind: p.kind, label: p.label, activeId: p.activeId, file: p.file, comment: p.comment, edited: p.userDocument !== null })),
+          appVersion,
+          now: generatedAt
+        },
+        { pageSize, account, statistics, hedges },
+        // Gathering is every step but the last; printing is the last.
+        { pool: ctx.pool, signal: run.signal, onProgress: (done, total) => run.onProgress?.(done, (steps = total + 1)) }
+      )
+      const { pdf } = await printMarginReport(model, printer)
+      run.onProgress?.(steps, steps)
+      const stem = `margin-report-${book.name.replace(/[^\w.-]+/g, '-')}${account ? `-${account.replace(/[^\w.-]+/g, '-')}` : ''}-${model.market.asOfUtc.slice(0, 10)}`
+      return { fileName: `${stem}.pdf`, mimeType: 'application/pdf' as const, base64: Buffer.from(pdf).toString('base64'), generatedAtUtc: model.generatedAtUtc, bytes: pdf.byteLength }
+    }),
     marginParams: () => paramSetViews(db),
     saveMarginParams: ({ kind, document }) => saveParamSet(db, kind, document),
     resetMarginParams: ({ kind }) => resetParamSet(db, kind),
@@ -383,6 +417,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     async close() {
       unsubscribe()
       for (const c of running.values()) c.abort()
+      await printer.close()
       await ctx.pool.close()
       ctx.book.db.close()
     }

@@ -10,6 +10,7 @@ import { InvalidDocumentError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'
 import { BookRefusedError } from '../book/whatif-repository'
+import { PdfUnavailableError } from '../reports/pdf/pdf-printer'
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(apiMethods, m)
 
@@ -48,6 +49,7 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
     if (err instanceof InvalidDocumentError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: err.field } }
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
     if (err instanceof BookRefusedError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: 'bookId' } }
+    if (err instanceof PdfUnavailableError) return { ok: false, error: { code: 'unavailable', message: err.message } }
     if (err instanceof ImportRefusedError) return { ok: false, error: { code: 'rejected_rows', message: err.message } }
     // Importers throw plain Errors whose message names the file: a file we cannot read.
     if (method === 'previewImport' || method === 'commitImport' || method === 'inspectCsv') return { ok: false, error: { code: 'unreadable_file', message: err.message } }

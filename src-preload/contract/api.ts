@@ -48,7 +48,8 @@ export const apiMethods = {
   reduceToTarget: { request: s.ReduceRequest, response: s.ReduceResponse },
   greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse },
   esHedge: { request: s.EsHedgeRequest, response: s.EsHedgeResponse },
-  exportBook: { request: s.ExportBookRequest, response: s.ExportBookResponse }
+  exportBook: { request: s.ExportBookRequest, response: s.ExportBookResponse },
+  marginReport: { request: s.MarginReportRequest, response: s.MarginReportResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -166,6 +167,8 @@ export interface MarginalApi {
   esHedge(req: RequestOf<'esHedge'>): Promise<ResponseOf<'esHedge'>>
   /** The book's grids as an XLSX workbook (every sheet) or one sheet as CSV: numbers as numbers, units in headers. */
   exportBook(req: RequestOf<'exportBook'>): Promise<ResponseOf<'exportBook'>>
+  /** The PDF margin report of a book (or one account), printed by Chromium: progress events, cancelTask. */
+  marginReport(req: RequestOf<'marginReport'>): Promise<ResponseOf<'marginReport'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -228,6 +231,7 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     greekHedge: call('greekHedge'),
     esHedge: call('esHedge'),
     exportBook: call('exportBook'),
+    marginReport: call('marginReport'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -568,7 +568,8 @@ export const ApiEvent = z.discriminatedUnion('type', [
 
 /** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */
 /** rejected_rows: an import refused because rows were rejected; nothing was written. */
-export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'rejected_rows', 'unreadable_file', 'internal'])
+/** unavailable: the machine lacks what the method needs (no Chromium to print a PDF); the message says what. */
+export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'rejected_rows', 'unreadable_file', 'unavailable', 'internal'])
 export const ApiError = z.object({
   code: ApiErrorCode,
   message: z.string(),
@@ -975,3 +976,19 @@ export const ExportBookRequest = z
   })
   .strict()
 export const ExportBookResponse = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() })
+
+/** The PDF margin report (issue 9): progress as task.progress when taskId is given, cancelTask. */
+export const MarginReportRequest = z
+  .object({
+    bookId: id,
+    taskId: taskId.optional(),
+    /** One account's positions and balances; the whole book when absent. */
+    account: z.string().min(1).max(200).optional(),
+    pageSize: z.enum(['A4', 'Letter']).default('A4'),
+    /** VaR/ES and the HS-VaR backtest (needs imported daily history; the section says why when absent). */
+    statistics: z.boolean().default(true),
+    /** The margin-minimising hedge of each margin group (an LP per group). */
+    hedges: z.boolean().default(false)
+  })
+  .strict()
+export const MarginReportResponse = z.object({ fileName: z.string(), mimeType: z.literal('application/pdf'), base64: z.string(), generatedAtUtc: isoUtc, bytes: z.number().int() })

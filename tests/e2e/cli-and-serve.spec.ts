@@ -154,3 +154,52 @@ test('cli export --xlsx and --csv: the workstation\'s export, for nightly jobs',
   expect(bad.status).toBe(1)
   expect(bad.stderr).toMatch(/sheet/)
 })
+
+const REPORT_STATEMENT = resolve(ROOT, 'tests/fixtures/statements/transaction_log-424242-BTC-2024-03-11.csv')
+const BINANCE_STATEMENT = resolve(ROOT, '../shared/data/statements/binance_transaction_history_statement.csv')
+
+test('cli report: the nightly job imports a statement and a Deribit option chain from ../shared/data and writes the PDF with no display, in ≤ 10 s', () => {
+  test.skip(!existsSync(CHAIN), `skipped: ${CHAIN} is not on this machine`)
+  const book = tempBook()
+  const out = join(mkdtempSync(join(tmpdir(), 'marginal-report-')), 'nightly.pdf')
+  const started = performance.now()
+  const r = run('cli.js', ['report', '--book', book, '--account', 'Deribit BTC', '--statement', REPORT_STATEMENT, '--market', CHAIN, '--out', out], { DISPLAY: '', WAYLAND_DISPLAY: '' })
+  const seconds = (performance.now() - started) / 1000
+  expect(r.status, r.stderr).toBe(0)
+  expect(seconds).toBeLessThanOrEqual(10)
+  expect(r.stdout).toContain('Imported: 4 trades, 1 cash flows, 4 positions changed.')
+  expect(r.stdout).toContain('Imported 1198 rows of market data.')
+  expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB, A4, steps 7/7\\) in \\d+\\.\\d s$`, 'm'))
+  const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).stdout
+  expect(text.replace(/\s+/g, ' ')).toContain('Market snapshot deribit-chain-BTC-2024-03-12T05:57:12.959Z')
+  for (const symbol of ['BTC-29MAR24-80000-C', 'BTC-29MAR24-60000-P', 'BTC-26APR24-70000-P', 'BTC-PERPETUAL']) expect(text).toContain(symbol)
+  expect(text).not.toMatch(/^OKX portfolio\s+okx\s+USD/m)
+  // The headline IM is the one `cli margin` computes for the same book and account.
+  const margin = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: { account: string; method: string; initialMargin: number }[] }
+  const pm = margin.results.find((x) => x.account === 'Deribit BTC' && x.method === 'deribit-pm')!
+  const row = /^Deribit BTC\s+deribit\s+BTC\s+Deribit PM\s+(−?[\d.]+)\s+([\d.]+)/m.exec(text)
+  expect(row).not.toBeNull()
+  expect(Math.abs(Number(row![2]) - pm.initialMargin)).toBeLessThanOrEqual(0.00005 + 1e-9)
+})
+
+test('cli report exit codes for cron: 3 when a statement has rejected rows (nothing imported, no report), 1 without Chromium, 2 for a bad page size', () => {
+  const book = tempBook()
+  const out = join(mkdtempSync(join(tmpdir(), 'marginal-report-')), 'r.pdf')
+  const bad = resolve(ROOT, 'tests/fixtures/statements/transaction_log-123456-BTC-2024-03.csv')
+  const rejected = run('cli.js', ['report', '--book', book, '--statement', bad, '--out', out])
+  expect(rejected.status).toBe(3)
+  expect(rejected.stderr).toContain(`marginal: ${bad} was not imported (rejected rows); no report written`)
+  expect(existsSync(out)).toBe(false)
+  const noChromium = run('cli.js', ['report', '--book', book, '--out', out], { MARGINAL_CHROMIUM: '/nonexistent/chromium' })
+  expect(noChromium.status).toBe(1)
+  expect(noChromium.stderr.trim()).toBe('marginal: MARGINAL_CHROMIUM is /nonexistent/chromium, which does not exist')
+  expect(existsSync(out)).toBe(false)
+  const page = run('cli.js', ['report', '--book', book, '--page', 'A5'])
+  expect(page.status).toBe(2)
+  expect(page.stderr).toContain('--page "A5" is not a page size (A4 or Letter)')
+  test.skip(!existsSync(BINANCE_STATEMENT), `skipped: ${BINANCE_STATEMENT} is not on this machine`)
+  const partial = run('cli.js', ['report', '--book', book, '--statement', BINANCE_STATEMENT, '--allow-partial', '--no-statistics', '--out', out])
+  expect(partial.status, partial.stderr).toBe(0)
+  expect(partial.stdout).toMatch(/rejected rows left out/)
+  expect(existsSync(out)).toBe(true)
+})

@@ -548,6 +548,18 @@ describe('exports over the API', () => {
     expect(mrow.getCell(3).value).toBe('BTC')
   })
 
+  it('marginReport: a PDF (printed by the system Chromium; tests/reports checks its contents), validated at the boundary', async () => {
+    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    await expect(api.marginReport({ bookId: live.id, pageSize: 'A5' as 'A4', statistics: false, hedges: false })).rejects.toMatchObject({ code: 'invalid_request' })
+    const r = await api.marginReport({ bookId: live.id, pageSize: 'A4', statistics: false, hedges: false }).catch((e: Error) => e)
+    if (r instanceof Error) {
+      expect(r.message).toMatch(/PDF reports need Chromium/)
+      return
+    }
+    expect(r.mimeType).toBe('application/pdf')
+    expect(Buffer.from(r.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-')
+  }, 30_000)
+
   it('exportBook csv: one sheet with units in the headers and full-precision numbers', async () => {
     const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
     const c = await api.exportBook({ bookId: live.id, format: 'csv', sheet: 'Margin' })

@@ -14,6 +14,9 @@ import type { ProfileBook } from './profile-book'
 
 export type { ProfileBook } from './profile-book'
 
+/** The explorer's and the report's x axis: the underlying's move from −50 % to +50 % in 1 % steps. */
+export const PROFILE_MOVES: readonly number[] = Array.from({ length: 101 }, (_, k) => Math.round((-0.5 + k * 0.01) * 1e6) / 1e6)
+
 export interface ProfileEvaluator {
   book: ProfileBook
   underlyingIndex: number

@@ -1,0 +1,55 @@
+/**
+ * `cli report`: the nightly job. Optionally import the day's statement and market files into the
+ * book (each one transaction, exactly as `cli import`), then print the PDF margin report with the
+ * system Chromium, no window. Exit codes for cron: 0 report written, 1 failed (message on stderr,
+ * nothing written), 3 a statement or market file had rejected rows (nothing imported from it, no
+ * report; pass --allow-partial to import its good rows and report anyway).
+ */
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Services } from '../services/api-service'
+import { call, type CliIo } from './commands'
+import { importCommand } from './import-command'
+
+export interface ReportArgs {
+  bookId: number
+  account?: string
+  out?: string
+  statements: string[]
+  markets: string[]
+  allowPartial: boolean
+  pageSize: 'A4' | 'Letter'
+  statistics: boolean
+  hedges: boolean
+}
+
+export async function reportCommand(services: Services, io: CliIo & { err(text: string): void }, a: ReportArgs): Promise<number> {
+  const started = performance.now()
+  // Statements first, then the market: a chain imported last is the snapshot the report uses.
+  for (const file of [...a.statements, ...a.markets]) {
+    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false })
+    if (code !== 0) {
+      io.err(`marginal: ${file} was not imported (rejected rows); no report written`)
+      return code
+    }
+  }
+  let lastStep = ''
+  const taskId = `cli-report-${process.pid}`
+  const unsubscribe = services.events.on((e) => {
+    if (e.type !== 'task.progress' || e.taskId !== taskId) return
+    lastStep = `${e.done}/${e.total}`
+  })
+  try {
+    const r = await call(services, 'marginReport', { bookId: a.bookId, taskId, account: a.account, pageSize: a.pageSize, statistics: a.statistics, hedges: a.hedges })
+    const out = resolve(a.out ?? r.fileName)
+    try {
+      writeFileSync(out, Buffer.from(r.base64, 'base64'))
+    } catch (e) {
+      throw new Error(`cannot write ${out}: ${(e as Error).message}`, { cause: e })
+    }
+    io.out(`wrote ${out} (${Math.round(r.bytes / 1024)} KB, ${a.pageSize}, steps ${lastStep}) in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    return 0
+  } finally {
+    unsubscribe()
+  }
+}

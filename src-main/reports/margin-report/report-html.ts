@@ -1,0 +1,322 @@
+/**
+ * The margin report's one HTML template: MarginReportModel → a self-contained page (inline CSS and
+ * SVG, no scripts, no external resources) that Chromium prints. The page box, running header and
+ * page numbers are CSS (@page margin boxes, CSS Paged Media), so Electron's printToPDF and headless
+ * Chromium produce the same pages from it.
+ */
+import { profileChart, riskArrayHeatmap } from './charts'
+import { amount, esc, num, pct, signedPct, usd, utc } from './format'
+import { MODEL_APPROXIMATIONS } from './methodology'
+import { isUnavailable, type MarginReportModel, type ReportMargin, type ReportPosition, type Unavailable } from './report-model'
+
+export const METHOD_LABELS: Record<string, string> = {
+  standard: 'Standard',
+  span: 'SPAN-style (house)',
+  'deribit-pm': 'Deribit PM',
+  'okx-pm': 'OKX PM',
+  greeks: 'Greeks-based',
+  'add-ons': 'House add-ons',
+  'hs-var': 'Historical VaR'
+}
+const methodLabel = (m: string): string => METHOD_LABELS[m] ?? m
+
+type Group = ReportMargin['accounts'][number]
+type Pool = ReportMargin['health'][number]
+
+/** A group's name as every table writes it: account · currency (· risk unit). */
+export const groupName = (g: { account: string; currency: string; riskUnit: string | null }): string => [g.account, g.currency, g.riskUnit].filter(Boolean).join(' · ')
+
+/** A CSS string literal (the running header's content) from any text. */
+const cssString = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, ' ')}"`
+
+const table = (head: string[], rows: string[][], opts: { cls?: string; numeric?: number[]; nowrap?: number[]; caption?: string } = {}): string => {
+  const numeric = new Set(opts.numeric ?? [])
+  const nowrap = new Set(opts.nowrap ?? [])
+  const cls = (j: number) => [numeric.has(j) ? 'n' : '', nowrap.has(j) ? 'nw' : ''].filter(Boolean).join(' ')
+  const cell = (tag: 'th' | 'td', v: string, j: number) => `<${tag}${cls(j) ? ` class="${cls(j)}"` : ''}>${v}</${tag}>`
+  return `<table${opts.cls ? ` class="${opts.cls}"` : ''}>${opts.caption ? `<caption>${opts.caption}</caption>` : ''}<thead><tr>${head.map((h, j) => cell('th', h, j)).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((v, j) => cell('td', v, j)).join('')}</tr>`)
+    .join('')}</tbody></table>`
+}
+
+const unavailable = (u: Unavailable): string => `<p class="na">Not available: ${esc(u.unavailable)}</p>`
+
+/** The pool a group belongs to (its account and margin currency). */
+const poolOf = (m: ReportMargin, g: Group): Pool | undefined => m.health.find((h) => h.pool === g.pool)
+
+/** The result a group is margined by at its venue (the pool's method), else its first scenario method. */
+function venueResult(m: ReportMargin, g: Group) {
+  const method = poolOf(m, g)?.method
+  return g.results.find((r) => r.method === method) ?? g.results.find((r) => r.scenarioPnl !== null) ?? g.results[0]
+}
+
+function liquidationText(p: Pool): string {
+  if (!p.liquidation.length) return '—'
+  return p.liquidation
+    .map((l) => {
+      if (l.distancePct === null) return `${esc(l.underlying)}: none in range`
+      const level = l.distancePct < 0 ? l.downUsd : l.upUsd
+      return `${esc(l.underlying)} ${signedPct(l.distancePct / 100)} (${num(level, 0)} USD)`
+    })
+    .join('<br>')
+}
+
+function header(r: MarginReportModel): string {
+  const meta: [string, string][] = [
+    ['Book', `${esc(r.book.name)} (#${r.book.id}, ${r.book.kind === 'live' ? 'live book' : 'what-if copy'})`],
+    ['Scope', r.account === null ? 'whole book' : `account ${esc(r.account)}`],
+    ['Accounts', r.accounts.map((a) => `${esc(a.name)} (${esc(a.venue)})`).join(', ') || '—'],
+    ['As of', utc(r.market.asOfUtc)],
+    ['Market snapshot', `${esc(r.market.id)} (${esc(r.market.source)})`],
+    ['Parameter sets', r.paramSets.map((p) => `<span class="nw">${esc(p.activeId)}${p.edited ? ' (edited in this book file)' : ''}</span>`).join(', ')],
+    ['Generated', `${utc(r.generatedAtUtc)} by Marginal ${esc(r.appVersion)}`]
+  ]
+  return `<header class="title"><h1>Margin report</h1><p class="subtitle">${esc(r.book.name)}${r.account === null ? '' : ` · ${esc(r.account)}`} · as of ${utc(r.market.asOfUtc)}</p>
+<dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`
+}
+
+function summary(m: ReportMargin): string {
+  if (!m.health.length) return '<section><h2>1. Summary</h2><p class="na">No margin pools: the book holds no priced positions.</p></section>'
+  const worst = [...m.health].sort((a, b) => (b.imUtilisation ?? Infinity) - (a.imUtilisation ?? Infinity))[0]!
+  const rows = m.health.map((h) => [
+    esc(h.account),
+    esc(h.venue),
+    esc(h.currency),
+    methodLabel(h.method),
+    amount(h.equity, h.currency),
+    amount(h.initialMargin, h.currency),
+    amount(h.maintenanceMargin, h.currency),
+    pct(h.imUtilisation),
+    pct(h.mmUtilisation),
+    `<span class="status ${h.status.replace(' ', '-')}">${h.status}</span>`,
+    liquidationText(h)
+  ])
+  const notes = m.health.flatMap((h) => h.notes.map((n) => `<li>${esc(h.account)} ${esc(h.currency)}: ${esc(n)}</li>`))
+  return `<section><h2>1. Summary</h2>
+<p class="lead">${m.health.length} margin pool${m.health.length === 1 ? '' : 's'}. Highest IM utilisation: <b>${pct(worst.imUtilisation)}</b> (${esc(worst.account)} ${esc(worst.currency)}, ${worst.status}). Amounts are in each pool’s currency (column Ccy); utilisation is margin ÷ equity.</p>
+${table(['Account', 'Venue', 'Ccy', 'Method', 'Equity', 'IM', 'MM', 'IM util.', 'MM util.', 'Status', 'Liquidation (index move)'], rows, { numeric: [4, 5, 6, 7, 8], cls: 'summary' })}
+${notes.length ? `<ul class="notes">${notes.join('')}</ul>` : ''}
+${m.notCovered.length ? `<p class="warn">Not margined (${m.notCovered.length}): ${m.notCovered.map((n) => `${esc(n.account)} ${esc(n.symbol)} (${esc(n.reason)})`).join('; ')}</p>` : ''}
+</section>`
+}
+
+function byMethod(m: ReportMargin): string {
+  const blocks = m.accounts.map((g) => {
+    const standard = g.results.find((r) => r.method === 'standard')
+    const venue = poolOf(m, g)?.method
+    const rows = g.results.map((r) => {
+      const saving = standard && r.method !== 'standard' ? standard.initialMargin - r.initialMargin : null
+      return [
+        `${methodLabel(r.method)}${r.method === venue ? ' <span class="tag">venue</span>' : ''}`,
+        amount(r.initialMargin, g.currency),
+        amount(r.maintenanceMargin, g.currency),
+        saving === null ? '—' : amount(saving, g.currency),
+        saving === null || !standard!.initialMargin ? '—' : pct(saving / standard!.initialMargin),
+        r.determiningScenario ? esc(r.determiningScenario.label) : '—',
+        r.determiningScenario ? amount(r.determiningScenario.pnl, g.currency) : '—'
+      ]
+    })
+    if (g.addOns) rows.push([methodLabel('add-ons'), amount(g.addOns.initialMargin, g.currency), amount(g.addOns.maintenanceMargin, g.currency), '—', '—', '—', '—'])
+    return `<div class="keep"><h3>${esc(groupName(g))} <span class="dim">(${esc(g.venue)}, ${g.positionIds.length} positions, amounts in ${esc(g.currency)})</span></h3>
+${table(['Method', 'IM', 'MM', 'Saving vs standard', 'Saving %', 'Determining scenario', 'Scenario P&L'], rows, { numeric: [1, 2, 3, 4, 6] })}</div>`
+  })
+  return `<section><h2>2. Margin by method</h2><p class="lead">Every method on the same positions and market. Saving = standard IM − the method’s IM (positive: the portfolio method needs less). The determining scenario is the one whose loss sets the method’s scenario charge; its P&L is the portfolio’s (gain positive).</p>${blocks.join('')}</section>`
+}
+
+function riskArrays(m: ReportMargin): string {
+  const blocks = m.accounts.flatMap((g) => {
+    const r = venueResult(m, g)
+    if (!r?.scenarioPnl) return []
+    const d = r.determiningScenario
+    return [
+      `<figure class="keep"><figcaption><b>${esc(groupName(g))}</b> · ${methodLabel(r.method)} risk array, P&L in ${esc(g.currency)}${d ? ` · determining: ${esc(d.label)} (${amount(d.pnl, g.currency)} ${esc(g.currency)}), framed` : ''}</figcaption>${riskArrayHeatmap(r.scenarioLabels, r.scenarioPnl, d?.index ?? null, g.currency)}</figure>`
+    ]
+  })
+  return `<section><h2>3. Risk arrays</h2>${blocks.length ? blocks.join('') : '<p class="na">No scenario method margins these positions.</p>'}</section>`
+}
+
+function profiles(r: MarginReportModel): string {
+  const blocks = r.profiles.map(
+    (c) => `<figure class="keep"><figcaption><b>${esc(c.underlying)}</b> · book P&L in USD against the ${esc(c.underlying)} index, vol unchanged. Breakevens: ${
+      c.breakevensPct.length ? c.breakevensPct.map((b) => `${signedPct(b / 100)} (${num(c.indexUsd * (1 + b / 100), 0)} USD)`).join(', ') : 'none in range'
+    }. Worst on the grid: ${usd(c.trough.pnlUsd)} USD at ${signedPct(c.trough.movePct / 100)}.</figcaption>${profileChart(c)}</figure>`
+  )
+  return `<section><h2>4. P&amp;L profile</h2>${blocks.length ? blocks.join('') : '<p class="na">No priced positions to profile.</p>'}</section>`
+}
+
+function consumers(m: ReportMargin, positions: ReadonlyMap<number, ReportPosition>): string {
+  const TOP = 10
+  const blocks = m.accounts.flatMap((g) => {
+    const r = venueResult(m, g)
+    if (!r) return []
+    const order = g.positionIds.map((_, k) => k).sort((a, b) => r.incremental[b]! - r.incremental[a]! || a - b)
+    const rows = order.slice(0, TOP).map((k) => {
+      const p = positions.get(g.positionIds[k]!)
+      return [esc(g.symbols[k]!), p ? num(p.sizeContracts, 4) : '—', amount(r.incremental[k], g.currency), amount(r.standalone[k], g.currency), amount(r.attribution[k], g.currency)]
+    })
+    const third = r.method === 'standard' ? 'Own IM' : 'P&L in determining scenario'
+    return [
+      `<div class="keep"><h3>${esc(groupName(g))} · ${methodLabel(r.method)} <span class="dim">(amounts in ${esc(g.currency)}${g.positionIds.length > TOP ? `, top ${TOP} of ${g.positionIds.length}` : ''})</span></h3>${table(['Position', 'Size (contracts)', 'Incremental IM', 'Standalone IM', third], rows, { numeric: [1, 2, 3, 4] })}</div>`
+    ]
+  })
+  return `<section><h2>5. Top margin consumers</h2><p class="lead">Incremental IM = the group’s IM minus its IM without the position (negative: the position hedges). Standalone IM = the position margined alone.</p>${blocks.join('')}</section>`
+}
+
+function stress(r: MarginReportModel): string {
+  const s = r.stress
+  if (isUnavailable(s)) return `<section><h2>6. Stress tests</h2>${unavailable(s)}</section>`
+  const TOP = 20
+  const sorted = [...s.scenarios].sort((a, b) => a.pnl - b.pnl)
+  const rows = sorted.slice(0, TOP).map((x) => [
+    esc(x.name),
+    x.kind,
+    x.window ? esc(x.window) : '—',
+    s.underlyings.map((u, k) => `${esc(u)} ${signedPct(x.moves[k]!)}`).join(', ') + (x.unmoved.length ? ` <span class="dim">(unmoved: ${x.unmoved.map(esc).join(', ')})</span>` : ''),
+    esc(x.volMove),
+    usd(x.pnl)
+  ])
+  return `<section><h2>6. Stress tests</h2><p class="lead">Library ${esc(s.libraryId)}, full revaluation, worst first${sorted.length > TOP ? ` (${TOP} of ${sorted.length})` : ''}. ${esc(s.historyNote)}</p>
+${table(['Scenario', 'Kind', 'Window', 'Moves', 'Vol', 'P&L (USD)'], rows, { numeric: [5] })}</section>`
+}
+
+function riskStatistics(r: MarginReportModel): string {
+  if (r.valueAtRisk === null && r.backtest === null) return ''
+  const parts: string[] = []
+  const v = r.valueAtRisk
+  if (v !== null) {
+    if (isUnavailable(v)) parts.push(`<h3>Value at risk and expected shortfall</h3>${unavailable(v)}`)
+    else {
+      const rows = v.levels.map((l) => [pct(l.confidence, 1), usd(l.valueAtRisk), usd(l.expectedShortfall), l.stressedVar === null ? '—' : usd(l.stressedVar), usd(l.requirement), esc(l.varScenario)])
+      parts.push(`<h3>Value at risk and expected shortfall</h3><p class="lead">${v.method === 'historical' ? 'Historical simulation' : 'Monte Carlo'}, ${v.horizonDays}-day horizon, ${v.scenarios} scenarios from ${v.history.firstDay} to ${v.history.lastDay}. Vols: ${esc(v.volMoves)}. Requirement: ${esc(v.requirementRule)}.</p>
+${table(['Confidence', 'VaR (USD)', 'ES (USD)', 'Stressed VaR (USD)', 'Requirement (USD)', 'VaR scenario'], rows, { numeric: [1, 2, 3, 4] })}`)
+    }
+  }
+  const b = r.backtest
+  if (b !== null) {
+    if (isUnavailable(b)) parts.push(`<h3>Backtest</h3>${unavailable(b)}`)
+    else {
+      const s = b.stats
+      parts.push(`<h3>Backtest</h3><p class="lead">${esc(b.label)}: each day’s requirement against the book’s realised ${b.horizonDays}-day loss, ${b.days[0] ?? '—'} to ${b.days[b.days.length - 1] ?? '—'}.</p>
+${table(
+  ['Days', 'Exceptions', 'Expected rate', 'Observed rate', 'Kupiec p', 'Christoffersen p', 'Worst zone', 'Zones (green / yellow / red)'],
+  [[String(s.days), String(s.exceptions), pct(s.expectedRate, 2), pct(s.observedRate, 2), num(s.kupiec.pValue, 3), num(s.christoffersen.pValue, 3), s.worstZone, `${b.zoneCounts.green} / ${b.zoneCounts.yellow} / ${b.zoneCounts.red}`]],
+  { numeric: [0, 1, 2, 3, 4, 5] }
+)}`)
+    }
+  }
+  return `<section><h2>7. VaR, expected shortfall and backtest</h2>${parts.join('')}</section>`
+}
+
+function hedges(r: MarginReportModel): string {
+  if (r.hedges === null) return ''
+  const blocks = r.hedges.map((h) => {
+    const title = `<h3>${esc(groupName(h))} · ${methodLabel(h.method)}</h3>`
+    if (isUnavailable(h.result)) return `<div class="keep">${title}${unavailable(h.result)}</div>`
+    const x = h.result
+    const trades = x.trades.length
+      ? table(['Instrument', 'Side', 'Contracts', 'Est. cost (USD)'], x.trades.map((t) => [esc(t.symbol), t.side, num(t.contracts, 4), usd(t.costUsd)]), { numeric: [2, 3] })
+      : '<p class="na">No trade lowers this group’s margin by more than it costs.</p>'
+    return `<div class="keep">${title}<p class="lead">IM ${amount(x.before.initialMargin, h.currency)} → <b>${amount(x.after.initialMargin, h.currency)}</b> ${esc(h.currency)}, MM ${amount(x.before.maintenanceMargin, h.currency)} → ${amount(x.after.maintenanceMargin, h.currency)} ${esc(h.currency)}; estimated cost ${amount(x.costTotal, h.currency)} ${esc(h.currency)}. LP ${x.lpScope === 'exact' ? 'minimises the method exactly' : 'minimises the worst scenario; IM recomputed in full'}; ${x.candidates} candidate instruments.</p>${trades}</div>`
+  })
+  return `<section><h2>8. Hedge suggestions</h2>${blocks.length ? blocks.join('') : '<p class="na">No margin group to hedge.</p>'}</section>`
+}
+
+function positionsAppendix(r: MarginReportModel): string {
+  const rows = r.positions.map((p) => {
+    const v = p.valuation
+    return [
+      esc(p.accountName),
+      esc(p.symbol),
+      num(p.sizeContracts, 4),
+      p.markPrice === null ? '—' : `${num(p.markPrice, p.priceCurrency && /^(USD|USDT|USDC)$/.test(p.priceCurrency) ? 2 : 6)} ${esc(p.priceCurrency)}`,
+      p.markIvPct === null ? '—' : num(p.markIvPct, 1),
+      v ? usd(v.valueUsd) : '—',
+      v ? usd(v.pnlUsd) : '—',
+      v ? num(v.deltaCoin, 4) : '—',
+      v ? num(v.gammaCoinPer1Pct, 4) : '—',
+      v ? usd(v.vegaUsdPerPoint) : '—',
+      v ? usd(v.thetaUsdPerDay) : `<span class="warn">${esc(p.valuationError ?? 'not valued')}</span>`
+    ]
+  })
+  return `<section class="appendix"><h2>Appendix A. Positions and Greeks</h2><p class="lead">${r.positions.length} positions. Delta in coin of the underlying; gamma: change of delta (coin) for a 1 % move; vega: USD per vol point; theta: USD per calendar day.</p>
+${table(['Account', 'Instrument', 'Size (contracts)', 'Mark', 'IV %', 'Value (USD)', 'P&L (USD)', 'Δ (coin)', 'Γ (coin / 1 %)', 'Vega (USD / pt)', 'Θ (USD / day)'], rows, { numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10], nowrap: [1], cls: 'dense' })}</section>`
+}
+
+function methodologyAppendix(r: MarginReportModel): string {
+  const seen = new Set<string>()
+  const approximations = r.margin.accounts.flatMap((g) =>
+    [...g.results, ...(g.addOns ? [g.addOns] : [])].flatMap((res) =>
+      res.components
+        .filter((c) => !c.published)
+        .flatMap((c) => {
+          const key = `${res.method}\u0000${c.name}`
+          if (seen.has(key)) return []
+          seen.add(key)
+          return [[methodLabel(res.method), esc(c.name), esc(c.note ?? 'our approximation: the venue does not publish this formula')]]
+        })
+    )
+  )
+  return `<section class="appendix"><h2>Appendix B. Methodology and approximations</h2>
+<dl class="method">${MODEL_APPROXIMATIONS.map((a) => `<dt>${esc(a.topic)}</dt><dd>${esc(a.text)}</dd>`).join('')}</dl>
+<h3>Components that are our approximation</h3>
+${approximations.length ? table(['Method', 'Component', 'Note'], approximations) : '<p>Every component in this report follows a published venue formula.</p>'}
+<h3>Parameter sets</h3>
+${table(['Set', 'Id', 'File', 'Source and scope'], r.paramSets.map((p) => [esc(p.label), `${esc(p.activeId)}${p.edited ? ' (edited)' : ''}`, esc(p.file), esc(p.comment ?? '—')]), { cls: 'dense' })}
+</section>`
+}
+
+const STYLE = `
+body { font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; font-size: 8.2pt; color: #111; margin: 0; line-height: 1.3; }
+h1 { font-size: 17pt; margin: 0 0 1mm; }
+h2 { font-size: 11.5pt; margin: 5mm 0 2mm; padding-bottom: 1mm; border-bottom: 1.2pt solid #1a237e; color: #1a237e; break-after: avoid; }
+h3 { font-size: 9pt; margin: 3.5mm 0 1.2mm; break-after: avoid; }
+.subtitle { font-size: 10pt; margin: 0 0 3mm; color: #333; }
+.meta { display: grid; grid-template-columns: 32mm 1fr; gap: 0.6mm 3mm; margin: 0 0 2mm; padding: 2mm 3mm; background: #f3f4f8; border-left: 2pt solid #1a237e; }
+.meta dt { font-weight: bold; } .meta dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: 0 0 2mm; }
+th, td { padding: 0.7mm 1.4mm; border-bottom: 0.4pt solid #d0d3dc; text-align: left; vertical-align: top; }
+th { background: #e8eaf2; font-weight: bold; font-size: 7.6pt; }
+.nw { white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.dense { font-size: 6.9pt; } table.dense th, table.dense td { padding: 0.45mm 1mm; }
+tr { break-inside: avoid; }
+.lead { margin: 0 0 2mm; color: #333; }
+.dim { color: #666; font-weight: normal; }
+.na { color: #555; font-style: italic; }
+.warn { color: #b71c1c; }
+.tag { font-size: 6.5pt; padding: 0 1mm; border: 0.4pt solid #1a237e; color: #1a237e; border-radius: 1mm; }
+.status { font-weight: bold; } .status.warning { color: #e65100; } .status.margin-call, .status.liquidation { color: #b71c1c; } .status.ok { color: #2e7d32; }
+.keep, figure { break-inside: avoid; }
+figure { margin: 0 0 3mm; } figcaption { margin: 0 0 1mm; }
+figure svg { display: block; width: 100%; height: auto; }
+.appendix { break-before: page; }
+.notes { margin: 0 0 2mm; padding-left: 5mm; }
+dl.method dt { font-weight: bold; margin-top: 1.5mm; } dl.method dd { margin: 0 0 0 4mm; }
+`
+
+export function reportHtml(r: MarginReportModel): string {
+  const positions = new Map(r.positions.map((p) => [p.positionId, p]))
+  const running = `Marginal · margin report · ${r.book.name}${r.account === null ? '' : ` · ${r.account}`}`
+  const page = `@page { size: ${r.pageSize} portrait; margin: 15mm 12mm 14mm 12mm;
+  @top-left { content: ${cssString(running)}; font: 7pt 'DejaVu Sans', sans-serif; color: #555; }
+  @top-right { content: ${cssString(`as of ${utc(r.market.asOfUtc)} · snapshot ${r.market.id}`)}; font: 7pt 'DejaVu Sans', sans-serif; color: #555; }
+  @bottom-left { content: ${cssString(`Generated ${utc(r.generatedAtUtc)}`)}; font: 7pt 'DejaVu Sans', sans-serif; color: #777; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 7pt 'DejaVu Sans', sans-serif; color: #333; }
+}`
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Margin report · ${esc(r.book.name)} · ${esc(utc(r.market.asOfUtc))}</title>
+<meta name="generator" content="Marginal ${esc(r.appVersion)}">
+<style>${page}${STYLE}</style></head><body>
+${header(r)}
+${summary(r.margin)}
+${byMethod(r.margin)}
+${riskArrays(r.margin)}
+${profiles(r)}
+${consumers(r.margin, positions)}
+${stress(r)}
+${riskStatistics(r)}
+${hedges(r)}
+${positionsAppendix(r)}
+${methodologyAppendix(r)}
+</body></html>`
+}

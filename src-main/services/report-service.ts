@@ -1,0 +1,191 @@
+/**
+ * The margin report: gather the book's results through the same services the workstation's views
+ * call (margin, P&L profile, stress, VaR, backtest, hedges, positions), then print the one HTML
+ * template to PDF. Scoped to one account when asked: every section is then computed on that
+ * account's positions and balances alone. Long steps report progress and honour cancel.
+ */
+import type { BookDb } from '../book/database'
+import type { AccountBalance } from '../book/balances-repository'
+import type { BookRecord } from '../book/books-repository'
+import type { HeldPosition } from '../book/positions-repository'
+import type { MarketView } from '../engine/market/market-view'
+import { breakevens, evaluateProfile, expiryDays, PROFILE_MOVES, profileEvaluator, trough } from '../engine/profile/pnl-profile'
+import type { PdfPrinter } from '../reports/pdf/pdf-printer'
+import { reportHtml } from '../reports/margin-report/report-html'
+import type { MarginReportModel, PageSize, ParamSetLine, ProfileCurve, ReportHedge, Unavailable } from '../reports/margin-report/report-model'
+import { bookMargin, type MarginOptions } from './margin-service'
+import { marginView } from './margin-view'
+import { marginParamSets } from './margin-params'
+import { stressHistory, stressTest } from './stress-service'
+import { bookHistory, valueAtRisk, valuedPositions } from './var-service'
+import { backtest } from './backtest-service'
+import { backtestView, stressView, varView } from './risk-views'
+import { profileModel } from './whatif/explorer-service'
+import { toPositionRow } from './positions-view'
+import { suggestHedge } from './hedge/hedge-service'
+import type { MarginMethod } from '../engine/margin/margin-result'
+import { TaskCancelledError, type WorkerPool } from '../workers/pool'
+
+export interface ReportOptions {
+  pageSize: PageSize
+  /** Only this account's positions and balances; the whole book when absent. */
+  account?: string
+  /** VaR/ES and the HS-VaR backtest on the imported history (a section saying why not, without history). */
+  statistics: boolean
+  /** The margin-minimising hedge of every group margined by a method the hedger solves. */
+  hedges: boolean
+}
+
+export interface ReportInputs {
+  db: BookDb
+  book: Pick<BookRecord, 'id' | 'name' | 'kind'>
+  held: readonly HeldPosition[]
+  view: MarketView
+  balances: readonly AccountBalance[]
+  params: MarginOptions['params']
+  paramsSource: string
+  paramSets: readonly ParamSetLine[]
+  appVersion: string
+  now: Date
+}
+
+export interface ReportRun {
+  /** The worker pool for the VaR and backtest revaluations (in-process without one). */
+  pool?: WorkerPool
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number) => void
+}
+
+const HEDGED_METHODS: readonly MarginMethod[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
+
+const unavailable = (e: unknown): Unavailable => ({ unavailable: (e as Error).message })
+
+/** A section's body, or why it could not be produced; cancellation still cancels the report. */
+async function section<T>(signal: AbortSignal | undefined, body: () => Promise<T> | T): Promise<T | Unavailable> {
+  try {
+    return await body()
+  } catch (e) {
+    if (signal?.aborted) throw e
+    return unavailable(e)
+  }
+}
+
+function profileCurves(held: readonly HeldPosition[], view: MarketView): ProfileCurve[] {
+  const { book } = profileModel(held, view)
+  return book.underlyings.map((u, k) => {
+    const ev = profileEvaluator(book, u, PROFILE_MOVES)
+    const now = Array.from(evaluateProfile(ev, { days: 0, volShiftPts: 0 }))
+    const first = expiryDays(book, u)[0]
+    const atExpiry =
+      first === undefined ? null : { label: `at ${new Date(book.asOfMs + first * 86_400_000).toISOString().slice(0, 10)} expiry`, pnlUsd: Array.from(evaluateProfile(ev, { days: first, volShiftPts: 0 })) }
+    const t = trough(ev.moves, now)
+    return {
+      underlying: u,
+      indexUsd: book.indexUsd[k]!,
+      movesPct: PROFILE_MOVES.map((m) => Math.round(m * 100 * 1e6) / 1e6),
+      nowUsd: now,
+      atExpiry,
+      breakevensPct: breakevens(ev.moves, now).map((b) => b * 100),
+      trough: { movePct: t.move * 100, pnlUsd: t.pnl }
+    }
+  })
+}
+
+/** The report's data: the same numbers the workstation shows for this book and market. */
+export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, run: ReportRun = {}): Promise<MarginReportModel> {
+  const { db, view, signal } = { ...inputs, signal: run.signal }
+  const held = o.account === undefined ? inputs.held : inputs.held.filter((p) => p.accountName === o.account)
+  const balances = o.account === undefined ? inputs.balances : inputs.balances.filter((b) => b.accountName === o.account)
+  const accountNames = [...new Set([...inputs.held.map((p) => p.accountName), ...inputs.balances.map((b) => b.accountName)])]
+  if (o.account !== undefined && !accountNames.includes(o.account)) {
+    throw new Error(`account "${o.account}" has no positions or balances in book "${inputs.book.name}" (accounts: ${accountNames.join(', ') || 'none'})`)
+  }
+  const total = 4 + (o.statistics ? 2 : 0) + (o.hedges ? 1 : 0)
+  let done = 0
+  const step = () => {
+    if (signal?.aborted) throw new TaskCancelledError('margin report')
+    run.onProgress?.(++done, total)
+  }
+  const marginOptions = { balances, params: inputs.params, paramsSource: inputs.paramsSource }
+  const margin = bookMargin(held, view, marginOptions)
+  const { notCovered, health, accounts } = marginView(margin)
+  step()
+  const profiles = profileCurves(held, view)
+  step()
+  const { underlyings } = valuedPositions(held, view)
+  const stress = await section(signal, async () => {
+    if (!underlyings.length) throw new Error('no priced positions to stress')
+    return stressView(await stressTest(held, view, stressHistory(db, underlyings), marginParamSets(inputs.params, inputs.paramsSource).stress))
+  })
+  step()
+  let varResult: MarginReportModel['valueAtRisk'] = null
+  let backtestResult: MarginReportModel['backtest'] = null
+  if (o.statistics) {
+    const history = await section(signal, () => bookHistory(db, underlyings))
+    varResult = await section(signal, async () => {
+      if ('unavailable' in history) throw new Error(history.unavailable)
+      // The workstation's defaults: 1-day historical simulation at 99 % and 99.5 %.
+      return varView(await valueAtRisk(held, view, history, { method: 'historical', horizonDays: 1, confidences: [0.99, 0.995] }, { pool: run.pool, signal }))
+    })
+    step()
+    backtestResult = await section(signal, async () => {
+      if ('unavailable' in history) throw new Error(history.unavailable)
+      const { durationMs: _, ...b } = backtestView(await backtest(held, view, history, { method: 'hs-var', horizonDays: 1, confidence: 0.99, params: inputs.params, paramsSource: inputs.paramsSource }, { pool: run.pool, signal }))
+      return b
+    })
+    step()
+  }
+  let hedges: ReportHedge[] | null = null
+  if (o.hedges) {
+    hedges = []
+    for (const g of accounts) {
+      const method = health.find((h) => h.pool === g.pool)?.method
+      if (!method || !HEDGED_METHODS.includes(method)) continue
+      const result = await section(signal, async () => {
+        const s = await suggestHedge(db, held, view, { account: g.account, currency: g.currency, riskUnit: g.riskUnit, method, params: inputs.params, paramsSource: inputs.paramsSource }, { signal })
+        return {
+          lpScope: s.lpScope,
+          candidates: s.candidates,
+          trades: s.trades.map((t) => ({ symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd })),
+          before: s.before,
+          after: s.after,
+          costTotal: s.costTotal
+        }
+      })
+      hedges.push({ account: g.account, currency: g.currency, riskUnit: g.riskUnit, method, result })
+    }
+    step()
+  }
+  const market = view.snapshot
+  const venues = new Map([...held.map((p) => [p.accountName, p.venue] as const)])
+  const model: MarginReportModel = {
+    pageSize: o.pageSize,
+    generatedAtUtc: inputs.now.toISOString(),
+    appVersion: inputs.appVersion,
+    book: { id: inputs.book.id, name: inputs.book.name, kind: inputs.book.kind },
+    account: o.account ?? null,
+    accounts: (o.account === undefined ? accountNames : [o.account]).map((name) => ({ name, venue: venues.get(name) ?? accountVenue(db, inputs.book.id, name) })),
+    market: { id: market.id, asOfUtc: new Date(market.asOfMs).toISOString(), source: market.source },
+    paramSets: [...inputs.paramSets],
+    margin: { notCovered, health, accounts },
+    profiles,
+    stress,
+    valueAtRisk: varResult,
+    backtest: backtestResult,
+    hedges,
+    positions: held.map((p) => toPositionRow(p, market, view))
+  }
+  step()
+  return model
+}
+
+function accountVenue(db: BookDb, bookId: number, name: string): string {
+  const row = db.prepare('SELECT venue FROM accounts WHERE book_id = ? AND name = ?').get(bookId, name) as { venue: string } | undefined
+  return row?.venue ?? '—'
+}
+
+/** The report as PDF bytes, and the HTML it was printed from (kept for tests and diagnostics). */
+export async function printMarginReport(model: MarginReportModel, printer: PdfPrinter): Promise<{ pdf: Uint8Array; html: string }> {
+  const html = reportHtml(model)
+  return { pdf: await printer.print(html), html }
+}

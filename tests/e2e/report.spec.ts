@@ -1,0 +1,49 @@
+/**
+ * The PDF margin report from the workstation: Ctrl+P opens the dialog, Generate shows progress, the
+ * PDF opens in a new window and Save downloads it; the saved file read back with pdftotext carries
+ * the Risk view's numbers.
+ */
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { expect, test } from './fixtures'
+
+const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
+
+test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in a new window and saves as a PDF that pdftotext reads', async ({ page, workstation }, info) => {
+  await workstation.open(page)
+  await page.keyboard.press('Control+p')
+  const dialog = page.getByTestId('report-dialog')
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByTestId('report-account').locator('option')).toHaveText(['Whole book', 'Account: Deribit main', 'Account: OKX portfolio'])
+  await dialog.getByTestId('report-account').selectOption('OKX portfolio')
+  await dialog.getByTestId('report-letter').check()
+  await dialog.getByTestId('report-hedges').check()
+  await page.screenshot(shot('report-dialog'))
+  const popup = page.waitForEvent('popup')
+  await dialog.getByTestId('report-generate').click()
+  await expect(dialog.getByTestId('report-progress')).toBeVisible()
+  await expect(dialog.getByTestId('report-done')).toContainText(/margin-report-Demo-book-OKX-portfolio-2026-11-20\.pdf \(\d+ KB\) opened in a new window\./, { timeout: 30_000 })
+  expect((await popup).url()).toMatch(/^blob:/)
+  await page.screenshot(shot('report-done'))
+
+  const download = page.waitForEvent('download')
+  await dialog.getByTestId('report-save').click()
+  const file = join(info.outputDir, 'report.pdf')
+  await (await download).saveAs(file)
+  const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout
+  expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Page size:\s+612 x 792 pts \(letter\)/)
+  expect(text.replace(/\s+/g, ' ')).toContain('Scope account OKX portfolio')
+  expect(text).toContain('8. Hedge suggestions')
+  expect(text).not.toMatch(/^Deribit main\s+deribit/m)
+
+  // The summary's IM equals the Risk view's for the same pool.
+  const res = await fetch(`${workstation.origin}/api/call/bookMargin`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': workstation.token }, body: JSON.stringify({ bookId: 1 }) })
+  const margin = (await res.json()) as { value: { health: { account: string; initialMargin: number }[] } }
+  const okx = margin.value.health.find((h) => h.account === 'OKX portfolio')!
+  const row = /^OKX portfolio\s+okx\s+USD\s+OKX PM\s+[\d,.]+\s+([\d,.]+)/m.exec(text)
+  expect(row).not.toBeNull()
+  expect(Math.abs(Number(row![1]!.replace(/,/g, '')) - okx.initialMargin)).toBeLessThanOrEqual(0.005 + 1e-9)
+
+  await page.keyboard.press('Escape')
+  await expect(dialog).toBeHidden()
+})
