@@ -93,7 +93,8 @@ function profileCurves(held: readonly HeldPosition[], view: MarketView): Profile
 
 /** The report's data: the same numbers the workstation shows for this book and market. */
 export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, run: ReportRun = {}): Promise<MarginReportModel> {
-  const { db, view, signal } = { ...inputs, signal: run.signal }
+  const { db, view } = inputs
+  const { signal } = run
   const held = o.account === undefined ? inputs.held : inputs.held.filter((p) => p.accountName === o.account)
   const balances = o.account === undefined ? inputs.balances : inputs.balances.filter((b) => b.accountName === o.account)
   const accountNames = [...new Set([...inputs.held.map((p) => p.accountName), ...inputs.balances.map((b) => b.accountName)])]
@@ -157,7 +158,7 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     step()
   }
   const market = view.snapshot
-  const venues = new Map([...held.map((p) => [p.accountName, p.venue] as const)])
+  const venues = new Map(held.map((p) => [p.accountName, p.venue]))
   const model: MarginReportModel = {
     pageSize: o.pageSize,
     generatedAtUtc: inputs.now.toISOString(),
