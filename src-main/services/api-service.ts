@@ -53,6 +53,9 @@ export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
 }
 
+/** A book or account name as part of a download's file name: runs of other characters become '-'. */
+const fileSafe = (name: string): string => name.replace(/[^\w.-]+/g, '-')
+
 /** A preview lists at most this many issues (the counts stay complete): the UI grid needs no more. */
 const MAX_PREVIEW_ISSUES = 5000
 
@@ -365,7 +368,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         generatedAt,
         appVersion
       })
-      const stem = `${book.name.replace(/[^\w.-]+/g, '-')}-${generatedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`
+      const stem = `${fileSafe(book.name)}-${generatedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-')}`
       if (format === 'csv') {
         const one = sheets.find((x) => x.name === (sheet ?? 'Positions'))!
         return { fileName: `${stem}-${one.name.replace(/\s+/g, '-').toLowerCase()}.csv`, mimeType: 'text/csv', base64: Buffer.from(sheetCsv(one), 'utf8').toString('base64') }
@@ -397,7 +400,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       )
       const { pdf } = await printMarginReport(model, printer)
       run.onProgress?.(steps, steps)
-      const stem = `margin-report-${book.name.replace(/[^\w.-]+/g, '-')}${account ? `-${account.replace(/[^\w.-]+/g, '-')}` : ''}-${model.market.asOfUtc.slice(0, 10)}`
+      const stem = `margin-report-${fileSafe(book.name)}${account ? `-${fileSafe(account)}` : ''}-${model.market.asOfUtc.slice(0, 10)}`
       return { fileName: `${stem}.pdf`, mimeType: 'application/pdf' as const, base64: Buffer.from(pdf).toString('base64'), generatedAtUtc: model.generatedAtUtc, bytes: pdf.byteLength }
     }),
     marginParams: () => paramSetViews(db),

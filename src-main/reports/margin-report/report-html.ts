@@ -4,6 +4,7 @@
  * page numbers are CSS (@page margin boxes, CSS Paged Media), so Electron's printToPDF and headless
  * Chromium produce the same pages from it.
  */
+import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
 import { MODEL_APPROXIMATIONS } from './methodology'
@@ -228,7 +229,7 @@ function positionsAppendix(r: MarginReportModel): string {
       esc(p.accountName),
       esc(p.symbol),
       num(p.sizeContracts, 4),
-      p.markPrice === null ? '—' : `${num(p.markPrice, p.priceCurrency && /^(USD|USDT|USDC)$/.test(p.priceCurrency) ? 2 : 6)} ${esc(p.priceCurrency)}`,
+      p.markPrice === null ? '—' : `${num(p.markPrice, isUsdLike(p.priceCurrency) ? 2 : 6)} ${esc(p.priceCurrency)}`,
       p.markIvPct === null ? '—' : num(p.markIvPct, 1),
       v ? usd(v.valueUsd) : '—',
       v ? usd(v.pnlUsd) : '—',
