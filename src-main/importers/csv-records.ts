@@ -23,27 +23,32 @@ export interface CsvTable {
   problems: { line: number; message: string }[]
 }
 
+/** A cell without byte-order marks: OKX exports put one before every cell, others before the first. */
+const unmarked = (cell: string): string => (cell.includes('\uFEFF') ? cell.replace(/\uFEFF/g, '') : cell)
+
 /** Every row with its first line, without header handling (multi-section files like IBKR's). */
-export function readCsvRows(text: string): { rows: CsvRecord[]; problems: CsvTable['problems'] } {
+export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord[]; problems: CsvTable['problems'] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const rows: CsvRecord[] = []
   const problems: CsvTable['problems'] = []
   let line = 1
   let counted = 0
-  Papa.parse<string[]>(body, {
+  const parser = Papa.parse<string[]>(body, {
     skipEmptyLines: false,
-    step: (row) => {
+    step: (row, handle) => {
       // meta.cursor is where this row ends; its first line is where the previous one ended.
       const startLine = line
       const end = row.meta.cursor
       for (let i = counted; i < end; i++) if (body.charCodeAt(i) === 10) line++
       counted = end
-      const values = row.data
+      const values = row.data.map(unmarked)
       if (values.length === 1 && values[0]!.trim() === '') return
       if (row.errors.length) problems.push({ line: startLine, message: row.errors.map((e) => e.message).join('; ') })
       else rows.push({ line: startLine, values })
+      if (rows.length + problems.length >= maxRows) handle.abort()
     }
   })
+  void parser
   return { rows, problems }
 }
 
@@ -61,20 +66,45 @@ export function columnIndex(header: readonly string[]): Map<string, number> {
   return columns
 }
 
-export function readCsv(text: string, file: string): CsvTable {
+/**
+ * Lines a venue may print before the header (OKX "UID:…,Account Type:…,Time Zone:UTC+3", Bybit
+ * "UID: …,Company Name: …,Country: …"): the header is looked for among this many first rows.
+ */
+export const MAX_PREAMBLE_ROWS = 10
+
+/**
+ * The table of a statement. With `isHeader`, the header is the first of the file's first rows it
+ * accepts, and the rows above it are the preamble (kept for what they say, e.g. a time zone);
+ * without, the first row is the header. Line numbers are always the file's own.
+ */
+export function readCsv(text: string, file: string, isHeader?: (cells: readonly string[]) => boolean): CsvTable & { preamble: CsvRecord[] } {
   const { rows, problems } = readCsvRows(text)
+  let at = 0
+  if (isHeader) {
+    const limit = Math.min(rows.length, MAX_PREAMBLE_ROWS + 1)
+    while (at < limit && !isHeader(rows[at]!.values.map((h) => h.trim()))) at++
+    if (at === limit) throw new Error(`${file}: no header of this format in the first ${MAX_PREAMBLE_ROWS + 1} rows`)
+  }
+  const preamble = rows.splice(0, at)
   const first = rows.shift()
   if (!first) throw new Error(`${file}: the file is empty`)
   const header = first.values.map((h) => h.trim())
-  return { header, columns: columnIndex(header), records: rows, problems }
+  return { header, columns: columnIndex(header), records: rows, problems: problems.filter((p) => p.line > first.line), preamble }
 }
 
 /** The first row only, for detecting a file's format cheaply. */
 export function readCsvHeader(text: string): string[] | null {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  const result = Papa.parse<string[]>(body, { preview: 1 })
-  const first = result.data[0]
-  return first && first.length > 1 ? first.map((h) => h.trim()) : null
+  return candidateHeaders(text)[0]?.cells ?? null
+}
+
+/**
+ * The file's first rows with more than one cell, trimmed, each a possible header: formats are
+ * detected on the first one they accept, so preamble lines above a header are skipped.
+ */
+export function candidateHeaders(text: string): { line: number; cells: string[] }[] {
+  return readCsvRows(text, MAX_PREAMBLE_ROWS + 1)
+    .rows.filter((r) => r.values.length > 1)
+    .map((r) => ({ line: r.line, cells: r.values.map((c) => c.trim()) }))
 }
 
 /** Reads cells of one record, collecting issues with file, line and column. */

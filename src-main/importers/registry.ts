@@ -4,7 +4,7 @@
  */
 import type { ParsedStatement } from './statement'
 import { dropWithinFileDuplicates } from './within-file-duplicates'
-import { readCsvHeader } from './csv-records'
+import { candidateHeaders } from './csv-records'
 import { parseGenericCsv, type GenericMapping } from './formats/generic-csv'
 import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction-log'
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
@@ -46,14 +46,23 @@ export function detectStatementFormat(text: string, file: string, formatId?: str
     if (!chosen) throw new Error(`unknown format '${formatId}'; known: ${STATEMENT_FORMATS.map((f) => f.id).join(', ')}`)
     return chosen
   }
-  const header = text.trimStart().startsWith('<') ? null : readCsvHeader(text)
-  const found = STATEMENT_FORMATS.find((f) => f.detect(text, header))
-  if (!found) {
-    const seen = header ? `header: ${header.slice(0, 8).join(',')}${header.length > 8 ? ',…' : ''}` : 'no CSV header'
-    throw new Error(`${file}: not a statement format Marginal knows (${seen}). Known formats:\n${[...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => `  - ${f.label}`).join('\n')}`)
+  if (text.trimStart().startsWith('<')) {
+    const xml = STATEMENT_FORMATS.find((f) => f.detect(text, null))
+    if (xml) return xml
+    throw new Error(`${file}: an XML file that is not a statement format Marginal knows (it looked for an IBKR Activity Flex Query). Known formats:\n${knownList()}`)
   }
-  return found
+  // The header may follow preamble lines (OKX, Bybit): the first candidate row a format accepts.
+  const candidates = candidateHeaders(text)
+  for (const c of candidates) {
+    const found = STATEMENT_FORMATS.find((f) => f.detect(text, c.cells))
+    if (found) return found
+  }
+  const first = candidates[0]?.cells
+  const seen = first ? `first row: ${first.slice(0, 8).join(',')}${first.length > 8 ? ',…' : ''}` : 'no CSV header'
+  throw new Error(`${file}: not a statement format Marginal knows (${seen}; it looked at the first ${candidates.length} rows for a known header). Known formats:\n${knownList()}`)
 }
+
+const knownList = (): string => [...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => `  - ${f.label}`).join('\n')
 
 export function parseStatement(text: string, file: string, formatId?: string, mapping?: GenericMapping): ParsedStatement {
   if (formatId === 'generic-csv') {

@@ -57,6 +57,38 @@ export interface StatementCashFlow {
   note?: string
   /** Balance statements (Binance) move spot holdings with the same row: applied only if the row is new. */
   positionEffect?: { instrument: InstrumentRef; deltaContracts: number }
+  /**
+   * false: recorded in the ledger but not a move of the account's cash in `currency`: a spot coin's
+   * own holding moving (it is a position, valued as one), or futures P&L a venue books to cash only
+   * at its next settlement (Deribit's session P&L, kind 'session_pnl'). Default true.
+   */
+  movesCash?: boolean
+}
+
+/**
+ * The venue's own cash balance in one currency as the statement prints it: after the statement's
+ * last row in that currency (closing), or before its first one (opening = that row's balance minus
+ * its change).
+ */
+export interface StatementBalance {
+  currency: string
+  amount: number
+  atMs: number
+  line: number
+  /** Decimal places the statement prints the balance with: the reconciliation's tolerance. */
+  decimals: number
+}
+
+/**
+ * A venue settling a futures or perpetual position's P&L into cash (Deribit at 08:00 UTC daily,
+ * Bybit's USDC contracts every 8 h): from then on, its unsettled P&L runs from `price`.
+ */
+export interface StatementSettlement {
+  line: number
+  atMs: number
+  instrument: InstrumentRef
+  /** In the instrument's price currency (USD for inverse futures). */
+  price: number
 }
 
 export interface StatementPosition {
@@ -87,5 +119,20 @@ export interface ParsedStatement {
    * in contracts: the plan checks the book's result against it.
    */
   reportedPositions?: { line: number; instrument: InstrumentRef; sizeContracts: number }[]
+  /**
+   * The venue's running balance per currency after the statement's last row in it (Deribit
+   * Balance, OKX Balance, Bybit Wallet Balance, IBKR CashReport endingCash); empty when the
+   * statement carries flows only (Binance). The book's cash is set to these.
+   */
+  closingBalances: StatementBalance[]
+  /**
+   * Per currency, the balance before the statement's first row in it, when the statement carries
+   * running balances (IBKR: startingCash). Non-zero means the file does not start at the account's
+   * opening: the preview asks for (or takes) it as the opening balance.
+   */
+  openingBalances: StatementBalance[]
+  settlements: StatementSettlement[]
+  /** What the preview says about the file as a whole (e.g. "trades only: cash comes from …"). */
+  notes: string[]
   issues: RowIssue[]
 }

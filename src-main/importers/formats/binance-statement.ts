@@ -109,7 +109,7 @@ export function parseBinanceStatement(text: string, file: string): ParsedStateme
     trades: [],
     cashFlows,
     positions: null,
-    positionsAsOfMs: null,
+    positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [],
     issues
   }
 }

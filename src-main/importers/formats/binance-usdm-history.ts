@@ -63,6 +63,6 @@ export function parseBinanceUsdm(text: string, file: string): ParsedStatement {
   return {
     file, format: 'binance-usdm-history', formatLabel: 'Binance USD-M futures transaction history', venue: 'binance',
     accountName: 'Binance USD-M', baseCurrency: 'USDT', rowsTotal: table.records.length,
-    trades: [], cashFlows, positions: null, positionsAsOfMs: null, issues
+    trades: [], cashFlows, positions: null, positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }

@@ -86,6 +86,6 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
   }
   return {
     file, format: 'bybit-transaction-log', formatLabel: 'Bybit derivatives transaction log', venue: 'bybit', accountName: 'Bybit', baseCurrency: 'USDT',
-    rowsTotal: table.records.length, trades, cashFlows, positions: null, positionsAsOfMs: null, issues
+    rowsTotal: table.records.length, trades, cashFlows, positions: null, positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }

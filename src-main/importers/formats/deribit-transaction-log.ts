@@ -154,7 +154,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     trades,
     cashFlows,
     positions: null,
-    positionsAsOfMs: null,
+    positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [],
     reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: { venue: 'deribit', symbol }, sizeContracts: p.position / p.contractSize })),
     issues
   }

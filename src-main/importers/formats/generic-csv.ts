@@ -70,7 +70,7 @@ export function parseGenericCsv(text: string, file: string, m: GenericMapping): 
   }
   return {
     file, format: 'generic-csv', formatLabel: `CSV mapped by hand (${m.venue} symbols)`, venue: m.venue, accountName: m.accountName,
-    baseCurrency: 'USD', rowsTotal: table.records.length, trades, cashFlows: [], positions: null, positionsAsOfMs: null, issues
+    baseCurrency: 'USD', rowsTotal: table.records.length, trades, cashFlows: [], positions: null, positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }
 

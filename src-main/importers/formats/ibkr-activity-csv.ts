@@ -164,6 +164,6 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
   return {
     file, format: 'ibkr-activity-csv', formatLabel: 'IBKR Activity Statement (CSV)', venue: 'ibkr',
     accountName: accountId ? `IBKR ${accountId}` : 'IBKR', baseCurrency: 'USD', rowsTotal: data.length,
-    trades, cashFlows, positions: positions.length || trades.length ? positions : null, positionsAsOfMs: asOfMs, issues
+    trades, cashFlows, positions: positions.length || trades.length ? positions : null, positionsAsOfMs: asOfMs, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }

@@ -171,7 +171,7 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
     trades,
     cashFlows,
     positions,
-    positionsAsOfMs: asOfMs,
+    positionsAsOfMs: asOfMs, closingBalances: [], openingBalances: [], settlements: [], notes: [],
     issues
   }
 }

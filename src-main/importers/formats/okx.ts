@@ -140,7 +140,7 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
   }
   return {
     file, format: 'okx-bills', formatLabel: 'OKX trading history (bills)', venue: 'okx', accountName: 'OKX', baseCurrency: 'USDT',
-    rowsTotal: table.records.length, trades, cashFlows, positions: null, positionsAsOfMs: null, issues
+    rowsTotal: table.records.length, trades, cashFlows, positions: null, positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }
 
@@ -189,6 +189,6 @@ export function parseOkxFunding(text: string, file: string): ParsedStatement {
   }
   return {
     file, format: 'okx-funding', formatLabel: 'OKX funding account history', venue: 'okx', accountName: 'OKX', baseCurrency: 'USDT',
-    rowsTotal: table.records.length, trades: [], cashFlows, positions: null, positionsAsOfMs: null, issues
+    rowsTotal: table.records.length, trades: [], cashFlows, positions: null, positionsAsOfMs: null, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
   }
 }
