@@ -38,7 +38,7 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
     host = await startBrowserHost({ services: backend.services, rendererDir, port: 0 })
     console.log(`Port ${DEFAULT_PORT} is in use; using ${host.port}.`)
   }
-  console.log(`Book: ${backend.bookPath}${backend.seededDemo ? ' (new: seeded with the demo book)' : ''}`)
+  console.log(`Book: ${backend.bookPath}${backend.seededDemo ? ' (new: an empty live book, and the demo book beside it)' : ''}`)
   console.log(`Marginal workstation: ${host.url}`)
   const stop = async (): Promise<void> => {
     await host.close()

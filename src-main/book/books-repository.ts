@@ -1,10 +1,13 @@
 import type { BookDb } from './database'
 import { recordAudit } from './audit'
 
+/** live: the trader's own book (imports only); demo: the shipped sample (read-only); whatif: copies to edit. */
+export type BookKind = 'live' | 'whatif' | 'demo'
+
 export interface BookRecord {
   id: number
   name: string
-  kind: 'live' | 'whatif'
+  kind: BookKind
   parentId: number | null
   isDemo: boolean
   createdAtUtc: string
@@ -16,7 +19,7 @@ export interface BookRecord {
 interface BookRow {
   id: number
   name: string
-  kind: 'live' | 'whatif'
+  kind: BookKind
   parent_id: number | null
   is_demo: 0 | 1
   created_at: string
@@ -44,7 +47,7 @@ const toRecord = (r: BookRow): BookRecord => ({
 })
 
 export function listBooks(db: BookDb): BookRecord[] {
-  return (db.prepare(`${SELECT_BOOKS} ORDER BY b.kind = 'whatif', b.id`).all() as BookRow[]).map(toRecord)
+  return (db.prepare(`${SELECT_BOOKS} ORDER BY CASE b.kind WHEN 'live' THEN 0 WHEN 'demo' THEN 1 ELSE 2 END, b.id`).all() as BookRow[]).map(toRecord)
 }
 
 export function findBook(db: BookDb, bookId: number): BookRecord | undefined {
@@ -54,13 +57,13 @@ export function findBook(db: BookDb, bookId: number): BookRecord | undefined {
 
 export function insertBook(
   db: BookDb,
-  b: { name: string; kind: 'live' | 'whatif'; parentId?: number | null; isDemo?: boolean; marketSnapshotId?: string | null },
+  b: { name: string; kind: BookKind; parentId?: number | null; marketSnapshotId?: string | null },
   now = new Date()
 ): number {
   const id = Number(
     db
       .prepare('INSERT INTO books (name, kind, parent_id, is_demo, market_snapshot_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(b.name, b.kind, b.parentId ?? null, b.isDemo ? 1 : 0, b.marketSnapshotId ?? null, now.toISOString())
+      .run(b.name, b.kind, b.parentId ?? null, b.kind === 'demo' ? 1 : 0, b.marketSnapshotId ?? null, now.toISOString())
       .lastInsertRowid
   )
   recordAudit(db, { bookId: id, entity: 'book', entityId: id, action: 'create', detail: { name: b.name, kind: b.kind } }, now)
@@ -75,4 +78,16 @@ export function insertAccount(db: BookDb, bookId: number, a: { name: string; ven
   )
   recordAudit(db, { bookId, entity: 'account', entityId: id, action: 'create', detail: a })
   return id
+}
+
+/** The trader's own book: every file has exactly one (created with the file). */
+export function liveBook(db: BookDb): BookRecord {
+  const row = db.prepare(`${SELECT_BOOKS} WHERE b.kind = 'live'`).get() as BookRow | undefined
+  if (!row) throw new Error('this book file has no live book')
+  return toRecord(row)
+}
+
+export function demoBook(db: BookDb): BookRecord | undefined {
+  const row = db.prepare(`${SELECT_BOOKS} WHERE b.kind = 'demo'`).get() as BookRow | undefined
+  return row && toRecord(row)
 }

@@ -9,7 +9,7 @@ import type { BookDb } from './database'
 import { insertAccount, insertBook } from './books-repository'
 import { upsertInstrument } from './instruments-repository'
 import { insertPosition } from './positions-repository'
-import { setBalance } from './balances-repository'
+import { setSeedBalance } from './balances-repository'
 import { saveMarketSnapshot } from './market-repository'
 import { instrumentKey, priceCurrency, type Instrument } from '../engine/instruments/instrument'
 import { black76InverseCoin, yearsBetween } from '../engine/pricing/black76'
@@ -92,16 +92,16 @@ export function buildDemoMarket(demo: DemoBook, instruments: Instrument[]): Mark
   return { id: m.id, asOfMs, source: m.source, indexUsd: m.indexUsd, forwardsUsd, volQuotes, marks, fundingRate8h: m.fundingRate8h }
 }
 
-/** Seed the demo book in one transaction; returns the new book id. */
+/** Seed the demo book (kind 'demo': read-only, never an import target) in one transaction; returns its id. */
 export function seedDemoBook(db: BookDb, now = new Date()): number {
   const demo = DemoBook.parse(demoBookJson)
   const instruments = demo.instruments.map(toInstrument)
   const market = buildDemoMarket(demo, instruments)
   return db.transaction(() => {
     saveMarketSnapshot(db, market, now)
-    const bookId = insertBook(db, { name: demo.book.name, kind: 'live', isDemo: true, marketSnapshotId: market.id }, now)
+    const bookId = insertBook(db, { name: demo.book.name, kind: 'demo', marketSnapshotId: market.id }, now)
     const accountIds = new Map(demo.accounts.map((a) => [a.name, insertAccount(db, bookId, a)]))
-    for (const a of demo.accounts) for (const [currency, amount] of Object.entries(a.balances)) setBalance(db, accountIds.get(a.name)!, currency, amount)
+    for (const a of demo.accounts) for (const [currency, amount] of Object.entries(a.balances)) setSeedBalance(db, accountIds.get(a.name)!, currency, amount)
     const instrumentIds = new Map(instruments.map((i) => [instrumentKey(i.venue, i.symbol), upsertInstrument(db, i)]))
     for (const p of demo.positions) {
       const accountId = accountIds.get(p.account)

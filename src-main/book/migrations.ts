@@ -8,6 +8,13 @@ export interface Migration {
   version: number
   name: string
   sql: string
+  /** Data changes after the SQL, in the same transaction. */
+  up?: (db: Database) => void
+  /**
+   * Rebuilds a table other tables reference: run with foreign keys off (SQLite's documented
+   * procedure, https://sqlite.org/lang_altertable.html#otheralter), checked before commit.
+   */
+  rebuildsTables?: boolean
 }
 
 export const migrations: readonly Migration[] = [
@@ -220,8 +227,86 @@ export const migrations: readonly Migration[] = [
         updated_at TEXT NOT NULL
       );
     `
+  },
+  {
+    version: 7,
+    name: 'demo book apart, cash ledger and balances',
+    rebuildsTables: true,
+    sql: `
+      -- The demo is its own kind of book: read-only like the live book, never an import target.
+      -- One live book and at most one demo per file.
+      CREATE TABLE books_v7 (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('live', 'whatif', 'demo')),
+        parent_id INTEGER REFERENCES books(id) ON DELETE SET NULL,
+        is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+        market_snapshot_id TEXT REFERENCES market_snapshots(id),
+        created_at TEXT NOT NULL,
+        CHECK (kind = 'whatif' OR parent_id IS NULL),
+        CHECK ((kind = 'demo') = (is_demo = 1))
+      );
+      INSERT INTO books_v7 (id, name, kind, parent_id, is_demo, market_snapshot_id, created_at)
+        SELECT id, name, CASE WHEN is_demo = 1 AND kind = 'live' THEN 'demo' ELSE kind END, parent_id,
+               CASE WHEN kind = 'whatif' THEN 0 ELSE is_demo END, market_snapshot_id, created_at FROM books;
+      DROP TABLE books;
+      ALTER TABLE books_v7 RENAME TO books;
+      CREATE UNIQUE INDEX books_one_live ON books (kind) WHERE kind IN ('live', 'demo');
+
+      -- Whether a ledger row moves the account's cash: a spot coin's own holding moving, or futures
+      -- P&L a venue books only at its next settlement, is recorded but is not cash.
+      ALTER TABLE cash_flows ADD COLUMN moves_cash INTEGER NOT NULL DEFAULT 1 CHECK (moves_cash IN (0, 1));
+
+      -- The account's cash per currency = the anchor (the newest balance a statement printed, or
+      -- one the trader set by hand) + the ledger's cash rows after it; with no anchor, the ledger.
+      ALTER TABLE account_balances ADD COLUMN anchor_amount REAL CHECK (anchor_amount = anchor_amount);
+      ALTER TABLE account_balances ADD COLUMN anchor_at_ms INTEGER;
+      ALTER TABLE account_balances ADD COLUMN anchor_source TEXT CHECK (anchor_source IN ('statement', 'manual', 'seed'));
+      ALTER TABLE account_balances ADD COLUMN anchor_note TEXT;
+
+      -- Venues that settle futures P&L into cash (Deribit daily at 08:00 UTC): the position's
+      -- unsettled P&L runs from this price, not from its average entry price.
+      ALTER TABLE positions ADD COLUMN session_price REAL CHECK (session_price IS NULL OR session_price > 0);
+      CREATE TABLE futures_settlements (
+        id INTEGER PRIMARY KEY,
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        at_ms INTEGER NOT NULL,
+        price REAL NOT NULL CHECK (price > 0),
+        UNIQUE (account_id, instrument_id, at_ms)
+      );
+    `,
+    up: separateDemoFromLive
   }
 ]
+
+/**
+ * Books made before version 7 had the demo as their live book, and imports landed in it. Keep the
+ * demo's own accounts in the demo; move every account that imports wrote to (and the imports log)
+ * to a new, empty live book, which takes the market the imports brought.
+ */
+function separateDemoFromLive(db: Database): void {
+  const now = new Date().toISOString()
+  if (db.prepare("SELECT 1 FROM books WHERE kind = 'live'").get()) return
+  const demo = db.prepare("SELECT id, market_snapshot_id FROM books WHERE kind = 'demo'").get() as { id: number; market_snapshot_id: string | null } | undefined
+  if (!demo) return
+  const imported = db.prepare('SELECT COUNT(*) AS n FROM imports WHERE book_id = ?').get(demo.id) as { n: number }
+  const liveId = Number(
+    db.prepare("INSERT INTO books (name, kind, market_snapshot_id, created_at) VALUES ('Live book', 'live', ?, ?)").run(imported.n > 0 ? demo.market_snapshot_id : null, now).lastInsertRowid
+  )
+  if (imported.n === 0) return
+  db.prepare(
+    `UPDATE accounts SET book_id = ? WHERE book_id = ? AND (
+       EXISTS (SELECT 1 FROM trades t WHERE t.account_id = accounts.id) OR EXISTS (SELECT 1 FROM cash_flows c WHERE c.account_id = accounts.id))`
+  ).run(liveId, demo.id)
+  db.prepare('UPDATE imports SET book_id = ? WHERE book_id = ?').run(liveId, demo.id)
+  const seeded = db.prepare("SELECT id FROM market_snapshots WHERE id LIKE 'demo-%' ORDER BY created_at LIMIT 1").get() as { id: string } | undefined
+  if (seeded) db.prepare('UPDATE books SET market_snapshot_id = ? WHERE id = ?').run(seeded.id, demo.id)
+  db.prepare("INSERT INTO audit_log (at, book_id, entity, entity_id, action, detail) VALUES (?, ?, 'book', ?, 'separated from demo', ?)").run(
+    now, liveId, String(liveId), JSON.stringify({ demoBookId: demo.id, importsMoved: imported.n })
+  )
+}
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version
 
@@ -235,10 +320,21 @@ export function migrate(db: Database, file: string): number {
   }
   for (const m of migrations) {
     if (m.version <= current) continue
-    db.transaction(() => {
-      db.exec(m.sql)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+    // PRAGMA foreign_keys is a no-op inside a transaction: switch it around the migration's.
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        db.exec(m.sql)
+        m.up?.(db)
+        if (m.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[]
+          if (broken.length) throw new Error(`${file}: migration ${m.version} (${m.name}) would break ${broken.length} foreign key(s); nothing was changed`)
+        }
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    } finally {
+      if (m.rebuildsTables) db.pragma('foreign_keys = ON')
+    }
   }
   return db.pragma('user_version', { simple: true }) as number
 }

@@ -11,6 +11,12 @@ export interface HeldPosition {
   instrument: Instrument | UnpricedInstrument
   sizeContracts: number
   avgPrice: number | null
+  /**
+   * Futures at venues that settle P&L into cash (Deribit daily): the last settlement price (then
+   * averaged with the session's fills). Equity counts the P&L from here, since the cash already
+   * holds what was settled; null: from the average entry price.
+   */
+  sessionPrice?: number | null
 }
 
 type Row = InstrumentRow & {
@@ -20,6 +26,7 @@ type Row = InstrumentRow & {
   account_venue: string
   size_contracts: number
   avg_price: number | null
+  session_price: number | null
 }
 
 /** Every position of a book with its instrument, in a stable order (account, instrument id). */
@@ -27,7 +34,7 @@ export function listHeldPositions(db: BookDb, bookId: number): HeldPosition[] {
   const rows = db
     .prepare(
       `SELECT p.id AS position_id, a.id AS account_id, a.name AS account_name, a.venue AS account_venue,
-              p.size_contracts, p.avg_price, i.*
+              p.size_contracts, p.avg_price, p.session_price, i.*
        FROM positions p
        JOIN accounts a ON a.id = p.account_id
        JOIN instruments i ON i.id = p.instrument_id
@@ -42,7 +49,8 @@ export function listHeldPositions(db: BookDb, bookId: number): HeldPosition[] {
     venue: r.account_venue,
     instrument: instrumentFromRow(r),
     sizeContracts: r.size_contracts,
-    avgPrice: r.avg_price
+    avgPrice: r.avg_price,
+    sessionPrice: r.session_price
   }))
 }
 

@@ -7,7 +7,7 @@
 import type { BookDb } from './database'
 import { findBook, insertAccount, insertBook, type BookRecord } from './books-repository'
 import { recordAudit } from './audit'
-import { setBalance } from './balances-repository'
+import { listBalances, setBalance } from './balances-repository'
 import { insertPosition } from './positions-repository'
 
 /** A write aimed at a book that may not take it (the live book, a missing book). */
@@ -21,6 +21,7 @@ export class BookRefusedError extends Error {
 export function requireWhatIf(db: BookDb, bookId: number): BookRecord {
   const book = findBook(db, bookId)
   if (!book) throw new BookRefusedError(`book ${bookId} does not exist`)
+  if (book.kind === 'demo') throw new BookRefusedError(`"${book.name}" is the demo book: it is a read-only sample. Copy it to a what-if book to try trades.`)
   if (book.kind !== 'whatif') {
     throw new BookRefusedError(`"${book.name}" is the live book: it changes only by importing statements. Copy it to a what-if book to try trades.`)
   }
@@ -45,14 +46,19 @@ export function copyBook(db: BookDb, sourceId: number, opts: { name: string; bla
   return db.transaction(() => {
     const bookId = insertBook(db, { name, kind: 'whatif', parentId: source.id, marketSnapshotId: source.marketSnapshotId }, now)
     const accounts = db.prepare('SELECT id, name, venue, base_currency FROM accounts WHERE book_id = ? ORDER BY id').all(sourceId) as { id: number; name: string; venue: string; base_currency: string }[]
-    const balances = db.prepare('SELECT currency, amount FROM account_balances WHERE account_id = ?')
-    const positions = db.prepare('SELECT instrument_id, size_contracts, avg_price FROM positions WHERE account_id = ? ORDER BY id')
+    // A copy has no ledger: the source's unsettled futures P&L (booked to cash at the venue's next
+    // settlement) goes into the copy's cash, so both start at the same equity.
+    const balances = new Map<number, { currency: string; amount: number }[]>()
+    for (const b of listBalances(db, sourceId)) balances.set(b.accountId, [...(balances.get(b.accountId) ?? []), { currency: b.currency, amount: b.amount + (b.unsettledPnl ?? 0) }])
+    const positions = db.prepare('SELECT instrument_id, size_contracts, avg_price, session_price FROM positions WHERE account_id = ? ORDER BY id')
+    const setSession = db.prepare('UPDATE positions SET session_price = ? WHERE id = ?')
     for (const a of accounts) {
       const accountId = insertAccount(db, bookId, { name: a.name, venue: a.venue, baseCurrency: a.base_currency })
-      for (const b of balances.all(a.id) as { currency: string; amount: number }[]) setBalance(db, accountId, b.currency, b.amount)
+      for (const b of balances.get(a.id) ?? []) setBalance(db, accountId, b.currency, b.amount)
       if (opts.blank) continue
-      for (const p of positions.all(a.id) as { instrument_id: number; size_contracts: number; avg_price: number | null }[]) {
-        insertPosition(db, { bookId, accountId, instrumentId: p.instrument_id, sizeContracts: p.size_contracts, avgPrice: p.avg_price }, now)
+      for (const p of positions.all(a.id) as { instrument_id: number; size_contracts: number; avg_price: number | null; session_price: number | null }[]) {
+        const positionId = insertPosition(db, { bookId, accountId, instrumentId: p.instrument_id, sizeContracts: p.size_contracts, avgPrice: p.avg_price }, now)
+        if (p.session_price !== null) setSession.run(p.session_price, positionId)
       }
     }
     recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: opts.blank ? 'what-if blank' : 'what-if copy', detail: { parentId: sourceId } }, now)
@@ -98,15 +104,15 @@ export interface WhatIfTrade {
 export function applyWhatIfTrades(db: BookDb, bookId: number, trades: readonly WhatIfTrade[], now = new Date()): void {
   requireWhatIf(db, bookId)
   const account = db.prepare('SELECT id FROM accounts WHERE id = ? AND book_id = ?')
-  const position = db.prepare('SELECT id, size_contracts, avg_price FROM positions WHERE account_id = ? AND instrument_id = ?')
-  const update = db.prepare('UPDATE positions SET size_contracts = ?, avg_price = ?, updated_at = ? WHERE id = ?')
+  const position = db.prepare('SELECT id, size_contracts, avg_price, session_price FROM positions WHERE account_id = ? AND instrument_id = ?')
+  const update = db.prepare('UPDATE positions SET size_contracts = ?, avg_price = ?, session_price = ?, updated_at = ? WHERE id = ?')
   const remove = db.prepare('DELETE FROM positions WHERE id = ?')
   const balance = db.prepare('SELECT amount FROM account_balances WHERE account_id = ? AND currency = ?')
   db.transaction(() => {
     for (const t of trades) {
       if (!account.get(t.accountId, bookId)) throw new BookRefusedError(`account ${t.accountId} is not in book ${bookId}`)
       if (!Number.isFinite(t.sizeContracts) || t.sizeContracts === 0) throw new BookRefusedError(`trade size ${t.sizeContracts} is not a non-zero number of contracts`)
-      const held = position.get(t.accountId, t.instrumentId) as { id: number; size_contracts: number; avg_price: number | null } | undefined
+      const held = position.get(t.accountId, t.instrumentId) as { id: number; size_contracts: number; avg_price: number | null; session_price: number | null } | undefined
       if (!held) {
         insertPosition(db, { bookId, accountId: t.accountId, instrumentId: t.instrumentId, sizeContracts: t.sizeContracts, avgPrice: t.price }, now)
       } else {
@@ -117,10 +123,10 @@ export function applyWhatIfTrades(db: BookDb, bookId: number, trades: readonly W
         } else {
           const adding = Math.sign(t.sizeContracts) === Math.sign(held.size_contracts)
           const flipped = Math.sign(size) !== Math.sign(held.size_contracts)
-          const avg = adding
-            ? held.avg_price === null ? t.price : (held.avg_price * held.size_contracts + t.price * t.sizeContracts) / size
-            : flipped ? t.price : held.avg_price
-          update.run(size, avg, now.toISOString(), held.id)
+          const averaged = (from: number | null): number | null =>
+            adding ? (from === null ? t.price : (from * held.size_contracts + t.price * t.sizeContracts) / size) : flipped ? t.price : from
+          // The session price (venues that settle futures P&L daily) moves by the same rule as the entry price.
+          update.run(size, averaged(held.avg_price), held.session_price === null ? null : averaged(held.session_price), now.toISOString(), held.id)
         }
       }
       if (t.cashCurrency && t.cashAmount !== 0) {

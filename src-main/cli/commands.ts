@@ -3,6 +3,7 @@
  * the numbers the workstation shows. Each command returns its exit code.
  */
 import { readFileSync } from 'node:fs'
+import { decodeStatement } from '@contract/text-encoding'
 import type { MethodName, ParsedRequestOf, PositionRow, ResponseOf } from '@contract/api'
 import { MarginalApiError, unwrapEnvelope } from '@contract/api'
 import type { Services } from '../services/api-service'
@@ -14,12 +15,15 @@ export interface CliIo {
 }
 
 /** A file's text, or an error naming the file. */
+/** A statement or market file as text: UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode text"). */
 export function readTextFile(file: string): string {
+  let bytes: Buffer
   try {
-    return readFileSync(file, 'utf8')
+    bytes = readFileSync(file)
   } catch (e) {
     throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e })
   }
+  return decodeStatement(bytes).text
 }
 
 /** One API method through dispatch, exactly as the hosts call it: validated in and out. */

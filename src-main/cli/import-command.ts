@@ -6,6 +6,7 @@
 import { basename } from 'node:path'
 import type { BookDb } from '../book/database'
 import { commitImport, previewImport, type ImportPreview } from '../services/import-service'
+import type { CashLine } from '../services/import-cash'
 import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
@@ -19,6 +20,50 @@ export interface ImportOptions {
   format?: string
   account?: string
   json: boolean
+  /** --no-opening-balance: leave a missing opening balance showing instead of booking it. */
+  openingBalance: 'take' | 'skip'
+  /** --opening CCY=AMOUNT: the trader's own opening balances. */
+  openingBalances: { currency: string; amount: number }[]
+  /** ISO instant an option chain without its own snapshot time was taken (--as-of). */
+  asOf?: string
+}
+
+/** `--opening BTC=1.5` → { currency, amount }, or a usage message. */
+export function parseOpening(values: readonly string[]): { currency: string; amount: number }[] | string {
+  const out: { currency: string; amount: number }[] = []
+  for (const v of values) {
+    const m = /^([A-Za-z0-9]{1,12})=(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/.exec(v.trim())
+    if (!m || !Number.isFinite(Number(m[2]))) return `--opening "${v}" is not CURRENCY=AMOUNT (e.g. BTC=1.5)`
+    out.push({ currency: m[1]!.toUpperCase(), amount: Number(m[2]) })
+  }
+  return out
+}
+
+const num = (x: number | null, decimals: number | null): string | null => (x === null ? null : decimals !== null ? x.toFixed(Math.min(decimals, 12)) : String(Number(x.toPrecision(12))))
+
+/** The cash per currency: statement balance against the book's ledger, and the cash before → after. */
+export function printCash(io: CliIo, cash: readonly CashLine[], committed: boolean): void {
+  if (!cash.length) return
+  io.out(`\nCash ${committed ? 'after the import' : 'if imported'} (per account and currency, in that currency):`)
+  io.out(
+    formatTable(
+      ['Account', 'Ccy', 'Statement balance', 'At (UTC)', 'Line', 'Book ledger', 'Difference', 'Cash before', 'Cash after', 'Set from'],
+      cash.map((c) => [
+        c.account, c.currency, num(c.statementBalance, c.decimals) ?? 'flows only', c.statementAtUtc?.slice(0, 19).replace('T', ' ') ?? null, c.statementLine,
+        num(c.ledger, c.decimals), c.difference === null ? null : num(c.difference, c.decimals), num(c.cashBefore, c.decimals), num(c.cashAfter, c.decimals), c.cashSource
+      ])
+    )
+  )
+  for (const c of cash) {
+    if (c.opening && c.opening.missing !== 0) {
+      io.out(
+        `${c.currency}: the file does not start at the account's opening: the balance before line ${c.opening.line} (${c.opening.atUtc}) was ${num(c.opening.statementBalance, c.decimals) ?? '?'}, ` +
+          `the book's ledger has ${num(c.opening.ledgerBefore, c.decimals)} by then. ` +
+          (c.opening.booked ? `${committed ? 'Booked' : 'Will book'} ${num(c.opening.missing, c.decimals)} ${c.currency} as the opening balance (--no-opening-balance leaves it out).` : `Not booked (--no-opening-balance): the difference shows.`)
+      )
+    }
+    if (c.warning) io.out(`WARNING ${c.account} ${c.currency}: the statement's balance ${num(c.statementBalance, c.decimals)} and the book's ledger ${num(c.ledger, c.decimals)} differ by ${num(c.difference, c.decimals)}: a statement may be missing, or rows the ledger does not know.`)
+  }
 }
 
 function printPreview(io: CliIo, p: ImportPreview): void {
@@ -46,6 +91,8 @@ function printPreview(io: CliIo, p: ImportPreview): void {
       )
     )
   } else io.out('No position changes.')
+  for (const n of p.notes) io.out(`Note: ${n}`)
+  printCash(io, p.cash, false)
   printIssues(io, p)
 }
 
@@ -60,7 +107,10 @@ function printIssues(io: CliIo, p: ImportPreview): void {
 
 export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
   const text = readTextFile(o.file)
-  const request = { bookId: o.bookId, fileName: basename(o.file), text, format: o.format, accountName: o.account }
+  const request = {
+    bookId: o.bookId, fileName: basename(o.file), text, format: o.format, accountName: o.account,
+    openingBalance: o.openingBalance, openingBalances: o.openingBalances.length ? o.openingBalances : undefined, asOf: o.asOf
+  }
   const preview = previewImport(db, request)
   if (o.json) io.out(JSON.stringify(preview, null, 2))
   else printPreview(io, preview)
@@ -81,6 +131,7 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
           ? `\nImported ${result.marketRowsAdded} rows of market data${result.rejected ? `, ${result.rejected} rejected rows left out` : ''}.`
           : `\nImported: ${result.tradesAdded} trades, ${result.cashFlowsAdded} cash flows, ${result.positionsChanged} positions changed${result.rejected ? `, ${result.rejected} rejected rows left out` : ''}.`
     )
+    if (result.importId !== null) printCash(io, result.cash, true)
   }
   return 0
 }

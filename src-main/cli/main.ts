@@ -12,7 +12,8 @@ import { ALL_METHODS } from '../services/margin-service'
 import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portfolio-files/schemas'
 import { booksCommand, call, positionsCommand, type CliIo } from './commands'
 import { chainMarketDetail, printMarketDetail } from './market-command'
-import { importCommand } from './import-command'
+import { importCommand, parseOpening } from './import-command'
+import { backupCommand, balancesCommand } from './book-file-commands'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
 import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
@@ -23,7 +24,7 @@ import { reportCommand } from './report-command'
 export const USAGE = `usage: npm run cli -- <command> [options]
 
 commands:
-  books                     list the books in the book file (live and what-if)
+  books                     list the books in the book file (live, demo and what-if)
   positions [--book-id N]   positions of a book (default: the live book)
   market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
   market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
@@ -71,15 +72,24 @@ commands:
                             imported first, one transaction each. Exit: 0 written, 1 failed,
                             3 rejected rows in a file (nothing imported from it, no report)
   schema portfolio|market   the JSON Schema of a portfolio or market file
-  import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
-                            import a statement: preview, then one transaction (exit 3 when
-                            rows are rejected and nothing was written)
+  import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME]
+      [--no-opening-balance] [--opening CCY=AMOUNT]... [--as-of INSTANT]
+                            import a statement into the live book: preview (positions, cash per
+                            currency: the statement's balance against the book's ledger), then
+                            one transaction (exit 3 when rows are rejected and nothing was
+                            written). A file that does not start at the account's opening books
+                            the balance before its first row as the opening balance, unless
+                            --no-opening-balance; --opening gives it for flows-only statements;
+                            --as-of: when an option chain without a snapshot time was taken
+  balances [--book-id N]    cash per account and currency, the ledger, and where each comes from
+  backup --out FILE         a consistent copy of the book file (SQLite VACUUM INTO; safe while
+                            the workstation writes), read back and checked
 
 options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
   --json        machine-readable output`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 export interface RunIo extends CliIo {
@@ -134,6 +144,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         underlying: { type: 'string' },
         instrument: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'no-opening-balance': { type: 'boolean', default: false },
+        opening: { type: 'string', multiple: true },
+        'as-of': { type: 'string' },
         help: { type: 'boolean' }
       }
     })
@@ -204,6 +217,13 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     return usageError('export needs --portfolio OUT.json, --market OUT.json, --xlsx OUT.xlsx or --csv OUT.csv')
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
+  if (command === 'backup' && !values.out) return usageError('backup needs --out FILE (a new file)')
+  const opening = parseOpening(values.opening ?? [])
+  if (typeof opening === 'string') return usageError(opening)
+  const asOf = values['as-of']
+  if (asOf !== undefined && !(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(asOf) && Number.isFinite(Date.parse(asOf)))) {
+    return usageError(`--as-of "${asOf}" is not an instant with its zone (2026-03-01T13:49:00Z)`)
+  }
   if (command === 'schema' && !SCHEMAS[positionals[1] ?? '']) return usageError('schema needs "portfolio" or "market"')
 
   try {
@@ -225,6 +245,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       const { services } = backend
       const id = bookId ?? (await services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
       if (command === 'books') return await booksCommand(services, io, values.json)
+      if (command === 'balances') return await balancesCommand(services, io, id, values.json)
+      if (command === 'backup') return await backupCommand(services, io, values.out!, values.json)
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services.db, id, io, varArgs, varOpts!, values.json)
@@ -271,7 +293,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         allowPartial: values['allow-partial'],
         format: values.format,
         account: values.account,
-        json: values.json
+        json: values.json,
+        openingBalance: values['no-opening-balance'] ? 'skip' : 'take',
+        openingBalances: opening,
+        asOf: asOf === undefined ? undefined : new Date(Date.parse(asOf)).toISOString()
       })
     } finally {
       await backend.services.close()

@@ -27,7 +27,7 @@ export async function reportCommand(services: Services, io: CliIo & { err(text: 
   const started = performance.now()
   // Statements first, then the market: a chain imported last is the snapshot the report uses.
   for (const file of [...a.statements, ...a.markets]) {
-    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false })
+    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [] })
     if (code !== 0) {
       io.err(`marginal: ${file} was not imported (rejected rows); no report written`)
       return code

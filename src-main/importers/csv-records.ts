@@ -107,6 +107,12 @@ export function candidateHeaders(text: string): { line: number; cells: string[] 
     .map((r) => ({ line: r.line, cells: r.values.map((c) => c.trim()) }))
 }
 
+/**
+ * Larger than any plausible amount, size or price: float64 keeps cents only below ~9e13, and a cell
+ * like '1e308' is a corrupt export, never a balance. Such a cell is rejected by its line and column.
+ */
+export const MAX_MAGNITUDE = 1e15
+
 /** Reads cells of one record, collecting issues with file, line and column. */
 export class CellReader {
   readonly issues: RowIssue[] = []
@@ -141,6 +147,7 @@ export class CellReader {
     const cleaned = this.decimalComma ? raw.replace(/\./g, '').replace(',', '.') : raw.replace(/,(?=\d{3}(\D|$))/g, '')
     const value = Number(cleaned)
     if (cleaned.trim() === '' || !Number.isFinite(value)) return this.reject(column, `'${raw}' is not a number`)
+    if (Math.abs(value) >= MAX_MAGNITUDE) return this.reject(column, `'${raw}' is out of range (no amount, size or price reaches 10^15)`)
     return value
   }
 

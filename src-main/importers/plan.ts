@@ -6,11 +6,17 @@
  */
 import { parseSymbol } from '../engine/instruments/parse-symbol'
 import { instrumentKey, type Instrument, type UnpricedInstrument } from '../engine/instruments/instrument'
-import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementTrade } from './statement'
+import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from './statement'
 
 export interface HeldLot {
   sizeContracts: number
   avgPrice: number | null
+  /**
+   * Where the position's unsettled P&L runs from at venues that settle futures P&L into cash
+   * (Deribit: the last 08:00 UTC settlement price, then averaged with the session's fills like the
+   * entry price is); null: from the average entry price.
+   */
+  sessionPrice?: number | null
 }
 
 /** A position the account already holds, with the instrument the book knows it as. */
@@ -32,6 +38,8 @@ export interface ImportPlan {
   duplicateTrades: number
   newCashFlows: StatementCashFlow[]
   duplicateCashFlows: number
+  /** Settlements newer than the held position's own (they reset its session price). */
+  settlements: StatementSettlement[]
   instruments: Map<string, Instrument | UnpricedInstrument>
   changes: PositionChange[]
   /** Where the book's result would differ from what the file says the position is. */
@@ -87,22 +95,42 @@ export function planImport(
   const source = new Map<string, PositionChange['source']>()
   const lot = (key: string): HeldLot => {
     const h = working.get(key) ?? held.get(key)
-    return h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice } : { sizeContracts: 0, avgPrice: null }
+    return h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice, sessionPrice: h.sessionPrice ?? null } : { sizeContracts: 0, avgPrice: null, sessionPrice: null }
   }
 
-  // Fills in time order (file order breaks ties: venues list same-millisecond fills in sequence).
-  const ordered = newTrades.map((t, i) => ({ t, i })).sort((a, b) => a.t.tradedAtMs - b.t.tradedAtMs || a.i - b.i)
-  for (const { t } of ordered) {
+  // Fills and settlements in time order (file order breaks ties among fills: venues list
+  // same-millisecond fills in sequence; a settlement at the same instant comes first, since
+  // trading resumes after the 08:00 UTC settlement).
+  type Event = { at: number; order: number; trade?: StatementTrade; settlement?: StatementSettlement }
+  const events: Event[] = [
+    ...newTrades.map((t, i) => ({ at: t.tradedAtMs, order: 1 + i, trade: t })),
+    ...parsed.settlements.map((st) => ({ at: st.atMs, order: 0, settlement: st }))
+  ].sort((a, b) => a.at - b.at || a.order - b.order)
+  for (const e of events) {
+    if (e.settlement) {
+      const key = resolve(e.settlement.instrument)
+      const l = lot(key)
+      working.set(key, { ...l, sessionPrice: e.settlement.price })
+      if (!source.has(key)) source.set(key, 'trades')
+      continue
+    }
+    const t = e.trade!
     const key = resolve(t.instrument)
     const i = instruments.get(key)!
     const harmonic = i.kind !== 'unknown' && i.kind !== 'option' && i.settlement === 'inverse'
-    working.set(key, applyFill(lot(key), t.side === 'buy' ? t.sizeContracts : -t.sizeContracts, t.price, harmonic))
+    const before = lot(key)
+    const signed = t.side === 'buy' ? t.sizeContracts : -t.sizeContracts
+    const after = applyFill(before, signed, t.price, harmonic)
+    // The session price follows the same averaging from its own starting point.
+    const session = before.sessionPrice != null ? applyFill({ sizeContracts: before.sizeContracts, avgPrice: before.sessionPrice }, signed, t.price, harmonic).avgPrice : null
+    working.set(key, { ...after, sessionPrice: after.sizeContracts === 0 ? null : session })
     source.set(key, 'trades')
   }
   for (const c of newCashFlows) {
     if (!c.positionEffect) continue
     const key = resolve(c.positionEffect.instrument)
-    working.set(key, applyFill(lot(key), c.positionEffect.deltaContracts, null))
+    const l = lot(key)
+    working.set(key, { ...applyFill(l, c.positionEffect.deltaContracts, null), sessionPrice: l.sessionPrice ?? null })
     if (!source.has(key)) source.set(key, 'balance')
   }
   if (parsed.positions) {
@@ -112,12 +140,12 @@ export function planImport(
     for (const p of parsed.positions) {
       const key = resolve(p.instrument)
       listed.add(key)
-      working.set(key, { sizeContracts: p.sizeContracts, avgPrice: p.avgPrice })
+      working.set(key, { sizeContracts: p.sizeContracts, avgPrice: p.avgPrice, sessionPrice: null })
       source.set(key, 'statement')
     }
     for (const key of new Set([...held.keys(), ...working.keys()])) {
       if (listed.has(key)) continue
-      working.set(key, { sizeContracts: 0, avgPrice: null })
+      working.set(key, { sizeContracts: 0, avgPrice: null, sessionPrice: null })
       source.set(key, 'statement')
     }
   }
@@ -125,8 +153,8 @@ export function planImport(
   const changes: PositionChange[] = []
   for (const [key, after] of working) {
     const h = held.get(key)
-    const before: HeldLot = h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice } : { sizeContracts: 0, avgPrice: null }
-    if (before.sizeContracts === after.sizeContracts && before.avgPrice === after.avgPrice) continue
+    const before: HeldLot = h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice, sessionPrice: h.sessionPrice ?? null } : { sizeContracts: 0, avgPrice: null, sessionPrice: null }
+    if (before.sizeContracts === after.sizeContracts && before.avgPrice === after.avgPrice && (before.sessionPrice ?? null) === (after.sessionPrice ?? null)) continue
     changes.push({ key, instrument: instruments.get(key)!, before, after, source: source.get(key)! })
   }
   changes.sort((a, b) => a.key.localeCompare(b.key))
@@ -151,6 +179,7 @@ export function planImport(
     duplicateTrades: parsed.trades.length - newTrades.length,
     newCashFlows,
     duplicateCashFlows: parsed.cashFlows.length - newCashFlows.length,
+    settlements: parsed.settlements,
     instruments,
     changes
   }

@@ -10,6 +10,7 @@ import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
 import { detectIbkrFlex, parseIbkrFlex } from './formats/ibkr-flex-xml'
 import { detectBinanceUsdm, parseBinanceUsdm } from './formats/binance-usdm-history'
+import { detectBinanceFuturesTrades, parseBinanceFuturesTrades } from './formats/binance-futures-trades'
 import { detectIbkrActivityCsv, parseIbkrActivityCsv } from './formats/ibkr-activity-csv'
 import { detectOkxBills, detectOkxFunding, parseOkxBills, parseOkxFunding } from './formats/okx'
 import { detectBybitLog, parseBybitLog } from './formats/bybit-transaction-log'
@@ -26,15 +27,16 @@ export const STATEMENT_FORMATS: readonly StatementFormat[] = [
   { id: 'okx-bills', label: 'OKX trading history (bills) CSV', detect: (t, h) => detectOkxBills(t, h), parse: parseOkxBills },
   { id: 'okx-funding', label: 'OKX funding account history CSV', detect: (_t, h) => !!h && detectOkxFunding(h), parse: parseOkxFunding },
   { id: 'bybit-transaction-log', label: 'Bybit derivatives transaction log CSV (classic and UTA)', detect: (_t, h) => !!h && detectBybitLog(h), parse: parseBybitLog },
-  { id: 'binance-statement', label: 'Binance transaction history CSV ("generate all statements")', detect: (_t, h) => !!h && detectBinanceStatement(h), parse: parseBinanceStatement },
-  { id: 'binance-usdm-history', label: 'Binance USD-M futures transaction history CSV', detect: (_t, h) => !!h && detectBinanceUsdm(h), parse: parseBinanceUsdm },
-  { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex },
+  { id: 'binance-statement', label: 'Binance transaction history CSV ("generate all statements"; flows only, no balances)', detect: (_t, h) => !!h && detectBinanceStatement(h), parse: parseBinanceStatement },
+  { id: 'binance-usdm-history', label: 'Binance USD-M futures transaction history CSV (income: P&L, funding, fees, transfers)', detect: (_t, h) => !!h && detectBinanceUsdm(h), parse: parseBinanceUsdm },
+  { id: 'binance-futures-trades', label: 'Binance USD-M futures trade history CSV (fills; cash from the transaction history)', detect: (_t, h) => !!h && detectBinanceFuturesTrades(h), parse: parseBinanceFuturesTrades },
+  { id: 'ibkr-flex-xml', label: 'IBKR Activity Flex Query XML (trades, open positions, cash transactions, cash report)', detect: (t) => detectIbkrFlex(t), parse: parseIbkrFlex },
   { id: 'ibkr-activity-csv', label: 'IBKR Activity Statement CSV (classic, multi-section)', detect: (_t, h) => !!h && detectIbkrActivityCsv(h), parse: parseIbkrActivityCsv }
 ]
 
 /** Market-data formats, detected in import-service before statements (see market-files.ts). */
 export const MARKET_FORMATS: readonly { id: string; label: string }[] = [
-  { id: 'option-chain', label: 'Deribit option chain CSV (book summary): becomes the book\'s market snapshot' },
+  { id: 'option-chain', label: 'Deribit option chain CSV (book summary, or tickers with Greeks and a snapshot time you give): replaces its underlying\'s part of the live book\'s market' },
   { id: 'prices', label: 'Daily price history CSV (Yahoo, Binance, Coinbase layouts; underlying and quote from the file name)' },
   { id: 'vol-index', label: 'Deribit DVOL history CSV' },
   { id: 'funding', label: 'Perpetual funding-rate history CSV' }

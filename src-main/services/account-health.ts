@@ -89,10 +89,20 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
     const usdOf = (ccy: string): number | null => (isUsdLike(ccy) ? 1 : (view.curves.get(ccy.toUpperCase())?.indexUsd ?? null))
     let collateral = 0
     const coinCollateral = new Map<string, number>()
+    let unsettled = 0
     for (const b of balances.filter((x) => x.accountName === account)) {
       if (coinPool) {
-        if (b.currency === currency) collateral += b.amount
+        if (b.currency === currency) {
+          collateral += b.amount
+          unsettled += b.unsettledPnl ?? 0
+        }
         continue
+      }
+      // Futures P&L realised in the session and booked to cash at the next settlement: equity, no haircut.
+      if (b.unsettledPnl) {
+        const rate = usdOf(b.currency)
+        if (rate === null) notes.push(`${b.currency} unsettled futures P&L not counted: no ${b.currency} index in the market snapshot`)
+        else unsettled += b.unsettledPnl * rate
       }
       const usd = usdOf(b.currency)
       if (usd === null) {
@@ -103,13 +113,15 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
       collateral += b.amount * usd * (1 - haircut)
       if (!isUsdLike(b.currency)) coinCollateral.set(b.currency, (coinCollateral.get(b.currency) ?? 0) + b.amount * (1 - haircut))
     }
-    let positionsValue = 0
+    let positionsValue = unsettled
+    if (unsettled !== 0) notes.push(`includes ${unsettled.toPrecision(6)} ${coinPool ? currency : 'USD'} of futures P&L realised since the last settlement (booked to cash at the venue's next settlement)`)
     // Coin value of each coin-settled position of a USD pool: the liquidation search revalues it at the moved coin price.
     const coinValues = new Map<MarginPosition, number>()
     for (const d of members) {
       d.held.forEach((h, r) => {
         if (!isPriced(h.instrument)) return
-        const v = valuePosition(h.instrument, h.sizeContracts, h.avgPrice, view)
+        // Settled futures P&L is in the cash already: the position adds only what runs from its session price.
+        const v = valuePosition(h.instrument, h.sizeContracts, h.sessionPrice ?? h.avgPrice, view)
         positionsValue += coinPool ? v.valueSettle : v.valueUsd
         if (!coinPool && d.positions[r]!.inverse) coinValues.set(d.positions[r]!, v.valueSettle)
       })

@@ -29,7 +29,7 @@ import { backtest } from './backtest-service'
 import { stressHistory, stressTest } from './stress-service'
 import { bookHistory, valueAtRisk, valuedPositions, type RunOptions } from './var-service'
 import { backtestView, stressView, varView } from './risk-views'
-import { copyBook, deleteBook, renameBook } from '../book/whatif-repository'
+import { copyBook, deleteBook, renameBook, requireWhatIf } from '../book/whatif-repository'
 import { applyTrades, compareBooks, quoteTrades, resizeTickets, scaleTickets } from './whatif/whatif-service'
 import { tradableInstruments, type ResolvedTicket } from './whatif/trade-ticket'
 import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/explorer-service'
@@ -48,6 +48,7 @@ import { heldAfter } from './whatif/trade-ticket'
 import { marginReportModel, printMarginReport } from './report-service'
 import type { PdfPrinter } from '../reports/pdf/pdf-printer'
 import { chromiumPrinter } from '../reports/pdf/chromium-printer'
+import { bookFileHandlers } from './books/book-file-handlers'
 
 export type Handlers = {
   [M in MethodName]: (req: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>
@@ -176,6 +177,7 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
     })
 
   const handlers: Handlers = {
+    ...bookFileHandlers(ctx.book),
     appInfo: () => ({
       appVersion,
       host: ctx.host,
@@ -266,6 +268,8 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       return { tickets: q.tickets.map(ticketView), diff: q.diff, notCoveredAfter: q.notCoveredAfter }
     },
     applyTrades: ({ bookId, tickets }) => {
+      // Which books take trades is said before whether the book has a market to price them on.
+      requireWhatIf(db, bookId)
       const done = applyTrades(db, requireBook(bookId).id, marketOf(bookId), tickets)
       return { book: bookView(bookId), tickets: done.map(ticketView) }
     },

@@ -9,6 +9,7 @@ import type { Handlers } from './api-service'
 import { InvalidDocumentError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'
+import { AsOfRequiredError } from '../importers/market/deribit-ticker-chain'
 import { BookRefusedError } from '../book/whatif-repository'
 import { PdfUnavailableError } from '../reports/pdf/pdf-printer'
 
@@ -50,6 +51,7 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
     if (err instanceof BookRefusedError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: 'bookId' } }
     if (err instanceof PdfUnavailableError) return { ok: false, error: { code: 'unavailable', message: err.message } }
+    if (err instanceof AsOfRequiredError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: err.field } }
     if (err instanceof ImportRefusedError) return { ok: false, error: { code: 'rejected_rows', message: err.message } }
     // Importers throw plain Errors whose message names the file: a file we cannot read.
     if (method === 'previewImport' || method === 'commitImport' || method === 'inspectCsv') return { ok: false, error: { code: 'unreadable_file', message: err.message } }

@@ -18,8 +18,11 @@ import { readCsvHeader } from '../importers/csv-records'
 import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMarketFile } from '../importers/market/market-files'
 import { commitMarketFile, summariseMarketFile, type SeriesSummary } from './market-import'
 import { planImport, type ImportPlan } from '../importers/plan'
-import type { ParsedStatement, RowIssue } from '../importers/statement'
+import type { ParsedStatement, RowIssue, StatementCashFlow } from '../importers/statement'
 import { NotFoundError } from './errors'
+import { previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
+import { findBook } from '../book/books-repository'
+import { BookRefusedError } from '../book/whatif-repository'
 
 export interface ImportRequest {
   bookId: number
@@ -34,6 +37,10 @@ export interface ImportRequest {
   source?: string
   /** With format 'generic-csv': the user's column mapping. */
   mapping?: GenericMapping
+  openingBalance?: CashOptions['openingBalance']
+  openingBalances?: CashOptions['openingBalances']
+  /** ISO instant an option chain without its own snapshot time was taken. */
+  asOf?: string
 }
 
 export interface PositionChangeView {
@@ -69,6 +76,8 @@ export interface ImportPreview {
   rejected: number
   skipped: number
   warnings: number
+  cash: CashLine[]
+  notes: string[]
 }
 
 export interface ImportResult {
@@ -81,6 +90,7 @@ export interface ImportResult {
   cashFlowsAdded: number
   positionsChanged: number
   rejected: number
+  cash: CashLine[]
 }
 
 /** A commit refused before anything was written; the message says why and what to do. */
@@ -103,6 +113,19 @@ interface Prepared {
   accountName: string
   accountId: number | null
   plan: ImportPlan
+  cash: CashLine[]
+  openingFlows: StatementCashFlow[]
+}
+
+/**
+ * Statements and market files go to the trader's live book only: the demo is a read-only sample
+ * and what-if books change by hand (issue 17: imports never land in the demo).
+ */
+function requireImportTarget(db: BookDb, bookId: number): void {
+  const book = findBook(db, bookId)
+  if (!book) throw new NotFoundError(`book ${bookId} does not exist`)
+  if (book.kind === 'demo') throw new BookRefusedError(`"${book.name}" is the demo book: imports go to your live book, never into the demo`)
+  if (book.kind === 'whatif') throw new BookRefusedError(`"${book.name}" is a what-if book: imports go to the live book, and what-if books change only by hand`)
 }
 
 /**
@@ -122,7 +145,7 @@ function parseCached(req: ImportRequest, sha256: string): ParsedStatement {
 }
 
 function prepare(db: BookDb, req: ImportRequest): Prepared {
-  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  requireImportTarget(db, req.bookId)
   const sha256 = sha256Of(req.text)
   const parsed = parseCached(req, sha256)
   const accountName = req.accountName?.trim() || parsed.accountName
@@ -130,7 +153,9 @@ function prepare(db: BookDb, req: ImportRequest): Prepared {
   const held = account ? heldByAccount(db, account.id) : new Map()
   const tradeIds = account ? knownIds(db, 'trades', account.id, parsed.trades.map((t) => t.externalId)) : new Set<string>()
   const flowIds = account ? knownIds(db, 'cash_flows', account.id, parsed.cashFlows.map((c) => c.externalId)) : new Set<string>()
-  return { parsed, sha256, accountName, accountId: account?.id ?? null, plan: planImport(parsed, held, tradeIds, flowIds) }
+  const plan = planImport(parsed, held, tradeIds, flowIds)
+  const { lines, openingFlows } = previewCash(db, account?.id ?? null, accountName, parsed, plan, req, { file: req.fileName, sha256 })
+  return { parsed, sha256, accountName, accountId: account?.id ?? null, plan, cash: lines, openingFlows }
 }
 
 function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
@@ -162,7 +187,9 @@ function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
     issues: [...p.parsed.issues, ...p.plan.reconciliation],
     rejected: rowsWith(p.parsed.issues, 'rejected'),
     skipped: rowsWith(p.parsed.issues, 'skipped'),
-    warnings: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'warning')
+    warnings: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'warning'),
+    cash: p.cash,
+    notes: p.parsed.notes
   }
 }
 
@@ -173,10 +200,10 @@ function marketDataset(req: ImportRequest): MarketDataset | null {
 }
 
 function parseMarketCached(req: ImportRequest, dataset: MarketDataset, sha256: string): ParsedMarketFile {
-  const key = `${sha256}\u0000${req.fileName}\u0000${dataset}\u0000${req.underlying ?? ''}\u0000${req.quoteCurrency ?? ''}\u0000${req.source ?? ''}`
+  const key = `${sha256}\u0000${req.fileName}\u0000${dataset}\u0000${req.underlying ?? ''}\u0000${req.quoteCurrency ?? ''}\u0000${req.source ?? ''}\u0000${req.asOf ?? ''}`
   const hit = marketCache.get(key)
   if (hit) return hit
-  const parsed = parseMarketFile(req.text, req.fileName, dataset, { underlying: req.underlying, quoteCurrency: req.quoteCurrency, source: req.source })
+  const parsed = parseMarketFile(req.text, req.fileName, dataset, { underlying: req.underlying, quoteCurrency: req.quoteCurrency, source: req.source, asOfMs: req.asOf === undefined ? undefined : Date.parse(req.asOf) })
   marketCache.set(key, parsed)
   if (marketCache.size > PARSE_CACHE_SIZE) marketCache.delete(marketCache.keys().next().value!)
   return parsed
@@ -186,7 +213,7 @@ const marketCache = new Map<string, ParsedMarketFile>()
 function marketPreview(db: BookDb, req: ImportRequest, parsed: ParsedMarketFile, sha256: string): ImportPreview {
   return {
     dataset: parsed.dataset,
-    series: summariseMarketFile(db, parsed),
+    series: summariseMarketFile(db, parsed, req.bookId),
     fileName: req.fileName,
     sha256,
     format: parsed.format,
@@ -202,13 +229,15 @@ function marketPreview(db: BookDb, req: ImportRequest, parsed: ParsedMarketFile,
     issues: parsed.issues,
     rejected: rowsWith(parsed.issues, 'rejected'),
     skipped: rowsWith(parsed.issues, 'skipped'),
-    warnings: rowsWith(parsed.issues, 'warning')
+    warnings: rowsWith(parsed.issues, 'warning'),
+    cash: [],
+    notes: []
   }
 }
 
 /** The dry run: what an import would add, change and skip, and why. Writes nothing. */
 export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
-  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  requireImportTarget(db, req.bookId)
   const dataset = marketDataset(req)
   if (dataset) {
     const sha256 = sha256Of(req.text)
@@ -232,7 +261,7 @@ export function commitImport(
 }
 
 function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }, dataset: MarketDataset, now: Date): ImportResult {
-  if (!db.prepare('SELECT 1 FROM books WHERE id = ?').get(req.bookId)) throw new NotFoundError(`book ${req.bookId} does not exist`)
+  requireImportTarget(db, req.bookId)
   const sha256 = sha256Of(req.text)
   const parsed = parseMarketCached(req, dataset, sha256)
   const rejectedRows = rowsWith(parsed.issues, 'rejected')
@@ -245,7 +274,7 @@ function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }
   const result = db.transaction(() =>
     commitMarketFile(db, parsed, { bookId: req.bookId, fileName: req.fileName, sha256, rejectedRows, skippedRows: rowsWith(parsed.issues, 'skipped'), now })
   )()
-  return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded }
+  return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded, cash: [] }
 }
 
 function commitStatement(
@@ -264,11 +293,11 @@ function commitStatement(
           'Nothing was written; fix the rows or allow a partial import.'
       )
     }
-    const nothingNew = p.plan.newTrades.length === 0 && p.plan.newCashFlows.length === 0 && p.plan.changes.length === 0
+    const nothingNew = p.plan.newTrades.length === 0 && p.plan.newCashFlows.length === 0 && p.plan.changes.length === 0 && p.openingFlows.length === 0
     const previous = findImportByHash(db, req.bookId, p.sha256)
     if (nothingNew || previous) {
       // The same file again, or a statement holding nothing new: nothing to write, nothing to log.
-      return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: 0 }
+      return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: 0, cash: p.cash }
     }
     const accountId = p.accountId ?? insertAccount(db, req.bookId, { name: p.accountName, venue: p.parsed.venue, baseCurrency: p.parsed.baseCurrency })
     const importId = Number(
@@ -303,30 +332,42 @@ function commitStatement(
       tick
     )
     const insertFlow = db.prepare(
-      `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note, moves_cash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
-    for (const c of p.plan.newCashFlows) {
-      insertFlow.run(accountId, importId, c.externalId, c.atMs, c.kind, c.currency, c.amount, c.instrumentSymbol ?? null, c.note ?? null)
+    for (const c of [...p.plan.newCashFlows, ...p.openingFlows]) {
+      // Currencies are kept upper-case, as balances are: one ledger per currency whatever the file's spelling.
+      insertFlow.run(accountId, importId, c.externalId, c.atMs, c.kind, c.currency.toUpperCase(), c.amount, c.instrumentSymbol ?? null, c.note ?? null, c.movesCash === false ? 0 : 1)
       tick()
     }
+    const insertSettlement = db.prepare('INSERT OR IGNORE INTO futures_settlements (account_id, instrument_id, import_id, at_ms, price) VALUES (?, ?, ?, ?, ?)')
+    for (const st of p.plan.settlements) {
+      const instrumentId = instrumentIds.get(`${st.instrument.venue}:${st.instrument.symbol}`)
+      if (instrumentId !== undefined) insertSettlement.run(accountId, instrumentId, importId, st.atMs, st.price)
+    }
     const upsertPosition = db.prepare(
-      `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (account_id, instrument_id) DO UPDATE SET size_contracts = excluded.size_contracts, avg_price = excluded.avg_price, updated_at = excluded.updated_at`
+      `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, session_price, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, instrument_id) DO UPDATE SET size_contracts = excluded.size_contracts, avg_price = excluded.avg_price,
+         session_price = excluded.session_price, updated_at = excluded.updated_at`
     )
     const deletePosition = db.prepare('DELETE FROM positions WHERE account_id = ? AND instrument_id = ?')
     for (const c of p.plan.changes) {
       const instrumentId = idOf(c.instrument.venue, c.instrument.symbol)
       if (c.after.sizeContracts === 0) deletePosition.run(accountId, instrumentId)
-      else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, now.toISOString())
+      else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, c.after.sessionPrice ?? null, now.toISOString())
     }
+    const cash = settleCash(db, accountId, p.accountName, p.parsed, p.cash, req.fileName)
     recordAudit(db, {
       bookId: req.bookId,
       entity: 'import',
       entityId: importId,
       action: 'commit',
-      detail: { file: req.fileName, format: p.parsed.format, account: p.accountName, trades: p.plan.newTrades.length, cashFlows: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows }
+      detail: {
+        file: req.fileName, format: p.parsed.format, account: p.accountName, trades: p.plan.newTrades.length, cashFlows: p.plan.newCashFlows.length,
+        positionsChanged: p.plan.changes.length, rejected: rejectedRows,
+        cash: cash.map((c) => ({ currency: c.currency, statement: c.statementBalance, ledger: c.ledger, difference: c.difference, before: c.cashBefore, after: c.cashAfter, opening: c.opening?.booked ? c.opening.missing : null }))
+      }
     }, now)
-    return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows, marketRowsAdded: 0 }
+    return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows, marketRowsAdded: 0, cash }
   })()
 }

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod'
 import * as s from './schemas'
+import * as cash from './cash'
 
 export const apiMethods = {
   appInfo: { request: s.EmptyRequest, response: s.AppInfo },
@@ -49,7 +50,12 @@ export const apiMethods = {
   greekHedge: { request: s.GreekHedgeRequest, response: s.GreekHedgeResponse },
   esHedge: { request: s.EsHedgeRequest, response: s.EsHedgeResponse },
   exportBook: { request: s.ExportBookRequest, response: s.ExportBookResponse },
-  marginReport: { request: s.MarginReportRequest, response: s.MarginReportResponse }
+  marginReport: { request: s.MarginReportRequest, response: s.MarginReportResponse },
+  listBalances: { request: s.BookRequest, response: cash.BalancesResponse },
+  setBalance: { request: cash.SetBalanceRequest, response: cash.BalancesResponse },
+  removeDemo: { request: s.EmptyRequest, response: s.OkResponse },
+  restoreDemo: { request: s.EmptyRequest, response: s.BookSummary },
+  backupBook: { request: cash.BackupRequest, response: cash.BackupResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -98,6 +104,9 @@ export type HedgeRequestInput = z.input<typeof s.HedgeRequest>
 export type ReduceResponse = z.output<typeof s.ReduceResponse>
 export type GreekHedgeResponse = z.output<typeof s.GreekHedgeResponse>
 export type EsHedgeResponse = z.output<typeof s.EsHedgeResponse>
+export type CashLine = z.output<typeof cash.CashLine>
+export type BalanceView = z.output<typeof cash.BalanceView>
+export type BackupResponse = z.output<typeof cash.BackupResponse>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -169,6 +178,16 @@ export interface MarginalApi {
   exportBook(req: RequestOf<'exportBook'>): Promise<ResponseOf<'exportBook'>>
   /** The PDF margin report of a book (or one account), printed by Chromium: progress events, cancelTask. */
   marginReport(req: RequestOf<'marginReport'>): Promise<ResponseOf<'marginReport'>>
+  /** Cash per account and currency: amount, unsettled futures P&L, the ledger, and where the figure comes from. */
+  listBalances(req: RequestOf<'listBalances'>): Promise<ResponseOf<'listBalances'>>
+  /** Set an account's cash by hand (live book: anchored now, with an audit row; what-if books: as is). */
+  setBalance(req: RequestOf<'setBalance'>): Promise<ResponseOf<'setBalance'>>
+  /** Delete the demo book from this file (its what-if copies go with it). */
+  removeDemo(req: RequestOf<'removeDemo'>): Promise<ResponseOf<'removeDemo'>>
+  /** Put the demo book back (seeded afresh) when it was removed. */
+  restoreDemo(req: RequestOf<'restoreDemo'>): Promise<ResponseOf<'restoreDemo'>>
+  /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
+  backupBook(req: RequestOf<'backupBook'>): Promise<ResponseOf<'backupBook'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -232,6 +251,11 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     esHedge: call('esHedge'),
     exportBook: call('exportBook'),
     marginReport: call('marginReport'),
+    listBalances: call('listBalances'),
+    setBalance: call('setBalance'),
+    removeDemo: call('removeDemo'),
+    restoreDemo: call('restoreDemo'),
+    backupBook: call('backupBook'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

@@ -7,6 +7,7 @@
  * Units are in the field names wherever an amount could be read two ways.
  */
 import { z } from 'zod'
+import { CashLine, OpeningBalanceChoice } from './cash'
 
 const isoUtc = z.string().describe('ISO-8601 instant in UTC')
 const id = z.number().int().positive()
@@ -24,7 +25,8 @@ export const AppInfo = z.object({
   workerCount: z.number().int().positive()
 })
 
-export const BookKind = z.enum(['live', 'whatif'])
+/** live: the trader's own book, filled by imports only; demo: the shipped sample, read-only; whatif: copies to edit. */
+export const BookKind = z.enum(['live', 'whatif', 'demo'])
 
 export const BookSummary = z.object({
   id,
@@ -215,7 +217,13 @@ export const GenericMapping = z
     feeCurrency: z.string().max(10).nullable(),
     id: column.nullable(),
     decimalComma: z.boolean(),
-    accountName: z.string().trim().min(1).max(100)
+    accountName: z.string().trim().min(1).max(100),
+    /** The broker's running cash balance after the row: the last row's is the account's cash. */
+    balance: column.nullable().optional(),
+    /** The row's cash change (the ledger); with a balance column, the first row tells the opening balance. */
+    cashChange: column.nullable().optional(),
+    /** Which column names the balance's currency; else feeCurrency, else USD. */
+    balanceCurrency: column.nullable().optional()
   })
   .strict()
 
@@ -230,7 +238,16 @@ export const ImportRequest = z
     underlying: z.string().trim().min(1).max(20).optional(),
     quoteCurrency: z.string().trim().min(1).max(10).optional(),
     source: z.string().trim().min(1).max(40).optional(),
-    mapping: GenericMapping.optional()
+    mapping: GenericMapping.optional(),
+    /**
+     * A statement that does not start at the account's opening: 'take' (default) books the balance
+     * before its first row as an opening-balance ledger row, 'skip' leaves the difference showing.
+     */
+    openingBalance: z.enum(['take', 'skip']).optional(),
+    /** Opening balances the trader gives (flows-only statements), per currency; they replace the implied ones. */
+    openingBalances: z.array(OpeningBalanceChoice).max(50).optional(),
+    /** When an option chain without its own snapshot time was taken (Deribit tickers with Greeks). */
+    asOf: z.iso.datetime({ offset: true }).optional()
   })
   .strict()
   .refine((r) => (r.format === 'generic-csv') === (r.mapping !== undefined), {
@@ -286,7 +303,11 @@ export const ImportPreview = z.object({
   issuesTotal: z.number().int(),
   rejected: z.number().int(),
   skipped: z.number().int(),
-  warnings: z.number().int()
+  warnings: z.number().int(),
+  /** Per currency: the statement's balance against the book's ledger, and the cash before → after. */
+  cash: z.array(CashLine),
+  /** What the file says as a whole (flows only, trades only, time zone taken…). */
+  notes: z.array(z.string())
 })
 
 export const ImportResult = z.object({
@@ -296,7 +317,8 @@ export const ImportResult = z.object({
   cashFlowsAdded: z.number().int(),
   positionsChanged: z.number().int(),
   rejected: z.number().int(),
-  marketRowsAdded: z.number().int()
+  marketRowsAdded: z.number().int(),
+  cash: z.array(CashLine)
 })
 
 export const ImportFormats = z.array(z.object({ id: z.string(), label: z.string() }))

@@ -14,17 +14,19 @@ import { black76InverseCoin, yearsBetween } from '../../src-main/engine/pricing/
 describe('demo book', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'marginal-demo-')), 'book.sqlite')
   const book = openBook(path)
-  const [demo] = listBooks(book.db)
+  const demo = listBooks(book.db).find((b) => b.kind === 'demo')
   const positions = pricedPositions(listHeldPositions(book.db, demo!.id))
   const market = loadMarketSnapshot(book.db, demo!.marketSnapshotId!)!
 
   it('is seeded on first open, labelled as the demo, and only once', () => {
     expect(book.seededDemo).toBe(true)
-    expect(demo).toMatchObject({ name: 'Demo book', kind: 'live', isDemo: true, accountCount: 2 })
+    expect(demo).toMatchObject({ name: 'Demo book', kind: 'demo', isDemo: true, accountCount: 2 })
+    // The trader's own book is apart from the demo, and empty.
+    expect(listBooks(book.db).find((b) => b.kind === 'live')).toMatchObject({ name: 'Live book', accountCount: 0, positionCount: 0, marketSnapshotId: null })
     book.db.close()
     const again = openBook(path)
     expect(again.seededDemo).toBe(false)
-    expect(listBooks(again.db)).toHaveLength(1)
+    expect(listBooks(again.db).map((b) => b.kind)).toEqual(['live', 'demo'])
     again.db.close()
   })
 

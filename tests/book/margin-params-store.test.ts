@@ -46,7 +46,7 @@ describe('margin parameter sets saved in the book file', () => {
   it('a saved edit survives reopening, is used by cli margin on the book, and an explicit --params wins for its kind', async () => {
     const book = openBook(bookPath)
     const doc = defaultParamDocument('add-ons') as unknown as { liquidity: { defaultHalfSpreadLinear: number; defaultHalfSpreadOption: number } }
-    const shipped = await cliJson('margin')
+    const shipped = await cliJson('margin', '--book-id', '1')
     doc.liquidity.defaultHalfSpreadLinear *= 3
     doc.liquidity.defaultHalfSpreadOption *= 3
     const saved = saveParamSet(book.db, 'add-ons', doc, new Date('2026-11-21T10:15:00Z'))
@@ -59,7 +59,7 @@ describe('margin parameter sets saved in the book file', () => {
     expect(Object.keys(bookParamsOverride(reopened.db) as object)).toEqual(['add-ons'])
     reopened.db.close()
 
-    const edited = await cliJson('margin')
+    const edited = await cliJson('margin', '--book-id', '1')
     edited.addOns.forEach((a, k) => {
       expect(a.paramsId).toBe(saved.activeId)
       // Every demo position is unquoted and small against its depth: the charge scales with the spread.
@@ -69,7 +69,7 @@ describe('margin parameter sets saved in the book file', () => {
 
     const explicit = join(dir, 'params.json')
     writeFileSync(explicit, JSON.stringify({ 'add-ons': { ...defaultParamDocument('add-ons'), id: 'desk-add-ons' } }))
-    const withFile = await cliJson('margin', '--params', explicit)
+    const withFile = await cliJson('margin', '--book-id', '1', '--params', explicit)
     expect(withFile.addOns.map((a) => a.paramsId)).toEqual(shipped.addOns.map(() => 'desk-add-ons'))
   })
 })

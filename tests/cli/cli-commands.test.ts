@@ -26,15 +26,19 @@ describe('cli', () => {
     const table = capture()
     expect(await booksCommand(services, table.io, false)).toBe(0)
     expect(table.text()).toMatch(/^Id\s+Name\s+Kind/)
-    expect(table.text()).toMatch(/1\s+Demo book \(demo\)\s+live\s+—\s+2\s+32/)
+    expect(table.text()).toMatch(/2\s+Live book\s+live\s+—\s+0\s+0/)
+    expect(table.text()).toMatch(/1\s+Demo book \(demo\)\s+demo\s+—\s+2\s+32/)
     const json = capture()
     await booksCommand(services, json.io, true)
-    expect(JSON.parse(json.text())).toMatchObject([{ id: 1, name: 'Demo book', positionCount: 32 }])
+    expect(JSON.parse(json.text())).toMatchObject([{ id: 2, name: 'Live book', kind: 'live', positionCount: 0 }, { id: 1, name: 'Demo book', kind: 'demo', positionCount: 32 }])
   })
 
-  it('positions prints every position of the live book with units', async () => {
+  it('positions prints every position of a book with units; by default the (empty) live book', async () => {
+    const live = capture()
+    expect(await positionsCommand(services, live.io, { json: false })).toBe(0)
+    expect(live.text()).toMatch(/^Book 2: 0 positions/)
     const out = capture()
-    expect(await positionsCommand(services, out.io, { json: false })).toBe(0)
+    expect(await positionsCommand(services, out.io, { bookId: 1, json: false })).toBe(0)
     const text = out.text()
     expect(text).toMatch(/^Book 1: 32 positions, market demo-2026-11-20T09:00Z as of 2026-11-20T09:00:00.000Z/)
     expect(text.split('\n')).toHaveLength(1 + 2 + 32) // title, header, rule, rows

@@ -32,7 +32,7 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
   })
 
   it('historical: VaR ≤ ES at 99 % and 99.5 %, components add up to ES, DVOL moves the options\' vols', async () => {
-    const { code, out, err } = await cli('var', '--book', book, '--lookback', '500', '--json')
+    const { code, out, err } = await cli('var', '--book', book, '--book-id', '1', '--lookback', '500', '--json')
     expect(err).toBe('')
     expect(code).toBe(0)
     const r = JSON.parse(out) as VarJson
@@ -45,13 +45,13 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
       expect(r.components.reduce((s, c) => s + c.valueAtRisk[i]!, 0)).toBeCloseTo(l.valueAtRisk, 4)
     })
     expect(r.components).toHaveLength(32)
-    const sticky = JSON.parse((await cli('var', '--book', book, '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
+    const sticky = JSON.parse((await cli('var', '--book', book, '--book-id', '1', '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
     expect(sticky.volMoves).toBe("implied vols slide along today's smile with the move (sticky moneyness)")
     expect(sticky.levels[0]!.valueAtRisk).not.toBeCloseTo(r.levels[0]!.valueAtRisk, 0)
   })
 
   it('Monte Carlo: the same seed gives the same answer, with standard errors; the table labels its units', async () => {
-    const args = ['var', '--book', book, '--monte-carlo', '--simulations', '5000', '--seed', '42', '--horizon', '2']
+    const args = ['var', '--book', book, '--book-id', '1', '--monte-carlo', '--simulations', '5000', '--seed', '42', '--horizon', '2']
     const a = JSON.parse((await cli(...args, '--json')).out) as VarJson
     const b = JSON.parse((await cli(...args, '--json')).out) as VarJson
     expect(a).toEqual(b)
@@ -81,7 +81,7 @@ describe('cli var usage errors (exit 2)', () => {
 
   it('a book without history says what to import (exit 1)', async () => {
     const book = join(mkdtempSync(join(tmpdir(), 'marginal-var-cli-')), 'book.sqlite')
-    const { code, err } = await cli('var', '--book', book)
+    const { code, err } = await cli('var', '--book', book, '--book-id', '1')
     expect(code).toBe(1)
     expect(err).toMatch(/^marginal: no daily price history for BTC: import one/)
   })

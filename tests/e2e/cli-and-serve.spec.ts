@@ -18,8 +18,9 @@ test('cli books and positions read the book named by --book or MARGINAL_BOOK', (
   const book = tempBook()
   const books = run('cli.js', ['books', '--book', book])
   expect(books.status).toBe(0)
-  expect(books.stdout).toMatch(/Demo book \(demo\)\s+live/)
-  const positions = run('cli.js', ['positions', '--json'], { MARGINAL_BOOK: book })
+  expect(books.stdout).toMatch(/Live book\s+live/)
+  expect(books.stdout).toMatch(/Demo book \(demo\)\s+demo/)
+  const positions = run('cli.js', ['positions', '--book-id', '1', '--json'], { MARGINAL_BOOK: book })
   expect(positions.status).toBe(0)
   const parsed = JSON.parse(positions.stdout) as { rows: { symbol: string; sizeContracts: number }[] }
   expect(parsed.rows).toHaveLength(32)
@@ -69,7 +70,7 @@ test('serve falls back to a free port when the default one is taken, and honours
 const CHAIN = resolve(ROOT, '../shared/data/options/deribit_btc_book_summary_2024-03-12.csv')
 
 test('cli market prints the book snapshot, or one built from a Deribit chain file', () => {
-  const own = run('cli.js', ['market', '--book', tempBook()])
+  const own = run('cli.js', ['market', '--book', tempBook(), '--book-id', '1'])
   expect(own.status).toBe(0)
   expect(own.stdout).toContain('Market snapshot demo-2026-11-20T09:00Z')
   expect(own.stdout).toMatch(/2026-12-25 08:00\s+34\.96\s+92980\s+0\.682\s+7\.1\s+47\.64\s+quoted/)
@@ -99,7 +100,7 @@ test('cli import: preview, exit 3 on rejected rows with nothing written, --allow
   expect(refused.stdout).toContain('Nothing written: 2 rejected row(s)')
   const partial = run('cli.js', ['import', statement, '--book', book, '--allow-partial'])
   expect(partial.status).toBe(0)
-  expect(partial.stdout).toContain('Imported: 9 trades, 3 cash flows, 4 positions changed, 2 rejected rows left out.')
+  expect(partial.stdout).toContain('Imported: 9 trades, 14 cash flows, 4 positions changed, 2 rejected rows left out.')
   const again = run('cli.js', ['import', statement, '--book', book, '--allow-partial'])
   expect(again.stdout).toContain('Nothing new: the book already holds every row of this file.')
   const positions = JSON.parse(run('cli.js', ['positions', '--book', book, '--json']).stdout) as { rows: { symbol: string; kind: string }[] }
@@ -111,12 +112,12 @@ test('cli import: preview, exit 3 on rejected rows with nothing written, --allow
 
 test('cli margin: a table by default, the documented results shape with --json', () => {
   const book = tempBook()
-  const table = run('cli.js', ['margin', '--book', book])
+  const table = run('cli.js', ['margin', '--book', book, '--book-id', '1'])
   expect(table.status).toBe(0)
   expect(table.stdout).toMatch(/Deribit main\s+—\s+BTC\s+deribit-pm\s+[\d.]+\s+[\d.]+\s+(price [+−]\d+\.0 %|extended [+−]\d+ %), vol \w+\s+deribit-pm-2024-06/)
   expect(table.stdout).toMatch(/OKX portfolio\s+BTC\s+USD\s+okx-pm\s+[\d.]+/)
   expect(table.stdout).toMatch(/portfolio margin saves [\d.]+ BTC/)
-  const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: Record<string, unknown>[] }
+  const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--book-id', '1', '--json']).stdout) as { results: Record<string, unknown>[] }
   // Deribit: standard, span, deribit-pm, greeks × BTC, ETH; OKX: span, okx-pm × BTC, ETH risk units.
   expect(json.results).toHaveLength(12)
   for (const r of json.results) {
@@ -126,18 +127,18 @@ test('cli margin: a table by default, the documented results shape with --json',
 
 test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the API\'s JSON', () => {
   const book = tempBook()
-  const text = run('cli.js', ['hedge', '--book', book, '--objective', 'deribit-pm', '--max-legs', '3'])
+  const text = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--objective', 'deribit-pm', '--max-legs', '3'])
   expect(text.status, text.stderr).toBe(0)
   expect(text.stdout).toMatch(/^Deribit main · BTC, deribit-pm \(LP: the method itself, exact; \d+ candidates/)
-  const json = run('cli.js', ['hedge', '--book', book, '--json'])
+  const json = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--json'])
   expect(json.status, json.stderr).toBe(0)
   const h = JSON.parse(json.stdout)
   expect(h.after.initialMargin).toBeLessThan(h.before.initialMargin)
   expect(h.trades.length).toBeGreaterThan(0)
-  const delta = run('cli.js', ['hedge', '--book', book, '--objective', 'delta', '--account', 'Deribit main', '--underlying', 'BTC'])
+  const delta = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--objective', 'delta', '--account', 'Deribit main', '--underlying', 'BTC'])
   expect(delta.status, delta.stderr).toBe(0)
   expect(delta.stdout).toMatch(/^Deribit main · BTC: delta −?-?\d+\.\d{4} → -?0\.000\d BTC\nbuy \d+ BTC-PERPETUAL/)
-  const bad = run('cli.js', ['hedge', '--book', book, '--objective', 'es-ish'])
+  const bad = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--objective', 'es-ish'])
   expect(bad.status).toBe(1)
   expect(bad.stderr).toContain('--objective es-ish: expected one of deribit-pm')
 })
@@ -145,12 +146,12 @@ test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the
 test('cli export --xlsx and --csv: the workstation\'s export, for nightly jobs', () => {
   const book = tempBook()
   const dir = mkdtempSync(join(tmpdir(), 'marginal-cli-export-'))
-  const r = run('cli.js', ['export', '--book', book, '--xlsx', join(dir, 'book.xlsx'), '--csv', join(dir, 'margin.csv'), '--sheet', 'Margin'])
+  const r = run('cli.js', ['export', '--book', book, '--book-id', '1', '--xlsx', join(dir, 'book.xlsx'), '--csv', join(dir, 'margin.csv'), '--sheet', 'Margin'])
   expect(r.status, r.stderr).toBe(0)
   expect(r.stdout).toContain(`wrote ${join(dir, 'book.xlsx')}`)
   expect(readFileSync(join(dir, 'book.xlsx')).subarray(0, 2).toString('latin1')).toBe('PK')
   expect(readFileSync(join(dir, 'margin.csv'), 'utf8').split('\r\n')[0]).toBe('Group,Method,Currency,Initial margin,Maintenance margin')
-  const bad = run('cli.js', ['export', '--book', book, '--csv', join(dir, 'x.csv'), '--sheet', 'Nope'])
+  const bad = run('cli.js', ['export', '--book', book, '--book-id', '1', '--csv', join(dir, 'x.csv'), '--sheet', 'Nope'])
   expect(bad.status).toBe(1)
   expect(bad.stderr).toMatch(/sheet/)
 })
@@ -167,7 +168,7 @@ test('cli report: the nightly job imports a statement and a Deribit option chain
   const seconds = (performance.now() - started) / 1000
   expect(r.status, r.stderr).toBe(0)
   expect(seconds).toBeLessThanOrEqual(10)
-  expect(r.stdout).toContain('Imported: 4 trades, 1 cash flows, 4 positions changed.')
+  expect(r.stdout).toContain('Imported: 4 trades, 8 cash flows, 4 positions changed.')
   expect(r.stdout).toContain('Imported 1198 rows of market data.')
   expect(r.stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB, A4, steps 7/7\\) in \\d+\\.\\d s$`, 'm'))
   const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).stdout
@@ -190,7 +191,7 @@ test('cli report exit codes for cron: 3 when a statement has rejected rows (noth
   expect(rejected.status).toBe(3)
   expect(rejected.stderr).toContain(`marginal: ${bad} was not imported (rejected rows); no report written`)
   expect(existsSync(out)).toBe(false)
-  const noChromium = run('cli.js', ['report', '--book', book, '--out', out], { MARGINAL_CHROMIUM: '/nonexistent/chromium' })
+  const noChromium = run('cli.js', ['report', '--book', book, '--book-id', '1', '--out', out], { MARGINAL_CHROMIUM: '/nonexistent/chromium' })
   expect(noChromium.status).toBe(1)
   expect(noChromium.stderr.trim()).toBe('marginal: MARGINAL_CHROMIUM is /nonexistent/chromium, which does not exist')
   expect(existsSync(out)).toBe(false)

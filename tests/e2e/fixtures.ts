@@ -13,8 +13,14 @@ export interface Workstation {
   origin: string
   token: string
   bookPath: string
-  /** Open the workstation and wait until the positions grid has rows. */
+  /**
+   * Open the workstation on the demo book and wait until the positions grid has rows. A new book
+   * file starts on the trader's empty live book: its empty state offers the demo, and that is how
+   * the tests get there (a reload reopens the book last worked on).
+   */
   open(page: Page): Promise<void>
+  /** Open the workstation on whatever book it starts on (a new file: the empty live book). */
+  openBare(page: Page): Promise<void>
 }
 
 const SERVE = resolve(import.meta.dirname, '../../out/main/serve.js')
@@ -54,7 +60,19 @@ export const test = base.extend<{ workstation: Workstation }>({
         const errors: string[] = []
         page.on('pageerror', (e) => errors.push(e.message))
         await page.goto(url)
-        await expect(page.locator('.ag-row.position-row').first()).toBeVisible()
+        const rows = page.locator('.ag-row.position-row').first()
+        const empty = page.getByTestId('empty-book')
+        await expect(rows.or(empty)).toBeVisible()
+        if (await empty.isVisible()) await page.getByTestId('empty-open-demo').click()
+        await expect(rows).toBeVisible()
+        await expect(page.getByTestId('demo-badge')).toBeVisible()
+        expect(errors).toEqual([])
+      },
+      async openBare(page) {
+        const errors: string[] = []
+        page.on('pageerror', (e) => errors.push(e.message))
+        await page.goto(url)
+        await expect(page.locator('.ag-row.position-row').first().or(page.getByTestId('empty-book'))).toBeVisible()
         expect(errors).toEqual([])
       }
     })

@@ -52,7 +52,7 @@ test('hedging: suggest the Deribit PM hedge, apply it to a what-if book, see the
   await page.screenshot(shot('hedge-applied-dashboard'))
 
   // Back on the live book: nothing changed there.
-  await page.getByLabel('Book', { exact: true }).selectOption({ label: 'Demo book' })
+  await page.getByLabel('Book', { exact: true }).selectOption({ label: 'Demo book (demo)' })
   await expect.poll(() => imOf(page)).toBeCloseTo(before, 4)
 })
 
@@ -101,7 +101,7 @@ test('ES hedge: on imported daily history, the trades minimising the book\'s 97.
   const dir = mkdtempSync(join(tmpdir(), 'marginal-e2e-es-'))
   for (const [pair, lastClose, dailyVol, seed] of [['BTCUSDT', 92_000, 0.03, 21], ['ETHUSDT', 3_050, 0.04, 22]] as const) {
     const file = writeBinanceDaily(dir, pair, { days: 500, lastDay: '2026-11-19', lastClose, dailyVol, seed })
-    const res = await fetch(`${workstation.origin}/api/call/commitImport`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': workstation.token }, body: JSON.stringify({ bookId: 1, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false }) })
+    const res = await fetch(`${workstation.origin}/api/call/commitImport`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': workstation.token }, body: JSON.stringify({ bookId: 2, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false }) })
     expect((await res.json()).ok).toBe(true)
   }
   await page.keyboard.press('Alt+h')

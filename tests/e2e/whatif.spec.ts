@@ -114,7 +114,7 @@ test('P&L explorer: a calendar spread past its first expiry shows the short leg 
   await page.setViewportSize({ width: 1500, height: 1200 })
   await workstation.open(page)
   // A blank what-if book holding one calendar: short the 27 Nov 95,000 call, long the 25 Dec one.
-  const live = (await call(workstation, 'listBooks', {}))[0]
+  const live = (await call(workstation, 'listBooks', {})).find((b: { kind: string }) => b.kind === 'demo')
   const blank = await call(workstation, 'copyBook', { bookId: live.id, name: 'Calendar', blank: true })
   const { accounts } = await call(workstation, 'tradeInstruments', { bookId: blank.id })
   const deribit = accounts.find((a: { name: string }) => a.name === 'Deribit main').id
@@ -167,7 +167,7 @@ test('P&L explorer: a calendar spread past its first expiry shows the short leg 
 test('P&L explorer on a 500-position book: slider drags redraw within one animation frame', async ({ page, workstation }) => {
   await page.setViewportSize({ width: 1500, height: 1100 })
   await workstation.open(page)
-  const live = (await call(workstation, 'listBooks', {}))[0]
+  const live = (await call(workstation, 'listBooks', {})).find((b: { kind: string }) => b.kind === 'demo')
   const book = await call(workstation, 'copyBook', { bookId: live.id, name: 'Big options book', blank: true })
   const { accounts } = await call(workstation, 'tradeInstruments', { bookId: book.id })
   const deribit = accounts.find((a: { name: string }) => a.name === 'Deribit main').id

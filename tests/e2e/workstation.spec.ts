@@ -10,7 +10,7 @@ const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `te
 test('the demo book opens with 30+ positions grouped account → underlying → expiry', async ({ page, workstation }) => {
   await page.setViewportSize({ width: 1600, height: 1800 })
   await workstation.open(page)
-  await expect(page.getByTestId('demo-badge')).toHaveText('DEMO BOOK')
+  await expect(page.getByTestId('demo-badge')).toHaveText('DEMO BOOK · sample data')
   await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
   // Tall viewport: every row is rendered, so the DOM can be counted.
   await expect(page.locator('.ag-row.position-row')).toHaveCount(32)
@@ -91,8 +91,10 @@ test('the engine view runs the worker-pool self-test with progress, and the book
   await page.screenshot(shot('engine-self-test'))
 
   await page.keyboard.press('Alt+4')
-  await expect(page.getByTestId('books-grid').locator('.ag-row')).toHaveCount(1)
+  // The trader's live book (empty) and, apart from it, the demo.
+  await expect(page.getByTestId('books-grid').locator('.ag-row')).toHaveCount(2)
   await expect(page.getByTestId('books-grid')).toContainText('Demo book (demo)')
+  await expect(page.getByTestId('books-grid')).toContainText('Live (yours)')
   await page.screenshot(shot('books'))
 })
 
@@ -161,14 +163,16 @@ test('drag a statement onto the window: preview with the bad rows highlighted, c
   await expect(page.getByTestId('import-confirm')).toBeDisabled()
   await page.screenshot(shot('import-preview'))
 
+  // The cash: the log's last BTC balance against the book's ledger, before → after.
+  await expect(page.getByTestId('import-cash').getByTestId('cash-BTC')).toContainText('1.486941')
   await page.getByTestId('import-allow-partial').check()
   await page.getByTestId('import-confirm').click()
-  await expect(page.getByTestId('import-result')).toContainText('Imported 9 trades and 3 cash flows; 4 positions changed; 2 rejected rows left out.')
+  await expect(page.getByTestId('import-result')).toContainText('Imported 9 trades and 14 cash flows; 4 positions changed; 2 rejected rows left out.')
+  // Dropped while the demo was on screen, it landed in the live book, and the workstation shows it.
+  await expect(page.getByTestId('demo-badge')).toHaveCount(0)
+  await expect(page.getByLabel('Book', { exact: true })).toHaveValue('2')
   await page.getByRole('button', { name: 'Show positions' }).click()
-  await expect(page.getByTestId('position-count')).toHaveText('36 of 36 positions')
-  // The margin dashboard recomputes on the new holdings: the imported account is a new pool.
-  await expect(page.getByTestId('risk-dashboard').locator('.pool')).toHaveCount(4)
-  await expect(page.getByTestId('pool-Deribit BTC · BTC')).toContainText(/IM \d+\.\d{4}/)
+  await expect(page.getByTestId('position-count')).toHaveText('4 of 4 positions')
   await expect(page.locator('.ag-row.group-level-0', { hasText: 'Deribit BTC' })).toBeVisible()
   await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-FUTURE-X' })).toBeVisible()
   await page.screenshot(shot('import-positions-updated'))

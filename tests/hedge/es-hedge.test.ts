@@ -51,7 +51,7 @@ describe('ES LP', () => {
 
 describe('ES hedge of the demo book', async () => {
   const db = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-es-')), 'book.sqlite')).db
-  const liveId = listBooks(db)[0]!.id
+  const liveId = listBooks(db).find((b) => b.kind === 'demo')!.id
   const view = buildMarketView(loadMarketSnapshot(db, findBook(db, liveId)!.marketSnapshotId!)!)
   const held = listHeldPositions(db, liveId)
   const lastDay = new Date(view.snapshot.asOfMs).toISOString().slice(0, 10)
@@ -82,7 +82,7 @@ describe('ES hedge of the demo book', async () => {
 
 describe('ES hedge over Monte Carlo scenarios', async () => {
   const db = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-es-mc-')), 'book.sqlite')).db
-  const liveId = listBooks(db)[0]!.id
+  const liveId = listBooks(db).find((b) => b.kind === 'demo')!.id
   const view = buildMarketView(loadMarketSnapshot(db, findBook(db, liveId)!.marketSnapshotId!)!)
   const held = listHeldPositions(db, liveId)
   const lastDay = new Date(view.snapshot.asOfMs).toISOString().slice(0, 10)

@@ -20,7 +20,7 @@ import { greeksByUnderlying } from '../../src-main/services/whatif/book-diff'
 import { solveLp } from '../../src-main/services/hedge/lp-solver'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-greeks-')), 'book.sqlite'))
-const liveId = listBooks(book.db)[0]!.id
+const liveId = listBooks(book.db).find((b) => b.kind === 'demo')!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const held = listHeldPositions(book.db, liveId)
 const deribit = held.filter((h) => h.accountName === 'Deribit main')

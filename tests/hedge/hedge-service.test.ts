@@ -16,7 +16,7 @@ import { bookMargin } from '../../src-main/services/margin-service'
 import { hedgeProblem, suggestHedge, type HedgeRequest } from '../../src-main/services/hedge/hedge-service'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-hedge-svc-')), 'book.sqlite'))
-const liveId = listBooks(book.db)[0]!.id
+const liveId = listBooks(book.db).find((b) => b.kind === 'demo')!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const held = listHeldPositions(book.db, liveId)
 const req: HedgeRequest = { account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm' }

@@ -22,7 +22,7 @@ import { hedgedTotal, marginLpText, marginObjective, readMarginLpSolution, type 
 import { solveLp } from '../../src-main/services/hedge/lp-solver'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-hedge-')), 'book.sqlite'))
-const liveId = listBooks(book.db)[0]!.id
+const liveId = listBooks(book.db).find((b) => b.kind === 'demo')!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const group = marginGroups(listHeldPositions(book.db, liveId), view, []).find((g) => g.account === 'Deribit main' && g.currency === 'BTC')!
 const SYMBOLS = ['BTC-PERPETUAL', 'BTC-25DEC26-100000-C', 'BTC-25DEC26-85000-P', 'BTC-26MAR27']

@@ -17,7 +17,7 @@ import { reduceToTarget } from '../../src-main/services/hedge/reduce-service'
 import { quoteTrades } from '../../src-main/services/whatif/whatif-service'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-reduce-')), 'book.sqlite'))
-const liveId = listBooks(book.db)[0]!.id
+const liveId = listBooks(book.db).find((b) => b.kind === 'demo')!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const held = listHeldPositions(book.db, liveId)
 const balances = listBalances(book.db, liveId)

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import faultyWorkerPath from '../workers/fixtures/faulty.worker?modulePath'
 import { MarginalApiError, methodNames, type MarginalApi, type MethodName } from '@contract/api'
@@ -19,6 +19,8 @@ import { writeBinanceDaily } from '../support/synthetic-history'
 let t: TestHost
 let api: MarginalApi
 const exercised = new Set<MethodName>()
+/** A new book file holds the demo (seeded first, id 1) and the trader's empty live book (id 2): imports go there. */
+const LIVE = 2
 const base = (): string => `http://127.0.0.1:${t.host.port}`
 
 beforeAll(async () => {
@@ -63,8 +65,9 @@ describe('API over the browser host', () => {
 
   it('listBooks, listPositions and currentMarket return the demo book', async () => {
     const books = await api.listBooks({})
-    expect(books).toHaveLength(1)
-    const demo = books[0]!
+    // A new file: the trader's live book, empty, listed first; the demo beside it.
+    expect(books.map((b) => [b.id, b.kind, b.positionCount])).toEqual([[LIVE, 'live', 0], [1, 'demo', 32]])
+    const demo = books[1]!
     expect(demo).toMatchObject({ name: 'Demo book', isDemo: true, positionCount: 32 })
     const positions = await api.listPositions({ bookId: demo.id })
     expect(positions.rows).toHaveLength(32)
@@ -206,7 +209,7 @@ describe('statistical risk over the API (history written by the test in Binance\
     const dir = mkdtempSync(join(tmpdir(), 'marginal-api-history-'))
     for (const [pair, lastClose, dailyVol, seed] of [['BTCUSDT', 92_000, 0.03, 11], ['ETHUSDT', 3_050, 0.04, 12]] as const) {
       const file = writeBinanceDaily(dir, pair, { days: 800, lastDay: '2026-11-19', lastClose, dailyVol, seed })
-      const r = await api.commitImport({ bookId: 1, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false })
+      const r = await api.commitImport({ bookId: LIVE, fileName: basename(file), text: readFileSync(file, 'utf8'), allowPartial: false })
       expect(r.rejected).toBe(0)
     }
   })
@@ -272,22 +275,23 @@ describe('statement import over the API', () => {
     const formats = await api.importFormats({})
     expect(formats.map((f) => f.id)).toEqual([
       'deribit-transaction-log', 'okx-bills', 'okx-funding', 'bybit-transaction-log', 'binance-statement', 'binance-usdm-history',
-      'ibkr-flex-xml', 'ibkr-activity-csv', 'option-chain', 'prices', 'vol-index', 'funding'
+      'binance-futures-trades', 'ibkr-flex-xml', 'ibkr-activity-csv', 'option-chain', 'prices', 'vol-index', 'funding'
     ])
   })
 
   it('previewImport writes nothing; commitImport refuses rejected rows, then imports the good ones with progress', async () => {
-    const p = await api.previewImport({ bookId: 1, ...statement })
+    const p = await api.previewImport({ bookId: LIVE, ...statement })
     expect(p).toMatchObject({ accountName: 'Deribit BTC', rejected: 2, issuesTotal: 3, trades: { new: 9, duplicate: 0 } })
     expect(p.issues.map((i) => i.line)).toEqual([3, 4, 6])
-    await expect(api.commitImport({ bookId: 1, ...statement, allowPartial: false })).rejects.toMatchObject({
+    await expect(api.commitImport({ bookId: LIVE, ...statement, allowPartial: false })).rejects.toMatchObject({
       code: 'rejected_rows',
       message: expect.stringContaining('Nothing was written')
     })
-    expect((await api.listBooks({}))[0]!.accountCount).toBe(2)
-    const result = await api.commitImport({ bookId: 1, ...statement, allowPartial: true, taskId: 'import-1' })
-    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 3, positionsChanged: 4, rejected: 2 })
-    const rows = (await api.listPositions({ bookId: 1 })).rows
+    expect((await api.listBooks({})).find((b) => b.id === LIVE)!.accountCount).toBe(0)
+    await expect(api.previewImport({ bookId: 1, ...statement })).rejects.toMatchObject({ code: 'invalid_request', field: 'bookId', message: expect.stringContaining('is the demo book') })
+    const result = await api.commitImport({ bookId: LIVE, ...statement, allowPartial: true, taskId: 'import-1' })
+    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 14, positionsChanged: 4, rejected: 2 })
+    const rows = (await api.listPositions({ bookId: LIVE })).rows
     expect(rows.filter((r) => r.accountName === 'Deribit BTC').map((r) => r.symbol).sort()).toEqual(['BTC-28JUN24', 'BTC-29MAR24-70000-C', 'BTC-FUTURE-X', 'BTC-PERPETUAL'])
     expect(rows.find((r) => r.symbol === 'BTC-FUTURE-X')).toMatchObject({ kind: 'unknown', valuationError: expect.stringContaining('not priced') })
   })
@@ -299,16 +303,43 @@ describe('statement import over the API', () => {
       venue: 'deribit' as const, time: 'Zeit', instrument: 'Kontrakt', side: null, size: 'Menge', price: 'Preis', fee: null,
       feeCurrency: null, id: 'Ref', decimalComma: true, accountName: 'My broker'
     }
-    const p = await api.previewImport({ bookId: 1, ...broker, format: 'generic-csv', mapping })
+    const p = await api.previewImport({ bookId: LIVE, ...broker, format: 'generic-csv', mapping })
     expect(p).toMatchObject({ format: 'generic-csv', trades: { new: 3 }, rejected: 1 })
-    await expect(api.previewImport({ bookId: 1, ...broker, format: 'generic-csv' })).rejects.toMatchObject({ code: 'invalid_request', field: 'mapping' })
+    await expect(api.previewImport({ bookId: LIVE, ...broker, format: 'generic-csv' })).rejects.toMatchObject({ code: 'invalid_request', field: 'mapping' })
   })
 
   it('a file in no known format is an unreadable_file error naming it', async () => {
-    await expect(api.previewImport({ bookId: 1, fileName: 'notes.txt', text: 'hello,world\n1,2\n' })).rejects.toMatchObject({
+    await expect(api.previewImport({ bookId: LIVE, fileName: 'notes.txt', text: 'hello,world\n1,2\n' })).rejects.toMatchObject({
       code: 'unreadable_file',
       message: expect.stringContaining('notes.txt: not a statement format Marginal knows')
     })
+  })
+})
+
+describe('cash, the demo and backups over the API', () => {
+  it('listBalances and setBalance: the live book keeps an audit row; the demo refuses; a bad amount names its field', async () => {
+    const before = await api.listBalances({ bookId: LIVE })
+    const account = before.accounts[0]!
+    const after = await api.setBalance({ bookId: LIVE, accountId: account.id, currency: 'usdc', amount: 1234.5, note: 'from the venue screen' })
+    expect(after.balances.find((b) => b.accountId === account.id && b.currency === 'USDC')).toMatchObject({ amount: 1234.5, anchor: { source: 'manual', note: 'from the venue screen' } })
+    await expect(api.setBalance({ bookId: 1, accountId: (await api.listBalances({ bookId: 1 })).accounts[0]!.id, currency: 'BTC', amount: 1 })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('demo book') })
+    await expect(api.setBalance({ bookId: LIVE, accountId: account.id, currency: 'BTC', amount: 1e308 })).rejects.toMatchObject({ code: 'invalid_request', field: 'amount' })
+    const demo = await api.listBalances({ bookId: 1 })
+    expect(demo.balances.find((b) => b.account === 'Deribit main' && b.currency === 'BTC')).toMatchObject({ amount: 1.6, anchor: { source: 'seed' } })
+  })
+
+  it('backupBook writes a checked copy beside the book; removeDemo and restoreDemo', async () => {
+    const backup = await api.backupBook({})
+    expect(backup.path.startsWith(join(dirname(t.bookPath), 'backups'))).toBe(true)
+    expect(backup.rows.books).toBe((await api.listBooks({})).length)
+    await expect(api.backupBook({ path: backup.path })).rejects.toThrow(/already exists/)
+    const copy = await api.copyBook({ bookId: 1, name: 'demo copy to go' })
+    expect(await api.removeDemo({})).toEqual({ ok: true })
+    const left = await api.listBooks({})
+    expect(left.some((b) => b.kind === 'demo' || b.id === copy.id)).toBe(false)
+    await expect(api.removeDemo({})).rejects.toMatchObject({ code: 'not_found' })
+    const restored = await api.restoreDemo({})
+    expect(restored).toMatchObject({ kind: 'demo', positionCount: 32 })
   })
 })
 
@@ -377,7 +408,7 @@ describe('who may call', () => {
 
 describe('what-if books, the ticket, compare, the explorer and scenarios over the API', () => {
   it('copy, ticket quote, apply, edit, compare, rename and delete; the live book refuses edits', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const copy = await api.copyBook({ bookId: live.id, name: '  Short call idea ' })
     expect(copy).toMatchObject({ kind: 'whatif', parentId: live.id, name: 'Short call idea', positionCount: live.positionCount })
     const { accounts, instruments } = await api.tradeInstruments({ bookId: copy.id })
@@ -400,7 +431,9 @@ describe('what-if books, the ticket, compare, the explorer and scenarios over th
     expect(bad).toMatchObject({ code: 'invalid_request', field: 'symbol' })
     const refused = await api.applyTrades({ bookId: live.id, tickets: [ticket] }).catch((e) => e)
     expect(refused).toMatchObject({ code: 'invalid_request', field: 'bookId' })
-    expect(refused.message).toMatch(/is the live book/)
+    expect(refused.message).toMatch(/is the demo book/)
+    const refusedLive = await api.applyTrades({ bookId: LIVE, tickets: [ticket] }).catch((e) => e)
+    expect(refusedLive.message).toMatch(/is the live book/)
 
     const perp = (await api.listPositions({ bookId: copy.id })).rows.find((r) => r.symbol === 'BTC-PERPETUAL')!
     const resized = await api.editPositions({ bookId: copy.id, resize: [{ positionId: perp.positionId, sizeContracts: 0 }] })
@@ -421,7 +454,7 @@ describe('what-if books, the ticket, compare, the explorer and scenarios over th
   })
 
   it('profileModel carries the parent for a what-if book; greeksGrid adds up to the positions; scenarios run, save and delete', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const blank = await api.copyBook({ bookId: live.id, name: 'Blank', blank: true })
     expect(blank.positionCount).toBe(0)
     const copy = await api.copyBook({ bookId: live.id, name: 'Explorer' })
@@ -460,7 +493,7 @@ describe('what-if books, the ticket, compare, the explorer and scenarios over th
 
 describe('hedging over the API', () => {
   it('suggestHedge: an exact Deribit PM hedge that lowers IM, with every method before and after; a group that does not exist names itself', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const h = await api.suggestHedge({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', maxLegs: 3 })
     expect(h.lpScope).toBe('exact')
     expect(h.trades.length).toBeGreaterThan(0)
@@ -476,7 +509,7 @@ describe('hedging over the API', () => {
   })
 
   it('reduceToTarget: closes that bring the pool under the target, as recomputed by the quote', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const r = await api.reduceToTarget({ bookId: live.id, account: 'Deribit main', currency: 'BTC', riskUnit: null, method: 'deribit-pm', target: 0.3 })
     expect(r.reached).toBe(true)
     expect(r.after.utilisation).toBeLessThanOrEqual(0.3)
@@ -486,7 +519,7 @@ describe('hedging over the API', () => {
   })
 
   it('greekHedge: a perpetual delta hedge, and Greek bands at least cost; an empty band names its field', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const d = await api.greekHedge({ bookId: live.id, account: 'Deribit main', underlying: 'BTC', mode: 'delta' })
     expect(d.trades[0]).toMatchObject({ symbol: 'BTC-PERPETUAL', side: 'buy' })
     expect(Math.abs(d.after.delta)).toBeLessThan(0.001)
@@ -498,7 +531,7 @@ describe('hedging over the API', () => {
   })
 
   it('a hedging solve with a task id reports its phases as task.progress events', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const seen: number[] = []
     // The host's own event bus (SSE carries the same events, as the self-test above shows).
     const off = t.services.events.on((e) => {
@@ -510,7 +543,7 @@ describe('hedging over the API', () => {
   })
 
   it('esHedge: lowers the historical-simulation ES on the imported history, which runVar confirms for the book before', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const r = await api.esHedge({ bookId: live.id, account: 'Deribit main', confidence: 0.975, lookbackDays: 400, maxLegs: 3 })
     expect(r.scenarios).toBe(400)
     expect(r.after.expectedShortfallUsd).toBeLessThan(r.before.expectedShortfallUsd)
@@ -522,7 +555,7 @@ describe('hedging over the API', () => {
 describe('exports over the API', () => {
   it('exportBook xlsx: the expected sheets, numbers as numbers, dates as dates, margin equal to bookMargin (read back with ExcelJS)', async () => {
     const ExcelJS = (await import('exceljs')).default
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const x = await api.exportBook({ bookId: live.id, format: 'xlsx' })
     expect(x.fileName).toMatch(/^Demo-book-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}\.xlsx$/)
     const wb = new ExcelJS.Workbook()
@@ -549,7 +582,7 @@ describe('exports over the API', () => {
   })
 
   it('marginReport: a PDF (printed by the system Chromium; tests/reports checks its contents), validated at the boundary', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     await expect(api.marginReport({ bookId: live.id, pageSize: 'A5' as 'A4', statistics: false, hedges: false })).rejects.toMatchObject({ code: 'invalid_request' })
     const r = await api.marginReport({ bookId: live.id, pageSize: 'A4', statistics: false, hedges: false }).catch((e: Error) => e)
     if (r instanceof Error) {
@@ -561,7 +594,7 @@ describe('exports over the API', () => {
   }, 30_000)
 
   it('exportBook csv: one sheet with units in the headers and full-precision numbers', async () => {
-    const live = (await api.listBooks({})).find((b) => b.kind === 'live')!
+    const live = (await api.listBooks({})).find((b) => b.kind === 'demo')!
     const c = await api.exportBook({ bookId: live.id, format: 'csv', sheet: 'Margin' })
     const text = Buffer.from(c.base64, 'base64').toString('utf8')
     const lines = text.trim().split('\r\n')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { commit, emptyBook, fixture, positionsOf, preview, snapshotBook } from '../support/import-book'
 import { ImportRefusedError } from '../../src-main/services/import-service'
+import { parseStatement } from '../../src-main/importers/registry'
 
 const CURRENT = 'transaction_log-123456-BTC-2024-03.csv'
 const MIDDLE = 'transaction_log-654321-ETH-2023-05.csv'
@@ -12,7 +13,7 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
     const p = preview(db, bookId, fixture(CURRENT))
     expect(p).toMatchObject({ format: 'deribit-transaction-log', venue: 'deribit', accountName: 'Deribit BTC', accountExists: false, rowsTotal: 14 })
     expect(p.trades).toEqual({ new: 9, duplicate: 0 })
-    expect(p.cashFlows).toEqual({ new: 3, duplicate: 0 })
+    expect(p.cashFlows).toEqual({ new: 14, duplicate: 0 })
     expect(p.issues).toEqual([
       { file: CURRENT, line: 6, column: 'Amount', reason: 'a trade of size 0 changes nothing', severity: 'skipped' },
       { file: CURRENT, line: 4, column: 'Amount', reason: "'abc' is not a number", severity: 'rejected' },
@@ -33,7 +34,7 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
     expect(snapshotBook(db)).toBe(before)
 
     const result = commit(db, bookId, fixture(CURRENT), true)
-    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 3, rejected: 2 })
+    expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 14, rejected: 2 })
     const positions = positionsOf(db, 'Deribit BTC')
     // Inverse perpetual: $20,000 at 62,000 + $10,000 at 64,000, then $5,000 sold: the average is
     // the harmonic one, USD notional over the coin it bought; a reduction keeps it.
@@ -43,14 +44,28 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
     expect(positions['BTC-28JUN24']).toEqual({ size: -1200, avg: 66_000.5, kind: 'future' })
     expect(positions['BTC-FUTURE-X']).toEqual({ size: 100, avg: 1, kind: 'unknown' })
     expect(positions['BTC-15MAR24-60000-P']).toBeUndefined() // delivered at expiry
-    const flows = db.prepare('SELECT kind, amount FROM cash_flows ORDER BY at_ms, kind').all()
+    // Every row's Change, in its parts: trade fees, option premiums, the settlement net of its
+    // funding; the perpetual's P&L realised on line 12 is session P&L, not cash until 08:00.
+    const flows = db.prepare('SELECT kind, amount, moves_cash FROM cash_flows ORDER BY at_ms, kind').all()
     expect(flows).toEqual([
-      { kind: 'deposit', amount: 1.5 },
-      { kind: 'funding', amount: -0.00002 },
-      { kind: 'settlement', amount: expect.closeTo(0.00312, 12) }
+      { kind: 'deposit', amount: 1.5, moves_cash: 1 },
+      { kind: 'fee', amount: -0.000161, moves_cash: 1 },
+      { kind: 'fee', amount: -0.000078, moves_cash: 1 },
+      { kind: 'funding', amount: -0.00002, moves_cash: 1 },
+      { kind: 'settlement', amount: 0.00312, moves_cash: 1 },
+      { kind: 'fee', amount: -0.000038, moves_cash: 1 },
+      { kind: 'session_pnl', amount: 0.0009, moves_cash: 0 },
+      { kind: 'fee', amount: -0.00075, moves_cash: 1 },
+      { kind: 'premium', amount: -0.08625, moves_cash: 1 },
+      { kind: 'fee', amount: -0.0003, moves_cash: 1 },
+      { kind: 'premium', amount: 0.05, moves_cash: 1 },
+      { kind: 'fee', amount: -0.0009, moves_cash: 1 },
+      { kind: 'premium', amount: 0.0225, moves_cash: 1 },
+      { kind: 'fee', amount: -0.000091, moves_cash: 1 }
     ])
     expect(db.prepare('SELECT format, rows_total, rows_imported, rows_skipped, rows_rejected FROM imports').get()).toEqual({
-      format: 'deribit-transaction-log', rows_total: 14, rows_imported: 12, rows_skipped: 1, rows_rejected: 2
+      // rows_imported counts what was written: 9 trades and 14 cash flows (from 11 lines).
+      format: 'deribit-transaction-log', rows_total: 14, rows_imported: 23, rows_skipped: 1, rows_rejected: 2
     })
   })
 
@@ -86,12 +101,21 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
 describe('Deribit transaction log, older header generations', () => {
   it('middle generation (Base Amount, Fee Charged): ETH perpetual and options, a withdrawal', () => {
     const { db, bookId } = emptyBook()
-    expect(commit(db, bookId, fixture(MIDDLE))).toMatchObject({ tradesAdded: 3, cashFlowsAdded: 1, rejected: 0 })
+    expect(commit(db, bookId, fixture(MIDDLE))).toMatchObject({ tradesAdded: 3, cashFlowsAdded: 6, rejected: 0 })
     expect(positionsOf(db, 'Deribit ETH')).toEqual({
       'ETH-30JUN23-2000-C': { size: 12, avg: 0.021, kind: 'option' },
       'ETH-PERPETUAL': { size: -20_000, avg: 1850.25, kind: 'perpetual' } // $1 contracts; a buy-back keeps the short's average
     })
-    expect(db.prepare('SELECT kind, currency, amount FROM cash_flows').all()).toEqual([{ kind: 'withdrawal', currency: 'ETH', amount: -0.501 }])
+    // Line 3's Change (0.0274) is its Cash Flow less its fee, not the fee alone: that P&L reached
+    // cash with the trade, so it is realised_pnl, not session P&L.
+    expect(parseStatement(fixture(MIDDLE).text, MIDDLE).cashFlows.map(({ kind, currency, amount }) => ({ kind, currency, amount }))).toEqual([
+      { kind: 'fee', currency: 'ETH', amount: -0.0081 },
+      { kind: 'fee', currency: 'ETH', amount: -0.0027 },
+      { kind: 'realised_pnl', currency: 'ETH', amount: 0.0301 },
+      { kind: 'premium', currency: 'ETH', amount: -0.252 },
+      { kind: 'fee', currency: 'ETH', amount: -0.0036 },
+      { kind: 'withdrawal', currency: 'ETH', amount: -0.501 }
+    ])
   })
 
   it('oldest generation (Size, Fee Paid, a trailing extra column): a flip from long to short', () => {

@@ -49,10 +49,23 @@ describe('IBKR Activity Statement CSV (multi-section)', () => {
     // 09:45:12 in New York (EST) = 14:45:12 UTC.
     const first = db.prepare("SELECT traded_at_ms FROM trades ORDER BY traded_at_ms LIMIT 1").get() as { traded_at_ms: number }
     expect(new Date(first.traded_at_ms).toISOString()).toBe('2025-01-15T14:45:12.000Z')
-    expect(db.prepare('SELECT kind, amount FROM cash_flows ORDER BY at_ms, kind').all()).toEqual([
+    // Trades move cash too (issue 17): options their proceeds and commission, futures their
+    // commission and the trade day's MTM P/L; the deposit, fee and interest sections as before.
+    // (The service's own opening-balance row, from the Cash Report's Starting Cash, is left out here.)
+    expect(db.prepare("SELECT kind, amount FROM cash_flows WHERE kind != 'opening_balance' ORDER BY at_ms, kind").all()).toEqual([
       { kind: 'deposit', amount: 25_000 },
       { kind: 'fee', amount: -10 },
-      { kind: 'interest', amount: 12.34 }
+      { kind: 'interest', amount: 12.34 },
+      { kind: 'fee', amount: -6.75 },
+      { kind: 'variation_margin', amount: 48 },
+      { kind: 'fee', amount: -4.2 },
+      { kind: 'variation_margin', amount: 1225 },
+      { kind: 'fee', amount: -0.65 },
+      { kind: 'trade', amount: -550 },
+      { kind: 'fee', amount: -1.3 },
+      { kind: 'trade', amount: 650 },
+      { kind: 'fee', amount: -2.25 },
+      { kind: 'variation_margin', amount: -39 }
     ])
   })
 
@@ -84,7 +97,14 @@ describe('own fixtures for the Binance statement and IBKR Flex XML', () => {
     expect(positionsOf(db, 'IBKR U7654321')).toEqual({ MBTG5: { size: 3, avg: 99_600, kind: 'future' } })
     const mbt = db.prepare("SELECT contract_size, expiry_ms FROM instruments WHERE symbol = 'MBTG5'").get() as { contract_size: number; expiry_ms: number }
     expect(mbt).toEqual({ contract_size: 0.1, expiry_ms: Date.parse('2025-02-28T21:00:00Z') })
-    expect(db.prepare('SELECT kind, amount FROM cash_flows').all()).toEqual([{ kind: 'deposit', amount: 50_000 }])
+    // Futures trades move their commission and the trade day's MTM (netCash − commission), not the notional.
+    expect(db.prepare("SELECT kind, amount FROM cash_flows WHERE kind != 'opening_balance' ORDER BY at_ms, kind").all()).toEqual([
+      { kind: 'fee', amount: -4.5 },
+      { kind: 'variation_margin', amount: 40 },
+      { kind: 'fee', amount: -2.25 },
+      { kind: 'variation_margin', amount: -10 },
+      { kind: 'deposit', amount: 50_000 }
+    ])
   })
 
   it('IBKR Flex XML: a blank price, position, amount or commission is rejected by its element line, never read as 0', () => {
@@ -100,21 +120,20 @@ describe('own fixtures for the Binance statement and IBKR Flex XML', () => {
       [10, 'tradePrice', "'' is not a number"],
       [13, 'quantity', expect.stringContaining('is not a non-zero number')],
       [18, 'position', "'' is not a number"],
-      [22, 'amount', 'not a usable cash transaction']
+      [22, 'amount', "'' is not a number"]
     ])
   })
 
-  it('IBKR Flex XML: element lines are found in one pass (20,000 trades in well under a second)', () => {
+  // Element lines come from one pass over the text (a per-element prefix split took 5.2 s for
+  // this file); speed is measured by npm run bench, not asserted here (STYLE.md).
+  it('IBKR Flex XML: element lines stay exact across 20,000 trades', () => {
     const base = fixture('ibkr-flex-U7654321.xml').text
     const trade = /<Trade [\s\S]*?\/>/.exec(base)![0]
     const many = Array.from({ length: 20_000 }, (_, k) => trade.replace('tradeID="880001"', `tradeID="${k}"`).replace('transactionID="990001"', `transactionID="t${k}"`)).join('\n')
     const text = base.replace(trade, many)
     const { db, bookId } = emptyBook()
-    const started = performance.now()
     const p = preview(db, bookId, { fileName: 'ibkr-flex-large.xml', text })
-    const seconds = (performance.now() - started) / 1000
     // The rejected trade after the 20,000 copies sits 3 lines per copy further down.
     expect(p.issues.map((i) => [i.line, i.column])).toEqual([[13 + 3 * 19_999, 'quantity']])
-    expect(seconds).toBeLessThan(5) // was 5.2 s with a per-element prefix split; ~0.3 s now
   })
 })

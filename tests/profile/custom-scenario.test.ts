@@ -18,7 +18,7 @@ import type { ScenarioSet } from '../../src-main/engine/scenarios/scenario-set'
 import { profileModel, runScenario, toCustomScenario } from '../../src-main/services/whatif/explorer-service'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-scenario-')), 'book.sqlite'))
-const liveId = listBooks(book.db)[0]!.id
+const liveId = listBooks(book.db).find((b) => b.kind === 'demo')!.id
 const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, liveId)!.marketSnapshotId!)!)
 const held = listHeldPositions(book.db, liveId)
 

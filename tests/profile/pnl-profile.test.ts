@@ -18,7 +18,7 @@ import { buildProfileBook } from '../../src-main/engine/profile/profile-book'
 import { breakevens, evaluateProfile, expiryDays, legsAt, profileEvaluator, trough } from '../../src-main/engine/profile/pnl-profile'
 
 const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-profile-')), 'book.sqlite'))
-const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, listBooks(book.db)[0]!.id)!.marketSnapshotId!)!)
+const view = buildMarketView(loadMarketSnapshot(book.db, findBook(book.db, listBooks(book.db).find((b) => b.kind === 'demo')!.id)!.marketSnapshotId!)!)
 const shortNov = parseSymbol('deribit', 'BTC-27NOV26-95000-C')
 const longDec = parseSymbol('deribit', 'BTC-25DEC26-95000-C')
 const legs = [

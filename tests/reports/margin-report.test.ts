@@ -154,7 +154,8 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
     const dir = mkdtempSync(join(tmpdir(), 'marginal-report-history-'))
     for (const [pair, lastClose, dailyVol, seed] of [['BTCUSDT', 92_000, 0.03, 21], ['ETHUSDT', 3_050, 0.04, 22]] as const) {
       const f = writeBinanceDaily(dir, pair, { days: 600, lastDay: '2026-11-19', lastClose, dailyVol, seed })
-      expect((await api.commitImport({ bookId: 1, fileName: basename(f), text: readFileSync(f, 'utf8'), allowPartial: false })).rejected).toBe(0)
+      // Market files go to the live book (2); history is the file's, so the demo's VaR reads it too.
+      expect((await api.commitImport({ bookId: 2, fileName: basename(f), text: readFileSync(f, 'utf8'), allowPartial: false })).rejected).toBe(0)
     }
     const { text } = await report({ bookId: 1, pageSize: 'A4', statistics: true, hedges: false }, 'with-history')
     const stats = section(text, '7. VaR')

@@ -3,6 +3,7 @@
  * daily history, against a brute-force reference computed here from the CSV files themselves:
  * every h-day window's P&L, sorted.
  */
+import { liveBook } from '../../src-main/book/books-repository'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,7 +48,7 @@ describe.skipIf(!have)('historical VaR/ES of a linear BTC/ETH book on the shared
   let run: (h: 1 | 2, lookback: number) => ReturnType<typeof valueAtRisk>
   beforeAll(() => {
     const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-var-')), 'book.sqlite'))
-    for (const rel of [BTC, ETH]) commitImport(book.db, { bookId: 1, fileName: rel.split('/')[1]!, text: readFileSync(sharedData(rel), 'utf8'), allowPartial: false })
+    for (const rel of [BTC, ETH]) commitImport(book.db, { bookId: liveBook(book.db).id, fileName: rel.split('/')[1]!, text: readFileSync(sharedData(rel), 'utf8'), allowPartial: false })
     const market = readMarketFile(JSON.stringify({ asOf: '2026-11-20T09:00:00Z', index: { BTC: 64_000, ETH: 3_100 }, marks }), 'var.market.json')
     const view = buildMarketView(market.snapshot)
     const portfolio = readPortfolioFile(

@@ -41,7 +41,7 @@ let view: MarketView
 beforeEach(() => {
   const book = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-whatif-')), 'book.sqlite'))
   db = book.db
-  liveId = listBooks(db)[0]!.id
+  liveId = listBooks(db).find((b) => b.kind === 'demo')!.id
   view = buildMarketView(loadMarketSnapshot(db, findBook(db, liveId)!.marketSnapshotId!)!)
 })
 
@@ -56,7 +56,8 @@ describe('what-if copies', () => {
     expect(strip(listHeldPositions(db, id))).toEqual(strip(listHeldPositions(db, liveId)))
     const liveIds = new Set(listHeldPositions(db, liveId).map((p) => p.positionId))
     expect(listHeldPositions(db, id).some((p) => liveIds.has(p.positionId))).toBe(false)
-    expect(listBalances(db, id).map(({ accountId: _a, ...b }) => b)).toEqual(listBalances(db, liveId).map(({ accountId: _a, ...b }) => b))
+    const cash = (bookId: number) => listBalances(db, bookId).map((b) => ({ account: b.accountName, currency: b.currency, amount: b.amount + (b.unsettledPnl ?? 0) }))
+    expect(cash(id)).toEqual(cash(liveId))
   })
 
   it('is deep: trades, resizes, scaling, rename and delete of the copy never change the parent', () => {
@@ -83,13 +84,16 @@ describe('what-if copies', () => {
     expect(listBalances(db, id).length).toBe(listBalances(db, liveId).length)
   })
 
-  it('the live book refuses every edit, naming why', () => {
+  it('the demo and the live book refuse every edit, naming why', () => {
     const before = snapshotOf(db, liveId)
     const account = deribitMain(liveId)
-    expect(() => applyTrades(db, liveId, view, [{ accountId: account, symbol: 'BTC-PERPETUAL', side: 'buy', sizeContracts: 10 }])).toThrow(/is the live book: it changes only by importing statements/)
+    expect(() => applyTrades(db, liveId, view, [{ accountId: account, symbol: 'BTC-PERPETUAL', side: 'buy', sizeContracts: 10 }])).toThrow(/is the demo book: it is a read-only sample/)
     expect(() => renameBook(db, liveId, 'x')).toThrow(BookRefusedError)
     expect(() => deleteBook(db, liveId)).toThrow(BookRefusedError)
     expect(snapshotOf(db, liveId)).toEqual(before)
+    const live = listBooks(db).find((b) => b.kind === 'live')!
+    expect(() => applyTrades(db, live.id, view, [{ accountId: account, symbol: 'BTC-PERPETUAL', side: 'buy', sizeContracts: 10 }])).toThrow(/is the live book: it changes only by importing statements/)
+    expect(() => deleteBook(db, live.id)).toThrow(BookRefusedError)
   })
 
   it('a failing ticket in a batch books nothing', () => {

@@ -39,9 +39,12 @@ export function lastFridayOfMonth(year: number, month0: number): number {
  * A New York wall-clock time as a UTC instant (EST −5 h or EDT −4 h; the rules come from Intl,
  * without I/O). IBKR writes statement times, and US options stop trading, in New York time.
  */
+// Built once: a formatter costs ~60 µs to make, and statements call this per row.
+let newYorkHour: Intl.DateTimeFormat | null = null
+
 export function newYorkTimeUtc(year: number, month0: number, day: number, hour: number, minute = 0, second = 0): number {
   const asIfUtc = Date.UTC(year, month0, day, hour, minute, second)
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' })
+  const parts = (newYorkHour ??= new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' }))
   // Offset at a guess 5 h later (EST), then corrected: the guess lands on the same local day.
   const guess = asIfUtc + 5 * 3_600_000
   const hourThere = Number(parts.format(new Date(guess)))

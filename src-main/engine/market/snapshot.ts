@@ -18,7 +18,15 @@ export interface InstrumentMark {
 
 export interface MarketSnapshotData {
   id: string
+  /** The valuation instant: the newest of `asOfByUnderlying` when the market was assembled per underlying. */
   asOfMs: number
+  /**
+   * When each underlying's data was taken, for a market assembled per underlying (one chain per
+   * import); absent: every underlying as of `asOfMs`.
+   */
+  asOfByUnderlying?: Record<string, number>
+  /** Where each underlying's data came from, for a market assembled per underlying. */
+  sourceByUnderlying?: Record<string, string>
   source: string
   /** Index price per underlying, USD. */
   indexUsd: Record<string, number>

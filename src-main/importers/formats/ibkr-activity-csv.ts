@@ -3,12 +3,18 @@
  * `Section,Header|Data|SubTotal|Total,fields…`, with a Header row giving the fields of the Data rows
  * after it (a section may redefine them, e.g. per asset category). Used: Account Information,
  * Trades (DataDiscriminator Order), Open Positions (Summary), Financial Instrument Information
- * (futures multipliers and expiries), Deposits & Withdrawals, Fees, Interest.
+ * (futures multipliers and expiries), Deposits & Withdrawals, Fees, Interest, and Cash Report
+ * (Starting and Ending Cash per currency: the opening and closing balances; ibkr-activity-cash.ts).
+ * Trades move cash too: stocks and options their proceeds and commission, futures their commission
+ * and trade-day MTM. Forex rows are taken as today (a trade), their cash is not booked.
  */
 import { columnIndex, CellReader, readCsvRows, type CsvRecord } from '../csv-records'
 import { ContentIdentity } from '../row-identity'
 import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementPosition, StatementTrade } from '../statement'
 import { newYorkCloseUtc, newYorkTimeUtc } from '../../engine/instruments/expiry'
+import { activityTradeCash, cashReportRows, periodOf } from './ibkr-activity-cash'
+import { cashBalances, reconcileCash, tradeCashId } from './ibkr-flex-cash'
+import { IbkrClock } from './ibkr-flex-time'
 
 export const detectIbkrActivityCsv = (header: readonly string[]): boolean =>
   header[0] === 'Statement' && header[1] === 'Header' && header[2] === 'Field Name'
@@ -26,6 +32,8 @@ interface SectionRow {
 }
 
 const CASH_SECTIONS: Record<string, string> = { 'Deposits & Withdrawals': 'deposit_withdrawal', Fees: 'fee', Interest: 'interest', Dividends: 'dividend', 'Withholding Tax': 'tax' }
+/** The Cash Report line item each cash section's rows add to, for explaining a mismatch. */
+const COMPONENT_OF_KIND: Record<string, string> = { deposit: 'deposits', withdrawal: 'withdrawals', fee: 'otherFees', interest: 'brokerInterest', dividend: 'dividends', tax: 'withholdingTax' }
 
 export function parseIbkrActivityCsv(text: string, file: string): ParsedStatement {
   const { rows, problems } = readCsvRows(text)
@@ -70,7 +78,9 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
   const identity = new ContentIdentity('ibkr')
   let asOfMs: number | null = null
 
-  const USED = new Set(['Statement', 'Account Information', 'Financial Instrument Information', 'Trades', 'Open Positions', ...Object.keys(CASH_SECTIONS)])
+  const ledger: { statement: number; currency: string; amount: number; component: string }[] = []
+  const notes: string[] = []
+  const USED = new Set(['Statement', 'Account Information', 'Financial Instrument Information', 'Trades', 'Open Positions', 'Cash Report', ...Object.keys(CASH_SECTIONS)])
   const unusedSections = new Map<string, { line: number; rows: number }>()
   const skip = (line: number, reason: string): void => {
     issues.push({ file, line, column: 'DataDiscriminator', reason, severity: 'skipped' })
@@ -105,13 +115,25 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
       const atMs = when ? ibkrLocalTime(when) : NaN
       if (when && !Number.isFinite(atMs)) r.issues.push({ file, line: record.line, column: 'Date/Time', reason: `'${when}' is not a date and time`, severity: 'rejected' })
       if (quantity === 0) r.issues.push({ file, line: record.line, column: 'Quantity', reason: 'a trade of quantity 0', severity: 'rejected' })
+      const proceeds = r.number('Proceeds', false)
+      const mtm = r.number('MTM P/L', false)
       if (!r.ok || !category || !symbol || quantity === null || price === null || !Number.isFinite(atMs)) {
         issues.push(...r.issues)
         continue
       }
+      const externalId = identity.of('trade', [symbol, when, quantity, price])
+      const currency = r.raw('Currency') || 'USD'
+      if (!/^forex$/i.test(category)) {
+        const parts = activityTradeCash(category, currency, proceeds, fee, mtm)
+        if (!parts) issues.push({ file, line: record.line, column: /^futures$/i.test(category) ? 'MTM P/L' : 'Proceeds', reason: 'empty: the trade\'s cash is not booked; the position is', severity: 'warning' })
+        for (const p of parts ?? []) {
+          cashFlows.push({ line: record.line, externalId: tradeCashId(externalId, p.suffix), atMs, kind: p.kind, currency: p.currency, amount: p.amount, instrumentSymbol: symbol, note: `${symbol}: ${p.component}` })
+          ledger.push({ statement: 0, currency: p.currency, amount: p.amount, component: p.component })
+        }
+      }
       trades.push({
         line: record.line,
-        externalId: identity.of('trade', [symbol, when, quantity, price]),
+        externalId,
         instrument: refFor(category, symbol, Number(r.raw('Mult')) || 0),
         tradedAtMs: atMs,
         side: quantity > 0 ? 'buy' : 'sell',
@@ -145,11 +167,13 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
         continue
       }
       const description = r.raw('Description')
+      const kind = CASH_SECTIONS[section] === 'deposit_withdrawal' ? (amount >= 0 ? 'deposit' : 'withdrawal') : CASH_SECTIONS[section]!
+      ledger.push({ statement: 0, currency, amount, component: COMPONENT_OF_KIND[kind] ?? 'other' })
       cashFlows.push({
         line: record.line,
         externalId: identity.of('cash', [section, currency, date, description, amount]),
         atMs,
-        kind: CASH_SECTIONS[section] === 'deposit_withdrawal' ? (amount >= 0 ? 'deposit' : 'withdrawal') : CASH_SECTIONS[section]!,
+        kind,
         currency,
         amount,
         note: description || undefined
@@ -161,9 +185,20 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
     issues.push({ file, line: s.line, column: null, reason: `section '${section}' (${s.rows} rows) is not imported: it holds no trades, positions or cash`, severity: 'skipped' })
   }
 
+  const period = periodOf(data.find((d) => d.section === 'Statement' && d.reader.raw('Field Name') === 'Period')?.reader.raw('Field Value') ?? '')
+  const report = cashReportRows(data.filter((d) => d.section === 'Cash Report'), file, period)
+  const cashRows = report.rows.map((row) => ({ ...row, accountId }))
+  issues.push(...report.issues, ...reconcileCash(cashRows, ledger, file))
+  const { closing, opening } = cashBalances(cashRows, new IbkrClock())
+  notes.push(
+    cashRows.length
+      ? 'Cash: the Cash Report\'s Ending Cash per currency is the closing balance, as of the end of the period\'s last day in New York; Starting Cash is the opening balance.'
+      : 'The statement has no Cash Report section, so it states no balances: the ledger (trades\' cash, deposits, fees, interest) is all there is.'
+  )
+
   return {
     file, format: 'ibkr-activity-csv', formatLabel: 'IBKR Activity Statement (CSV)', venue: 'ibkr',
     accountName: accountId ? `IBKR ${accountId}` : 'IBKR', baseCurrency: 'USD', rowsTotal: data.length,
-    trades, cashFlows, positions: positions.length || trades.length ? positions : null, positionsAsOfMs: asOfMs, closingBalances: [], openingBalances: [], settlements: [], notes: [], issues
+    trades, cashFlows, positions: positions.length || trades.length ? positions : null, positionsAsOfMs: asOfMs, closingBalances: closing, openingBalances: opening, settlements: [], notes, issues
   }
 }

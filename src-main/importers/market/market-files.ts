@@ -11,6 +11,7 @@
 import { CellReader, readCsv, type CsvTable } from '../csv-records'
 import type { RowIssue } from '../statement'
 import { isDeribitBookSummary, parseDeribitBookSummary } from './deribit-book-summary'
+import { isDeribitTickerChain, parseDeribitTickerChain } from './deribit-ticker-chain'
 import { buildSnapshotFromDeribitChain } from '../../engine/market/chain-snapshot'
 import type { MarketSnapshotData } from '../../engine/market/snapshot'
 
@@ -43,6 +44,8 @@ export interface MarketHints {
   underlying?: string
   quoteCurrency?: string
   source?: string
+  /** The instant an option chain without its own snapshot time was taken. */
+  asOfMs?: number
 }
 
 const lower = (h: readonly string[]): string[] => h.map((c) => c.toLowerCase())
@@ -52,7 +55,7 @@ const KNOWN_SOURCES = ['binance', 'yahoo', 'coinbase', 'bitstamp', 'kraken', 'de
 export function detectMarketDataset(header: readonly string[] | null): MarketDataset | null {
   if (!header) return null
   const h = lower(header)
-  if (isDeribitBookSummary(header)) return 'option-chain'
+  if (isDeribitBookSummary(header) || isDeribitTickerChain(header)) return 'option-chain'
   if (h.length === 2 && h.includes('timestamp') && h.includes('funding_rate')) return 'funding'
   if (['date', 'symbol', 'open', 'high', 'low', 'close'].every((c) => h.includes(c)) && h.length === 6) return 'vol-index'
   if (h.includes('close') && h.includes('open') && DATE_COLUMNS.some((c) => h.includes(c))) return 'prices'
@@ -119,12 +122,15 @@ function readBars(table: CsvTable, file: string, issues: RowIssue[]): DailyBar[]
 export function parseMarketFile(text: string, file: string, dataset: MarketDataset, hints: MarketHints = {}): ParsedMarketFile {
   const base = { file, rowsTotal: 0, series: [], funding: null, snapshot: null, issues: [] as RowIssue[] }
   if (dataset === 'option-chain') {
-    const chain = parseDeribitBookSummary(text, file)
+    const ticker = isDeribitTickerChain(readCsv(text, file).header)
+    const chain = ticker ? parseDeribitTickerChain(text, file, hints.asOfMs) : { ...parseDeribitBookSummary(text, file), indexNote: null }
     const { snapshot, problems } = buildSnapshotFromDeribitChain(chain.rows, file)
     const issues: RowIssue[] = [...chain.problems, ...problems.map((p) => ({ ...p, file }))].map((p) => ({
       file, line: p.line, column: p.field, reason: p.message.replace(/^.*?: /, ''), severity: 'rejected' as const
     }))
-    return { ...base, format: 'deribit-book-summary', formatLabel: 'Deribit option chain (book summary)', dataset, rowsTotal: chain.rows.length + chain.problems.length, snapshot, issues }
+    if (chain.indexNote) issues.unshift({ file, line: 1, column: 'underlying_price', reason: chain.indexNote, severity: 'warning' })
+    const format = ticker ? { format: 'deribit-ticker-chain', formatLabel: 'Deribit option chain with Greeks (tickers; snapshot time given)' } : { format: 'deribit-book-summary', formatLabel: 'Deribit option chain (book summary)' }
+    return { ...base, ...format, dataset, rowsTotal: chain.rows.length + chain.problems.length, snapshot, issues }
   }
   const table = readCsv(text, file)
   const issues: RowIssue[] = table.problems.map((p) => ({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }))

@@ -64,7 +64,7 @@ function liquidationText(p: Pool): string {
 
 function header(r: MarginReportModel): string {
   const meta: [string, string][] = [
-    ['Book', `${esc(r.book.name)} (#${r.book.id}, ${r.book.kind === 'live' ? 'live book' : 'what-if copy'})`],
+    ['Book', `${esc(r.book.name)} (#${r.book.id}, ${r.book.kind === 'live' ? 'live book' : r.book.kind === 'demo' ? 'demo book, sample data' : 'what-if copy'})`],
     ['Scope', r.account === null ? 'whole book' : `account ${esc(r.account)}`],
     ['Accounts', r.accounts.map((a) => `${esc(a.name)} (${esc(a.venue)})`).join(', ') || '—'],
     ['As of', utc(r.market.asOfUtc)],

@@ -6,6 +6,7 @@ import { loadUiState, saveUiState } from '../api/use-ui-state'
 import { useApi } from '../api/api'
 import { useSessionStore } from './use-session-store'
 import { usePositionsStore } from './use-positions-store'
+import { readStatementFile } from '../api/read-file'
 
 const PRESETS_KEY = 'import.presets'
 export interface Preset {
@@ -27,6 +28,16 @@ export const useImportStore = defineStore('import', () => {
   const csv = shallowRef<{ header: string[]; sample: string[][]; rows: number } | null>(null)
   const mapping = shallowRef<GenericMapping | null>(null)
   const presets = ref<Record<string, Preset>>({})
+  /** A statement that does not start at the account's opening: book the missing opening balance (default) or leave it showing. */
+  const openingBalance = ref<'take' | 'skip'>('take')
+  /** Opening balances the trader types (flows-only statements), per currency. */
+  const openingBalances = ref<Record<string, number>>({})
+  /** Imports land in the live book, whichever book is on screen (never in the demo or a what-if copy). */
+  const targetBookId = (): number | null => useSessionStore().liveBook?.id ?? null
+  const cashChoices = () => ({
+    openingBalance: openingBalance.value,
+    ...(Object.keys(openingBalances.value).length ? { openingBalances: Object.entries(openingBalances.value).map(([currency, amount]) => ({ currency, amount })) } : {})
+  })
 
   async function loadPresets(): Promise<void> {
     presets.value = (await loadUiState(PRESETS_KEY, isPresets)) ?? {}
@@ -49,17 +60,18 @@ export const useImportStore = defineStore('import', () => {
   }
 
   async function runPreview(): Promise<void> {
-    const session = useSessionStore()
-    if (!file.value || session.currentBookId === null) return
+    const bookId = targetBookId()
+    if (!file.value || bookId === null) return
     busy.value = 'previewing'
     error.value = null
     try {
       preview.value = await useApi().previewImport({
-        bookId: session.currentBookId,
+        bookId,
         fileName: file.value.name,
         text: file.value.text,
         accountName: accountName.value.trim() || undefined,
-        ...(mapping.value ? { format: 'generic-csv', mapping: mapping.value } : {})
+        ...(mapping.value ? { format: 'generic-csv', mapping: mapping.value } : {}),
+        ...cashChoices()
       })
       accountName.value = preview.value.accountName
       error.value = null
@@ -84,7 +96,7 @@ export const useImportStore = defineStore('import', () => {
     reset()
     busy.value = 'reading'
     try {
-      file.value = { name: f.name, text: await f.text() }
+      file.value = { name: f.name, text: await readStatementFile(f) }
     } catch (e) {
       error.value = `${f.name}: cannot read the file: ${(e as Error).message}`
       busy.value = null
@@ -95,7 +107,8 @@ export const useImportStore = defineStore('import', () => {
 
   async function commit(): Promise<void> {
     const session = useSessionStore()
-    if (!file.value || !preview.value || session.currentBookId === null) return
+    const bookId = targetBookId()
+    if (!file.value || !preview.value || bookId === null) return
     busy.value = 'importing'
     error.value = null
     const taskId = `import-${Date.now()}`
@@ -105,16 +118,20 @@ export const useImportStore = defineStore('import', () => {
     })
     try {
       result.value = await api.commitImport({
-        bookId: session.currentBookId,
+        bookId,
         fileName: file.value.name,
         text: file.value.text,
         accountName: accountName.value.trim() || undefined,
         ...(mapping.value ? { format: 'generic-csv', mapping: mapping.value } : {}),
+        ...cashChoices(),
         allowPartial: allowPartial.value,
         taskId
       })
-      session.books = await api.listBooks({})
-      await usePositionsStore().load(session.currentBookId)
+      // Statements and option chains landed in the live book: show it. Price, vol-index and funding
+      // history belong to the whole file: stay on the book in view. Every view re-reads either way.
+      const showLive = preview.value.dataset === 'statement' || preview.value.dataset === 'option-chain'
+      await session.bookFileChanged(showLive ? bookId : undefined)
+      if (showLive) await usePositionsStore().load(bookId)
     } catch (e) {
       error.value = (e as Error).message
     } finally {
@@ -133,10 +150,18 @@ export const useImportStore = defineStore('import', () => {
     result.value = null
     csv.value = null
     mapping.value = null
+    openingBalance.value = 'take'
+    openingBalances.value = {}
+  }
+
+  async function setOpening(choice: 'take' | 'skip', given?: Record<string, number>): Promise<void> {
+    openingBalance.value = choice
+    if (given) openingBalances.value = given
+    await runPreview()
   }
 
   return {
-    file, preview, accountName, allowPartial, busy, progress, error, result, csv, mapping, presets,
-    loadFile, runPreview, commit, reset, previewWithMapping, savePreset, presetFor, loadPresets
+    file, preview, accountName, allowPartial, busy, progress, error, result, csv, mapping, presets, openingBalance, openingBalances,
+    loadFile, runPreview, commit, reset, previewWithMapping, savePreset, presetFor, loadPresets, setOpening
   }
 })

@@ -86,7 +86,7 @@ export const useMarginStore = defineStore('margin', () => {
   // Recompute when the book, its holdings or its market change. A drill-through survives the
   // recompute (re-read under the same scenario) unless the book changed.
   watch(
-    () => [session.currentBookId, positions.revision, session.market] as const,
+    () => [session.currentBookId, positions.revision, session.market, session.dataRevision] as const,
     async ([bookId], previous) => {
       const previousBookId = previous?.[0]
       if (bookId !== previousBookId) drill.value = null

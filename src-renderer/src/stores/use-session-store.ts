@@ -19,8 +19,15 @@ export const useSessionStore = defineStore('session', () => {
   const theme = ref<ThemeName>('light')
   const engine = ref<EngineStatus | null>(null)
   const error = ref<string | null>(null)
+  /**
+   * Bumped whenever the book file changes under the views (an import, a balance set by hand, the
+   * demo removed or restored): every view re-reads what it shows, without a reload.
+   */
+  const dataRevision = ref(0)
 
   const currentBook = computed(() => books.value.find((b) => b.id === currentBookId.value) ?? null)
+  const liveBook = computed(() => books.value.find((b) => b.kind === 'live') ?? null)
+  const demoBook = computed(() => books.value.find((b) => b.kind === 'demo') ?? null)
 
   async function start(): Promise<void> {
     const api = useApi()
@@ -59,10 +66,22 @@ export const useSessionStore = defineStore('session', () => {
     if (!books.value.some((b) => b.id === currentBookId.value)) await selectBook(books.value.find((b) => b.kind === 'live')?.id ?? books.value[0]?.id ?? null)
   }
 
+  /**
+   * The book file changed (an import landed, a balance was set): re-read the books and the market,
+   * then tell every view. `showBookId`: switch to that book first (an import lands in the live book).
+   */
+  async function bookFileChanged(showBookId?: number): Promise<void> {
+    books.value = await useApi().listBooks({})
+    const target = showBookId ?? currentBookId.value
+    if (target !== null && target !== currentBookId.value) await selectBook(target)
+    else if (currentBookId.value !== null) market.value = (await useApi().currentMarket({ bookId: currentBookId.value })).snapshot
+    dataRevision.value++
+  }
+
   function setTheme(next: ThemeName): void {
     theme.value = next
     saveUiState('app.theme', next, 0)
   }
 
-  return { appInfo, books, currentBookId, currentBook, market, view, theme, engine, error, start, selectBook, refreshBooks, setTheme }
+  return { appInfo, books, currentBookId, currentBook, liveBook, demoBook, market, view, theme, engine, error, dataRevision, start, selectBook, refreshBooks, bookFileChanged, setTheme }
 })

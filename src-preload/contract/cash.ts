@@ -1,0 +1,94 @@
+/**
+ * Cash and balances across the boundary: an import's reconciliation per account and currency, the
+ * book's balances with where each comes from, hand edits, and the book file's backup.
+ * Amounts are in `currency` (BTC for a Deribit BTC account, USDT…), never converted.
+ */
+import { z } from 'zod'
+
+const isoUtc = z.string().describe('ISO-8601 instant in UTC')
+const id = z.number().int().positive()
+const currency = z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a currency code: letters and digits')
+
+/** The balance before a statement's first row in a currency, when the book's ledger does not reach it. */
+export const OpeningBalanceView = z.object({
+  line: z.number().int(),
+  atUtc: isoUtc,
+  /** What the statement implies the balance was before its first row; null for flows-only statements. */
+  statementBalance: z.number().nullable(),
+  /** The book's cash ledger before that instant. */
+  ledgerBefore: z.number(),
+  /** statementBalance − ledgerBefore (or the amount the trader gave): what is missing. */
+  missing: z.number(),
+  /** Whether the import books `missing` as an 'opening_balance' ledger row. */
+  booked: z.boolean()
+})
+
+/** One account and currency of an import: the statement's balance against the book's ledger. */
+export const CashLine = z.object({
+  account: z.string(),
+  currency: z.string(),
+  /** The venue's balance printed on the statement's last row in this currency; null: the statement carries flows only. */
+  statementBalance: z.number().nullable(),
+  statementAtUtc: isoUtc.nullable(),
+  statementLine: z.number().int().nullable(),
+  /** Decimal places the statement prints; the tolerance is half its last digit, at least 1e-8. */
+  decimals: z.number().int().nullable(),
+  /** The book's cash ledger up to the statement's last row (this import's rows and opening balance included). */
+  ledger: z.number(),
+  /** statementBalance − ledger; null for flows-only statements. */
+  difference: z.number().nullable(),
+  /** The difference is above the tolerance: shown as a warning, never absorbed. */
+  warning: z.boolean(),
+  /** Σ of this import's new cash rows in the currency. */
+  newFlows: z.number(),
+  cashBefore: z.number(),
+  cashAfter: z.number(),
+  /** How the cash after the import is set: the statement's balance, an existing newer anchor, or the ledger. */
+  cashSource: z.enum(['statement', 'newer anchor', 'ledger']),
+  opening: OpeningBalanceView.nullable()
+})
+
+export const OpeningBalanceChoice = z.object({ currency, amount: z.number().refine(Number.isFinite, 'not a finite number') }).strict()
+
+export const BalanceView = z.object({
+  accountId: id,
+  account: z.string(),
+  venue: z.string(),
+  currency: z.string(),
+  /** Cash, before haircuts. */
+  amount: z.number(),
+  /** Futures P&L the venue books to cash at its next settlement (Deribit's session P&L). */
+  unsettledPnl: z.number(),
+  /** Σ of the cash ledger (every imported cash row): equals `amount` when no anchor sits after missing rows. */
+  ledger: z.number(),
+  anchor: z
+    .object({ amount: z.number(), atUtc: isoUtc, source: z.enum(['statement', 'manual', 'seed']), note: z.string().nullable() })
+    .nullable()
+})
+
+export const BalancesResponse = z.object({
+  bookId: id,
+  /** Every account of the book, with or without cash yet (balances can be set for any). */
+  accounts: z.array(z.object({ id, name: z.string(), venue: z.string() })),
+  balances: z.array(BalanceView)
+})
+
+export const SetBalanceRequest = z
+  .object({
+    bookId: id,
+    accountId: id,
+    currency,
+    amount: z.number().refine((x) => Number.isFinite(x) && Math.abs(x) < 1e15, 'not a plausible balance'),
+    note: z.string().trim().max(200).nullable().optional()
+  })
+  .strict()
+
+export const BackupRequest = z.object({ path: z.string().trim().min(1).max(1024).optional() }).strict()
+export const BackupResponse = z.object({
+  path: z.string(),
+  bytes: z.number().int(),
+  /** Rows per table in the backup, read back from it. */
+  rows: z.record(z.string(), z.number().int()),
+  integrity: z.literal('ok'),
+  atUtc: isoUtc
+})
