@@ -92,25 +92,25 @@ describe('Bybit UTA rows whose Change does not carry the Cash Flow', () => {
   })
 })
 
-describe('Bybit EU spot legs, two rows of a real export (everytrade bybiteu_uta_v001.csv, research notes §2.1)', () => {
+describe('Bybit EU spot legs, two rows in the shape of a real export (20 decimals, "--" Action; research notes §2.1), our own numbers', () => {
   const text = [
-    'UID: 567248024,Company Name: ,Country: ',
+    'UID: 1234567,Company Name: ,Country: ',
     HEADER,
-    '567248024,BTC,BTCEUR,TRADE,SELL,-0.00003000000000000000,0.00000000000000000000,53842.90000000000000000000,0.00000000000000000000,0.00000000000000000000,-0.00003000000000000000,-0.00003000000000000000,0.00008960000000000000,--,2026-06-05 08:22:50',
-    '567248024,EUR,BTCEUR,TRADE,SELL,1.61528700000000000000,0.00000000000000000000,53842.90000000000000000000,0.00000000000000000000,-0.00403821750000000000,1.61528700000000000000,1.61124878250000000000,12.14812880250000000000,--,2026-06-05 08:22:50',
+    '1234567,BTC,BTCEUR,TRADE,SELL,-0.00004000000000000000,0.00000000000000000000,52000.00000000000000000000,0.00000000000000000000,0.00000000000000000000,-0.00004000000000000000,-0.00004000000000000000,0.00010000000000000000,--,2026-06-05 08:22:50',
+    '1234567,EUR,BTCEUR,TRADE,SELL,2.08000000000000000000,0.00000000000000000000,52000.00000000000000000000,0.00000000000000000000,-0.00520000000000000000,2.08000000000000000000,2.07480000000000000000,12.07480000000000000000,--,2026-06-05 08:22:50',
     ''
   ].join('\n')
 
   it('a sale of BTC for EUR: the EUR leg is cash with its fee, the BTC leg the BTC holding; no trade of a contract', () => {
-    const p = parseStatement(text, 'AssetChangeDetails_uta_567248024_20260605_20260605_0.csv')
+    const p = parseStatement(text, 'AssetChangeDetails_uta_1234567_20260605_20260605_0.csv')
     expect(p.issues).toEqual([])
     expect(p.trades).toEqual([])
     expect(p.cashFlows.map((c) => [c.line, c.kind, c.currency, c.amount, c.movesCash ?? true, c.positionEffect?.instrument.symbol ?? null])).toEqual([
-      [3, 'trade', 'BTC', -0.00003, false, 'BTCUSDT'],
-      [4, 'trade', 'EUR', 1.615287, true, null],
-      [4, 'fee', 'EUR', -0.0040382175, true, null]
+      [3, 'trade', 'BTC', -0.00004, false, 'BTCUSDT'],
+      [4, 'trade', 'EUR', 2.08, true, null],
+      [4, 'fee', 'EUR', -0.0052, true, null]
     ])
-    expect(p.closingBalances.map((b) => [b.currency, b.amount])).toEqual([['EUR', 12.1481288025]])
-    expect(p.openingBalances.map((b) => [b.currency, b.amount])).toEqual([['EUR', 10.53688002]])
+    expect(p.closingBalances.map((b) => [b.currency, b.amount])).toEqual([['EUR', 12.0748]])
+    expect(p.openingBalances.map((b) => [b.currency, b.amount])).toEqual([['EUR', 10]])
   })
 })
