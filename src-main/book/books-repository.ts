@@ -12,8 +12,12 @@ export interface BookRecord {
   isDemo: boolean
   createdAtUtc: string
   marketSnapshotId: string | null
+  followsLiveMarket: boolean
   accountCount: number
+  /** Open positions (settled ones are out of the book). */
   positionCount: number
+  /** Positions past their expiry with no settlement price yet. */
+  awaitingSettlement: number
 }
 
 interface BookRow {
@@ -24,14 +28,25 @@ interface BookRow {
   is_demo: 0 | 1
   created_at: string
   market_snapshot_id: string | null
+  follows_live_market: 0 | 1
   account_count: number
   position_count: number
+  awaiting_settlement: number
 }
 
+// A book following the live market is valued on the live book's snapshot: resolved here, once, so
+// every reader of marketSnapshotId gets the one the book is valued on.
 const SELECT_BOOKS = `
-  SELECT b.id, b.name, b.kind, b.parent_id, b.is_demo, b.created_at, b.market_snapshot_id,
+  SELECT b.id, b.name, b.kind, b.parent_id, b.is_demo, b.created_at, b.follows_live_market,
+         CASE WHEN b.follows_live_market = 1
+              THEN COALESCE((SELECT l.market_snapshot_id FROM books l WHERE l.kind = 'live'), b.market_snapshot_id)
+              ELSE b.market_snapshot_id END AS market_snapshot_id,
          (SELECT COUNT(*) FROM accounts a WHERE a.book_id = b.id) AS account_count,
-         (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id WHERE a.book_id = b.id) AS position_count
+         (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id WHERE a.book_id = b.id AND p.settled_at_ms IS NULL) AS position_count,
+         (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id JOIN instruments i ON i.id = p.instrument_id
+           WHERE a.book_id = b.id AND p.settled_at_ms IS NULL AND i.expiry_ms IS NOT NULL
+             AND i.expiry_ms <= COALESCE((SELECT m.as_of_ms FROM market_snapshots m WHERE m.id = (CASE WHEN b.follows_live_market = 1
+               THEN COALESCE((SELECT l.market_snapshot_id FROM books l WHERE l.kind = 'live'), b.market_snapshot_id) ELSE b.market_snapshot_id END)), -1)) AS awaiting_settlement
   FROM books b`
 
 const toRecord = (r: BookRow): BookRecord => ({
@@ -42,8 +57,10 @@ const toRecord = (r: BookRow): BookRecord => ({
   isDemo: r.is_demo === 1,
   createdAtUtc: r.created_at,
   marketSnapshotId: r.market_snapshot_id,
+  followsLiveMarket: r.follows_live_market === 1,
   accountCount: r.account_count,
-  positionCount: r.position_count
+  positionCount: r.position_count,
+  awaitingSettlement: r.awaiting_settlement
 })
 
 export function listBooks(db: BookDb): BookRecord[] {
@@ -57,13 +74,13 @@ export function findBook(db: BookDb, bookId: number): BookRecord | undefined {
 
 export function insertBook(
   db: BookDb,
-  b: { name: string; kind: BookKind; parentId?: number | null; marketSnapshotId?: string | null },
+  b: { name: string; kind: BookKind; parentId?: number | null; marketSnapshotId?: string | null; followsLiveMarket?: boolean },
   now = new Date()
 ): number {
   const id = Number(
     db
-      .prepare('INSERT INTO books (name, kind, parent_id, is_demo, market_snapshot_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(b.name, b.kind, b.parentId ?? null, b.kind === 'demo' ? 1 : 0, b.marketSnapshotId ?? null, now.toISOString())
+      .prepare('INSERT INTO books (name, kind, parent_id, is_demo, market_snapshot_id, follows_live_market, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(b.name, b.kind, b.parentId ?? null, b.kind === 'demo' ? 1 : 0, b.marketSnapshotId ?? null, b.followsLiveMarket ? 1 : 0, now.toISOString())
       .lastInsertRowid
   )
   recordAudit(db, { bookId: id, entity: 'book', entityId: id, action: 'create', detail: { name: b.name, kind: b.kind } }, now)
@@ -90,4 +107,19 @@ export function liveBook(db: BookDb): BookRecord {
 export function demoBook(db: BookDb): BookRecord | undefined {
   const row = db.prepare(`${SELECT_BOOKS} WHERE b.kind = 'demo'`).get() as BookRow | undefined
   return row && toRecord(row)
+}
+
+/**
+ * A what-if book follows the live book's market (each chain import reaches it) or holds a copy of
+ * the market it is valued on now. The live and demo books have their own.
+ */
+export function setFollowsLiveMarket(db: BookDb, bookId: number, follow: boolean, now = new Date()): void {
+  const book = findBook(db, bookId)
+  if (!book) throw new Error(`book ${bookId} does not exist`)
+  if (book.kind !== 'whatif') throw new Error(`"${book.name}" is the ${book.kind} book: it has its own market`)
+  db.transaction(() => {
+    // Holding a copy: keep the snapshot it is valued on now (the live one, when it followed).
+    db.prepare('UPDATE books SET follows_live_market = ?, market_snapshot_id = ? WHERE id = ?').run(follow ? 1 : 0, book.marketSnapshotId, bookId)
+    recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: follow ? 'follow live market' : 'hold own market', detail: { snapshot: book.marketSnapshotId } }, now)
+  })()
 }

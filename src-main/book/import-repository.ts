@@ -10,10 +10,10 @@ export function findAccount(db: BookDb, bookId: number, name: string): { id: num
 
 export function heldByAccount(db: BookDb, accountId: number): Map<string, HeldRecord> {
   const rows = db
-    .prepare('SELECT p.size_contracts, p.avg_price, p.session_price, i.* FROM positions p JOIN instruments i ON i.id = p.instrument_id WHERE p.account_id = ?')
-    .all(accountId) as (InstrumentRow & { size_contracts: number; avg_price: number | null; session_price: number | null })[]
+    .prepare('SELECT p.size_contracts, p.avg_price, p.session_price, p.settled_at_ms, i.* FROM positions p JOIN instruments i ON i.id = p.instrument_id WHERE p.account_id = ?')
+    .all(accountId) as (InstrumentRow & { size_contracts: number; avg_price: number | null; session_price: number | null; settled_at_ms: number | null })[]
   return new Map(
-    rows.map((r) => [instrumentKey(r.venue, r.symbol), { sizeContracts: r.size_contracts, avgPrice: r.avg_price, sessionPrice: r.session_price, instrument: instrumentFromRow(r) }])
+    rows.map((r) => [instrumentKey(r.venue, r.symbol), { sizeContracts: r.size_contracts, avgPrice: r.avg_price, sessionPrice: r.session_price, settled: r.settled_at_ms !== null, instrument: instrumentFromRow(r) }])
   )
 }
 

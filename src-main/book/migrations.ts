@@ -278,6 +278,35 @@ export const migrations: readonly Migration[] = [
       );
     `,
     up: separateDemoFromLive
+  },
+  {
+    version: 8,
+    name: 'market per book, expiries settled',
+    sql: `
+      -- A what-if book follows the live book's market (every chain import reaches it) or holds its own copy.
+      ALTER TABLE books ADD COLUMN follows_live_market INTEGER NOT NULL DEFAULT 0 CHECK (follows_live_market IN (0, 1));
+
+      -- A position past its expiry, settled by Marginal: out of the open book, its payoff (or the
+      -- future's last P&L) booked to cash by the ledger row settlement_flow (external id). The row
+      -- stays so that a later statement with the venue's own delivery row replaces the settlement.
+      ALTER TABLE positions ADD COLUMN settled_at_ms INTEGER;
+      ALTER TABLE positions ADD COLUMN settlement_price_usd REAL CHECK (settlement_price_usd IS NULL OR settlement_price_usd > 0);
+      ALTER TABLE positions ADD COLUMN settlement_source TEXT;
+      ALTER TABLE positions ADD COLUMN settlement_cash REAL;
+      ALTER TABLE positions ADD COLUMN settlement_flow TEXT;
+      CREATE INDEX positions_settled ON positions (settled_at_ms);
+
+      -- Delivery prices the venues printed on statements (Deribit's delivery rows), per underlying and expiry.
+      CREATE TABLE delivery_prices (
+        venue TEXT NOT NULL,
+        underlying TEXT NOT NULL,
+        expiry_ms INTEGER NOT NULL,
+        price_usd REAL NOT NULL CHECK (price_usd > 0),
+        source TEXT NOT NULL,
+        import_id INTEGER REFERENCES imports(id) ON DELETE SET NULL,
+        PRIMARY KEY (venue, underlying, expiry_ms)
+      );
+    `
   }
 ]
 

@@ -38,7 +38,7 @@ export function listHeldPositions(db: BookDb, bookId: number): HeldPosition[] {
        FROM positions p
        JOIN accounts a ON a.id = p.account_id
        JOIN instruments i ON i.id = p.instrument_id
-       WHERE a.book_id = ?
+       WHERE a.book_id = ? AND p.settled_at_ms IS NULL
        ORDER BY a.name, i.id`
     )
     .all(bookId) as Row[]

@@ -9,6 +9,8 @@ import { findBook, insertAccount, insertBook, type BookRecord } from './books-re
 import { recordAudit } from './audit'
 import { listBalances, setBalance } from './balances-repository'
 import { insertPosition } from './positions-repository'
+import { applyFill, averagesHarmonically } from '../engine/positions/fills'
+import type { Instrument } from '../engine/instruments/instrument'
 
 /** A write aimed at a book that may not take it (the live book, a missing book). */
 export class BookRefusedError extends Error {
@@ -44,13 +46,17 @@ export function copyBook(db: BookDb, sourceId: number, opts: { name: string; bla
   if (!source) throw new BookRefusedError(`book ${sourceId} does not exist`)
   const name = cleanName(opts.name)
   return db.transaction(() => {
-    const bookId = insertBook(db, { name, kind: 'whatif', parentId: source.id, marketSnapshotId: source.marketSnapshotId }, now)
+    // A copy of the live book follows its market (the next chain import reaches both); a copy of
+    // the demo or of another what-if book holds the market it was copied with.
+    const follows = source.kind === 'live' || source.followsLiveMarket
+    const bookId = insertBook(db, { name, kind: 'whatif', parentId: source.id, marketSnapshotId: source.marketSnapshotId, followsLiveMarket: follows }, now)
     const accounts = db.prepare('SELECT id, name, venue, base_currency FROM accounts WHERE book_id = ? ORDER BY id').all(sourceId) as { id: number; name: string; venue: string; base_currency: string }[]
     // A copy has no ledger: the source's unsettled futures P&L (booked to cash at the venue's next
     // settlement) goes into the copy's cash, so both start at the same equity.
     const balances = new Map<number, { currency: string; amount: number }[]>()
     for (const b of listBalances(db, sourceId)) balances.set(b.accountId, [...(balances.get(b.accountId) ?? []), { currency: b.currency, amount: b.amount + (b.unsettledPnl ?? 0) }])
-    const positions = db.prepare('SELECT instrument_id, size_contracts, avg_price, session_price FROM positions WHERE account_id = ? ORDER BY id')
+    // Settled positions are out of the book: a copy does not bring them back.
+    const positions = db.prepare('SELECT instrument_id, size_contracts, avg_price, session_price FROM positions WHERE account_id = ? AND settled_at_ms IS NULL ORDER BY id')
     const setSession = db.prepare('UPDATE positions SET session_price = ? WHERE id = ?')
     for (const a of accounts) {
       const accountId = insertAccount(db, bookId, { name: a.name, venue: a.venue, baseCurrency: a.base_currency })
@@ -108,6 +114,7 @@ export function applyWhatIfTrades(db: BookDb, bookId: number, trades: readonly W
   const update = db.prepare('UPDATE positions SET size_contracts = ?, avg_price = ?, session_price = ?, updated_at = ? WHERE id = ?')
   const remove = db.prepare('DELETE FROM positions WHERE id = ?')
   const balance = db.prepare('SELECT amount FROM account_balances WHERE account_id = ? AND currency = ?')
+  const kindOf = db.prepare('SELECT kind, settlement FROM instruments WHERE id = ?')
   db.transaction(() => {
     for (const t of trades) {
       if (!account.get(t.accountId, bookId)) throw new BookRefusedError(`account ${t.accountId} is not in book ${bookId}`)
@@ -116,17 +123,15 @@ export function applyWhatIfTrades(db: BookDb, bookId: number, trades: readonly W
       if (!held) {
         insertPosition(db, { bookId, accountId: t.accountId, instrumentId: t.instrumentId, sizeContracts: t.sizeContracts, avgPrice: t.price }, now)
       } else {
-        const size = held.size_contracts + t.sizeContracts
+        // The venues' averaging (harmonic for inverse futures), for the entry and the session price alike.
+        const harmonic = averagesHarmonically(kindOf.get(t.instrumentId) as { kind: Instrument['kind']; settlement: Instrument['settlement'] })
+        const after = applyFill({ sizeContracts: held.size_contracts, avgPrice: held.avg_price }, t.sizeContracts, t.price, harmonic)
         // Sizes are lot multiples; sums of binary fractions leave dust that must read as flat.
-        if (Math.abs(size) < 1e-9 * Math.max(1, Math.abs(held.size_contracts))) {
+        if (after.sizeContracts === 0 || Math.abs(after.sizeContracts) < 1e-9 * Math.max(1, Math.abs(held.size_contracts))) {
           remove.run(held.id)
         } else {
-          const adding = Math.sign(t.sizeContracts) === Math.sign(held.size_contracts)
-          const flipped = Math.sign(size) !== Math.sign(held.size_contracts)
-          const averaged = (from: number | null): number | null =>
-            adding ? (from === null ? t.price : (from * held.size_contracts + t.price * t.sizeContracts) / size) : flipped ? t.price : from
-          // The session price (venues that settle futures P&L daily) moves by the same rule as the entry price.
-          update.run(size, averaged(held.avg_price), held.session_price === null ? null : averaged(held.session_price), now.toISOString(), held.id)
+          const session = held.session_price === null ? null : applyFill({ sizeContracts: held.size_contracts, avgPrice: held.session_price }, t.sizeContracts, t.price, harmonic).avgPrice
+          update.run(after.sizeContracts, after.avgPrice, session, now.toISOString(), held.id)
         }
       }
       if (t.cashCurrency && t.cashAmount !== 0) {

@@ -53,7 +53,7 @@ commands:
                             imported history: exceptions, Kupiec, Christoffersen, traffic light;
                             M: hs-var (default), ${ALL_METHODS.join(', ')}
   hedge [--book-id N] [--objective M] [--account NAME --currency C [--risk-unit U]]
-      [--max-legs N] [--no-new-short-options]
+      [--max-legs N] [--allow-new-short-options]
                             the margin-minimising hedge of a margining group by an exact LP
                             (HiGHS) over the snapshot's instruments: trades in lots, estimated
                             cost, IM before and after; M: deribit-pm (default), span, okx-pm,
@@ -141,6 +141,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'risk-unit': { type: 'string' },
         'max-legs': { type: 'string' },
         'no-new-short-options': { type: 'boolean', default: false },
+        'allow-new-short-options': { type: 'boolean', default: false },
         underlying: { type: 'string' },
         instrument: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -253,7 +254,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {
-        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
+        const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], allowNewShortOptions: values['allow-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
         return await hedgeCommand(services, id, io, args, values.json)
       }
       if (command === 'report') {

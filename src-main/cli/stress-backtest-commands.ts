@@ -35,7 +35,7 @@ function stressTable(r: StressReport): string {
     r.scenarios.map((s) => [s.name, s.window ?? 'hypothetical', ...s.moves.map((m, k) => (s.unmoved.includes(r.underlyings[k]!) ? 'no history' : pct(m))), s.volMove, usd(s.pnl)])
   )
   const skipped = r.notCovered.length ? `\nNot stressed (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  return `Stress library ${r.libraryId}, worst first; full revaluation, P&L in USD. History: ${r.historyNote}.\n\n${table}${skipped}`
+  return `Stress library ${r.libraryId}, worst first; full revaluation, P&L in USD. History: ${r.historyNote}.\nHistory window: ${r.historyWindow.text}.\n\n${table}${skipped}`
 }
 
 export interface BacktestArgs extends RiskFiles {
@@ -103,5 +103,5 @@ function backtestTable(r: BacktestReport): string {
     .slice(0, 10)
   const exceptions = worst.length ? `\n\nLargest exceptions:\n${formatTable(['Day', 'Requirement', 'Realised loss'], worst.map((i) => [r.days[i]!, usd(r.requirement[i]!), usd(r.realisedLoss[i]!)]))}` : ''
   const skipped = r.notCovered.length ? `\nNot in the backtest (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  return `${head}\n\n${stats}${exceptions}${skipped}`
+  return `${head}\nPeriod: ${r.window.text}.\n\n${stats}${exceptions}${skipped}`
 }

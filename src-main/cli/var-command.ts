@@ -101,5 +101,6 @@ function varTable(r: VarReport): string {
     top.map((i) => [r.symbols[i]!, ...r.levels.flatMap((_, k) => [usd(r.componentEs[k]![i]!), usd(r.componentVar[k]![i]!)])])
   )
   const skipped = r.notCovered.length ? `\nNot in VaR (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
-  return `${head}${adjusted ? ` Requirement: ${r.requirementRule}.` : ''}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; components add up to ES and VaR):\n${components}${skipped}`
+  const window = `${mc ? 'Calibration' : 'Windows'}: ${r.window.text}.`
+  return `${head}${adjusted ? ` Requirement: ${r.requirementRule}.` : ''}\n${window}\n\n${levels}\n\nLargest contributors to ES (Euler allocation; components add up to ES and VaR):\n${components}${skipped}`
 }

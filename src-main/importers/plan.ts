@@ -6,6 +6,7 @@
  */
 import { parseSymbol } from '../engine/instruments/parse-symbol'
 import { instrumentKey, type Instrument, type UnpricedInstrument } from '../engine/instruments/instrument'
+import { applyFill } from '../engine/positions/fills'
 import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from './statement'
 
 export interface HeldLot {
@@ -22,6 +23,8 @@ export interface HeldLot {
 /** A position the account already holds, with the instrument the book knows it as. */
 export interface HeldRecord extends HeldLot {
   instrument: Instrument | UnpricedInstrument
+  /** Settled by Marginal at its expiry: out of the open book, kept so the venue's own rows can replace the settlement. */
+  settled?: boolean
 }
 
 export interface PositionChange {
@@ -54,28 +57,6 @@ export function resolveInstrument(ref: InstrumentRef): Instrument | UnpricedInst
   }
 }
 
-/**
- * Apply a signed fill to a holding. Adding to a position moves the average price; reducing it
- * keeps the average; crossing through zero opens the remainder at the fill price.
- */
-export function applyFill(lot: HeldLot, signedContracts: number, price: number | null, harmonic = false): HeldLot {
-  const size = lot.sizeContracts
-  const next = size + signedContracts
-  const tiny = 1e-12 * Math.max(1, Math.abs(size), Math.abs(signedContracts))
-  if (Math.abs(next) <= tiny) return { sizeContracts: 0, avgPrice: null }
-  if (size === 0 || Math.sign(size) === Math.sign(signedContracts)) {
-    if (price === null) return { sizeContracts: next, avgPrice: lot.avgPrice }
-    if (lot.avgPrice === null || size === 0) return { sizeContracts: next, avgPrice: price }
-    const a = Math.abs(size)
-    const b = Math.abs(signedContracts)
-    // Inverse futures: USD notional over the coin it bought, so that N·(1/avg − 1/F) is the P&L.
-    const avg = harmonic ? (a + b) / (a / lot.avgPrice + b / price) : (a * lot.avgPrice + b * price) / (a + b)
-    return { sizeContracts: next, avgPrice: avg }
-  }
-  if (Math.sign(next) === Math.sign(size)) return { sizeContracts: next, avgPrice: lot.avgPrice }
-  return { sizeContracts: next, avgPrice: price }
-}
-
 export function planImport(
   parsed: ParsedStatement,
   held: ReadonlyMap<string, HeldRecord>,
@@ -98,6 +79,7 @@ export function planImport(
     return h ? { sizeContracts: h.sizeContracts, avgPrice: h.avgPrice, sessionPrice: h.sessionPrice ?? null } : { sizeContracts: 0, avgPrice: null, sessionPrice: null }
   }
 
+  const lastLine = new Map<string, number>()
   // Fills and settlements in time order (file order breaks ties among fills: venues list
   // same-millisecond fills in sequence; a settlement at the same instant comes first, since
   // trading resumes after the 08:00 UTC settlement).
@@ -125,14 +107,17 @@ export function planImport(
     const session = before.sessionPrice != null ? applyFill({ sizeContracts: before.sizeContracts, avgPrice: before.sessionPrice }, signed, t.price, harmonic).avgPrice : null
     working.set(key, { ...after, sessionPrice: after.sizeContracts === 0 ? null : session })
     source.set(key, 'trades')
+    lastLine.set(key, t.line)
   }
   for (const c of newCashFlows) {
     if (!c.positionEffect) continue
     const key = resolve(c.positionEffect.instrument)
     const l = lot(key)
     working.set(key, { ...applyFill(l, c.positionEffect.deltaContracts, null), sessionPrice: l.sessionPrice ?? null })
+    lastLine.set(key, c.line)
     if (!source.has(key)) source.set(key, 'balance')
   }
+  const closedBySnapshot: RowIssue[] = []
   if (parsed.positions) {
     // The statement's closing positions are the account's positions: listed ones are set,
     // held ones it does not list are closed.
@@ -144,9 +129,17 @@ export function planImport(
       source.set(key, 'statement')
     }
     for (const key of new Set([...held.keys(), ...working.keys()])) {
-      if (listed.has(key)) continue
+      if (listed.has(key) || held.get(key)?.settled) continue
+      const wasHeld = lot(key).sizeContracts
       working.set(key, { sizeContracts: 0, avgPrice: null, sessionPrice: null })
       source.set(key, 'statement')
+      // Said before commit: a full snapshot of open positions closes what it does not list.
+      if (wasHeld !== 0) {
+        closedBySnapshot.push({
+          file: parsed.file, line: 1, column: null, severity: 'warning',
+          reason: `closes ${instruments.get(key)?.symbol ?? key} (${wasHeld} contracts): the statement's open positions${parsed.positionsAsOfMs !== null ? ` as of ${new Date(parsed.positionsAsOfMs).toISOString().slice(0, 10)}` : ''} are a full snapshot and do not list it`
+        })
+      }
     }
   }
 
@@ -159,7 +152,17 @@ export function planImport(
   }
   changes.sort((a, b) => a.key.localeCompare(b.key))
 
-  const reconciliation: RowIssue[] = []
+  const reconciliation: RowIssue[] = [...closedBySnapshot]
+  for (const c of changes) {
+    // A spot holding below zero is not a position anyone holds: a statement (or the holding the
+    // account started with) is missing. Flagged, never priced as a short.
+    if (c.instrument.kind === 'spot' && c.after.sizeContracts < 0) {
+      reconciliation.push({
+        file: parsed.file, line: lastLine.get(c.key) ?? 1, column: null, severity: 'warning',
+        reason: `negative spot holding: ${c.instrument.symbol} would be ${c.after.sizeContracts} after this row; an earlier statement (or the holding the account started with) is missing`
+      })
+    }
+  }
   for (const r of parsed.reportedPositions ?? []) {
     const key = instrumentKey(r.instrument.venue, r.instrument.symbol)
     const after = working.get(key)?.sizeContracts ?? held.get(key)?.sizeContracts ?? 0

@@ -132,6 +132,11 @@ export interface ParsedStatement {
    */
   openingBalances: StatementBalance[]
   settlements: StatementSettlement[]
+  /**
+   * Delivery prices the venue printed (Deribit's delivery rows): each settles every instrument of
+   * its underlying and expiry at that venue, held in this account or not.
+   */
+  deliveryPrices?: { line: number; venue: string; underlying: string; expiryMs: number; priceUsd: number }[]
   /** What the preview says about the file as a whole (e.g. "trades only: cash comes from …"). */
   notes: string[]
   issues: RowIssue[]

@@ -40,11 +40,11 @@ import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'
 import { greekHedge } from './hedge/greek-service'
 import { esHedge } from './hedge/es-service'
+import { reviewTrades } from './hedge/hedge-review'
 import { bookSheets } from '../reports/book-export'
 import { buildWorkbook, sheetCsv, workbookBuffer } from '../reports/workbook'
-import { greeksByUnderlying, greeksDiff, stressDiff } from './whatif/book-diff'
+import { greeksByUnderlying, greeksDiff } from './whatif/book-diff'
 import type { HeldPosition } from '../book/positions-repository'
-import { heldAfter } from './whatif/trade-ticket'
 import { marginReportModel, printMarginReport } from './report-service'
 import type { PdfPrinter } from '../reports/pdf/pdf-printer'
 import { chromiumPrinter } from '../reports/pdf/chromium-printer'
@@ -116,25 +116,16 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       running.delete(taskId)
     }
   }
-  /** The stress library on a book and on the book after some trades (both in full). */
-  const stressBeforeAfter = async (before: readonly HeldPosition[], after: readonly HeldPosition[], view: MarketView) => {
-    const { valued, underlyings } = valuedPositions(before, view)
-    if (!valued.length) return []
-    const { params, paramsSource } = storedParams()
-    const library = marginParamSets(params, paramsSource).stress
-    const history = stressHistory(db, underlyings)
-    return stressDiff(await stressTest(before, view, history, library), await stressTest(after, view, history, library))
-  }
   /**
-   * A suggestion's trades (signed contracts) as tickets of the named account, and their quote:
-   * every method and pool before → after, as the trade ticket shows it. Shared by every hedging method.
+   * A suggestion's trades (signed contracts) at the named account, reviewed as every hedging method
+   * shows them (hedge/hedge-review.ts): the fills, every method, pool and stress scenario before →
+   * after, what the trades make worse, and the cost reconciled with the equity change.
    */
-  const quoteSuggestion = (bookId: number, view: MarketView, account: string, trades: readonly { symbol: string; contracts: number }[]) => {
-    const row = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(bookId, account) as { id: number } | undefined
-    if (!row) throw new NotFoundError(`account ${account} is not in book ${bookId}`)
-    const tickets = trades.map((t) => ({ accountId: row.id, symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), sizeContracts: Math.abs(t.contracts) }))
-    const quote = tickets.length ? quoteTrades(db, bookId, view, tickets, storedParams()) : null
-    return { accountId: row.id, tickets, quote, diff: quote?.diff ?? { margin: [], health: [] } }
+  const review = async (bookId: number, view: MarketView, held: readonly HeldPosition[], account: string, trades: readonly { symbol: string; contracts: number }[]) => {
+    if (!db.prepare('SELECT 1 FROM accounts WHERE book_id = ? AND name = ?').get(bookId, account)) throw new NotFoundError(`account ${account} is not in book ${bookId}`)
+    const r = await reviewTrades({ db, bookId, held, balances: listBalances(db, bookId), view, ...storedParams() }, account, trades)
+    const fill = (k: number) => ({ side: r.fills[k]!.side, markPrice: r.fills[k]!.markPrice, fillPrice: r.fills[k]!.fillPrice, priceCurrency: r.fills[k]!.priceCurrency })
+    return { ...r, fill, reviewed: { diff: r.diff, worsens: r.worsens, reconciliation: r.reconciliation } }
   }
   /** A hedging solve: a cancellable task with progress when the caller names one, else a plain call. */
   const maybeTask = <T>(taskId: string | undefined, body: (run: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void }) => Promise<T>): Promise<T> =>
@@ -317,15 +308,14 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
       const alternatives = (s.alternatives ?? [s])
         .map((a) => ({ legs: a.trades.length, initialMarginAfter: a.after.initialMargin, costTotal: a.costTotal, symbols: a.trades.map((t) => t.symbol) }))
         .sort((a, b) => a.initialMarginAfter + a.costTotal - (b.initialMarginAfter + b.costTotal))
-      const { accountId, tickets, quote, diff } = quoteSuggestion(book.id, view, req.account, s.trades)
-      const after = quote ? heldAfter(held, quote.tickets) : held
+      const r = await review(book.id, view, held, req.account, s.trades)
       return {
         group: s.group,
         method: s.method,
         currency: s.currency,
         lpScope: s.lpScope,
         candidates: s.candidates,
-        trades: s.trades.map((t, k) => ({ accountId, symbol: t.symbol, kind: t.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), cost: t.cost, costUsd: t.costUsd })),
+        trades: s.trades.map((t, k) => ({ accountId: r.accountId, symbol: t.symbol, kind: t.kind, contracts: Math.abs(t.contracts), cost: t.cost, costUsd: t.costUsd, ...r.fill(k) })),
         before: s.before,
         after: s.after,
         costTotal: s.costTotal,
@@ -333,33 +323,35 @@ export function createServices(ctx: Omit<ServiceContext, 'events'>): Services {
         deltaBefore: s.deltaBefore,
         deltaAfter: s.deltaAfter,
         solveMs: s.solveMs,
-        diff,
-        greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(after, view)),
-        stress: await stressBeforeAfter(held, after, view),
+        ...r.reviewed,
+        greeks: greeksDiff(greeksByUnderlying(held, view), greeksByUnderlying(r.heldAfter, view)),
+        stress: r.stress,
         alternatives
       }
     }),
     reduceToTarget: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
-      const r = await reduceToTarget(listHeldPositions(db, book.id), view, { ...req, balances: listBalances(db, book.id), ...storedParams() }, run)
-      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.closes)
-      return { ...r, closes: r.closes.map((c, k) => ({ accountId, symbol: c.symbol, side: tickets[k]!.side, contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost })), diff }
+      const held = listHeldPositions(db, book.id)
+      const r = await reduceToTarget(held, view, { ...req, balances: listBalances(db, book.id), ...storedParams() }, run)
+      const q = await review(book.id, view, held, req.account, r.closes)
+      return { ...r, closes: r.closes.map((c, k) => ({ accountId: q.accountId, symbol: c.symbol, contracts: Math.abs(c.contracts), fraction: c.fraction, cost: c.cost, ...q.fill(k) })), ...q.reviewed }
     }),
     greekHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
-      const r = await greekHedge(db, listHeldPositions(db, book.id), view, { ...req, ...storedParams() }, run)
-      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
-      return { ...r, trades: r.trades.map((t, k) => ({ accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), costUsd: t.costUsd })), diff }
+      const held = listHeldPositions(db, book.id)
+      const r = await greekHedge(db, held, view, { ...req, ...storedParams() }, run)
+      const q = await review(book.id, view, held, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
+      return { ...r, trades: r.trades.map((t, k) => ({ accountId: q.accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, contracts: Math.abs(t.contracts), costUsd: t.costUsd, ...q.fill(k) })), ...q.reviewed }
     }),
     esHedge: ({ bookId, taskId, ...req }) => maybeTask(taskId, async (run) => {
       const book = requireBook(bookId)
       const view = marketOf(bookId)
       const held = listHeldPositions(db, book.id)
       const r = await esHedge(db, held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...req, ...storedParams() }, run)
-      const { accountId, tickets, diff } = quoteSuggestion(book.id, view, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
-      return { ...r, trades: r.trades.map((t, k) => ({ accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, side: tickets[k]!.side, contracts: Math.abs(t.contracts), costUsd: t.costUsd })), diff }
+      const q = await review(book.id, view, held, req.account, r.trades.map((t) => ({ symbol: t.instrument.symbol, contracts: t.contracts })))
+      return { ...r, trades: r.trades.map((t, k) => ({ accountId: q.accountId, symbol: t.instrument.symbol, kind: t.instrument.kind, contracts: Math.abs(t.contracts), costUsd: t.costUsd, ...q.fill(k) })), ...q.reviewed }
     }),
     exportBook: async ({ bookId, format, sheet }) => {
       const book = requireBook(bookId)

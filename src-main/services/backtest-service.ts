@@ -20,10 +20,10 @@ import { buildModelState, modelResult } from '../engine/margin/additive-model'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { backtestSeries, rollingHistoricalVar } from '../engine/risk/backtest'
 import type { BacktestStats, TrafficLight } from '../engine/risk/backtest-stats'
-import { alignHistory } from '../engine/risk/history'
+import { backtestWindow, cutRuleText, type HistoryWindow } from '../engine/risk/as-of-cut'
 import { groupModels, marginGroups, type MarginOptions } from './margin-service'
 import { marginParamSets } from './margin-params'
-import { bookPnlUsd, historicalSet, valuedPositions, type HistoryInput, type RunOptions, type VarReport } from './var-service'
+import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, valuedPositions, type HistoryInput, type RunOptions, type VarReport } from './var-service'
 
 export type BacktestMethod = 'hs-var' | MarginMethod
 
@@ -57,6 +57,8 @@ export interface BacktestReport {
   requirementRule: string
   volMoves: string
   history: VarReport['history']
+  /** The days tested, on history cut at the market's as-of (no look-ahead). */
+  window: HistoryWindow
   positions: { positionIds: number[]; symbols: string[] }
   notCovered: VarReport['notCovered']
   days: string[]
@@ -77,7 +79,7 @@ const METHOD_LABEL: Record<BacktestMethod, string> = {
   greeks: 'Greeks-based margin'
 }
 
-export async function backtest(held: readonly HeldPosition[], view: MarketView, history: HistoryInput, o: BacktestOptions, run: RunOptions = {}): Promise<BacktestReport> {
+export async function backtest(held: readonly HeldPosition[], view: MarketView, loaded: HistoryInput, o: BacktestOptions, run: RunOptions = {}): Promise<BacktestReport> {
   const started = performance.now()
   const confidence = o.confidence ?? 0.99
   let book = held
@@ -104,14 +106,9 @@ export async function backtest(held: readonly HeldPosition[], view: MarketView, 
   const { valued, underlyings, notCovered: unvalued } = valuedPositions(book, view)
   notCovered.push(...unvalued)
   if (!valued.length) throw new Error('no position can be valued: a backtest needs at least one priced position')
-  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
-  const aligned = alignHistory(
-    underlyings.map((u) => {
-      const s = bySeries.get(u)
-      if (!s) throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE)`)
-      return s
-    })
-  )
+  // Today's book over the history its market could know: nothing after the as-of (engine/risk/as-of-cut.ts).
+  const { history, cuts } = historyAsOf(loaded, view.snapshot, underlyings)
+  const aligned = alignedAsOf(history, underlyings, cuts)
   const { scenarios, volMoves } = historicalSet(aligned, history, underlyings, { horizonDays: o.horizonDays, useVolIndex: o.useVolIndex })
   const windowPnl = (await bookPnlUsd(valued, view, underlyings, scenarios, run)).portfolio
   const days = aligned.days
@@ -123,7 +120,7 @@ export async function backtest(held: readonly HeldPosition[], view: MarketView, 
   const dayIndex = (d: string | undefined, fallback: number, first: boolean): number => {
     if (d === undefined) return fallback
     const i = first ? days.findIndex((x) => x >= d) : days.findLastIndex((x) => x <= d)
-    if (i < 0) throw new Error(`no history ${first ? 'from' : 'up to'} ${d}: the imported history runs ${days[0]} … ${days.at(-1)}`)
+    if (i < 0) throw new Error(`no history ${first ? 'from' : 'up to'} ${d}: the imported history runs ${days[0]} … ${days.at(-1)} up to the market's as-of (${cutRuleText(cuts)})`)
     return i
   }
   const series = backtestSeries(requirement, windowPnl, confidence, dayIndex(o.from, 0, true), dayIndex(o.to, days.length - 1, false))
@@ -143,6 +140,7 @@ export async function backtest(held: readonly HeldPosition[], view: MarketView, 
     requirementRule: rule,
     volMoves,
     history: { firstDay: days[0]!, lastDay: days.at(-1)!, days: days.length, series: history.sources.filter((s) => underlyings.includes(s.underlying)) },
+    window: backtestWindow(Array.from(series.dayIndex, (t) => days[t]!), days, o.horizonDays, cuts),
     positions: { positionIds: valued.map((p) => p.positionId), symbols: valued.map((p) => p.instrument.symbol) },
     notCovered,
     days: Array.from(series.dayIndex, (t) => days[t]!),

@@ -11,18 +11,21 @@ import { findAccount, findImportByHash, heldByAccount, knownIds } from '../book/
 import { upsertInstrument } from '../book/instruments-repository'
 import { insertTrades } from '../book/trades-repository'
 import { recordAudit } from '../book/audit'
-import { isPriced } from '../engine/instruments/instrument'
 import { parseStatement } from '../importers/registry'
 import type { GenericMapping } from '../importers/formats/generic-csv'
 import { readCsvHeader } from '../importers/csv-records'
 import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMarketFile } from '../importers/market/market-files'
-import { commitMarketFile, summariseMarketFile, type SeriesSummary } from './market-import'
-import { planImport, type ImportPlan } from '../importers/plan'
-import type { ParsedStatement, RowIssue, StatementCashFlow } from '../importers/statement'
+import { commitMarketFile } from './market-import'
+import { planImport } from '../importers/plan'
+import type { ParsedStatement } from '../importers/statement'
 import { NotFoundError } from './errors'
 import { previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
+import { marketPreview, rowsWith, statementPreview, type ImportPreview, type Prepared } from './import-preview'
+
+export type { ImportPreview, PositionChangeView } from './import-preview'
 import { findBook } from '../book/books-repository'
 import { BookRefusedError } from '../book/whatif-repository'
+import { recordDeliveryPrices, settleExpired, unsettle } from './expiry/settle-expired'
 
 export interface ImportRequest {
   bookId: number
@@ -41,43 +44,6 @@ export interface ImportRequest {
   openingBalances?: CashOptions['openingBalances']
   /** ISO instant an option chain without its own snapshot time was taken. */
   asOf?: string
-}
-
-export interface PositionChangeView {
-  venue: string
-  symbol: string
-  priced: boolean
-  notPricedReason: string | null
-  beforeContracts: number
-  afterContracts: number
-  beforeAvgPrice: number | null
-  afterAvgPrice: number | null
-  source: 'trades' | 'balance' | 'statement'
-}
-
-export interface ImportPreview {
-  /** What the file holds: a statement (trades, cash, positions) or a kind of market data. */
-  dataset: 'statement' | MarketDataset
-  /** Market data: one line per series (days, new, already in the book). */
-  series: SeriesSummary[]
-  fileName: string
-  sha256: string
-  format: string
-  formatLabel: string
-  venue: string
-  accountName: string
-  accountExists: boolean
-  alreadyImportedAt: string | null
-  rowsTotal: number
-  trades: { new: number; duplicate: number }
-  cashFlows: { new: number; duplicate: number }
-  positionChanges: PositionChangeView[]
-  issues: RowIssue[]
-  rejected: number
-  skipped: number
-  warnings: number
-  cash: CashLine[]
-  notes: string[]
 }
 
 export interface ImportResult {
@@ -102,20 +68,6 @@ export class ImportRefusedError extends Error {
 }
 
 export const sha256Of = (text: string): string => createHash('sha256').update(text).digest('hex')
-
-/** Rows (not issues: one row may have several) with the given severity. */
-const rowsWith = (issues: readonly RowIssue[], severity: RowIssue['severity']): number =>
-  new Set(issues.filter((i) => i.severity === severity).map((i) => i.line)).size
-
-interface Prepared {
-  parsed: ParsedStatement
-  sha256: string
-  accountName: string
-  accountId: number | null
-  plan: ImportPlan
-  cash: CashLine[]
-  openingFlows: StatementCashFlow[]
-}
 
 /**
  * Statements and market files go to the trader's live book only: the demo is a read-only sample
@@ -158,41 +110,6 @@ function prepare(db: BookDb, req: ImportRequest): Prepared {
   return { parsed, sha256, accountName, accountId: account?.id ?? null, plan, cash: lines, openingFlows }
 }
 
-function toPreview(db: BookDb, req: ImportRequest, p: Prepared): ImportPreview {
-  return {
-    dataset: 'statement',
-    series: [],
-    fileName: req.fileName,
-    sha256: p.sha256,
-    format: p.parsed.format,
-    formatLabel: p.parsed.formatLabel,
-    venue: p.parsed.venue,
-    accountName: p.accountName,
-    accountExists: p.accountId !== null,
-    alreadyImportedAt: findImportByHash(db, req.bookId, p.sha256)?.importedAt ?? null,
-    rowsTotal: p.parsed.rowsTotal,
-    trades: { new: p.plan.newTrades.length, duplicate: p.plan.duplicateTrades },
-    cashFlows: { new: p.plan.newCashFlows.length, duplicate: p.plan.duplicateCashFlows },
-    positionChanges: p.plan.changes.map((c) => ({
-      venue: c.instrument.venue,
-      symbol: c.instrument.symbol,
-      priced: isPriced(c.instrument),
-      notPricedReason: isPriced(c.instrument) ? null : c.instrument.parseError,
-      beforeContracts: c.before.sizeContracts,
-      afterContracts: c.after.sizeContracts,
-      beforeAvgPrice: c.before.avgPrice,
-      afterAvgPrice: c.after.avgPrice,
-      source: c.source
-    })),
-    issues: [...p.parsed.issues, ...p.plan.reconciliation],
-    rejected: rowsWith(p.parsed.issues, 'rejected'),
-    skipped: rowsWith(p.parsed.issues, 'skipped'),
-    warnings: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'warning'),
-    cash: p.cash,
-    notes: p.parsed.notes
-  }
-}
-
 /** A market file's dataset, from its header; null for statements (and XML). */
 function marketDataset(req: ImportRequest): MarketDataset | null {
   if (req.format) return (['prices', 'vol-index', 'funding', 'option-chain'] as const).find((d) => d === req.format) ?? null
@@ -210,31 +127,6 @@ function parseMarketCached(req: ImportRequest, dataset: MarketDataset, sha256: s
 }
 const marketCache = new Map<string, ParsedMarketFile>()
 
-function marketPreview(db: BookDb, req: ImportRequest, parsed: ParsedMarketFile, sha256: string): ImportPreview {
-  return {
-    dataset: parsed.dataset,
-    series: summariseMarketFile(db, parsed, req.bookId),
-    fileName: req.fileName,
-    sha256,
-    format: parsed.format,
-    formatLabel: parsed.formatLabel,
-    venue: parsed.funding?.venue ?? parsed.series[0]?.source ?? 'deribit',
-    accountName: '',
-    accountExists: false,
-    alreadyImportedAt: findImportByHash(db, req.bookId, sha256)?.importedAt ?? null,
-    rowsTotal: parsed.rowsTotal,
-    trades: { new: 0, duplicate: 0 },
-    cashFlows: { new: 0, duplicate: 0 },
-    positionChanges: [],
-    issues: parsed.issues,
-    rejected: rowsWith(parsed.issues, 'rejected'),
-    skipped: rowsWith(parsed.issues, 'skipped'),
-    warnings: rowsWith(parsed.issues, 'warning'),
-    cash: [],
-    notes: []
-  }
-}
-
 /** The dry run: what an import would add, change and skip, and why. Writes nothing. */
 export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
   requireImportTarget(db, req.bookId)
@@ -243,7 +135,7 @@ export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
     const sha256 = sha256Of(req.text)
     return marketPreview(db, req, parseMarketCached(req, dataset, sha256), sha256)
   }
-  return toPreview(db, req, prepare(db, req))
+  return statementPreview(db, req, prepare(db, req))
 }
 
 /**
@@ -271,9 +163,12 @@ function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }
       `${req.fileName}: ${rejectedRows} rejected row(s), first at line ${first.line}${first.column ? `, column ${first.column}` : ''}: ${first.reason}. Nothing was written; fix the rows or allow a partial import.`
     )
   }
-  const result = db.transaction(() =>
-    commitMarketFile(db, parsed, { bookId: req.bookId, fileName: req.fileName, sha256, rejectedRows, skippedRows: rowsWith(parsed.issues, 'skipped'), now })
-  )()
+  const result = db.transaction(() => {
+    const written = commitMarketFile(db, parsed, { bookId: req.bookId, fileName: req.fileName, sha256, rejectedRows, skippedRows: rowsWith(parsed.issues, 'skipped'), now })
+    // A newer market, or history with the index at an expiry, settles what has expired.
+    if (written.importId !== null) settleExpired(db, req.bookId, now)
+    return written
+  })()
   return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded, cash: [] }
 }
 
@@ -351,12 +246,18 @@ function commitStatement(
          session_price = excluded.session_price, updated_at = excluded.updated_at`
     )
     const deletePosition = db.prepare('DELETE FROM positions WHERE account_id = ? AND instrument_id = ?')
+    recordDeliveryPrices(db, p.parsed.deliveryPrices ?? [], req.fileName, importId)
     for (const c of p.plan.changes) {
       const instrumentId = idOf(c.instrument.venue, c.instrument.symbol)
+      // The venue's own rows replace a settlement Marginal made at expiry.
+      unsettle(db, accountId, instrumentId)
       if (c.after.sizeContracts === 0) deletePosition.run(accountId, instrumentId)
       else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, c.after.sessionPrice ?? null, now.toISOString())
     }
     const cash = settleCash(db, accountId, p.accountName, p.parsed, p.cash, req.fileName)
+    // Positions now past the market's as-of settle at expiry (cash after settleCash: rows at expiry
+    // before a newer statement balance do not move the cash again).
+    settleExpired(db, req.bookId, now)
     recordAudit(db, {
       bookId: req.bookId,
       entity: 'import',

@@ -78,6 +78,10 @@ export function toMarginPosition(i: Instrument, sizeContracts: number, view: Mar
   const toUsd = mark && isCoinCurrency(mark.currency) ? price : 1
   const halfSpreadUsd = mark?.bid !== undefined && mark.ask !== undefined ? ((mark.ask - mark.bid) / 2) * toUsd : null
   const base = { underlying: i.underlying, inverse: i.settlement === 'inverse', sizeCoin: sizeCoin(i, sizeContracts, price), priceUsd: price, indexUsd, halfSpreadUsd }
+  // A contract past its expiry is settled (or awaits its settlement price), never margined as alive.
+  if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) {
+    throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()}): awaiting settlement price`)
+  }
   if (i.kind !== 'option') return { ...base, kind: i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot', expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
   if (yearsBetween(view.snapshot.asOfMs, i.expiryMs!) <= 0) throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs!).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()})`)
   const markCoin = mark ? (isCoinCurrency(mark.currency) ? mark.price : mark.price / price) : 0

@@ -4,6 +4,7 @@ import type { MarketView } from '../engine/market/market-view'
 import { forwardAt } from '../engine/market/forward-curve'
 import { surfaceVol } from '../engine/market/vol-surface'
 import { yearsBetween } from '../engine/pricing/black76'
+import { underlyingAsOf, underlyingSource } from '../engine/market/merge-snapshots'
 
 const CURVE_POINTS = 41
 /** Sample the smile this far beyond the outermost quotes, in log-moneyness, to show the flat wings. */
@@ -11,11 +12,18 @@ const WING_MARGIN = 0.15
 
 export function marketSummary(view: MarketView): MarketSummary {
   const m = view.snapshot
+  const asOf = underlyingAsOf(m)
+  const sources = underlyingSource(m)
   return {
     id: m.id,
     asOfUtc: new Date(m.asOfMs).toISOString(),
     source: m.source,
-    underlyings: Object.entries(m.indexUsd).map(([underlying, indexUsd]) => ({ underlying, indexUsd })),
+    underlyings: Object.entries(m.indexUsd).map(([underlying, indexUsd]) => ({
+      underlying,
+      indexUsd,
+      asOfUtc: new Date(asOf[underlying]!).toISOString(),
+      source: sources[underlying]!
+    })),
     instrumentCount: Object.keys(m.marks).length
   }
 }

@@ -9,6 +9,14 @@ import { valuePosition } from '../engine/valuation/position-valuation'
 function valuation(p: HeldPosition, view: MarketView | undefined): Pick<PositionRow, 'valuation' | 'valuationError'> {
   if (!isPriced(p.instrument)) return { valuation: null, valuationError: `not priced: ${p.instrument.parseError}` }
   if (!view) return { valuation: null, valuationError: 'the book has no market snapshot' }
+  const i = p.instrument
+  if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) {
+    // Never a model price off today's index for a contract that has expired (issue 17, §5).
+    return {
+      valuation: null,
+      valuationError: `expired ${new Date(i.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: awaiting settlement price (import the venue's statement with its delivery, or daily ${i.underlying} history covering the expiry)`
+    }
+  }
   try {
     const { vol, ...v } = valuePosition(p.instrument, p.sizeContracts, p.avgPrice, view)
     return { valuation: { ...v, volPct: vol === null ? null : vol * 100 }, valuationError: null }

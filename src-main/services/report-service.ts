@@ -4,6 +4,7 @@
  * template to PDF. Scoped to one account when asked: every section is then computed on that
  * account's positions and balances alone. Long steps report progress and honour cancel.
  */
+import { underlyingAsOf, underlyingSource } from '../engine/market/merge-snapshots'
 import type { BookDb } from '../book/database'
 import type { AccountBalance } from '../book/balances-repository'
 import type { BookRecord } from '../book/books-repository'
@@ -23,6 +24,7 @@ import { backtestView, stressView, varView } from './risk-views'
 import { profileModel } from './whatif/explorer-service'
 import { toPositionRow } from './positions-view'
 import { suggestHedge } from './hedge/hedge-service'
+import { reviewTrades } from './hedge/hedge-review'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { TaskCancelledError, type WorkerPool } from '../workers/pool'
 
@@ -144,13 +146,17 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
       if (!method || !HEDGED_METHODS.includes(method)) continue
       const result = await section(signal, async () => {
         const s = await suggestHedge(db, held, view, { account: g.account, currency: g.currency, riskUnit: g.riskUnit, method, params: inputs.params, paramsSource: inputs.paramsSource }, { signal })
+        // The workstation's own review of the trades: what they make worse, cost against equity.
+        const r = await reviewTrades({ db, bookId: inputs.book.id, held, balances, view, params: inputs.params, paramsSource: inputs.paramsSource }, g.account, s.trades)
         return {
           lpScope: s.lpScope,
           candidates: s.candidates,
-          trades: s.trades.map((t) => ({ symbol: t.symbol, side: t.contracts > 0 ? ('buy' as const) : ('sell' as const), contracts: Math.abs(t.contracts), costUsd: t.costUsd })),
+          trades: s.trades.map((t, k) => ({ symbol: t.symbol, side: r.fills[k]!.side, contracts: Math.abs(t.contracts), costUsd: t.costUsd, fillPrice: r.fills[k]!.fillPrice, priceCurrency: r.fills[k]!.priceCurrency })),
           before: s.before,
           after: s.after,
-          costTotal: s.costTotal
+          costTotal: s.costTotal,
+          worsens: r.worsens,
+          reconciliation: r.reconciliation
         }
       })
       hedges.push({ account: g.account, currency: g.currency, riskUnit: g.riskUnit, method, result })
@@ -166,7 +172,12 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     book: { id: inputs.book.id, name: inputs.book.name, kind: inputs.book.kind },
     account: o.account ?? null,
     accounts: (o.account === undefined ? accountNames : [o.account]).map((name) => ({ name, venue: venues.get(name) ?? accountVenue(db, inputs.book.id, name) })),
-    market: { id: market.id, asOfUtc: new Date(market.asOfMs).toISOString(), source: market.source },
+    market: {
+      id: market.id,
+      asOfUtc: new Date(market.asOfMs).toISOString(),
+      source: market.source,
+      underlyings: Object.entries(underlyingAsOf(market)).sort(([a], [b]) => a.localeCompare(b)).map(([underlying, ms]) => ({ underlying, asOfUtc: new Date(ms).toISOString(), source: underlyingSource(market)[underlying]! }))
+    },
     paramSets: [...inputs.paramSets],
     margin: { notCovered, health, accounts },
     profiles,

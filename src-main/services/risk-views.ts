@@ -36,6 +36,7 @@ export function varView(r: VarReport): Omit<ResponseOf<'runVar'>, 'durationMs'> 
     scenarioSetId: r.scenarioSetId,
     scenarios: r.scenarios,
     history: r.history,
+    window: r.window,
     volMoves: r.volMoves,
     requirementRule: r.requirementRule,
     levels: r.levels.map((l) => ({ ...l, varStandardError: finiteOrNull(l.varStandardError), esStandardError: finiteOrNull(l.esStandardError) })),
@@ -52,6 +53,7 @@ export function stressView(r: StressReport): ResponseOf<'runStress'> {
     currency: r.currency,
     underlyings: r.underlyings,
     historyNote: r.historyNote,
+    historyWindow: r.historyWindow,
     scenarios: r.scenarios.map((s, j) => ({
       name: s.name,
       kind: s.kind,
@@ -83,6 +85,7 @@ export function backtestView(r: BacktestReport): ResponseOf<'runBacktest'> {
     requirementRule: r.requirementRule,
     volMoves: r.volMoves,
     history: r.history,
+    window: r.window,
     positions: r.positions.positionIds.length,
     notCovered: r.notCovered,
     days: r.days,

@@ -12,6 +12,8 @@ import { isPriced, type Instrument } from '../engine/instruments/instrument'
 import { isUsdLike } from '../engine/market/currency'
 import type { MarketView } from '../engine/market/market-view'
 import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHistory, type DailySeries } from '../engine/risk/history'
+import { asOfCuts, calibrationWindow, cutRuleText, cutSeries, historicalWindow, type AsOfCut, type HistoryWindow } from '../engine/risk/as-of-cut'
+import type { MarketSnapshotData } from '../engine/market/snapshot'
 import { studentTMoves, type CorrelationChoice } from '../engine/risk/monte-carlo'
 import { historicalScenarioSet, monteCarloScenarioSet, usdPnl } from '../engine/risk/scenario-sets'
 import { APC_BUFFER, stressedWindowVar } from '../engine/risk/backtest'
@@ -66,6 +68,8 @@ export interface VarReport {
   scenarioSetId: string
   scenarios: number
   history: { firstDay: string; lastDay: string; days: number; series: { underlying: string; quoteCurrency: string; source: string }[] }
+  /** The windows (historical) or calibration period (Monte Carlo) used, cut at the market's as-of. */
+  window: HistoryWindow
   volMoves: string
   levels: VarLevel[]
   /** How `requirement` is set from VaR. */
@@ -113,6 +117,30 @@ export function bookHistory(db: BookDb, underlyings: readonly string[]): History
   const { missing, ...history } = availableHistory(db, underlyings)
   if (missing.length) throw new Error(`no daily price history for ${missing[0]}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${missing[0]} file`)
   return history
+}
+
+/**
+ * The history a market as of its snapshot's instant could have known: every price series and vol
+ * index cut at its underlying's own as-of (engine/risk/as-of-cut.ts states the rule). Every
+ * statistic of a book (VaR/ES, stress, backtests, the ES hedge) runs on this, whoever loaded the
+ * history, so none can look ahead of the market it revalues.
+ */
+export function historyAsOf(history: HistoryInput, market: Pick<MarketSnapshotData, 'asOfMs' | 'asOfByUnderlying'>, underlyings: readonly string[]): { history: HistoryInput; cuts: AsOfCut[] } {
+  const cuts = asOfCuts(market, underlyings)
+  const volIndex = Object.fromEntries(Object.entries(history.volIndex).map(([u, v]) => [u, cutSeries([v], cuts)[0]!]))
+  return { history: { ...history, series: cutSeries(history.series, cuts), volIndex }, cuts }
+}
+
+/** The aligned history of the underlyings up to the market's as-of; a series missing, or empty after the cut, says what to import. */
+export function alignedAsOf(history: HistoryInput, underlyings: readonly string[], cuts: readonly AsOfCut[]): AlignedHistory {
+  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
+  return alignHistory(
+    underlyings.map((u) => {
+      const s = bySeries.get(u) ?? missing(u)
+      if (!s.days.length) throw new Error(`no daily ${u} close up to the market's as-of: ${cutRuleText(cuts.filter((c) => c.underlying === u))}; import older ${u} history`)
+      return s
+    })
+  )
 }
 
 /** The vol index on the history's days (NaN where it has none), and how many h-day windows it covers. */
@@ -186,14 +214,14 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-export async function valueAtRisk(held: readonly HeldPosition[], view: MarketView, history: HistoryInput, opts: VarOptions, run: RunOptions = {}): Promise<VarReport> {
+export async function valueAtRisk(held: readonly HeldPosition[], view: MarketView, loaded: HistoryInput, opts: VarOptions, run: RunOptions = {}): Promise<VarReport> {
   const { valued, underlyings, notCovered } = valuedPositions(held, view)
   if (!valued.length) throw new Error('no position can be valued: VaR needs at least one priced position')
-  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
-  const aligned = alignHistory(underlyings.map((u) => bySeries.get(u) ?? missing(u)))
+  const { history, cuts } = historyAsOf(loaded, view.snapshot, underlyings)
+  const aligned = alignedAsOf(history, underlyings, cuts)
   if (opts.stressedFloor && opts.method !== 'historical') throw new Error('the stressed floor applies to historical simulation')
   const h = opts.lookbackDays ? lastDays(aligned, opts.lookbackDays + opts.horizonDays) : aligned
-  if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')} (${h.days[0] ?? '–'} … ${h.days.at(-1) ?? '–'}): VaR needs at least 30`)
+  if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')} (${h.days[0] ?? '–'} … ${h.days.at(-1) ?? '–'}; ${cutRuleText(cuts)}): VaR needs at least 30`)
 
   let scenarios: ScenarioSet
   let volMoves = STICKY
@@ -226,6 +254,7 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
     scenarioSetId: scenarios.id,
     scenarios: scenarios.count,
     history: { firstDay: h.days[0]!, lastDay: h.days.at(-1)!, days: h.days.length, series: history.sources.filter((s) => underlyings.includes(s.underlying)) },
+    window: opts.method === 'historical' ? historicalWindow(h.days, opts.horizonDays, cuts) : calibrationWindow(h.days, opts.horizonDays, cuts),
     volMoves,
     levels: risks.map((r) => ({
       confidence: r.confidence,

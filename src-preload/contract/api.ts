@@ -7,6 +7,7 @@
 import type { z } from 'zod'
 import * as s from './schemas'
 import * as cash from './cash'
+import * as expiry from './expiry'
 
 export const apiMethods = {
   appInfo: { request: s.EmptyRequest, response: s.AppInfo },
@@ -55,7 +56,9 @@ export const apiMethods = {
   setBalance: { request: cash.SetBalanceRequest, response: cash.BalancesResponse },
   removeDemo: { request: s.EmptyRequest, response: s.OkResponse },
   restoreDemo: { request: s.EmptyRequest, response: s.BookSummary },
-  backupBook: { request: cash.BackupRequest, response: cash.BackupResponse }
+  backupBook: { request: cash.BackupRequest, response: cash.BackupResponse },
+  setBookMarket: { request: expiry.SetBookMarketRequest, response: s.BookSummary },
+  settledPositions: { request: s.BookRequest, response: expiry.SettledPositionsResponse }
 } as const
 
 export type MethodName = keyof typeof apiMethods
@@ -107,6 +110,7 @@ export type EsHedgeResponse = z.output<typeof s.EsHedgeResponse>
 export type CashLine = z.output<typeof cash.CashLine>
 export type BalanceView = z.output<typeof cash.BalanceView>
 export type BackupResponse = z.output<typeof cash.BackupResponse>
+export type SettledPosition = z.output<typeof expiry.SettledPosition>
 
 export interface MarginalApi {
   appInfo(req: RequestOf<'appInfo'>): Promise<ResponseOf<'appInfo'>>
@@ -188,6 +192,10 @@ export interface MarginalApi {
   restoreDemo(req: RequestOf<'restoreDemo'>): Promise<ResponseOf<'restoreDemo'>>
   /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
   backupBook(req: RequestOf<'backupBook'>): Promise<ResponseOf<'backupBook'>>
+  /** A what-if book follows the live book's market (every chain import) or holds a copy of the one it has now. */
+  setBookMarket(req: RequestOf<'setBookMarket'>): Promise<ResponseOf<'setBookMarket'>>
+  /** Positions past their expiry: settled (price, source, cash) or awaiting a settlement price. */
+  settledPositions(req: RequestOf<'settledPositions'>): Promise<ResponseOf<'settledPositions'>>
   /** Subscribe to main-process events (task progress, engine status); returns the unsubscribe. */
   onEvent(listener: (event: ApiEvent) => void): () => void
 }
@@ -256,6 +264,8 @@ export function bindApi(invoke: Invoke, subscribe: (listener: (raw: unknown) => 
     removeDemo: call('removeDemo'),
     restoreDemo: call('restoreDemo'),
     backupBook: call('backupBook'),
+    setBookMarket: call('setBookMarket'),
+    settledPositions: call('settledPositions'),
     onEvent: (listener) =>
       subscribe((raw) => {
         const event = s.ApiEvent.safeParse(raw)

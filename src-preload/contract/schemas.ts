@@ -37,7 +37,12 @@ export const BookSummary = z.object({
   createdAtUtc: isoUtc,
   accountCount: z.number().int().nonnegative(),
   positionCount: z.number().int().nonnegative(),
-  marketSnapshotId: z.string().nullable()
+  /** The snapshot the book is valued on: the live book's own when the book follows it. */
+  marketSnapshotId: z.string().nullable(),
+  /** A what-if book that follows the live book's market (updated by every chain import) rather than holding its own copy. */
+  followsLiveMarket: z.boolean(),
+  /** Positions past their expiry not yet settled (no settlement price yet): they are left out of every figure. */
+  awaitingSettlement: z.number().int().nonnegative()
 })
 
 export const BookRequest = z.object({ bookId: id }).strict()
@@ -107,7 +112,11 @@ export const MarketSummary = z.object({
   id: z.string(),
   asOfUtc: isoUtc,
   source: z.string(),
-  underlyings: z.array(z.object({ underlying: z.string(), indexUsd: z.number().positive() })),
+  /**
+   * Per underlying: its index and when its data was taken (a market is assembled one chain per
+   * underlying; the snapshot's asOfUtc, the valuation instant, is the newest of them).
+   */
+  underlyings: z.array(z.object({ underlying: z.string(), indexUsd: z.number().positive(), asOfUtc: isoUtc, source: z.string() })),
   instrumentCount: z.number().int().nonnegative()
 })
 
@@ -465,6 +474,22 @@ const HistoryView = z.object({
   series: z.array(z.object({ underlying: z.string(), quoteCurrency: z.string(), source: z.string() }))
 })
 const NotCovered = z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() }))
+/** Where each underlying's history was cut: its market's as-of and the newest daily close that allows (no look-ahead). */
+const AsOfCutView = z.object({ underlying: z.string(), asOfUtc: isoUtc, lastAllowedDay: utcDay })
+/** The history a result ran over, cut at the market's as-of: UTC days; `text` says it in one line. */
+const HistoryWindowView = z.object({
+  firstDay: z.string(),
+  lastDay: z.string(),
+  count: z.number().int(),
+  /** windows: historical h-day windows; daily returns: a Monte Carlo calibration; days tested: a backtest. */
+  unit: z.enum(['windows', 'daily returns', 'days tested']),
+  horizonDays: z.number().int(),
+  /** The first and last window (close → close); null for a Monte Carlo calibration. */
+  firstWindow: z.object({ from: utcDay, to: utcDay }).nullable(),
+  lastWindow: z.object({ from: utcDay, to: utcDay }).nullable(),
+  cuts: z.array(AsOfCutView),
+  text: z.string()
+})
 
 export const VarResponse = z.object({
   method: z.enum(['historical', 'monte-carlo']),
@@ -473,6 +498,8 @@ export const VarResponse = z.object({
   scenarioSetId: z.string(),
   scenarios: z.number().int(),
   history: HistoryView,
+  /** Historical: the windows used; Monte Carlo: the calibration period. */
+  window: HistoryWindowView,
   volMoves: z.string(),
   requirementRule: z.string(),
   levels: z.array(
@@ -504,6 +531,14 @@ export const StressResponse = z.object({
   currency: z.literal('USD'),
   underlyings: z.array(z.string()),
   historyNote: z.string(),
+  /** The history the historical scenarios came from, cut at the market's as-of; episodes after it are left out and named. */
+  historyWindow: z.object({
+    lastDay: utcDay.nullable(),
+    byUnderlying: z.array(z.object({ underlying: z.string(), firstDay: utcDay, lastDay: utcDay })),
+    cuts: z.array(AsOfCutView),
+    episodesLeftOut: z.array(z.string()),
+    text: z.string()
+  }),
   scenarios: z.array(
     z.object({
       name: z.string(),
@@ -556,6 +591,8 @@ export const BacktestResponse = z.object({
   requirementRule: z.string(),
   volMoves: z.string(),
   history: HistoryView,
+  /** The days tested, on history cut at the market's as-of. */
+  window: HistoryWindowView,
   positions: z.number().int(),
   notCovered: NotCovered,
   days: z.array(z.string()),
@@ -837,6 +874,41 @@ export const ScenarioNameRequest = z.object({ name: bookName }).strict()
 
 // ── Hedging suggestions ─────────────────────────────────────────────────────────────────────
 
+/** Forbid selling options the account does not hold short already (closing longs stays allowed). Default true for every hedge. */
+const noNewShortOptions = z.boolean().default(true)
+/** Where a trade fills: the mark ± half the bid-ask (the price its estimated cost assumes, and the one "Apply" books). */
+const FillView = { markPrice: z.number(), fillPrice: z.number(), priceCurrency: z.string() }
+/** A figure the trades make worse (services/hedge/worsens.ts): a method's IM or MM, a pool's utilisation, a stress scenario's P&L. */
+const WorseningView = z.object({
+  kind: z.enum(['method', 'pool', 'stress']),
+  name: z.string(),
+  method: z.string().nullable(),
+  measure: z.enum(['IM', 'MM', 'IM utilisation', 'MM utilisation', 'P&L']),
+  before: z.number(),
+  /** null: infinite utilisation (margin due, no equity left). */
+  after: z.number().nullable(),
+  /** The group's currency, '%' for utilisation (100 = all of equity), 'USD' for stress P&L. */
+  unit: z.string()
+})
+/** Per pool: the equity change after the trades at their fills, taken apart against the estimated cost (services/hedge/reconcile.ts). */
+const ReconciliationView = z.object({
+  pool: z.string(),
+  currency: z.string(),
+  equityBefore: z.number(),
+  equityAfter: z.number(),
+  equityChange: z.number(),
+  cashChange: z.number(),
+  positionsValueChange: z.number(),
+  costTotal: z.number(),
+  valuationGap: z.number(),
+  /** USD pools: the collateral haircut on the coin cash the trades move. */
+  haircutEffect: z.number(),
+  residual: z.number(),
+  explanation: z.string()
+})
+/** What every hedge response carries besides its trades: what they make worse, and the cost reconciled with equity. */
+const ReviewFields = { worsens: z.array(WorseningView), reconciliation: z.array(ReconciliationView) }
+
 export const HedgeRequest = z
   .object({
     bookId: id,
@@ -849,7 +921,7 @@ export const HedgeRequest = z
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
     moneyness: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, { message: 'moneyness: low must be below high' }).optional(),
-    noNewShortOptions: z.boolean().optional(),
+    noNewShortOptions,
     maxLegs: z.number().int().min(1).max(20).optional(),
     /** Keep the group's delta (coin of its underlying) in [low, high] after the hedge. */
     deltaBand: z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' }).optional()
@@ -871,7 +943,8 @@ export const HedgeResponse = z.object({
       contracts: z.number().positive(),
       /** Estimated cost: half the bid-ask × size, in `currency` and USD. */
       cost: z.number(),
-      costUsd: z.number()
+      costUsd: z.number(),
+      ...FillView
     })
   ),
   before: z.object({ initialMargin: z.number(), maintenanceMargin: z.number() }),
@@ -888,7 +961,8 @@ export const HedgeResponse = z.object({
   /** The stress library on the book before and after the trades, USD. */
   stress: z.array(z.object({ scenario: z.string(), kind: z.string(), pnlUsd: PairView })),
   /** The same hedge with fewer legs, ranked by IM after + cost (the suggestion itself included). */
-  alternatives: z.array(z.object({ legs: z.number().int(), initialMarginAfter: z.number(), costTotal: z.number(), symbols: z.array(z.string()) }))
+  alternatives: z.array(z.object({ legs: z.number().int(), initialMarginAfter: z.number(), costTotal: z.number(), symbols: z.array(z.string()) })),
+  ...ReviewFields
 })
 
 export const ReduceRequest = z
@@ -914,10 +988,11 @@ export const ReduceResponse = z.object({
   before: z.object({ initialMargin: z.number(), utilisation: z.number() }),
   after: z.object({ initialMargin: z.number(), utilisation: z.number() }),
   /** Partial closes: trades against the positions, in contracts (lots), with the fraction closed. */
-  closes: z.array(z.object({ accountId: id, symbol: z.string(), side: z.enum(['buy', 'sell']), contracts: z.number().positive(), fraction: z.number(), cost: z.number() })),
+  closes: z.array(z.object({ accountId: id, symbol: z.string(), side: z.enum(['buy', 'sell']), contracts: z.number().positive(), fraction: z.number(), cost: z.number(), ...FillView })),
   costTotal: z.number(),
   reached: z.boolean(),
-  diff: MarginDiffView
+  diff: MarginDiffView,
+  ...ReviewFields
 })
 
 const Band = z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' })
@@ -935,7 +1010,8 @@ export const GreekHedgeRequest = z
     bands: z.object({ delta: Band.optional(), gamma: Band.optional(), vega: Band.optional() }).strict().optional(),
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
-    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional()
+    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    noNewShortOptions
   })
   .strict()
 const GreeksView = z.object({ delta: z.number(), gamma: z.number(), vega: z.number() })
@@ -943,12 +1019,13 @@ export const GreekHedgeResponse = z.object({
   account: z.string(),
   underlying: z.string(),
   mode: z.enum(['delta', 'targets']),
-  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number() })),
+  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number(), ...FillView })),
   /** The account's Greeks in the underlying: delta (coin), gamma (coin per 1 %), vega (USD per vol point). */
   before: GreeksView,
   after: GreeksView,
   costUsd: z.number(),
-  diff: MarginDiffView
+  diff: MarginDiffView,
+  ...ReviewFields
 })
 
 export const EsHedgeRequest = z
@@ -967,7 +1044,8 @@ export const EsHedgeRequest = z
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
     moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
-    maxLegs: z.number().int().min(1).max(20).optional()
+    maxLegs: z.number().int().min(1).max(20).optional(),
+    noNewShortOptions
   })
   .strict()
 export const EsHedgeResponse = z.object({
@@ -978,12 +1056,13 @@ export const EsHedgeResponse = z.object({
   historyFrom: z.string(),
   historyTo: z.string(),
   candidates: z.number().int(),
-  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number() })),
+  trades: z.array(z.object({ accountId: id, symbol: z.string(), kind: InstrumentKind, side: z.enum(['buy', 'sell']), contracts: z.number().positive(), costUsd: z.number(), ...FillView })),
   before: z.object({ expectedShortfallUsd: z.number() }),
   after: z.object({ expectedShortfallUsd: z.number() }),
   costUsd: z.number(),
   solveMs: z.number(),
-  diff: MarginDiffView
+  diff: MarginDiffView,
+  ...ReviewFields
 })
 
 // ── Exports ─────────────────────────────────────────────────────────────────────────────────

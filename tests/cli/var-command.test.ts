@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -48,6 +48,24 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
     const sticky = JSON.parse((await cli('var', '--book', book, '--book-id', '1', '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
     expect(sticky.volMoves).toBe("implied vols slide along today's smile with the move (sticky moneyness)")
     expect(sticky.levels[0]!.valueAtRisk).not.toBeCloseTo(r.levels[0]!.valueAtRisk, 0)
+  })
+
+  it('no look-ahead: on a market as of 2024-03-12 05:57 UTC, var, stress and backtest print a history that ends on 2024-03-11', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marginal-var-cli-as-of-'))
+    const market = join(dir, 'as-of.market.json')
+    const portfolio = join(dir, 'as-of.portfolio.json')
+    writeFileSync(market, JSON.stringify({ asOf: '2024-03-12T05:57:00Z', index: { BTC: 72_000, ETH: 4_000 }, marks: { 'okx:BTC-USDT-SWAP': 72_000, 'okx:ETH-USDT-SWAP': 4_000 } }))
+    writeFileSync(portfolio, JSON.stringify({ asOf: '2024-03-12T05:57:00Z', positions: [{ instrument: 'BTC-USDT-SWAP', venue: 'okx', quantity: 1, unit: 'coin' }, { instrument: 'ETH-USDT-SWAP', venue: 'okx', quantity: -10, unit: 'coin' }] }))
+    const files = ['--book', book, '--portfolio', portfolio, '--market', market]
+    const v = await cli('var', ...files, '--lookback', '365', '--no-vol-index')
+    expect(v.err).toBe('')
+    expect(v.out).toContain("Windows: 2023-03-12 → 2024-03-11, 365 windows of 1 day (first 2023-03-12 → 2023-03-13, last 2024-03-10 → 2024-03-11); history cut at the market's as-of (BTC, ETH 2024-03-12 05:57 UTC: closes to 2024-03-11)")
+    const mc = JSON.parse((await cli('var', ...files, '--monte-carlo', '--simulations', '1000', '--lookback', '365', '--json')).out) as { window: { unit: string; lastDay: string } }
+    expect(mc.window).toMatchObject({ unit: 'daily returns', lastDay: '2024-03-11' })
+    const stress = await cli('stress', ...files)
+    expect(stress.out).toMatch(/History window: historical scenarios from closes up to 2024-03-11 .*left out, after the as-of: August 2024: yen carry unwind \(2024-08-02 → 2024-08-05\)/)
+    const backtest = await cli('backtest', ...files, '--lookback', '250')
+    expect(backtest.out).toMatch(/Period: \S+ → 2024-03-10, [\d,]+ days tested, each against its next 1 day \(last realised loss to 2024-03-11\)/)
   })
 
   it('Monte Carlo: the same seed gives the same answer, with standard errors; the table labels its units', async () => {

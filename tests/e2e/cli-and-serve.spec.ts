@@ -2,11 +2,12 @@
  * The built command-line programs as a user runs them: no browser, real processes, real book files.
  */
 import { spawnSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, test } from '@playwright/test'
+import Database from 'better-sqlite3'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const NODE = join(ROOT, 'node_modules/.bin/node')
@@ -209,4 +210,63 @@ test('cli report exit codes for cron: 3 when a statement has rejected rows (noth
   const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).stdout
   expect(text).toMatch(/^Binance 1\s+binance\s+USD\s+/m)
   expect(text).toMatch(/Not margined \(\d+\): Binance 1 BNBUSDT \(binance:BNBUSDT: no BNB index in market snapshot\)/)
+})
+
+test('cli backup round-trips a book being written by the browser host (WAL): every committed row, no half-written book', async () => {
+  const book = tempBook()
+  const child = spawn(NODE, [join(ROOT, 'out/main/serve.js'), '--port', '0', '--book', book], { stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    let out = ''
+    const url = new URL(await new Promise<string>((ok, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /Marginal workstation: (\S+)/.exec(out)
+        if (m) ok(m[1]!)
+      })
+      child.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out}`)))
+    }))
+    const call = async (method: string, req: unknown): Promise<{ id: number }> => {
+      const res = await fetch(`${url.origin}/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': url.searchParams.get('token')! }, body: JSON.stringify(req) })
+      const json = (await res.json()) as { ok: boolean; value: { id: number } }
+      expect(json.ok).toBe(true)
+      return json.value
+    }
+    // What-if copies of the demo: each one transaction of a book, 2 accounts, 32 positions.
+    for (let i = 0; i < 10; i++) await call('copyBook', { bookId: 1, name: `before ${i}` })
+    // The host holds the file open and its last commits sit in the write-ahead log.
+    expect(statSync(`${book}-wal`).size).toBeGreaterThan(0)
+    const target = join(mkdtempSync(join(tmpdir(), 'marginal-backup-')), 'backup.sqlite')
+    let writing = true
+    const writer = (async () => {
+      for (let i = 0; writing; i++) await call('copyBook', { bookId: 1, name: `during ${i}` })
+    })()
+    const backup = spawn(NODE, [join(ROOT, 'out/main/cli.js'), 'backup', '--book', book, '--out', target], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    backup.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    const code = await new Promise<number | null>((ok) => backup.on('exit', ok))
+    writing = false
+    await writer
+    expect(code, stdout).toBe(0)
+    expect(stdout).toMatch(new RegExp(`^wrote ${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ bytes; integrity ok; rows: `))
+
+    const copy = new Database(target, { readonly: true })
+    const source = new Database(book, { readonly: true })
+    try {
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok')
+      // Every book in the backup is whole: a copy's accounts and positions came with it or not at all.
+      const books = copy.prepare("SELECT b.id, (SELECT COUNT(*) FROM accounts a WHERE a.book_id = b.id) AS accounts, (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id WHERE a.book_id = b.id) AS positions FROM books b WHERE b.kind = 'whatif'").all() as { id: number; accounts: number; positions: number }[]
+      expect(books.length).toBeGreaterThanOrEqual(10)
+      for (const b of books) expect([b.accounts, b.positions], `book ${b.id}`).toEqual([2, 32])
+      // And every row the backup holds is the source's, the same to the byte.
+      for (const table of ['books', 'accounts', 'positions', 'account_balances', 'audit_log']) {
+        const rows = copy.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()
+        expect(source.prepare(`SELECT * FROM ${table} ORDER BY rowid LIMIT ?`).all(rows.length), table).toEqual(rows)
+      }
+    } finally {
+      copy.close()
+      source.close()
+    }
+  } finally {
+    child.kill('SIGTERM')
+  }
 })

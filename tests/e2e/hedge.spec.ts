@@ -56,6 +56,26 @@ test('hedging: suggest the Deribit PM hedge, apply it to a what-if book, see the
   await expect.poll(() => imOf(page)).toBeCloseTo(before, 4)
 })
 
+test('a SPAN hedge: no new short options by default, a warning list of what it makes worse, its cost reconciled with equity', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1500, height: 1400 })
+  await workstation.open(page)
+  await page.keyboard.press('Alt+h')
+  await expect(page.getByLabel('No new short options', { exact: true })).toBeChecked()
+  await page.getByLabel('Objective').selectOption('span')
+  await page.getByTestId('run-hedge').click()
+  await expect(page.getByTestId('hedge-summary')).toContainText('SPAN')
+  // Standard IM rises under a SPAN hedge of the demo book (3.3855 → 4.0230 BTC): the list says so, above the trades.
+  const worse = page.getByTestId('hedge-worsens')
+  await expect(worse).toContainText(/These trades make \d+ figures worse/)
+  await expect(worse).toContainText('Deribit main · BTC · Standard IM: 3.3855 BTC → 4.0230 BTC')
+  const reconciliation = page.getByTestId('hedge-reconciliation')
+  await expect(reconciliation).toContainText(/Deribit main · BTC: equity 1\.9660 → 1\.958\d BTC\. Equity −0\.00\d{4} BTC = cash/)
+  await expect(reconciliation).toContainText('loses the estimated cost, −0.007890 BTC, at once')
+  await expect(page.getByTestId('hedge-trades')).toContainText('0.014200 BTC')
+  await worse.scrollIntoViewIfNeeded()
+  await page.screenshot(shot('hedge-span-warnings'))
+})
+
 test('reduce to target: the cheapest closes bring Deribit PM utilisation under 30 %, applied to a what-if book', async ({ page, workstation }) => {
   await page.setViewportSize({ width: 1500, height: 1200 })
   await workstation.open(page)

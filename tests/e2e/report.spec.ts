@@ -34,6 +34,10 @@ test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in 
   expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Page size:\s+612 x 792 pts \(letter\)/)
   expect(text.replace(/\s+/g, ' ')).toContain('Scope account OKX portfolio')
   expect(text).toContain('8. Hedge suggestions')
+  // Each hedge says what it makes worse (or that nothing gets worse) and reconciles its cost with equity.
+  const hedges = text.slice(text.indexOf('8. Hedge suggestions'))
+  expect(hedges).toMatch(/Makes worse \(\d+\):|Makes nothing worse/)
+  expect(hedges.replace(/\s+/g, ' ')).toMatch(/OKX portfolio · USD: equity [\d,.]+ → [\d,.]+ USD\. Equity [−+]?[\d,.]+ USD = cash/)
   expect(text).not.toMatch(/^Deribit main\s+deribit/m)
 
   // The summary's IM equals the Risk view's for the same pool.

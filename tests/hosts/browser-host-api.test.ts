@@ -78,8 +78,8 @@ describe('API over the browser host', () => {
     const market = await api.currentMarket({ bookId: demo.id })
     expect(market.snapshot).toMatchObject({ id: positions.marketSnapshotId, asOfUtc: positions.asOfUtc, instrumentCount: 32 })
     expect(market.snapshot!.underlyings).toEqual([
-      { underlying: 'BTC', indexUsd: 92_350 },
-      { underlying: 'ETH', indexUsd: 3081.5 }
+      { underlying: 'BTC', indexUsd: 92_350, asOfUtc: '2026-11-20T09:00:00.000Z', source: 'demo book (illustrative prices)' },
+      { underlying: 'ETH', indexUsd: 3081.5, asOfUtc: '2026-11-20T09:00:00.000Z', source: 'demo book (illustrative prices)' }
     ])
   })
 
@@ -340,6 +340,15 @@ describe('cash, the demo and backups over the API', () => {
     await expect(api.removeDemo({})).rejects.toMatchObject({ code: 'not_found' })
     const restored = await api.restoreDemo({})
     expect(restored).toMatchObject({ kind: 'demo', positionCount: 32 })
+  })
+
+  it('setBookMarket: a copy of the live book follows its market, can hold its own; the live and demo books refuse; settledPositions lists none yet', async () => {
+    const copy = await api.copyBook({ bookId: LIVE, name: 'follows' })
+    expect(copy).toMatchObject({ followsLiveMarket: true, awaitingSettlement: 0 })
+    expect(await api.setBookMarket({ bookId: copy.id, follow: false })).toMatchObject({ followsLiveMarket: false })
+    await expect(api.setBookMarket({ bookId: LIVE, follow: false })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('has its own market') })
+    expect(await api.settledPositions({ bookId: LIVE })).toEqual({ bookId: LIVE, positions: [] })
+    await api.deleteBook({ bookId: copy.id })
   })
 })
 

@@ -26,7 +26,7 @@ const CASES: { file: string; closing: Printed; opening: Printed; rejectedChange?
   // Line 4 ('abc' amount) is rejected: its −0.000091 is in the balance, not in the ledger.
   { file: 'transaction_log-123456-BTC-2024-03.csv', closing: [['BTC', 1.486941, 2]], opening: [['BTC', 0, 16]], rejectedChange: { BTC: -0.000091 } },
   { file: 'okx-trading-history-utc3.csv', closing: [['BTC', 0.25010511, 8], ['USDT', 3221.15, 3]], opening: [['BTC', 0.2, 14], ['USDT', 0, 19]] },
-  { file: 'okx-trading-history-2023.csv', closing: [['USDT', 1962.82677549, 2]], opening: [['USDT', 1236.32721719, 6]] },
+  { file: 'okx-trading-history-2023.csv', closing: [['USDT', 1999.39536719, 2]], opening: [['USDT', 1236.32721719, 6]] },
   { file: 'okx-bills.csv', closing: [['BTC', 0.50968, 9], ['USDT', 10360.89, 10]], opening: [['BTC', 0.5, 5], ['USDT', 10000, 2]] },
   { file: 'okx-bills-utc8.csv', closing: [['USDT', 999.7, 3]], opening: [['USDT', 1000, 3]] },
   {

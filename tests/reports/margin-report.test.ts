@@ -166,7 +166,13 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
       expectPrinted(row![1]!, l.valueAtRisk, 'USD')
       expectPrinted(row![2]!, l.expectedShortfall, 'USD')
     }
+    // The window the VaR ran over, cut at the market's as-of (2026-11-20 09:00 UTC: closes to 2026-11-19), as runVar states it.
+    // Whitespace as one space; a line may break after a hyphen ("as-|of").
+    const flat = (x: string): string => x.replace(/-\s+/g, '-').replace(/\s+/g, ' ')
+    expect(v.window.lastWindow).toEqual({ from: '2026-11-18', to: '2026-11-19' })
+    expect(flat(stats)).toContain(flat(`Windows: ${v.window.text}.`))
     const bt = await api.runBacktest({ taskId: 'report-bt', bookId: 1, method: 'hs-var', horizonDays: 1 })
+    expect(flat(stats)).toContain(flat(`Period: ${bt.window.text}.`))
     const row = /^\s*(\d+)\s+(\d+)\s+[\d.]+ %/m.exec(stats.slice(stats.indexOf('Backtest')))
     expect(row).not.toBeNull()
     expect(Number(row![1])).toBe(bt.stats.days)
@@ -188,6 +194,21 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
       expectPrinted(m![1]!, s.before.initialMargin, currency)
       expectPrinted(m![2]!, s.after.initialMargin, currency)
       for (const trade of s.trades) expect(hedges).toMatch(new RegExp(`${esc(trade.symbol)}\\s+${trade.side}`))
+      // What the hedge makes worse leads its review; the cost is reconciled with the pool's equity.
+      const block = hedges.slice(hedges.indexOf(`Deribit main · ${currency} · Deribit PM`))
+      expect(block).toMatch(/Makes worse \(\d+\):|Makes nothing worse/)
+      // Margins are per account: the whole-book suggestion and the account's report agree on every method made worse.
+      for (const w of s.worsens.filter((x) => x.kind === 'method')) {
+        const m = new RegExp(`${w.measure}\\s+${esc(w.name)}\\s+${esc(METHOD_LABELS[w.method!] ?? w.method!)}\\s+${NUM} ${currency}\\s+${NUM} ${currency}`).exec(block)
+        expect(m, `${w.name} ${w.method} ${w.measure} made worse`).not.toBeNull()
+        expectPrinted(m![1]!, w.before, currency)
+        expectPrinted(m![2]!, w.after!, currency)
+      }
+      const pool = s.reconciliation.find((p) => p.pool === `Deribit main · ${currency}`)!
+      const equity = new RegExp(`Deribit main · ${currency}: equity ${NUM} → ${NUM} ${currency}`).exec(block)
+      expect(equity, `equity line of ${currency}`).not.toBeNull()
+      expectPrinted(equity![1]!, pool.equityBefore, currency)
+      expectPrinted(equity![2]!, pool.equityAfter, currency)
     }
   }, 120_000)
 

@@ -104,6 +104,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
   const trades: StatementTrade[] = []
   const cashFlows: StatementCashFlow[] = []
   const settlements: StatementSettlement[] = []
+  const deliveryPrices: NonNullable<ParsedStatement['deliveryPrices']> = []
   const chainRows: ChainRow[] = []
   const unreadable: UnreadableRow[] = []
   const lastPosition = new Map<string, { line: number; position: number; contractSize: number }>()
@@ -206,6 +207,16 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
         })
       }
       lastPosition.set(symbol, { line, position, contractSize })
+      if (type === 'delivery' && price !== null && price > 0) {
+        // The delivery price settles every instrument of this underlying and expiry (Deribit: the
+        // 30-minute index average before 08:00 UTC), positions this log does not hold included.
+        try {
+          const i = parseSymbol('deribit', symbol)
+          if (i.expiryMs !== null) deliveryPrices.push({ line, venue: 'deribit', underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price })
+        } catch {
+          // an unknown symbol: no expiry to settle
+        }
+      }
       trades.push({
         line,
         externalId: main,
@@ -274,6 +285,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     closingBalances: chain.closing,
     openingBalances: chain.opening,
     settlements,
+    deliveryPrices,
     notes,
     reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: { venue: 'deribit', symbol }, sizeContracts: p.position / p.contractSize })),
     issues

@@ -8,7 +8,7 @@ import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
 import { MODEL_APPROXIMATIONS } from './methodology'
-import { isUnavailable, type MarginReportModel, type ReportMargin, type ReportPosition, type Unavailable } from './report-model'
+import { isUnavailable, type HedgeReviewLines, type MarginReportModel, type ReportMargin, type ReportPosition, type Unavailable } from './report-model'
 
 export const METHOD_LABELS: Record<string, string> = {
   standard: 'Standard',
@@ -62,6 +62,12 @@ function liquidationText(p: Pool): string {
     .join('<br>')
 }
 
+/** How long before `laterIso` the data was taken: minutes, hours or days. */
+function age(isoUtc: string, laterIso: string): string {
+  const minutes = (Date.parse(laterIso) - Date.parse(isoUtc)) / 60_000
+  return minutes < 90 ? `${Math.round(minutes)} min` : minutes < 2880 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} d`
+}
+
 function header(r: MarginReportModel): string {
   const meta: [string, string][] = [
     ['Book', `${esc(r.book.name)} (#${r.book.id}, ${r.book.kind === 'live' ? 'live book' : r.book.kind === 'demo' ? 'demo book, sample data' : 'what-if copy'})`],
@@ -69,6 +75,9 @@ function header(r: MarginReportModel): string {
     ['Accounts', r.accounts.map((a) => `${esc(a.name)} (${esc(a.venue)})`).join(', ') || '—'],
     ['As of', utc(r.market.asOfUtc)],
     ['Market snapshot', `${esc(r.market.id)} (${esc(r.market.source)})`],
+    // Each underlying's own time; one older than the valuation instant says by how much (the same
+    // book and market always give the same text, so ages against the clock are not printed here).
+    ['Market per underlying', r.market.underlyings.map((u) => `<span class="nw">${esc(u.underlying)} ${utc(u.asOfUtc)} (${esc(u.source)}${u.asOfUtc === r.market.asOfUtc ? '' : `; ${age(u.asOfUtc, r.market.asOfUtc)} before the valuation instant`})</span>`).join(', ')],
     ['Parameter sets', r.paramSets.map((p) => `<span class="nw">${esc(p.activeId)}${p.edited ? ' (edited in this book file)' : ''}</span>`).join(', ')],
     ['Generated', `${utc(r.generatedAtUtc)} by Marginal ${esc(r.appVersion)}`]
   ]
@@ -177,6 +186,7 @@ function stress(r: MarginReportModel): string {
     usd(x.pnl)
   ])
   return `<section><h2>6. Stress tests</h2><p class="lead">Library ${esc(s.libraryId)}, full revaluation, worst first${sorted.length > TOP ? ` (${TOP} of ${sorted.length})` : ''}. ${esc(s.historyNote)}</p>
+<p class="lead"><b>History window:</b> ${esc(s.historyWindow.text)}.</p>
 ${table(['Scenario', 'Kind', 'Window', 'Moves', 'Vol', 'P&L (USD)'], rows, { numeric: [5] })}</section>`
 }
 
@@ -189,6 +199,7 @@ function riskStatistics(r: MarginReportModel): string {
     else {
       const rows = v.levels.map((l) => [pct(l.confidence, 1), usd(l.valueAtRisk), usd(l.expectedShortfall), l.stressedVar === null ? '—' : usd(l.stressedVar), usd(l.requirement), esc(l.varScenario)])
       parts.push(`<h3>Value at risk and expected shortfall</h3><p class="lead">${v.method === 'historical' ? 'Historical simulation' : 'Monte Carlo'}, ${v.horizonDays}-day horizon, ${v.scenarios} scenarios from ${v.history.firstDay} to ${v.history.lastDay}. Vols: ${esc(v.volMoves)}. Requirement: ${esc(v.requirementRule)}.</p>
+<p class="lead"><b>${v.method === 'historical' ? 'Windows' : 'Calibration'}:</b> ${esc(v.window.text)}.</p>
 ${table(['Confidence', 'VaR (USD)', 'ES (USD)', 'Stressed VaR (USD)', 'Requirement (USD)', 'VaR scenario'], rows, { numeric: [1, 2, 3, 4] })}`)
     }
   }
@@ -198,6 +209,7 @@ ${table(['Confidence', 'VaR (USD)', 'ES (USD)', 'Stressed VaR (USD)', 'Requireme
     else {
       const s = b.stats
       parts.push(`<h3>Backtest</h3><p class="lead">${esc(b.label)}: each day’s requirement against the book’s realised ${b.horizonDays}-day loss, ${b.days[0] ?? '—'} to ${b.days[b.days.length - 1] ?? '—'}.</p>
+<p class="lead"><b>Period:</b> ${esc(b.window.text)}.</p>
 ${table(
   ['Days', 'Exceptions', 'Expected rate', 'Observed rate', 'Kupiec p', 'Christoffersen p', 'Worst zone', 'Zones (green / yellow / red)'],
   [[String(s.days), String(s.exceptions), pct(s.expectedRate, 2), pct(s.observedRate, 2), num(s.kupiec.pValue, 3), num(s.christoffersen.pValue, 3), s.worstZone, `${b.zoneCounts.green} / ${b.zoneCounts.yellow} / ${b.zoneCounts.red}`]],
@@ -215,11 +227,27 @@ function hedges(r: MarginReportModel): string {
     if (isUnavailable(h.result)) return `<div class="keep">${title}${unavailable(h.result)}</div>`
     const x = h.result
     const trades = x.trades.length
-      ? table(['Instrument', 'Side', 'Contracts', 'Est. cost (USD)'], x.trades.map((t) => [esc(t.symbol), t.side, num(t.contracts, 4), usd(t.costUsd)]), { numeric: [2, 3] })
+      ? table(['Instrument', 'Side', 'Contracts', 'Fill', 'Est. cost (USD)'], x.trades.map((t) => [esc(t.symbol), t.side, num(t.contracts, 4), `${num(t.fillPrice, t.fillPrice < 10 ? 6 : 2)} ${esc(t.priceCurrency)}`, usd(t.costUsd)]), { numeric: [2, 3, 4] })
       : '<p class="na">No trade lowers this group’s margin by more than it costs.</p>'
-    return `<div class="keep">${title}<p class="lead">IM ${amount(x.before.initialMargin, h.currency)} → <b>${amount(x.after.initialMargin, h.currency)}</b> ${esc(h.currency)}, MM ${amount(x.before.maintenanceMargin, h.currency)} → ${amount(x.after.maintenanceMargin, h.currency)} ${esc(h.currency)}; estimated cost ${amount(x.costTotal, h.currency)} ${esc(h.currency)}. LP ${x.lpScope === 'exact' ? 'minimises the method exactly' : 'minimises the worst scenario; IM recomputed in full'}; ${x.candidates} candidate instruments.</p>${trades}</div>`
+    return `<div class="keep">${title}<p class="lead">IM ${amount(x.before.initialMargin, h.currency)} → <b>${amount(x.after.initialMargin, h.currency)}</b> ${esc(h.currency)}, MM ${amount(x.before.maintenanceMargin, h.currency)} → ${amount(x.after.maintenanceMargin, h.currency)} ${esc(h.currency)}; estimated cost ${amount(x.costTotal, h.currency)} ${esc(h.currency)}. LP ${x.lpScope === 'exact' ? 'minimises the method exactly' : 'minimises the worst scenario; IM recomputed in full'}; ${x.candidates} candidate instruments; no new short options.</p>${trades}${hedgeReview(x)}</div>`
   })
   return `<section><h2>8. Hedge suggestions</h2>${blocks.length ? blocks.join('') : '<p class="na">No margin group to hedge.</p>'}</section>`
+}
+
+/** A figure in its unit: utilisation in %, stress P&L in USD, margins in the group's currency; null is infinite. */
+const reviewFigure = (x: number | null, unit: string): string => (x === null ? '∞' : unit === '%' ? `${num(x, 1)} %` : `${amount(x, unit)} ${esc(unit)}`)
+
+/** What the hedge makes worse (a warning list) and how its cost reconciles with equity, per pool. */
+function hedgeReview(x: HedgeReviewLines): string {
+  const worse = x.worsens.length
+    ? `<p class="warn"><b>Makes worse (${x.worsens.length}):</b></p>${table(
+        ['What', 'Name', 'Method', 'Before', 'After'],
+        x.worsens.map((w) => [w.measure, esc(w.name), w.method ? methodLabel(w.method) : '—', reviewFigure(w.before, w.unit), reviewFigure(w.after, w.unit)]),
+        { numeric: [3, 4] }
+      )}`
+    : '<p class="lead">Makes nothing worse: no method, pool or stress scenario.</p>'
+  const pools = x.reconciliation.map((p) => `<li><b>${esc(p.pool)}</b>: equity ${amount(p.equityBefore, p.currency)} → ${amount(p.equityAfter, p.currency)} ${esc(p.currency)}. ${esc(p.explanation)}</li>`)
+  return `${worse}${pools.length ? `<p class="lead">Cost and equity change (fills at the mark ± half the bid-ask):</p><ul class="notes">${pools.join('')}</ul>` : ''}`
 }
 
 function positionsAppendix(r: MarginReportModel): string {

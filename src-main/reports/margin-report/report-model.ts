@@ -37,7 +37,13 @@ export interface HedgeTradeLine {
   side: 'buy' | 'sell'
   contracts: number
   costUsd: number
+  /** The mark ± half the bid-ask, in `priceCurrency`. */
+  fillPrice: number
+  priceCurrency: string
 }
+
+/** The hedge responses' own review fields (what gets worse; cost against equity per pool). */
+export type HedgeReviewLines = Pick<ResponseOf<'suggestHedge'>, 'worsens' | 'reconciliation'>
 
 export interface ReportHedge {
   account: string
@@ -52,6 +58,8 @@ export interface ReportHedge {
         before: { initialMargin: number; maintenanceMargin: number }
         after: { initialMargin: number; maintenanceMargin: number }
         costTotal: number
+        worsens: HedgeReviewLines['worsens']
+        reconciliation: HedgeReviewLines['reconciliation']
       }
     | Unavailable
 }
@@ -73,7 +81,8 @@ export interface MarginReportModel {
   /** null: the whole book; else the one account reported. */
   account: string | null
   accounts: { name: string; venue: string }[]
-  market: { id: string; asOfUtc: string; source: string }
+  /** The valuation instant is asOfUtc; each underlying's data has its own time (a chain per underlying). */
+  market: { id: string; asOfUtc: string; source: string; underlyings: { underlying: string; asOfUtc: string; source: string }[] }
   paramSets: ParamSetLine[]
   margin: ReportMargin
   profiles: ProfileCurve[]

@@ -3,7 +3,8 @@
  * (remove, restore) and backups. Both hosts and the CLI call these.
  */
 import type { OpenedBook } from '../../book/database'
-import { findBook } from '../../book/books-repository'
+import { findBook, setFollowsLiveMarket } from '../../book/books-repository'
+import { settledPositions } from '../expiry/settled-positions'
 import { ledgerSum, listBalances, setBalance, setManualBalance } from '../../book/balances-repository'
 import { removeDemoBook, restoreDemoBook } from '../../book/demo-book'
 import { backupBookFile } from '../../book/backup'
@@ -12,7 +13,7 @@ import { NotFoundError } from '../errors'
 import { BookRefusedError } from '../../book/whatif-repository'
 import type { Handlers } from '../api-service'
 
-type BookFileHandlers = Pick<Handlers, 'listBalances' | 'setBalance' | 'removeDemo' | 'restoreDemo' | 'backupBook'>
+type BookFileHandlers = Pick<Handlers, 'listBalances' | 'setBalance' | 'removeDemo' | 'restoreDemo' | 'backupBook' | 'setBookMarket' | 'settledPositions'>
 
 export function bookFileHandlers(book: OpenedBook): BookFileHandlers {
   const { db } = book
@@ -56,6 +57,17 @@ export function bookFileHandlers(book: OpenedBook): BookFileHandlers {
       return { ok: true as const }
     },
     restoreDemo: () => restoreDemoBook(db),
-    backupBook: ({ path }) => backupBookFile(db, book.path, path)
+    backupBook: ({ path }) => backupBookFile(db, book.path, path),
+    setBookMarket: ({ bookId, follow }) => {
+      const b = findBook(db, bookId)
+      if (!b) throw new NotFoundError(`book ${bookId} does not exist`)
+      if (b.kind !== 'whatif') throw new BookRefusedError(`"${b.name}" is the ${b.kind} book: it has its own market (chain imports go to the live book)`)
+      setFollowsLiveMarket(db, bookId, follow)
+      return findBook(db, bookId)!
+    },
+    settledPositions: ({ bookId }) => {
+      if (!findBook(db, bookId)) throw new NotFoundError(`book ${bookId} does not exist`)
+      return { bookId, positions: settledPositions(db, bookId) }
+    }
   }
 }

@@ -9,12 +9,12 @@ import type { BookDb } from '../../book/database'
 import type { HeldPosition } from '../../book/positions-repository'
 import type { Instrument } from '../../engine/instruments/instrument'
 import type { MarketView } from '../../engine/market/market-view'
-import { alignHistory, lastDays } from '../../engine/risk/history'
+import { lastDays } from '../../engine/risk/history'
 import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidate, type EsLp } from '../../engine/hedge/es-lp'
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
-import { bookPnlUsd, historicalSet, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
-import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
+import { halfSpreadCostUsd, heldBySymbol, hedgeUniverse, inWindow, sellFloor } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
 import { largestLegs, lotDescent, usedLegs } from './legs'
@@ -31,6 +31,8 @@ export interface EsHedgeRequest extends CandidateWindow {
   simulations?: number
   seed?: number
   maxLegs?: number
+  /** Forbid selling options the account does not already hold short (default true, as every hedge). */
+  noNewShortOptions?: boolean
   params?: unknown
   paramsSource?: string
   universe?: { instrument: Instrument; lotSize: number }[]
@@ -52,16 +54,16 @@ export interface EsHedgeResult {
 }
 
 /** Progress in phases: the book's scenarios, the candidates', the LP, lots. */
-export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, history: HistoryInput, req: EsHedgeRequest, run: HedgeRun = {}): Promise<EsHedgeResult> {
+export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], view: MarketView, loaded: HistoryInput, req: EsHedgeRequest, run: HedgeRun = {}): Promise<EsHedgeResult> {
   const { signal, onProgress } = run
   onProgress?.(0, 4)
   const { valued, underlyings } = valuedPositions(held, view)
   if (!valued.length) throw new Error('no position can be valued: an ES hedge needs at least one priced position')
   const venue = held.find((h) => h.accountName === req.account)?.venue
   if (!venue) throw new RangeError(`account ${req.account} holds no positions in this book`)
-  const bySeries = new Map(history.series.map((s) => [s.underlying, s]))
-  for (const u of underlyings) if (!bySeries.has(u)) throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE)`)
-  const aligned = alignHistory(underlyings.map((u) => bySeries.get(u)!))
+  // The VaR view's history: cut at the market's as-of, no look-ahead (engine/risk/as-of-cut.ts).
+  const { history, cuts } = historyAsOf(loaded, view.snapshot, underlyings)
+  const aligned = alignedAsOf(history, underlyings, cuts)
   const h = req.lookbackDays ? lastDays(aligned, req.lookbackDays + req.horizonDays) : aligned
   if (h.days.length < 30) throw new Error(`only ${h.days.length} days of history common to ${underlyings.join(', ')}: an ES hedge needs at least 30`)
   // The VaR view's own scenario sets: the same history, windows, paths and seed give the same ES.
@@ -79,10 +81,11 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   const one: ValuedPosition[] = universe.map(({ instrument }, k) => ({ positionId: -1 - k, accountId: 0, accountName: req.account, venue, instrument, sizeContracts: 1, avgPrice: null }))
   const rows = (await bookPnlUsd(one, view, underlyings, scenarios)).rows
   const S = scenarios.count
+  const heldSizes = heldBySymbol(held.filter((h) => h.accountName === req.account))
   const candidates: (EsCandidate & { lot: number; instrument: Instrument })[] = universe.map(({ instrument, lotSize }, k) => {
     const pos = toMarginPosition(instrument, 1, view)
     const bound = Math.floor(Math.max(2 * grossUsd, 100_000) / (Math.abs(pos.sizeCoin) * pos.indexUsd) / lotSize) * lotSize
-    return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: halfSpreadCostUsd(pos, sets.addOns.liquidity), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
+    return { id: instrument.symbol, pnl: rows.slice(k * S, (k + 1) * S), costUsd: halfSpreadCostUsd(pos, sets.addOns.liquidity), minContracts: sellFloor(instrument, heldSizes, req.noNewShortOptions, bound), maxContracts: bound, lot: lotSize, instrument }
   })
 
   onProgress?.(2, 4)

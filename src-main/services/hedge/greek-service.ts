@@ -15,7 +15,7 @@ import { deltaHedgeContracts, greekLpText, greeksWith, readGreekSolution, type G
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { valuedPositions } from '../var-service'
-import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import { halfSpreadCostUsd, heldBySymbol, hedgeUniverse, inWindow, sellFloor } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
 import type { HedgeRun } from './hedge-service'
@@ -27,6 +27,8 @@ export interface GreekHedgeRequest extends CandidateWindow {
   /** Delta hedge instrument (venue symbol); default: the venue's perpetual, else its nearest future. */
   instrument?: string
   bands?: GreekBands
+  /** Targets: forbid selling options the account does not already hold short (default true, as every hedge). */
+  noNewShortOptions?: boolean
   params?: unknown
   paramsSource?: string
   universe?: { instrument: Instrument; lotSize: number }[]
@@ -75,17 +77,18 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
   } else {
     const capCoin = Math.max(4 * Math.abs(before.delta), 100_000 / view.curves.get(req.underlying)!.indexUsd)
     const chosen = universe.filter(({ instrument: i }) => inWindow(i, view, req))
+    const heldSizes = heldBySymbol(mine)
     const candidates: (GreekCandidate & { lot: number; instrument: Instrument })[] = chosen.map(({ instrument, lotSize }) => {
       const perContract = greeksOf(instrument, 1, view)
       const coinPerContract = Math.abs(toMarginPosition(instrument, 1, view).sizeCoin)
       const bound = Math.floor(capCoin / coinPerContract / lotSize) * lotSize
-      return { id: instrument.symbol, perContract, costUsd: costUsdOf(instrument), minContracts: -bound, maxContracts: bound, lot: lotSize, instrument }
+      return { id: instrument.symbol, perContract, costUsd: costUsdOf(instrument), minContracts: sellFloor(instrument, heldSizes, req.noNewShortOptions, bound), maxContracts: bound, lot: lotSize, instrument }
     })
     let x: number[]
     try {
       x = readGreekSolution(candidates, (await solveLp(greekLpText(before, candidates, req.bands ?? {}), run.signal)).columns)
     } catch (e) {
-      if (/Infeasible/i.test((e as Error).message)) throw new RangeError(`no combination of the ${candidates.length} candidates reaches these Greek bands within the size caps: widen a band or the candidate window`, { cause: e })
+      if (/Infeasible/i.test((e as Error).message)) throw new RangeError(`no combination of the ${candidates.length} candidates reaches these Greek bands within the size caps${req.noNewShortOptions !== false ? ' without new short options' : ''}: widen a band or the candidate window${req.noNewShortOptions !== false ? ', or allow new short options' : ''}`, { cause: e })
       throw e
     }
     trades = candidates

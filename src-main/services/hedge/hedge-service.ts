@@ -21,7 +21,7 @@ import type { MarginPosition } from '../../engine/margin/margin-position'
 import { hedgedTotal, marginLpText, readMarginLpSolution, type HedgeCandidate, type MarginLp } from '../../engine/hedge/margin-lp'
 import { groupModels, marginGroups, toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
-import { halfSpreadCostUsd, hedgeUniverse, inWindow } from './candidates'
+import { halfSpreadCostUsd, heldBySymbol, hedgeUniverse, inWindow, sellFloor } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { valuePosition } from '../../engine/valuation/position-valuation'
 import { solveLp } from './lp-solver'
@@ -32,7 +32,10 @@ export interface HedgeRequest extends CandidateWindow {
   currency: string
   riskUnit: string | null
   method: MarginMethod
-  /** Forbid selling options the book does not already hold short (default false). */
+  /**
+   * Forbid selling options the group does not already hold short (default true: a hedge that writes
+   * new options takes on tail risk the margin method may not see; opt out to allow it).
+   */
   noNewShortOptions?: boolean
   /** At most this many legs (default 4). */
   maxLegs?: number
@@ -105,7 +108,7 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
   const currencyUsd = isCoinCurrency(req.currency) ? view.curves.get(req.currency.toUpperCase())!.indexUsd : 1
   const grossDeltaUsd = group.positions.reduce((s, p) => s + Math.abs(p.sizeCoin) * p.indexUsd, 0)
   const capUsd = req.notionalCapUsd ?? Math.max(2 * grossDeltaUsd, 100_000)
-  const shortOptions = new Set(group.held.filter((h) => h.sizeContracts < 0).map((h) => h.instrument.symbol))
+  const heldSizes = heldBySymbol(group.held)
   const liquidity = sets.addOns.liquidity
 
   const candidates: Candidate[] = []
@@ -123,8 +126,7 @@ export function hedgeProblem(db: BookDb | null, held: readonly HeldPosition[], v
     const notionalPerContract = Math.abs(position.sizeCoin) * position.indexUsd
     const bound = Math.floor(capUsd / notionalPerContract / lotSize) * lotSize
     if (!(bound > 0)) continue
-    const noShort = i.kind === 'option' && req.noNewShortOptions && !shortOptions.has(i.symbol)
-    candidates.push({ instrument: i, lotSize, position, cost, min: noShort ? 0 : -bound, max: bound })
+    candidates.push({ instrument: i, lotSize, position, cost, min: sellFloor(i, heldSizes, req.noNewShortOptions, bound), max: bound })
   }
   if (!candidates.length) throw new RangeError(`no hedge candidates for ${name}: widen the expiry or moneyness window, or import an option chain`)
 

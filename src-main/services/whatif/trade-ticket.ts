@@ -3,6 +3,8 @@
  * ticket means before it is booked: the instrument, its size rounded to the venue's lot, the fill
  * price (the mark) and the cash the trade moves (option premium, spot cost), and the book it leaves.
  */
+import { applyFill, averagesHarmonically, futuresPnl } from '../../engine/positions/fills'
+import { isUsdLike } from '../../engine/market/currency'
 import type { BookDb } from '../../book/database'
 import type { HeldPosition } from '../../book/positions-repository'
 import { instrumentFromRow, type InstrumentRow } from '../../book/instruments-repository'
@@ -201,8 +203,13 @@ export function heldAfter(held: readonly HeldPosition[], tickets: readonly Resol
   let nextId = -1
   for (const t of tickets) {
     const same = out.find((p) => p.accountId === t.account.id && p.venue === t.instrument.venue && p.instrument.symbol === t.instrument.symbol)
-    if (same) same.sizeContracts += t.sizeContracts
-    else out.push({ positionId: nextId--, accountId: t.account.id, accountName: t.account.name, venue: t.account.venue, instrument: t.instrument, sizeContracts: t.sizeContracts, avgPrice: t.price })
+    if (same) {
+      // The venues' averaging (harmonic for inverse futures), for the entry and the session price alike.
+      const harmonic = averagesHarmonically(t.instrument)
+      const after = applyFill(same, t.sizeContracts, t.price, harmonic)
+      const session = same.sessionPrice != null ? applyFill({ sizeContracts: same.sizeContracts, avgPrice: same.sessionPrice }, t.sizeContracts, t.price, harmonic).avgPrice : null
+      Object.assign(same, { sizeContracts: after.sizeContracts, avgPrice: after.avgPrice, sessionPrice: session })
+    } else out.push({ positionId: nextId--, accountId: t.account.id, accountName: t.account.name, venue: t.account.venue, instrument: t.instrument, sizeContracts: t.sizeContracts, avgPrice: t.price })
   }
   return out.filter((p) => Math.abs(p.sizeContracts) > 1e-12)
 }
@@ -219,15 +226,22 @@ export function withRealisedPnl(held: readonly HeldPosition[], tickets: readonly
     const p = book.find((h) => h.accountId === t.account.id && h.venue === t.instrument.venue && h.instrument.symbol === t.instrument.symbol)
     let out = t
     const linearKind = t.instrument.kind === 'future' || t.instrument.kind === 'perpetual'
-    if (p && linearKind && p.avgPrice !== null && Math.sign(p.sizeContracts) === -Math.sign(t.sizeContracts)) {
+    // Realised from where the position's unsettled P&L runs (its session price at venues that
+    // settle daily, else its average entry) to the fill price, not to the market.
+    const basis = p?.sessionPrice ?? p?.avgPrice ?? null
+    if (p && linearKind && basis !== null && Math.sign(p.sizeContracts) === -Math.sign(t.sizeContracts)) {
       const closed = Math.sign(p.sizeContracts) * Math.min(Math.abs(p.sizeContracts), Math.abs(t.sizeContracts))
-      const v = valuePosition(t.instrument, closed, p.avgPrice, view)
-      const realised = v.pnlSettle ?? 0
-      const usd = v.pnlUsd ?? 0
-      out = { ...t, cashAmount: t.cashAmount + realised, cashCurrency: t.cashCurrency ?? t.instrument.settleCurrency, cashUsd: t.cashUsd + usd }
+      const realised = futuresPnl(t.instrument, closed, basis, t.price)
+      const toUsd = isUsdLike(t.instrument.settleCurrency) ? 1 : (view.curves.get(t.instrument.settleCurrency.toUpperCase())?.indexUsd ?? 0)
+      out = { ...t, cashAmount: t.cashAmount + realised, cashCurrency: t.cashCurrency ?? t.instrument.settleCurrency, cashUsd: t.cashUsd + realised * toUsd }
     }
-    if (p) p.sizeContracts += t.sizeContracts
-    else book.push({ positionId: -1, accountId: t.account.id, accountName: t.account.name, venue: t.account.venue, instrument: t.instrument, sizeContracts: t.sizeContracts, avgPrice: t.price })
+    if (p) {
+      const harmonic = averagesHarmonically(t.instrument)
+      const after = applyFill(p, t.sizeContracts, t.price, harmonic)
+      p.sessionPrice = p.sessionPrice != null ? applyFill({ sizeContracts: p.sizeContracts, avgPrice: p.sessionPrice }, t.sizeContracts, t.price, harmonic).avgPrice : null
+      p.sizeContracts = after.sizeContracts
+      p.avgPrice = after.avgPrice
+    } else book.push({ positionId: -1, accountId: t.account.id, accountName: t.account.name, venue: t.account.venue, instrument: t.instrument, sizeContracts: t.sizeContracts, avgPrice: t.price })
     return out
   })
 }

@@ -32,9 +32,13 @@ export const useImportStore = defineStore('import', () => {
   const openingBalance = ref<'take' | 'skip'>('take')
   /** Opening balances the trader types (flows-only statements), per currency. */
   const openingBalances = ref<Record<string, number>>({})
+  /** When an option chain without its own snapshot time was taken (asked for, never guessed). */
+  const asOf = ref<string | null>(null)
+  const asOfNeeded = ref(false)
   /** Imports land in the live book, whichever book is on screen (never in the demo or a what-if copy). */
   const targetBookId = (): number | null => useSessionStore().liveBook?.id ?? null
   const cashChoices = () => ({
+    ...(asOf.value ? { asOf: asOf.value } : {}),
     openingBalance: openingBalance.value,
     ...(Object.keys(openingBalances.value).length ? { openingBalances: Object.entries(openingBalances.value).map(([currency, amount]) => ({ currency, amount })) } : {})
   })
@@ -78,6 +82,8 @@ export const useImportStore = defineStore('import', () => {
     } catch (e) {
       preview.value = null
       error.value = (e as Error).message
+      // A chain without its snapshot time: ask for it.
+      if (e instanceof MarginalApiError && e.field === 'asOf') asOfNeeded.value = true
       // No built-in format: if it is a CSV at all, offer to map its columns by hand.
       if (e instanceof MarginalApiError && e.code === 'unreadable_file' && !mapping.value && /not a statement format/.test(e.message)) {
         try {
@@ -152,6 +158,14 @@ export const useImportStore = defineStore('import', () => {
     mapping.value = null
     openingBalance.value = 'take'
     openingBalances.value = {}
+    asOf.value = null
+    asOfNeeded.value = false
+  }
+
+  /** The instant the chain was taken, as the trader typed it (UTC). */
+  async function setAsOf(isoUtc: string): Promise<void> {
+    asOf.value = isoUtc
+    await runPreview()
   }
 
   async function setOpening(choice: 'take' | 'skip', given?: Record<string, number>): Promise<void> {
@@ -161,7 +175,7 @@ export const useImportStore = defineStore('import', () => {
   }
 
   return {
-    file, preview, accountName, allowPartial, busy, progress, error, result, csv, mapping, presets, openingBalance, openingBalances,
-    loadFile, runPreview, commit, reset, previewWithMapping, savePreset, presetFor, loadPresets, setOpening
+    file, preview, accountName, allowPartial, busy, progress, error, result, csv, mapping, presets, openingBalance, openingBalances, asOf, asOfNeeded,
+    loadFile, runPreview, commit, reset, previewWithMapping, savePreset, presetFor, loadPresets, setOpening, setAsOf
   }
 })
