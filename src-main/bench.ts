@@ -23,7 +23,7 @@ import { syntheticBook } from './bench/synthetic-book'
 import { createEnginePool } from './workers/engine-pool'
 import { syntheticDeribitLog } from './bench/synthetic-statement'
 import { commitImport, previewImport } from './services/import-service'
-import { insertBook } from './book/books-repository'
+import { liveBook } from './book/books-repository'
 import type { HeldPosition } from './book/positions-repository'
 import { syntheticDailySeries } from './bench/synthetic-history'
 import { valueAtRisk, type HistoryInput } from './services/var-service'
@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     // Import: a 100,000-row Deribit transaction log into an empty book, preview then commit.
     const IMPORT_ROWS = 100_000
     const logText = syntheticDeribitLog(IMPORT_ROWS)
-    const importBook = insertBook(book.db, { name: 'bench import', kind: 'live' })
+    // A new file's live book is empty: the import lands there, as a trader's would.
+    const importBook = liveBook(book.db).id
     const request = { bookId: importBook, fileName: 'transaction_log-1-BTC-bench.csv', text: logText }
     const [importPreview, previewSeconds] = await timed(() => previewImport(book.db, request))
     const [imported, commitSeconds] = await timed(() => commitImport(book.db, { ...request, allowPartial: false }))

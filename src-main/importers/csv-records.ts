@@ -41,7 +41,8 @@ export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord
       const end = row.meta.cursor
       for (let i = counted; i < end; i++) if (body.charCodeAt(i) === 10) line++
       counted = end
-      const values = row.data.map(unmarked)
+      // A new array only when a cell carries a byte-order mark (most files: none; keep the row's own).
+      const values = row.data.some((c) => c.includes('\uFEFF')) ? row.data.map(unmarked) : row.data
       if (values.length === 1 && values[0]!.trim() === '') return
       if (row.errors.length) problems.push({ line: startLine, message: row.errors.map((e) => e.message).join('; ') })
       else rows.push({ line: startLine, values })
