@@ -115,16 +115,22 @@ export function setManualBalance(db: BookDb, a: { bookId: number; accountId: num
 
 /**
  * Per account and currency, the futures session P&L realised since the instrument's last
- * settlement (ledger rows of kind 'session_pnl', which do not move cash): what Deribit counts in
- * equity as futures_session_rpl until its next 08:00 UTC settlement books it.
+ * settlement, delivery or expiry (ledger rows of kind 'session_pnl', which do not move cash): what
+ * Deribit counts in equity as futures_session_rpl until its next 08:00 UTC settlement books it.
  */
 function unsettledPnl(db: BookDb, bookId: number): Map<string, number> {
   const rows = db
     .prepare(
       `SELECT f.account_id, f.currency, SUM(f.amount) AS s FROM cash_flows f JOIN accounts a ON a.id = f.account_id
        WHERE a.book_id = ? AND f.kind = 'session_pnl' AND f.moves_cash = 0
-         AND f.at_ms > COALESCE((SELECT MAX(s.at_ms) FROM futures_settlements s JOIN instruments i ON i.id = s.instrument_id
-                                 WHERE s.account_id = f.account_id AND i.symbol = f.instrument_symbol), -1)
+         AND f.at_ms > COALESCE((SELECT MAX(t) FROM (
+               SELECT s.at_ms AS t FROM futures_settlements s JOIN instruments i ON i.id = s.instrument_id
+                WHERE s.account_id = f.account_id AND i.symbol = f.instrument_symbol
+               UNION ALL
+               -- A delivery, Marginal's own expiry settlement, or a settlement row (a closed
+               -- position's carries no price) books the session's P&L too.
+               SELECT d.at_ms FROM cash_flows d
+                WHERE d.account_id = f.account_id AND d.instrument_symbol = f.instrument_symbol AND d.kind IN ('delivery', 'expiry_settlement', 'settlement'))), -1)
        GROUP BY f.account_id, f.currency`
     )
     .all(bookId) as { account_id: number; currency: string; s: number }[]

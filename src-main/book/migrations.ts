@@ -296,6 +296,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE positions ADD COLUMN settlement_flow TEXT;
       CREATE INDEX positions_settled ON positions (settled_at_ms);
 
+      -- Rows imported before version 7 had no moves_cash: a spot coin's own holding moving (Binance
+      -- Spot/Funding wallets, OKX spot legs and funding account) moved the position and is not cash.
+      UPDATE cash_flows SET moves_cash = 0
+       WHERE moves_cash = 1
+         AND import_id IN (SELECT id FROM imports WHERE format IN ('binance-statement', 'okx-bills', 'okx-funding'))
+         AND UPPER(currency) NOT IN ('USD', 'EUR', 'GBP', 'TRY', 'BRL', 'AUD', 'RUB', 'UAH', 'NGN', 'USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'DAI', 'USDP')
+         AND (note LIKE 'Spot:%' OR note LIKE 'Funding:%' OR note LIKE 'spot %' OR note LIKE 'funding account:%');
+
       -- Delivery prices the venues printed on statements (Deribit's delivery rows), per underlying and expiry.
       CREATE TABLE delivery_prices (
         venue TEXT NOT NULL,

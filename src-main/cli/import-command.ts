@@ -33,7 +33,8 @@ export function parseOpening(values: readonly string[]): { currency: string; amo
   const out: { currency: string; amount: number }[] = []
   for (const v of values) {
     const m = /^([A-Za-z0-9]{1,12})=(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/.exec(v.trim())
-    if (!m || !Number.isFinite(Number(m[2]))) return `--opening "${v}" is not CURRENCY=AMOUNT (e.g. BTC=1.5)`
+    if (!m || !Number.isFinite(Number(m[2])) || Math.abs(Number(m[2])) >= 1e15) return `--opening "${v}" is not CURRENCY=AMOUNT (e.g. BTC=1.5)`
+    if (out.some((o) => o.currency === m[1]!.toUpperCase())) return `--opening gives ${m[1]!.toUpperCase()} twice`
     out.push({ currency: m[1]!.toUpperCase(), amount: Number(m[2]) })
   }
   return out

@@ -76,11 +76,14 @@ function planCurrencies(db: BookDb, accountId: number | null, parsed: ParsedStat
     const times = parsed.cashFlows.filter((f) => moves(f) && up(f.currency) === c).map((f) => f.atMs)
     return times.length ? Math.min(...times) : null
   }
+  const starts = [...parsed.trades.map((t) => t.tradedAtMs), ...parsed.cashFlows.map((f) => f.atMs)]
+  const fileStartMs = starts.length ? Math.min(...starts) : null
   return [...currencies].sort().map((currency) => {
     const closing = parsed.closingBalances.find((b) => up(b.currency) === currency) ?? null
     const implied = parsed.openingBalances.find((b) => up(b.currency) === currency) ?? null
     const explicit = given.get(currency)
-    const atMs = implied?.atMs ?? firstFlowAt(currency)
+    // A given opening in a currency the file has no row in stands at the file's first row.
+    const atMs = implied?.atMs ?? firstFlowAt(currency) ?? (explicit !== undefined ? fileStartMs : null)
     if (atMs === null || (implied === null && explicit === undefined)) return { currency, closing, opening: null, openingFlow: null }
     // Rows strictly before the statement's first one: what the book already knows of the account then.
     const ledgerBefore = accountId === null ? 0 : ledgerSum(db, accountId, currency, atMs - 1)
@@ -176,4 +179,28 @@ export function settleCash(db: BookDb, accountId: number, accountName: string, p
     const c: CurrencyPlan = { currency: p.currency, closing, opening: p.opening, openingFlow: null }
     return line(accountName, c, ledger, p.newFlows, p.cashBefore, cashAfter, anchored ? 'statement' : balanceAnchor(db, accountId, p.currency) ? 'newer anchor' : 'ledger')
   })
+}
+
+/**
+ * An older statement imported after a newer one fills the period the newer one's opening-balance
+ * row stood in for: that row keeps only what the new rows before it do not explain, and goes when
+ * nothing is left (else the ledger would count the same money twice, and the next statement would
+ * book a negative "opening" to undo it). Call after the new rows are written.
+ */
+export function absorbLaterOpenings(db: BookDb, accountId: number, newFlows: readonly StatementCashFlow[]): void {
+  const currencies = new Set(newFlows.filter(moves).map((f) => f.currency.toUpperCase()))
+  const openings = db.prepare("SELECT id, at_ms, amount, external_id FROM cash_flows WHERE account_id = ? AND currency = ? AND kind = 'opening_balance' ORDER BY at_ms")
+  const update = db.prepare('UPDATE cash_flows SET amount = ? WHERE id = ?')
+  const remove = db.prepare('DELETE FROM cash_flows WHERE id = ?')
+  for (const currency of currencies) {
+    const fresh = newFlows.filter((f) => moves(f) && f.currency.toUpperCase() === currency)
+    for (const o of openings.all(accountId, currency) as { id: number; at_ms: number; amount: number; external_id: string }[]) {
+      if (fresh.some((f) => f.externalId === o.external_id)) continue
+      const explained = fresh.filter((f) => f.atMs < o.at_ms).reduce((a, f) => a + f.amount, 0)
+      if (explained === 0) continue
+      const left = o.amount - explained
+      if (Math.abs(left) <= tolerance(8, o.amount)) remove.run(o.id)
+      else update.run(left, o.id)
+    }
+  }
 }

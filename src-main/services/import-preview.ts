@@ -72,6 +72,8 @@ export interface Prepared {
   plan: ImportPlan
   cash: CashLine[]
   openingFlows: StatementCashFlow[]
+  /** What the import decided about the file beyond what the file says (e.g. which account it goes to). */
+  notes: string[]
 }
 
 function bookSnapshot(db: BookDb, bookId: number): MarketSnapshotData | undefined {
@@ -125,10 +127,10 @@ export function statementPreview(db: BookDb, req: PreviewRequest, p: Prepared): 
     })),
     issues: [...p.parsed.issues, ...p.plan.reconciliation],
     rejected: rowsWith(p.parsed.issues, 'rejected'),
-    skipped: rowsWith(p.parsed.issues, 'skipped'),
+    skipped: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'skipped'),
     warnings: rowsWith([...p.parsed.issues, ...p.plan.reconciliation], 'warning'),
     cash: p.cash,
-    notes: p.parsed.notes
+    notes: [...p.parsed.notes, ...p.notes]
   }
 }
 

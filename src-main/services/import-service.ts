@@ -19,13 +19,14 @@ import { commitMarketFile } from './market-import'
 import { planImport } from '../importers/plan'
 import type { ParsedStatement } from '../importers/statement'
 import { NotFoundError } from './errors'
-import { previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
+import { dropCrossExportDuplicates } from './cross-export'
+import { absorbLaterOpenings, previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
 import { marketPreview, rowsWith, statementPreview, type ImportPreview, type Prepared } from './import-preview'
 
 export type { ImportPreview, PositionChangeView } from './import-preview'
 import { findBook } from '../book/books-repository'
 import { BookRefusedError } from '../book/whatif-repository'
-import { recordDeliveryPrices, settleExpired, unsettle } from './expiry/settle-expired'
+import { closeSettledByVenue, recordDeliveryPrices, settleExpired, unsettle } from './expiry/settle-expired'
 
 export interface ImportRequest {
   bookId: number
@@ -100,14 +101,26 @@ function prepare(db: BookDb, req: ImportRequest): Prepared {
   requireImportTarget(db, req.bookId)
   const sha256 = sha256Of(req.text)
   const parsed = parseCached(req, sha256)
-  const accountName = req.accountName?.trim() || parsed.accountName
+  const notes: string[] = []
+  let accountName = req.accountName?.trim() || parsed.accountName
+  if (!req.accountName?.trim() && !findAccount(db, req.bookId, accountName)) {
+    // A file that names no account id (Binance's futures transaction history, OKX, Bybit) goes to
+    // the book's only account at that venue, where its positions and collateral are.
+    const same = db.prepare('SELECT name FROM accounts WHERE book_id = ? AND venue = ?').all(req.bookId, parsed.venue) as { name: string }[]
+    if (same.length === 1 && !/\d/.test(accountName)) {
+      notes.push(`Account "${same[0]!.name}": the book's only ${parsed.venue} account (the file names none); choose another if this is a different account.`)
+      accountName = same[0]!.name
+    }
+  }
   const account = findAccount(db, req.bookId, accountName)
   const held = account ? heldByAccount(db, account.id) : new Map()
   const tradeIds = account ? knownIds(db, 'trades', account.id, parsed.trades.map((t) => t.externalId)) : new Set<string>()
   const flowIds = account ? knownIds(db, 'cash_flows', account.id, parsed.cashFlows.map((c) => c.externalId)) : new Set<string>()
-  const plan = planImport(parsed, held, tradeIds, flowIds)
+  const planned = planImport(parsed, held, tradeIds, flowIds)
+  const cross = dropCrossExportDuplicates(db, account?.id ?? null, planned.newCashFlows, req.fileName)
+  const plan = { ...planned, newCashFlows: cross.kept, duplicateCashFlows: planned.duplicateCashFlows + cross.issues.length, reconciliation: [...planned.reconciliation, ...cross.issues] }
   const { lines, openingFlows } = previewCash(db, account?.id ?? null, accountName, parsed, plan, req, { file: req.fileName, sha256 })
-  return { parsed, sha256, accountName, accountId: account?.id ?? null, plan, cash: lines, openingFlows }
+  return { parsed, sha256, accountName, accountId: account?.id ?? null, plan, cash: lines, openingFlows, notes }
 }
 
 /** A market file's dataset, from its header; null for statements (and XML). */
@@ -254,6 +267,9 @@ function commitStatement(
       if (c.after.sizeContracts === 0) deletePosition.run(accountId, instrumentId)
       else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, c.after.sessionPrice ?? null, now.toISOString())
     }
+    // The venue's own settlement rows (flows-only statements) close what they settled.
+    closeSettledByVenue(db, accountId, p.plan.newCashFlows)
+    absorbLaterOpenings(db, accountId, [...p.plan.newCashFlows, ...p.openingFlows])
     const cash = settleCash(db, accountId, p.accountName, p.parsed, p.cash, req.fileName)
     // Positions now past the market's as-of settle at expiry (cash after settleCash: rows at expiry
     // before a newer statement balance do not move the cash again).

@@ -48,7 +48,7 @@ export const CashLine = z.object({
   opening: OpeningBalanceView.nullable()
 })
 
-export const OpeningBalanceChoice = z.object({ currency, amount: z.number().refine(Number.isFinite, 'not a finite number') }).strict()
+export const OpeningBalanceChoice = z.object({ currency, amount: z.number().refine((x) => Number.isFinite(x) && Math.abs(x) < 1e15, 'not a plausible balance') }).strict()
 
 export const BalanceView = z.object({
   accountId: id,

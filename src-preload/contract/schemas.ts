@@ -254,7 +254,11 @@ export const ImportRequest = z
      */
     openingBalance: z.enum(['take', 'skip']).optional(),
     /** Opening balances the trader gives (flows-only statements), per currency; they replace the implied ones. */
-    openingBalances: z.array(OpeningBalanceChoice).max(50).optional(),
+    openingBalances: z
+      .array(OpeningBalanceChoice)
+      .max(50)
+      .refine((xs) => new Set(xs.map((x) => x.currency.toUpperCase())).size === xs.length, 'one opening balance per currency')
+      .optional(),
     /** When an option chain without its own snapshot time was taken (Deribit tickers with Greeks). */
     asOf: z.iso.datetime({ offset: true }).optional()
   })

@@ -95,6 +95,26 @@ describe('a book file made before the demo was apart (schema 6)', () => {
     expect(book.db.prepare('SELECT moves_cash FROM cash_flows').all()).toEqual([{ moves_cash: 1 }])
     book.db.close()
   })
+
+  it('marks the spot-coin rows an older Binance import wrote as holdings, not cash (they moved the spot position too)', () => {
+    const path = v6File(false)
+    const raw = new Database(path)
+    const live = (raw.prepare("SELECT id FROM books WHERE kind = 'live'").get() as { id: number } | undefined)?.id ?? 1
+    const imp = Number(raw.prepare("INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at) VALUES (?, 'statement.csv', 'b', 'binance-statement', 3, 3, 0, 0, 'now')").run(live).lastInsertRowid)
+    const acc = Number(raw.prepare("INSERT INTO accounts (book_id, name, venue, base_currency) VALUES (?, 'Binance 1', 'binance', 'USDT')").run(live).lastInsertRowid)
+    const row = raw.prepare("INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, note) VALUES (?, ?, ?, 1, ?, ?, ?, ?)")
+    row.run(acc, imp, 'a', 'trade', 'BTC', 0.5, 'Spot: Transaction Buy')
+    row.run(acc, imp, 'b', 'trade', 'USDT', -30000, 'Spot: Transaction Spend')
+    row.run(acc, imp, 'c', 'realised_pnl', 'BTC', 0.01, 'Coin-M Futures: Realized Profit and Loss')
+    raw.close()
+    const book = openBookDatabase(path)
+    expect(book.db.prepare('SELECT external_id, moves_cash FROM cash_flows ORDER BY external_id').all()).toEqual([
+      { external_id: 'a', moves_cash: 0 },
+      { external_id: 'b', moves_cash: 1 },
+      { external_id: 'c', moves_cash: 1 }
+    ])
+    book.db.close()
+  })
 })
 
 describe('cash: anchor + the ledger after it', () => {

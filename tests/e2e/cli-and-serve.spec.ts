@@ -165,7 +165,7 @@ test('cli report: the nightly job imports a statement and a Deribit option chain
   const book = tempBook()
   const out = join(mkdtempSync(join(tmpdir(), 'marginal-report-')), 'nightly.pdf')
   const started = performance.now()
-  const r = run('cli.js', ['report', '--book', book, '--account', 'Deribit BTC', '--statement', REPORT_STATEMENT, '--market', CHAIN, '--out', out], { DISPLAY: '', WAYLAND_DISPLAY: '' })
+  const r = run('cli.js', ['report', '--book', book, '--account', 'Deribit 424242', '--statement', REPORT_STATEMENT, '--market', CHAIN, '--out', out], { DISPLAY: '', WAYLAND_DISPLAY: '' })
   const seconds = (performance.now() - started) / 1000
   expect(r.status, r.stderr).toBe(0)
   expect(seconds).toBeLessThanOrEqual(10)
@@ -178,8 +178,8 @@ test('cli report: the nightly job imports a statement and a Deribit option chain
   expect(text).not.toMatch(/^OKX portfolio\s+okx\s+USD/m)
   // The headline IM is the one `cli margin` computes for the same book and account.
   const margin = JSON.parse(run('cli.js', ['margin', '--book', book, '--json']).stdout) as { results: { account: string; method: string; initialMargin: number }[] }
-  const pm = margin.results.find((x) => x.account === 'Deribit BTC' && x.method === 'deribit-pm')!
-  const row = /^Deribit BTC\s+deribit\s+BTC\s+Deribit PM\s+(−?[\d.]+)\s+([\d.]+)/m.exec(text)
+  const pm = margin.results.find((x) => x.account === 'Deribit 424242' && x.method === 'deribit-pm')!
+  const row = /^Deribit 424242\s+deribit\s+BTC\s+Deribit PM\s+(−?[\d.]+)\s+([\d.]+)/m.exec(text)
   expect(row).not.toBeNull()
   expect(Math.abs(Number(row![2]) - pm.initialMargin)).toBeLessThanOrEqual(0.00005 + 1e-9)
 })

@@ -27,7 +27,7 @@ async function call<T>(w: Workstation, method: string, req: unknown): Promise<T>
   return json.value
 }
 
-interface Row { accountName: string; symbol: string; kind: string; sizeContracts: number; valuation: { valueSettle: number; underlyingUsd: number } | null; valuationError: string | null }
+interface Row { accountName: string; underlying: string; symbol: string; kind: string; sizeContracts: number; valuation: { valueSettle: number; underlyingUsd: number } | null; valuationError: string | null }
 interface Health { pool: string; equity: number; collateral: number; positionsValue: number; byMethod: { method: string; initialMargin: number; maintenanceMargin: number; status: string }[]; method: string; status: string }
 
 test('own book: two Deribit logs and two chains through the UI; equity = last Balance + positions, status by hand, both pools priced, no demo position', async ({ page, workstation }) => {
@@ -62,16 +62,16 @@ test('own book: two Deribit logs and two chains through the UI; equity = last Ba
 
   // Both pools priced, each from its own chain; no demo account in the live book.
   const dashboard = page.getByTestId('risk-dashboard')
-  await expect(dashboard.getByTestId('pool-Deribit BTC · BTC')).toContainText(/IM \d+\.\d{4}/)
-  await expect(dashboard.getByTestId('pool-Deribit ETH · ETH')).toContainText(/IM \d+\.\d{4}/)
+  await expect(dashboard.getByTestId('pool-Deribit 555777 · BTC')).toContainText(/IM \d+\.\d{4}/)
+  await expect(dashboard.getByTestId('pool-Deribit 555777 · ETH')).toContainText(/IM \d+\.\d{4}/)
   const { rows } = await call<{ rows: Row[] }>(workstation, 'listPositions', { bookId: LIVE })
-  expect(new Set(rows.map((r) => r.accountName))).toEqual(new Set(['Deribit BTC', 'Deribit ETH']))
+  expect(new Set(rows.map((r) => r.accountName))).toEqual(new Set(['Deribit 555777']))
   expect(rows.every((r) => r.valuation !== null), JSON.stringify(rows.filter((r) => !r.valuation))).toBe(true)
 
   // The hand computation: the log's last Balance + the options' values + each future's P&L from its
   // last settlement price (the perpetual: 15,000 USD settled at 70,000, then 1,000 bought at 71,500;
   // the March future: short 10,000 settled at 71,000), at the chain's forwards.
-  const btc = rows.filter((r) => r.accountName === 'Deribit BTC')
+  const btc = rows.filter((r) => r.accountName === 'Deribit 555777' && r.underlying === 'BTC')
   const by = (symbol: string): Row => btc.find((r) => r.symbol === symbol)!
   const perpBasis = 16_000 / (15_000 / 70_000 + 1_000 / 71_500)
   const perp = 16_000 * (1 / perpBasis - 1 / by('BTC-PERPETUAL').valuation!.underlyingUsd)
@@ -79,7 +79,7 @@ test('own book: two Deribit logs and two chains through the UI; equity = last Ba
   const options = by('BTC-28JUN24-80000-C').valuation!.valueSettle + by('BTC-29MAR24-60000-P').valuation!.valueSettle
   const equity = BTC_LAST_BALANCE + perp + future + options
   const margin = await call<{ health: Health[] }>(workstation, 'bookMargin', { bookId: LIVE })
-  const pool = margin.health.find((h) => h.pool === 'Deribit BTC · BTC')!
+  const pool = margin.health.find((h) => h.pool === 'Deribit 555777 · BTC')!
   expect(pool.collateral).toBeCloseTo(BTC_LAST_BALANCE, 9)
   expect(pool.equity).toBeCloseTo(equity, 9)
   const pm = pool.byMethod.find((m) => m.method === 'deribit-pm')!
@@ -87,7 +87,7 @@ test('own book: two Deribit logs and two chains through the UI; equity = last Ba
   const mm = pm.maintenanceMargin / equity
   const status = mm >= 1 ? 'liquidation' : im > 1 ? 'margin call' : im >= 0.8 ? 'warning' : 'ok'
   expect(pool.status).toBe(status)
-  const card = dashboard.getByTestId('pool-Deribit BTC · BTC')
+  const card = dashboard.getByTestId('pool-Deribit 555777 · BTC')
   await expect(card.getByTestId('pool-equity')).toContainText(equity.toFixed(4))
   await expect(card).toContainText(status)
   await expect(card).toContainText(`IM ${(im * 100).toFixed(1)} %`)
@@ -102,8 +102,8 @@ test('own book: two Deribit logs and two chains through the UI; equity = last Ba
 
   // The Books view's cash panel: each account's cash, where it comes from.
   await page.keyboard.press('Alt+4')
-  await expect(page.getByTestId('balance-Deribit BTC-BTC')).toContainText('2.17709080')
-  await expect(page.getByTestId('balance-Deribit BTC-BTC')).toContainText('statement: transaction_log-555777-BTC-2024-03-12.csv line 2')
+  await expect(page.getByTestId('balance-Deribit 555777-BTC')).toContainText('2.17709080')
+  await expect(page.getByTestId('balance-Deribit 555777-BTC')).toContainText('statement: transaction_log-555777-BTC-2024-03-12.csv line 2')
   await page.screenshot(shot('own-book-cash'))
 })
 

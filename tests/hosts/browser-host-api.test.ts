@@ -281,7 +281,7 @@ describe('statement import over the API', () => {
 
   it('previewImport writes nothing; commitImport refuses rejected rows, then imports the good ones with progress', async () => {
     const p = await api.previewImport({ bookId: LIVE, ...statement })
-    expect(p).toMatchObject({ accountName: 'Deribit BTC', rejected: 2, issuesTotal: 3, trades: { new: 9, duplicate: 0 } })
+    expect(p).toMatchObject({ accountName: 'Deribit 123456', rejected: 2, issuesTotal: 3, trades: { new: 9, duplicate: 0 } })
     expect(p.issues.map((i) => i.line)).toEqual([3, 4, 6])
     await expect(api.commitImport({ bookId: LIVE, ...statement, allowPartial: false })).rejects.toMatchObject({
       code: 'rejected_rows',
@@ -292,7 +292,7 @@ describe('statement import over the API', () => {
     const result = await api.commitImport({ bookId: LIVE, ...statement, allowPartial: true, taskId: 'import-1' })
     expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 14, positionsChanged: 4, rejected: 2 })
     const rows = (await api.listPositions({ bookId: LIVE })).rows
-    expect(rows.filter((r) => r.accountName === 'Deribit BTC').map((r) => r.symbol).sort()).toEqual(['BTC-28JUN24', 'BTC-29MAR24-70000-C', 'BTC-FUTURE-X', 'BTC-PERPETUAL'])
+    expect(rows.filter((r) => r.accountName === 'Deribit 123456').map((r) => r.symbol).sort()).toEqual(['BTC-28JUN24', 'BTC-29MAR24-70000-C', 'BTC-FUTURE-X', 'BTC-PERPETUAL'])
     expect(rows.find((r) => r.symbol === 'BTC-FUTURE-X')).toMatchObject({ kind: 'unknown', valuationError: expect.stringContaining('not priced') })
   })
 

@@ -18,8 +18,8 @@ const lineOf = (cash: readonly CashLine[], currency: string): CashLine => cash.f
 /** Statements that carry the venue's running balance: file, account, and its closing balance per currency as printed. */
 const RUNNING: [string, string, Record<string, number>, Record<string, number>][] = [
   // [fixture, account, closing balances, opening balances (non-zero: the file does not start at opening)]
-  ['transaction_log-889900-BTC-2025-01-31.csv', 'Deribit BTC', { BTC: 1.51348471 }, {}],
-  ['transaction_log-555777-BTC-2024-03-12.csv', 'Deribit BTC', { BTC: 2.1770908 }, {}],
+  ['transaction_log-889900-BTC-2025-01-31.csv', 'Deribit 889900', { BTC: 1.51348471 }, {}],
+  ['transaction_log-555777-BTC-2024-03-12.csv', 'Deribit 555777', { BTC: 2.1770908 }, {}],
   ['okx-trading-history-utc3.csv', 'OKX', { USDT: 3221.15, BTC: 0.25010511 }, { BTC: 0.2 }],
   ['okx-trading-history-2023.csv', 'OKX', { USDT: 1999.39536719 }, { USDT: 1236.32721719 }],
   ['bybit-uta-account-change-details.csv', 'Bybit', { USDT: 2595.805, BTC: 0.50583963, USDC: 2138.5175 }, { BTC: 0.5 }],
@@ -57,7 +57,7 @@ describe('Deribit: the next statement of the same account, and the opening-balan
     const p = preview(db, bookId, fixture(FEB))
     expect(lineOf(p.cash, 'BTC')).toMatchObject({ opening: null, difference: expect.closeTo(0, 8), cashBefore: expect.closeTo(1.51348471, 8), cashAfter: expect.closeTo(1.79283777, 8) })
     commit(db, bookId, fixture(FEB))
-    expect(cashOf(db, bookId)['Deribit BTC BTC']).toBeCloseTo(1.79283777, 8)
+    expect(cashOf(db, bookId)['Deribit 889900 BTC']).toBeCloseTo(1.79283777, 8)
   })
 
   it('alone, it is asked for its opening balance; declined, the difference shows as a warning, the cash still the statement\'s', () => {

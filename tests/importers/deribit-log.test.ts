@@ -11,7 +11,7 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
   it('previews trades, cash flows, positions and every unusable row with its line and column', () => {
     const { db, bookId } = emptyBook()
     const p = preview(db, bookId, fixture(CURRENT))
-    expect(p).toMatchObject({ format: 'deribit-transaction-log', venue: 'deribit', accountName: 'Deribit BTC', accountExists: false, rowsTotal: 14 })
+    expect(p).toMatchObject({ format: 'deribit-transaction-log', venue: 'deribit', accountName: 'Deribit 123456', accountExists: false, rowsTotal: 14 })
     expect(p.trades).toEqual({ new: 9, duplicate: 0 })
     expect(p.cashFlows).toEqual({ new: 14, duplicate: 0 })
     expect(p.issues).toEqual([
@@ -35,7 +35,7 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
 
     const result = commit(db, bookId, fixture(CURRENT), true)
     expect(result).toMatchObject({ tradesAdded: 9, cashFlowsAdded: 14, rejected: 2 })
-    const positions = positionsOf(db, 'Deribit BTC')
+    const positions = positionsOf(db, 'Deribit 123456')
     // Inverse perpetual: $20,000 at 62,000 + $10,000 at 64,000, then $5,000 sold: the average is
     // the harmonic one, USD notional over the coin it bought; a reduction keeps it.
     expect(positions['BTC-PERPETUAL']!.size).toBe(2500)
@@ -88,13 +88,13 @@ describe('Deribit transaction log, current header (BOM, CRLF, newest first, empt
     // The first statement: header plus the five oldest rows (the file lists newest first).
     const early = { fileName: 'transaction_log-123456-BTC-early.csv', text: [lines[0], ...lines.slice(11, 16), ''].join('\r\n') }
     commit(db, bookId, early)
-    expect(positionsOf(db, 'Deribit BTC')['BTC-PERPETUAL']!.size).toBe(2500)
+    expect(positionsOf(db, 'Deribit 123456')['BTC-PERPETUAL']!.size).toBe(2500)
     const later = preview(db, bookId, full)
     expect(later.trades).toEqual({ new: 6, duplicate: 3 })
     commit(db, bookId, full, true)
     const fresh = emptyBook()
     commit(fresh.db, fresh.bookId, full, true)
-    expect(positionsOf(db, 'Deribit BTC')).toEqual(positionsOf(fresh.db, 'Deribit BTC'))
+    expect(positionsOf(db, 'Deribit 123456')).toEqual(positionsOf(fresh.db, 'Deribit 123456'))
   })
 })
 
@@ -102,7 +102,7 @@ describe('Deribit transaction log, older header generations', () => {
   it('middle generation (Base Amount, Fee Charged): ETH perpetual and options, a withdrawal', () => {
     const { db, bookId } = emptyBook()
     expect(commit(db, bookId, fixture(MIDDLE))).toMatchObject({ tradesAdded: 3, cashFlowsAdded: 6, rejected: 0 })
-    expect(positionsOf(db, 'Deribit ETH')).toEqual({
+    expect(positionsOf(db, 'Deribit 654321')).toEqual({
       'ETH-30JUN23-2000-C': { size: 12, avg: 0.021, kind: 'option' },
       'ETH-PERPETUAL': { size: -20_000, avg: 1850.25, kind: 'perpetual' } // $1 contracts; a buy-back keeps the short's average
     })
@@ -125,7 +125,7 @@ describe('Deribit transaction log, older header generations', () => {
     expect(p.issues).toEqual([])
     commit(db, bookId, fixture(OLDEST))
     // +$5,000 @ 32,000, +$3,000 @ 34,000, −$10,000 @ 33,000: short $2,000 opened at 33,000.
-    expect(positionsOf(db, 'Deribit BTC')).toEqual({ 'BTC-PERPETUAL': { size: -200, avg: 33_000, kind: 'perpetual' } })
+    expect(positionsOf(db, 'Deribit 777')).toEqual({ 'BTC-PERPETUAL': { size: -200, avg: 33_000, kind: 'perpetual' } })
   })
 })
 
@@ -159,6 +159,6 @@ describe('Deribit position moves', () => {
     const file = { fileName: 'transaction_log-1-BTC-2024-03.csv', text }
     expect(preview(db, bookId, file).issues).toEqual([])
     commit(db, bookId, file)
-    expect(positionsOf(db, 'Deribit BTC')).toEqual({ 'BTC-PERPETUAL': { size: 150, avg: 60_000, kind: 'perpetual' } })
+    expect(positionsOf(db, 'Deribit 1')).toEqual({ 'BTC-PERPETUAL': { size: 150, avg: 60_000, kind: 'perpetual' } })
   })
 })

@@ -39,6 +39,11 @@ const amountColumn = (header: readonly string[]): string => (header.includes('Am
 const feeColumn = (header: readonly string[]): string => (header.includes('Fee Charged') ? 'Fee Charged' : 'Fee Paid')
 
 /** The currency of a one-currency log, from its file name (…transaction_log-<uid>-<CCY>-….csv). */
+/** The account's user id, from the file name (…transaction_log-<uid>-<CCY>-….csv). */
+export function uidFromFileName(file: string): string | null {
+  return /transaction_log-(\d+)-[A-Z]{2,6}-/i.exec(file)?.[1] ?? null
+}
+
 export function currencyFromFileName(file: string): string | null {
   const m = /transaction_log-[^-]+-([A-Z]{2,6})-/i.exec(file)
   return m ? m[1]!.toUpperCase() : null
@@ -275,7 +280,9 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     format: 'deribit-transaction-log',
     formatLabel: `Deribit transaction log (${amountCol === 'Amount' ? 'current' : amountCol === 'Size' ? 'oldest' : 'middle'} header)`,
     venue: 'deribit',
-    accountName: `Deribit ${currency ?? ''}`.trim(),
+    // One Deribit account (its user id, in the file name) holds a wallet per currency: its BTC and
+    // ETH logs are one book account, and two accounts' logs never merge.
+    accountName: uidFromFileName(file) ? `Deribit ${uidFromFileName(file)}` : `Deribit ${currency ?? ''}`.trim(),
     baseCurrency: currency ?? 'BTC',
     rowsTotal: records.length,
     trades,

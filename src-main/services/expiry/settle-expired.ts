@@ -130,3 +130,26 @@ export function recordDeliveryPrices(db: BookDb, prices: readonly { line: number
   for (const p of prices) insert.run(p.venue, p.underlying, p.expiryMs, p.priceUsd, `the venue's delivery price, ${file} line ${p.line}`, importId)
 }
 
+
+/**
+ * A statement that carries flows only (Binance's DELIVERED_SETTELMENT, an OKX expiry) settles an
+ * expired position by a cash row, not a trade: that row replaces Marginal's settlement (undone) and
+ * closes the position, which the venue no longer holds. Returns the symbols closed.
+ */
+export function closeSettledByVenue(db: BookDb, accountId: number, flows: readonly { kind: string; atMs: number; instrumentSymbol?: string }[]): string[] {
+  const closed: string[] = []
+  const find = db.prepare(
+    `SELECT p.id, p.instrument_id FROM positions p JOIN instruments i ON i.id = p.instrument_id
+     WHERE p.account_id = ? AND i.symbol = ? AND i.expiry_ms IS NOT NULL AND i.expiry_ms <= ?`
+  )
+  const remove = db.prepare('DELETE FROM positions WHERE id = ?')
+  for (const f of flows) {
+    if (!f.instrumentSymbol || (f.kind !== 'settlement' && f.kind !== 'delivery')) continue
+    for (const row of find.all(accountId, f.instrumentSymbol, f.atMs) as { id: number; instrument_id: number }[]) {
+      unsettle(db, accountId, row.instrument_id)
+      remove.run(row.id)
+      closed.push(f.instrumentSymbol)
+    }
+  }
+  return closed
+}
