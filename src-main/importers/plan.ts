@@ -125,7 +125,7 @@ export function planImport(
     for (const p of parsed.positions) {
       const key = resolve(p.instrument)
       listed.add(key)
-      working.set(key, { sizeContracts: p.sizeContracts, avgPrice: p.avgPrice, sessionPrice: null })
+      working.set(key, { sizeContracts: p.sizeContracts, avgPrice: p.avgPrice, sessionPrice: p.sessionPrice ?? null })
       source.set(key, 'statement')
     }
     for (const key of new Set([...held.keys(), ...working.keys()])) {

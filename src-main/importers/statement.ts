@@ -97,6 +97,8 @@ export interface StatementPosition {
   /** Signed. */
   sizeContracts: number
   avgPrice: number | null
+  /** Futures the venue settles into cash daily (IBKR): the price its cash already holds P&L up to. */
+  sessionPrice?: number | null
 }
 
 export interface ParsedStatement {

@@ -109,3 +109,27 @@ describe.skipIf(!hasSharedData('options/deribit_btc_option_chain_greeks_2026.csv
     })
   }
 )
+
+describe("the venue's delivery price, arriving after Marginal settled on its approximation", () => {
+  it("settles the position again at the venue's price (another account's delivery row of the same expiry)", () => {
+    const { db, bookId } = emptyBook()
+    commit(db, bookId, fixture(LOG))
+    marketIn2026(db, bookId)
+    bar(db, '2024-03-28', 70_744.95)
+    bar(db, '2024-04-25', 64_481.71)
+    settleExpired(db, bookId)
+    expect(settledPositions(db, bookId).find((p) => p.symbol === 'BTC-26APR24-70000-P')!.settlementPriceUsd).toBe(64_481.71)
+    const header = 'ID,UserSeq,Date,Instrument,Type,Side,Amount,Base Amount,Position,Price,Mark Price,Index Price,Cash Flow,Funding,Fee Rate,Fee Charged,Fee Balance,Change,Balance,Equity,Trade ID,Order ID,Info,Note'
+    const other = [
+      header,
+      '3,3,2024-04-26 08:00:00,BTC-26APR24-60000-P,delivery,close sell,1,1,0,63000,,63000,0,0,,0,0,0,0.99,0.99,,,,',
+      '2,2,2024-04-01 10:00:00,BTC-26APR24-60000-P,trade,open buy,1,1,1,0.01,0.01,70000,-0.01000000,0,0.0003,0,0,-0.01000000,0.99,0.99,9002,5002,,',
+      '1,1,2024-04-01 09:00:00,,deposit,-,,,,,,,1,0,0,0,0,1,1,1,,,,'
+    ].join('\n')
+    commit(db, bookId, { fileName: 'transaction_log-31337-BTC-2024-04-26.csv', text: other })
+    const put = settledPositions(db, bookId).find((p) => p.symbol === 'BTC-26APR24-70000-P')!
+    expect(put).toMatchObject({ state: 'settled', settlementPriceUsd: 63_000, cash: expect.closeTo((2 * 7_000) / 63_000, 12) })
+    expect(put.priceSource).toBe("the venue's delivery price, transaction_log-31337-BTC-2024-04-26.csv line 2")
+    expect(db.prepare("SELECT COUNT(*) AS n FROM cash_flows WHERE kind = 'expiry_settlement' AND instrument_symbol = 'BTC-26APR24-70000-P'").get()).toEqual({ n: 1 })
+  })
+})

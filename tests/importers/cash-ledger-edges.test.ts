@@ -101,3 +101,14 @@ describe('Binance: positions from the trade history, cash from the statement or 
     expect(cash(db, bookId).find((c) => c.currency === 'USDT')!.amount).toBeCloseTo(before + 10, 9)
   })
 })
+
+describe('IBKR futures settle into cash every night', () => {
+  it("the open future's P&L runs from the statement's mark, not its open price: the cash holds the rest already", () => {
+    const { db, bookId } = emptyBook()
+    commit(db, bookId, fixture('ibkr-flex-cashreport-U2345678.xml'))
+    const es = listHeldPositions(db, bookId).find((p) => p.instrument.symbol === 'ESH5')!
+    expect(es).toMatchObject({ sizeContracts: 1, avgPrice: 5950.25, sessionPrice: 5962.5 })
+    const spy = listHeldPositions(db, bookId).find((p) => p.instrument.kind === 'option')!
+    expect(spy.sessionPrice).toBeNull()
+  })
+})

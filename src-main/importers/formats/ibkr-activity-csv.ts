@@ -152,7 +152,9 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
         issues.push(...r.issues)
         continue
       }
-      positions.push({ line: record.line, instrument: refFor(category, symbol, Number(r.raw('Mult')) || 0), sizeContracts: quantity, avgPrice: cost })
+      // Futures settle into cash nightly: the cash holds their P&L up to the Close Price already.
+      const close = /^futures$/i.test(category) ? r.number('Close Price', false) : null
+      positions.push({ line: record.line, instrument: refFor(category, symbol, Number(r.raw('Mult')) || 0), sizeContracts: quantity, avgPrice: cost, sessionPrice: close !== null && close > 0 ? close : null })
     } else if (CASH_SECTIONS[section]) {
       const currency = r.raw('Currency')
       if (!currency || currency.startsWith('Total')) {

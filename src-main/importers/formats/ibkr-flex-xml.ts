@@ -83,6 +83,12 @@ interface Holding {
   /** Σ |size| × price over rows with a price, and Σ |size| over them: the weighted average. */
   cost: number
   costSize: number
+  /**
+   * Futures: the statement's mark (closing price). IBKR settles futures P&L into cash every night
+   * ("each night the gain or loss for futures contracts settles into cash", CashReport
+   * cashSettlingMtm), so the cash already holds P&L up to this price: equity counts from here.
+   */
+  markPrice: number | null
 }
 
 function addHolding(into: Map<string, Holding>, key: string, h: Holding): void {
@@ -205,7 +211,9 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
         const basis = strictNumber(a.costBasisPrice)
         const open = strictNumber(a.openPrice)
         const price = Number.isFinite(basis) && basis !== 0 ? basis : Number.isFinite(open) && open !== 0 ? open : null
-        const h: Holding = { line, instrument, size: position, cost: price === null ? 0 : Math.abs(position) * price, costSize: price === null ? 0 : Math.abs(position) }
+        const mark = strictNumber(a.markPrice)
+        const futures = (a.assetCategory ?? '').toUpperCase() === 'FUT' && Number.isFinite(mark) && mark > 0
+        const h: Holding = { line, instrument, size: position, cost: price === null ? 0 : Math.abs(position) * price, costSize: price === null ? 0 : Math.abs(position), markPrice: futures ? mark : null }
         const key = a.conid || a.symbol!
         const group = byInstrument.get(key) ?? { summary: [], other: [] }
         byInstrument.set(key, group)
@@ -329,5 +337,5 @@ function closingPositions(
   }
   const total = new Map<string, Holding>()
   for (const { rows } of holdings.values()) for (const [key, h] of rows!) addHolding(total, key, h)
-  return [...total.values()].map((h) => ({ line: h.line, instrument: h.instrument, sizeContracts: h.size, avgPrice: h.costSize > 0 ? h.cost / h.costSize : null }))
+  return [...total.values()].map((h) => ({ line: h.line, instrument: h.instrument, sizeContracts: h.size, avgPrice: h.costSize > 0 ? h.cost / h.costSize : null, sessionPrice: h.markPrice }))
 }

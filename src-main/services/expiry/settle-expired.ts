@@ -124,10 +124,23 @@ export function unsettle(db: BookDb, accountId: number, instrumentId: number): b
   return true
 }
 
-/** Record the delivery prices a statement printed (the first one seen for a venue, underlying and expiry stands). */
+const VENUE_PRICE = "the venue's delivery price"
+
+/**
+ * Record the delivery prices a statement printed (the first one seen for a venue, underlying and
+ * expiry stands). Positions Marginal settled on its own approximation (the index history) are
+ * settled again on the venue's price: undone here, settled by the next settleExpired().
+ */
 export function recordDeliveryPrices(db: BookDb, prices: readonly { line: number; venue: string; underlying: string; expiryMs: number; priceUsd: number }[], file: string, importId: number | null): void {
   const insert = db.prepare('INSERT OR IGNORE INTO delivery_prices (venue, underlying, expiry_ms, price_usd, source, import_id) VALUES (?, ?, ?, ?, ?, ?)')
-  for (const p of prices) insert.run(p.venue, p.underlying, p.expiryMs, p.priceUsd, `the venue's delivery price, ${file} line ${p.line}`, importId)
+  const approximated = db.prepare(
+    `SELECT p.account_id, p.instrument_id FROM positions p JOIN instruments i ON i.id = p.instrument_id
+     WHERE p.settled_at_ms IS NOT NULL AND i.venue = ? AND i.underlying = ? AND i.expiry_ms = ? AND p.settlement_source NOT LIKE ?`
+  )
+  for (const p of prices) {
+    insert.run(p.venue, p.underlying, p.expiryMs, p.priceUsd, `${VENUE_PRICE}, ${file} line ${p.line}`, importId)
+    for (const r of approximated.all(p.venue, p.underlying, p.expiryMs, `${VENUE_PRICE}%`) as { account_id: number; instrument_id: number }[]) unsettle(db, r.account_id, r.instrument_id)
+  }
 }
 
 
