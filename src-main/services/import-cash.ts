@@ -72,12 +72,14 @@ function planCurrencies(db: BookDb, accountId: number | null, parsed: ParsedStat
     ...plan.newCashFlows.filter(moves).map((f) => up(f.currency)),
     ...given.keys()
   ])
-  const firstFlowAt = (c: string): number | null => {
-    const times = parsed.cashFlows.filter((f) => moves(f) && up(f.currency) === c).map((f) => f.atMs)
-    return times.length ? Math.min(...times) : null
+  // Loops, not Math.min(...xs): a 100,000-row statement overflows the call stack with spread arguments.
+  const earliest = (times: Iterable<number>): number | null => {
+    let min: number | null = null
+    for (const t of times) if (min === null || t < min) min = t
+    return min
   }
-  const starts = [...parsed.trades.map((t) => t.tradedAtMs), ...parsed.cashFlows.map((f) => f.atMs)]
-  const fileStartMs = starts.length ? Math.min(...starts) : null
+  const firstFlowAt = (c: string): number | null => earliest(parsed.cashFlows.filter((f) => moves(f) && up(f.currency) === c).map((f) => f.atMs))
+  const fileStartMs = earliest([...parsed.trades.map((t) => t.tradedAtMs), ...parsed.cashFlows.map((f) => f.atMs)])
   return [...currencies].sort().map((currency) => {
     const closing = parsed.closingBalances.find((b) => up(b.currency) === currency) ?? null
     const implied = parsed.openingBalances.find((b) => up(b.currency) === currency) ?? null

@@ -112,3 +112,15 @@ describe('IBKR futures settle into cash every night', () => {
     expect(spy.sessionPrice).toBeNull()
   })
 })
+
+describe('a statement of hundreds of thousands of rows', () => {
+  it('plans its cash without spreading every row into one call (which overflows the stack)', async () => {
+    const { previewCash } = await import('../../src-main/services/import-cash')
+    const { db } = emptyBook()
+    const flows = Array.from({ length: 300_000 }, (_, i) => ({ line: i + 2, externalId: `x${i}`, atMs: 1_700_000_000_000 + i, kind: 'fee', currency: 'BTC', amount: -1e-8 }))
+    const parsed = { file: 'big.csv', cashFlows: flows, trades: [], closingBalances: [], openingBalances: [], settlements: [], notes: [], issues: [] } as unknown as Parameters<typeof previewCash>[3]
+    const plan = { newCashFlows: flows } as unknown as Parameters<typeof previewCash>[4]
+    const { lines } = previewCash(db, null, 'Big', parsed, plan, { openingBalances: [{ currency: 'BTC', amount: 1 }] }, { file: 'big.csv', sha256: 'x'.repeat(64) })
+    expect(lines[0]).toMatchObject({ currency: 'BTC', cashAfter: expect.closeTo(1 - 0.003, 9), opening: { statementBalance: 1, booked: true } })
+  })
+})
