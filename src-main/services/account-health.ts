@@ -109,7 +109,9 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
         notes.push(`${b.currency} balance not counted: no ${b.currency} index in the market snapshot`)
         continue
       }
-      const haircut = sets.collateral.haircuts[b.currency] ?? sets.collateral.otherHaircut
+      // A haircut discounts what a coin is worth as collateral; a coin the account owes (a negative
+      // balance) is a debt in full, never discounted (else paying from it would raise equity).
+      const haircut = b.amount > 0 ? (sets.collateral.haircuts[b.currency] ?? sets.collateral.otherHaircut) : 0
       collateral += b.amount * usd * (1 - haircut)
       if (!isUsdLike(b.currency)) coinCollateral.set(b.currency, (coinCollateral.get(b.currency) ?? 0) + b.amount * (1 - haircut))
     }

@@ -151,3 +151,14 @@ describe('margin of the demo book', () => {
     expect(() => bookMargin(held, view, { params: { span: { ...sets.span, underlyings: { BTC: { priceScanRange: -1 } } } }, paramsSource: 'mine.json' })).toThrow(/^mine\.json: invalid margin parameters at span\.underlyings\.BTC\.priceScanRange/)
   })
 })
+
+describe('collateral haircuts', () => {
+  it('discount a coin the account holds, never one it owes: a negative ETH balance is a debt in full', () => {
+    const okx = (balances: { currency: string; amount: number }[]) =>
+      bookMargin(held, view, { balances: balances.map((b) => ({ accountId: 0, accountName: 'OKX portfolio', ...b })) }).health.find((h) => h.account === 'OKX portfolio')!.collateral
+    const eth = view.curves.get('ETH')!.indexUsd
+    const base = okx([{ currency: 'USDT', amount: 20_000 }])
+    expect(okx([{ currency: 'USDT', amount: 20_000 }, { currency: 'ETH', amount: -1 }])).toBeCloseTo(base - eth, 9)
+    expect(okx([{ currency: 'USDT', amount: 20_000 }, { currency: 'ETH', amount: 1 }])).toBeLessThan(base + eth)
+  })
+})
