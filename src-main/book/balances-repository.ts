@@ -119,22 +119,42 @@ export function setManualBalance(db: BookDb, a: { bookId: number; accountId: num
  * Deribit counts in equity as futures_session_rpl until its next 08:00 UTC settlement books it.
  */
 function unsettledPnl(db: BookDb, bookId: number): Map<string, number> {
+  // Two grouped reads, then a pass: a correlated subquery per session_pnl row scanned the account's
+  // whole ledger for each one (137 s for a 40,000-fill log).
+  const ends = new Map<string, number>()
+  const end = (accountId: number, symbol: string, atMs: number): void => {
+    const key = `${accountId}\u0000${symbol}`
+    if ((ends.get(key) ?? -Infinity) < atMs) ends.set(key, atMs)
+  }
+  // A settlement, a delivery, or Marginal's own expiry settlement books the session's P&L (a
+  // closed position's settlement row carries no price, so the ledger rows count too).
+  for (const r of db
+    .prepare(
+      `SELECT s.account_id, i.symbol, MAX(s.at_ms) AS at_ms FROM futures_settlements s
+       JOIN instruments i ON i.id = s.instrument_id JOIN accounts a ON a.id = s.account_id
+       WHERE a.book_id = ? GROUP BY s.account_id, i.symbol`
+    )
+    .all(bookId) as { account_id: number; symbol: string; at_ms: number }[]) end(r.account_id, r.symbol, r.at_ms)
+  for (const r of db
+    .prepare(
+      `SELECT f.account_id, f.instrument_symbol AS symbol, MAX(f.at_ms) AS at_ms FROM cash_flows f JOIN accounts a ON a.id = f.account_id
+       WHERE a.book_id = ? AND f.kind IN ('delivery', 'expiry_settlement', 'settlement') AND f.instrument_symbol IS NOT NULL
+       GROUP BY f.account_id, f.instrument_symbol`
+    )
+    .all(bookId) as { account_id: number; symbol: string; at_ms: number }[]) end(r.account_id, r.symbol, r.at_ms)
+  const out = new Map<string, number>()
   const rows = db
     .prepare(
-      `SELECT f.account_id, f.currency, SUM(f.amount) AS s FROM cash_flows f JOIN accounts a ON a.id = f.account_id
-       WHERE a.book_id = ? AND f.kind = 'session_pnl' AND f.moves_cash = 0
-         AND f.at_ms > COALESCE((SELECT MAX(t) FROM (
-               SELECT s.at_ms AS t FROM futures_settlements s JOIN instruments i ON i.id = s.instrument_id
-                WHERE s.account_id = f.account_id AND i.symbol = f.instrument_symbol
-               UNION ALL
-               -- A delivery, Marginal's own expiry settlement, or a settlement row (a closed
-               -- position's carries no price) books the session's P&L too.
-               SELECT d.at_ms FROM cash_flows d
-                WHERE d.account_id = f.account_id AND d.instrument_symbol = f.instrument_symbol AND d.kind IN ('delivery', 'expiry_settlement', 'settlement'))), -1)
-       GROUP BY f.account_id, f.currency`
+      `SELECT f.account_id, f.currency, f.instrument_symbol AS symbol, f.at_ms, f.amount FROM cash_flows f JOIN accounts a ON a.id = f.account_id
+       WHERE a.book_id = ? AND f.kind = 'session_pnl' AND f.moves_cash = 0`
     )
-    .all(bookId) as { account_id: number; currency: string; s: number }[]
-  return new Map(rows.map((r) => [`${r.account_id}:${r.currency.toUpperCase()}`, r.s]))
+    .all(bookId) as { account_id: number; currency: string; symbol: string | null; at_ms: number; amount: number }[]
+  for (const r of rows) {
+    if (r.at_ms <= (ends.get(`${r.account_id}\u0000${r.symbol ?? ''}`) ?? -Infinity)) continue
+    const key = `${r.account_id}:${r.currency.toUpperCase()}`
+    out.set(key, (out.get(key) ?? 0) + r.amount)
+  }
+  return out
 }
 
 export function listBalances(db: BookDb, bookId: number): AccountBalance[] {

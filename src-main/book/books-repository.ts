@@ -37,17 +37,18 @@ interface BookRow {
 // A book following the live market is valued on the live book's snapshot: resolved here, once, so
 // every reader of marketSnapshotId gets the one the book is valued on.
 const SELECT_BOOKS = `
-  SELECT b.id, b.name, b.kind, b.parent_id, b.is_demo, b.created_at, b.follows_live_market,
-         CASE WHEN b.follows_live_market = 1
-              THEN COALESCE((SELECT l.market_snapshot_id FROM books l WHERE l.kind = 'live'), b.market_snapshot_id)
-              ELSE b.market_snapshot_id END AS market_snapshot_id,
+  WITH valued AS (
+    SELECT b.*, CASE WHEN b.follows_live_market = 1
+                     THEN COALESCE((SELECT l.market_snapshot_id FROM books l WHERE l.kind = 'live'), b.market_snapshot_id)
+                     ELSE b.market_snapshot_id END AS market_id
+    FROM books b)
+  SELECT b.id, b.name, b.kind, b.parent_id, b.is_demo, b.created_at, b.follows_live_market, b.market_id AS market_snapshot_id,
          (SELECT COUNT(*) FROM accounts a WHERE a.book_id = b.id) AS account_count,
          (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id WHERE a.book_id = b.id AND p.settled_at_ms IS NULL) AS position_count,
          (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id JOIN instruments i ON i.id = p.instrument_id
            WHERE a.book_id = b.id AND p.settled_at_ms IS NULL AND i.expiry_ms IS NOT NULL
-             AND i.expiry_ms <= COALESCE((SELECT m.as_of_ms FROM market_snapshots m WHERE m.id = (CASE WHEN b.follows_live_market = 1
-               THEN COALESCE((SELECT l.market_snapshot_id FROM books l WHERE l.kind = 'live'), b.market_snapshot_id) ELSE b.market_snapshot_id END)), -1)) AS awaiting_settlement
-  FROM books b`
+             AND i.expiry_ms <= COALESCE((SELECT m.as_of_ms FROM market_snapshots m WHERE m.id = b.market_id), -1)) AS awaiting_settlement
+  FROM valued b`
 
 const toRecord = (r: BookRow): BookRecord => ({
   id: r.id,

@@ -84,10 +84,16 @@ export function settleExpired(db: BookDb, bookId: number, now = new Date()): { s
      VALUES (?, NULL, ?, ?, 'expiry_settlement', ?, ?, ?, ?, 1)`
   )
   const mark = db.prepare('UPDATE positions SET settled_at_ms = ?, settlement_price_usd = ?, settlement_source = ?, settlement_cash = ?, settlement_flow = ? WHERE id = ?')
+  // One price per venue, underlying and expiry, and one cash refresh per account and currency at
+  // the end: a 2024 book on a 2026 market settles thousands of positions in one go.
+  const prices = new Map<string, SettlementPrice | null>()
+  const touched = new Map<string, { accountId: number; currency: string }>()
   for (const r of rows) {
     const i = instrumentFromRow(r)
     if (!isPriced(i)) continue
-    const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs!)
+    const priceKey = `${i.venue}\u0000${i.underlying}\u0000${i.expiryMs}`
+    if (!prices.has(priceKey)) prices.set(priceKey, settlementPrice(db, i.venue, i.underlying, i.expiryMs!))
+    const price = prices.get(priceKey)!
     const cash = price && settlementCash(i, r.size_contracts, price.priceUsd, r.session_price ?? r.avg_price)
     if (!price || cash === null) {
       awaiting++
@@ -98,10 +104,11 @@ export function settleExpired(db: BookDb, bookId: number, now = new Date()): { s
     const amount = Math.abs(cash) < 1e-15 ? 0 : cash
     insertFlow.run(r.account_id, externalId, i.expiryMs, currency, amount, i.symbol, `${i.symbol} settled at ${price.priceUsd} USD (${price.source})`)
     mark.run(i.expiryMs, price.priceUsd, price.source, amount, externalId, r.position_id)
-    refreshCash(db, r.account_id, currency)
+    touched.set(`${r.account_id}:${currency}`, { accountId: r.account_id, currency })
     recordAudit(db, { bookId, entity: 'position', entityId: r.position_id, action: 'settled at expiry', detail: { symbol: i.symbol, size: r.size_contracts, priceUsd: price.priceUsd, source: price.source, cash: amount, currency } }, now)
     settled++
   }
+  for (const t of touched.values()) refreshCash(db, t.accountId, t.currency)
   return { settled, awaiting }
 }
 
