@@ -2,7 +2,7 @@
  * The built command-line programs as a user runs them: no browser, real processes, real book files.
  */
 import { spawnSync, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -269,4 +269,18 @@ test('cli backup round-trips a book being written by the browser host (WAL): eve
   } finally {
     child.kill('SIGTERM')
   }
+})
+
+test('cli output through a pipe is complete: a 5,000-row rejection report keeps every line and its verdict, with exit 3', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-pipe-'))
+  const header = 'ID,UserSeq,Date,Instrument,Type,Side,Amount,Base Amount,Position,Price,Mark Price,Index Price,Cash Flow,Funding,Fee Rate,Fee Charged,Fee Balance,Change,Balance,Equity,Trade ID,Order ID,Info,Note'
+  const rows = Array.from({ length: 5000 }, (_, i) => `${i + 1},${i + 1},2024-01-01 00:00:00,BTC-PERPETUAL,mystery,,,,0,,,,0,0,,0,0,0,1,1,,,,`)
+  const file = join(dir, 'transaction_log-9-BTC-rejects.csv')
+  writeFileSync(file, [header, ...rows, ''].join('\n'))
+  // spawnSync reads the child's stdout through a pipe, as `| cat` would.
+  const r = run('cli.js', ['import', file, '--book', join(dir, 'book.sqlite')])
+  expect(r.status).toBe(3)
+  const lines = r.stdout.trimEnd().split('\n')
+  expect(lines.filter((l) => l.includes(": rejected: unknown transaction type 'mystery'"))).toHaveLength(5000)
+  expect(lines.at(-1)).toBe('Nothing written: 5000 rejected row(s). Fix them, or pass --allow-partial to import the good rows.')
 })
