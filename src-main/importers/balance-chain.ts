@@ -35,12 +35,10 @@ export const roundTo = (x: number, d: number): number => Number(x.toFixed(Math.m
  * An amount cell: a finite, plausible number, or a rejected issue naming file, line and column.
  * `optional` columns may be empty or the venue's "not applicable" mark ('--' at Bybit): then null.
  */
-export function readAmount(r: CellReader, file: string, line: number, column: string, required = true): number | null {
+export function readAmount(r: CellReader, column: string, required = true): number | null {
   const raw = r.raw(column)
   if (!required && (raw === '' || raw === '--' || raw === '-')) return null
   // CellReader.number rejects what is not a finite number below 10^15 (1e308, a pasted id).
-  void file
-  void line
   return r.number(column, required)
 }
 

@@ -95,14 +95,14 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
     const currency = (r.text('Currency') ?? '').toUpperCase()
     const type = (r.text('Type') ?? '').toLowerCase()
     const contract = r.raw('Contract')
-    const change = readAmount(r, file, line, 'Change')
-    const balance = readAmount(r, file, line, 'Wallet Balance')
+    const change = readAmount(r, 'Change')
+    const balance = readAmount(r, 'Wallet Balance')
     if (currency && atMs !== null && change !== null && balance !== null) {
       chainRows.push({ line, atMs, currency, order: atMs, tiebreak: -line, change, balance, decimals: printedDecimals(r.raw('Wallet Balance')) })
     } else if (currency && atMs !== null) unreadable.push({ line, currency, order: atMs })
-    const fee = (readAmount(r, file, line, 'Fee Paid', false) ?? 0) * costSign
-    const funding = (readAmount(r, file, line, 'Funding', false) ?? 0) * costSign
-    const cashFlow = readAmount(r, file, line, 'Cash Flow', false) ?? 0
+    const fee = (readAmount(r, 'Fee Paid', false) ?? 0) * costSign
+    const funding = (readAmount(r, 'Funding', false) ?? 0) * costSign
+    const cashFlow = readAmount(r, 'Cash Flow', false) ?? 0
     if (!r.ok || atMs === null || !currency || change === null || balance === null) {
       issues.push(...r.issues)
       continue
@@ -130,7 +130,7 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
       const side = SIDES[r.raw('Direction').toLowerCase()]
       const quantity = r.number('Quantity')
       const priceText = r.raw('Filled Price')
-      const price = NA(priceText) ? null : readAmount(r, file, line, 'Filled Price')
+      const price = NA(priceText) ? null : readAmount(r, 'Filled Price')
       if (!side) r.issues.push({ file, line, column: 'Direction', reason: `'${r.raw('Direction')}' is not a trade direction`, severity: 'rejected' })
       if (!contract) r.issues.push({ file, line, column: 'Contract', reason: 'empty', severity: 'rejected' })
       if (!r.ok || !side || quantity === null) {
@@ -175,7 +175,7 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
     ], decimals))
     if (fundingRow && contract && sessionSettled(contract)) {
       const priceText = r.raw('Filled Price')
-      const price = NA(priceText) ? null : readAmount(r, file, line, 'Filled Price')
+      const price = NA(priceText) ? null : readAmount(r, 'Filled Price')
       if (price !== null && price > 0) settlements.push({ line, atMs, instrument: { venue: 'bybit', symbol: contract }, price })
       issues.push(...r.issues)
     }

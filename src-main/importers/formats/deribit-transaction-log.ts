@@ -145,8 +145,8 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     const type = (r.text('Type') ?? '').toLowerCase()
     const symbolText = r.text('Instrument', false)
     const symbol = symbolText === '-' ? null : symbolText
-    const change = readAmount(r, file, line, 'Change')
-    const balance = readAmount(r, file, line, 'Balance')
+    const change = readAmount(r, 'Change')
+    const balance = readAmount(r, 'Balance')
     if (currency && atMs !== null && change !== null && balance !== null) {
       chainRows.push({ line, atMs, currency, order: seq, tiebreak: 0, change, balance, decimals: printedDecimals(r.raw('Balance')) })
     } else if (currency) unreadable.push({ line, currency, order: seq })
@@ -180,9 +180,9 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       const amount = r.number(amountCol)
       const position = r.number('Position')
       // A position move may carry no price: it moves the size, never the average price.
-      const price = readAmount(r, file, line, 'Price', type !== 'position move')
-      const fee = readAmount(r, file, line, feeCol, false) ?? 0
-      const cashFlow = readAmount(r, file, line, 'Cash Flow', false) ?? 0
+      const price = readAmount(r, 'Price', type !== 'position move')
+      const fee = readAmount(r, feeCol, false) ?? 0
+      const cashFlow = readAmount(r, 'Cash Flow', false) ?? 0
       const sideText = (r.text('Side', false) ?? '').toLowerCase()
       const side = sideText.includes('buy') ? 'buy' : sideText.includes('sell') ? 'sell' : null
       if (side === null) r.issues.push({ file, line, column: 'Side', reason: `'${sideText}' is neither buy nor sell`, severity: 'rejected' })
@@ -239,8 +239,8 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       continue
     }
     if (type === 'settlement') {
-      const funding = readAmount(r, file, line, 'Funding', false) ?? 0
-      const price = readAmount(r, file, line, 'Price', false)
+      const funding = readAmount(r, 'Funding', false) ?? 0
+      const price = readAmount(r, 'Price', false)
       if (!r.ok) {
         issues.push(...r.issues)
         continue

@@ -114,8 +114,8 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
     const action = (r.text(g.action, false) ?? '').toLowerCase()
     const symbol = r.text(g.symbol, false)
     const currency = r.raw(unitColumn).toUpperCase()
-    const change = readAmount(r, file, line, 'Balance Change')
-    const balance = readAmount(r, file, line, 'Balance')
+    const change = readAmount(r, 'Balance Change')
+    const balance = readAmount(r, 'Balance')
     if (!currency) r.issues.push({ file, line, column: unitColumn, reason: 'empty: the currency of the balance change', severity: 'rejected' })
     const atMs = local === null ? null : local - shift
     if (currency && atMs !== null && change !== null && balance !== null) {
@@ -125,8 +125,8 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
       issues.push(...r.issues)
       continue
     }
-    const fee = readAmount(r, file, line, 'Fee', false) ?? 0
-    const pnl = readAmount(r, file, line, g.pnl, false) ?? 0
+    const fee = readAmount(r, 'Fee', false) ?? 0
+    const pnl = readAmount(r, g.pnl, false) ?? 0
     if (!r.ok) {
       issues.push(...r.issues)
       continue
@@ -171,7 +171,7 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
     const amountUnit = amountUnitColumn ? r.raw(amountUnitColumn) : ''
     // Amount is in contracts (API sz); an export in coin units would size positions wrongly.
     if (amountUnit && !/^cont/i.test(amountUnit)) r.issues.push({ file, line, column: amountUnitColumn!, reason: `Amount is in '${amountUnit}', not contracts: export the history with contract units`, severity: 'rejected' })
-    const price = r.raw('Filled Price') ? readAmount(r, file, line, 'Filled Price', false) : null
+    const price = r.raw('Filled Price') ? readAmount(r, 'Filled Price', false) : null
     if (amount === null || !r.ok) {
       issues.push(...r.issues)
       continue

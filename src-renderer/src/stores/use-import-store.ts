@@ -5,7 +5,6 @@ import { MarginalApiError, type GenericMapping, type ImportPreview, type ImportR
 import { loadUiState, saveUiState } from '../api/use-ui-state'
 import { useApi } from '../api/api'
 import { useSessionStore } from './use-session-store'
-import { usePositionsStore } from './use-positions-store'
 import { readStatementFile } from '../api/read-file'
 
 const PRESETS_KEY = 'import.presets'
@@ -137,7 +136,6 @@ export const useImportStore = defineStore('import', () => {
       // history belong to the whole file: stay on the book in view. Every view re-reads either way.
       const showLive = preview.value.dataset === 'statement' || preview.value.dataset === 'option-chain'
       await session.bookFileChanged(showLive ? bookId : undefined)
-      if (showLive) await usePositionsStore().load(bookId)
     } catch (e) {
       error.value = (e as Error).message
     } finally {
