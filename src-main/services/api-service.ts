@@ -34,7 +34,7 @@ import { applyTrades, compareBooks, quoteTrades, resizeTickets, scaleTickets } f
 import { tradableInstruments, type ResolvedTicket } from './whatif/trade-ticket'
 import { greeksGrid, profileJson, profileModel, runScenario } from './whatif/explorer-service'
 import { deleteScenario, listSavedScenarios, saveScenario } from '../book/scenarios-repository'
-import { ScenarioSpec } from '@contract/schemas'
+import { ScenarioSpec } from '@contract/whatif'
 import { describeInvalid } from './dispatch'
 import { suggestHedge } from './hedge/hedge-service'
 import { reduceToTarget } from './hedge/reduce-service'

@@ -4,9 +4,10 @@
  * Amounts are in `currency` (BTC for a Deribit BTC account, USDT…), never converted.
  */
 import { z } from 'zod'
+import { id, isoUtc } from './primitives'
+import { BookRequest } from './books'
+import type { MethodTable } from './method-table'
 
-const isoUtc = z.string().describe('ISO-8601 instant in UTC')
-const id = z.number().int().positive()
 const currency = z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a currency code: letters and digits')
 
 /** The balance before a statement's first row in a currency, when the book's ledger does not reach it. */
@@ -92,3 +93,16 @@ export const BackupResponse = z.object({
   integrity: z.literal('ok'),
   atUtc: isoUtc
 })
+
+export type CashLine = z.output<typeof CashLine>
+export type BalanceView = z.output<typeof BalanceView>
+export type BackupResponse = z.output<typeof BackupResponse>
+
+export const cashMethods = {
+  /** Cash per account and currency: amount, unsettled futures P&L, the ledger, and where the figure comes from. */
+  listBalances: { request: BookRequest, response: BalancesResponse },
+  /** Set an account's cash by hand (live book: anchored now, with an audit row; what-if books: as is). */
+  setBalance: { request: SetBalanceRequest, response: BalancesResponse },
+  /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
+  backupBook: { request: BackupRequest, response: BackupResponse }
+} as const satisfies MethodTable

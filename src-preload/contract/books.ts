@@ -1,0 +1,51 @@
+/**
+ * Books: the live book, the demo and what-if copies; which market a book is valued on.
+ */
+import { z } from 'zod'
+import { bookName, id, isoUtc } from './primitives'
+import { EmptyRequest, OkResponse } from './common'
+import type { MethodTable } from './method-table'
+
+/** live: the trader's own book, filled by imports only; demo: the shipped sample, read-only; whatif: copies to edit. */
+export const BookKind = z.enum(['live', 'whatif', 'demo'])
+
+export const BookSummary = z.object({
+  id,
+  name: z.string(),
+  kind: BookKind,
+  parentId: id.nullable(),
+  isDemo: z.boolean(),
+  createdAtUtc: isoUtc,
+  accountCount: z.number().int().nonnegative(),
+  positionCount: z.number().int().nonnegative(),
+  /** The snapshot the book is valued on: the live book's own when the book follows it. */
+  marketSnapshotId: z.string().nullable(),
+  /** A what-if book that follows the live book's market (updated by every chain import) rather than holding its own copy. */
+  followsLiveMarket: z.boolean(),
+  /** Positions past their expiry not yet settled (no settlement price yet): they are left out of every figure. */
+  awaitingSettlement: z.number().int().nonnegative()
+})
+
+export const BookRequest = z.object({ bookId: id }).strict()
+
+export const CopyBookRequest = z.object({ bookId: id, name: bookName, blank: z.boolean().default(false) }).strict()
+/** A what-if book follows the live book's market or holds a copy of its own. */
+export const SetBookMarketRequest = z.object({ bookId: id, follow: z.boolean() }).strict()
+export const RenameBookRequest = z.object({ bookId: id, name: bookName }).strict()
+
+export type BookSummary = z.output<typeof BookSummary>
+
+export const booksMethods = {
+  listBooks: { request: EmptyRequest, response: BookSummary.array() },
+  /** Copy a book (or only its accounts and collateral: blank) into a new what-if book. */
+  copyBook: { request: CopyBookRequest, response: BookSummary },
+  renameBook: { request: RenameBookRequest, response: BookSummary },
+  /** Delete a what-if book (the live book is refused). */
+  deleteBook: { request: BookRequest, response: OkResponse },
+  /** Delete the demo book from this file (its what-if copies go with it). */
+  removeDemo: { request: EmptyRequest, response: OkResponse },
+  /** Put the demo book back (seeded afresh) when it was removed. */
+  restoreDemo: { request: EmptyRequest, response: BookSummary },
+  /** A what-if book follows the live book's market (every chain import) or holds a copy of the one it has now. */
+  setBookMarket: { request: SetBookMarketRequest, response: BookSummary }
+} as const satisfies MethodTable

@@ -1,0 +1,43 @@
+/**
+ * Exports: the book as XLSX/CSV and the PDF margin report.
+ */
+import { z } from 'zod'
+import { id, isoUtc, taskId } from './primitives'
+import type { MethodTable } from './method-table'
+
+// ── Exports ─────────────────────────────────────────────────────────────────────────────────
+
+export const ExportSheetName = z.enum(['Positions', 'Margin', 'Health', 'Greeks by expiry', 'About'])
+export const ExportBookRequest = z
+  .object({
+    bookId: id,
+    format: z.enum(['xlsx', 'csv']),
+    /** CSV is one sheet (default Positions); XLSX has them all. */
+    sheet: ExportSheetName.optional()
+  })
+  .strict()
+export const ExportBookResponse = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() })
+
+/** The PDF margin report (issue 9): progress as task.progress when taskId is given, cancelTask. */
+export const MarginReportRequest = z
+  .object({
+    bookId: id,
+    taskId: taskId.optional(),
+    /** One account's positions and balances; the whole book when absent. */
+    account: z.string().min(1).max(200).optional(),
+    pageSize: z.enum(['A4', 'Letter']).default('A4'),
+    /** VaR/ES and the HS-VaR backtest (needs imported daily history; the section says why when absent). */
+    statistics: z.boolean().default(true),
+    /** The margin-minimising hedge of each margin group (an LP per group). */
+    hedges: z.boolean().default(false)
+  })
+  .strict()
+export const MarginReportResponse = z.object({ fileName: z.string(), mimeType: z.literal('application/pdf'), base64: z.string(), generatedAtUtc: isoUtc, bytes: z.number().int() })
+
+
+export const reportMethods = {
+  /** The book's grids as an XLSX workbook (every sheet) or one sheet as CSV: numbers as numbers, units in headers. */
+  exportBook: { request: ExportBookRequest, response: ExportBookResponse },
+  /** The PDF margin report of a book (or one account), printed by Chromium: progress events, cancelTask. */
+  marginReport: { request: MarginReportRequest, response: MarginReportResponse }
+} as const satisfies MethodTable
