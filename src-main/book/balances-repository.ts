@@ -49,6 +49,14 @@ export function setBalance(db: BookDb, accountId: number, currency: string, amou
   db.prepare('INSERT INTO account_balances (account_id, currency, amount) VALUES (?, ?, ?) ON CONFLICT (account_id, currency) DO UPDATE SET amount = excluded.amount').run(accountId, currency.toUpperCase(), amount)
 }
 
+/** A what-if book's balance set by hand: as is, with an audit row (no anchor: what-if books have no statements). */
+export function setWhatIfBalance(db: BookDb, a: { bookId: number; accountId: number; currency: string; amount: number; note: string | null }): void {
+  db.transaction(() => {
+    setBalance(db, a.accountId, a.currency, a.amount)
+    recordAudit(db, { bookId: a.bookId, entity: 'balance', entityId: `${a.accountId}:${a.currency.toUpperCase()}`, action: 'set by hand', detail: { currency: a.currency.toUpperCase(), after: a.amount, note: a.note } })
+  })()
+}
+
 /** The demo's shipped balances: anchored at the epoch, so they read like a statement's. */
 export function setSeedBalance(db: BookDb, accountId: number, currency: string, amount: number): void {
   finite(currency, amount)

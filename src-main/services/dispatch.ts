@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod'
 import { apiMethods, type Envelope, type MethodName } from '@contract/api'
-import type { Handlers } from './api-service'
+import type { Handlers } from './service-context'
 import { InvalidDocumentError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'

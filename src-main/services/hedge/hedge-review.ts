@@ -1,5 +1,5 @@
 /**
- * A hedge suggestion as the trader would live with it (issue 17 §6; ../shared/METHODOLOGY.md §6:
+ * A hedge suggestion as the trader would live with it (issue 17 §6; docs/METHODOLOGY.md §6:
  * "before/after figures under every method"). One assembly for every hedging method (margin,
  * reduce to target, Greeks, ES) and for the PDF report:
  * - the trades filled where their estimated cost assumes: the mark ± half the bid-ask (buy at the
@@ -12,6 +12,7 @@
  *   after, what the trades make worse (worsens.ts), and how the equity change reconciles with the
  *   estimated cost per pool (reconcile.ts).
  */
+import { findAccountByName } from '../../book/accounts-repository'
 import type { BookDb } from '../../book/database'
 import type { AccountBalance } from '../../book/balances-repository'
 import type { HeldPosition } from '../../book/positions-repository'
@@ -126,7 +127,7 @@ async function stressBeforeAfter(db: BookDb, before: readonly HeldPosition[], af
 /** A suggestion's signed trades at the named account, reviewed (see the module comment). */
 export async function reviewTrades(inputs: ReviewInputs, account: string, trades: readonly { symbol: string; contracts: number }[]): Promise<HedgeReview> {
   const { db, bookId, view, held, balances } = inputs
-  const row = db.prepare('SELECT id FROM accounts WHERE book_id = ? AND name = ?').get(bookId, account) as { id: number } | undefined
+  const row = findAccountByName(db, bookId, account)
   if (!row) throw new RangeError(`account ${account} is not in book ${bookId}`)
   const sets = marginParamSets(inputs.params, inputs.paramsSource)
   const liquidity = sets.addOns.liquidity
