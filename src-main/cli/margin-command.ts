@@ -71,7 +71,7 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
   const addOns = m.accounts.filter((a) => a.addOns)
   if (addOns.length) {
     io.out('')
-    io.out('House add-ons (METHODOLOGY §5.9; no venue charges them, so they are not in the IM above):')
+    io.out('House add-ons (docs/METHODOLOGY.md §5.9; no venue charges them, so they are not in the IM above):')
     io.out(
       formatTable(
         ['Account', 'Risk unit', 'Currency', 'Liquidity', 'Concentration', 'Add-ons', 'Parameters'],

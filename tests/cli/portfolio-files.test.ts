@@ -240,7 +240,7 @@ describe('cli margin: house add-ons beside the methods', () => {
   it('the table shows the add-ons under their own heading', async () => {
     const { code, out } = await cli('margin', '--portfolio', goldenPortfolio, '--market', goldenMarket)
     expect(code).toBe(0)
-    expect(out).toMatch(/House add-ons \(METHODOLOGY §5\.9; no venue charges them/)
+    expect(out).toMatch(/House add-ons \(docs\/METHODOLOGY\.md §5\.9; no venue charges them/)
     expect(out).toMatch(/Liquidity +Concentration +Add-ons +Parameters/)
     expect(out).toContain('add-ons-house-2026')
   })

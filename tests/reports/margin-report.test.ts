@@ -126,9 +126,16 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
         expect(row, `${title} ${r.method}`).not.toBeNull()
         expectPrinted(row![1]!, r.initialMargin, g.currency)
         expectPrinted(row![2]!, r.maintenanceMargin, g.currency)
-        if (r.determiningScenario) expect(row![3]).toContain(r.determiningScenario.label)
+        // A scenario method names its determining scenario; the others print a dash there.
+        expect(row![3]).toContain(r.determiningScenario ? r.determiningScenario.label : '—')
       }
     }
+
+    // Appendix B cites a document the reader can open: the repository's, by section, never ../shared.
+    const appendix = text.slice(text.indexOf('Appendix B. Methodology and approximations')).replace(/\s+/g, ' ')
+    expect(appendix).toContain("set out in docs/METHODOLOGY.md, shipped in Marginal's source repository; the § numbers below are its sections")
+    for (const topic of ['Valuation (docs/METHODOLOGY.md §1–3)', 'Scenarios (docs/METHODOLOGY.md §4)', 'Account health (docs/METHODOLOGY.md §5.11)', 'Hedge suggestions (docs/METHODOLOGY.md §6)']) expect(appendix).toContain(topic)
+    expect(text).not.toMatch(/shared\/(METHODOLOGY|ARCHITECTURE)/)
 
     // Page 1 as a picture, for a person to look at (path in the closing note).
     const png = join(OUT, 'demo-report-page1')
@@ -139,7 +146,8 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
   it('the same inputs give the same text (apart from the generation time); Letter pages on request', async () => {
     const a = await report({ bookId: 1, pageSize: 'A4', statistics: true, hedges: false }, 'repeat-a')
     const b = await report({ bookId: 1, pageSize: 'A4', statistics: true, hedges: false }, 'repeat-b')
-    const stamp = /Generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g
+    // The cover's table row spaces it out ("Generated      2026-…"); the footers do not.
+    const stamp = /Generated\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/g
     expect(a.text.match(stamp)!.length).toBeGreaterThan(1)
     expect(b.text.replace(stamp, 'Generated ‹time›')).toBe(a.text.replace(stamp, 'Generated ‹time›'))
     const letter = await report({ bookId: 1, pageSize: 'Letter', statistics: false, hedges: false }, 'letter')

@@ -1,6 +1,6 @@
 /**
- * Deribit book-summary CSV (public/get_book_summary_by_currency saved as CSV, as in
- * ../shared/data/options): header detected by its columns, rows parsed with their line numbers
+ * Deribit book-summary CSV (public/get_book_summary_by_currency saved as CSV, one row
+ * per instrument): header detected by its columns, rows parsed with their line numbers
  * by the same CSV reader the statements use.
  */
 import { CellReader, readCsv } from '../csv-records'

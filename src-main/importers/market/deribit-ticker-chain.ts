@@ -1,6 +1,6 @@
 /**
- * A Deribit option chain saved from public/ticker per instrument, with Greeks (the shape of
- * ../shared/data/options/deribit_btc_option_chain_greeks_2026.csv): instrument_name,
+ * A Deribit option chain saved from public/ticker per instrument, with Greeks (the fields of
+ * Deribit's public/ticker reply, one row per instrument): instrument_name,
  * expiration_timestamp, mark_price (coin), underlying_price (the expiry's forward), mark_iv (%),
  * best bid/ask, delta, gamma, theta, vega. Two things a snapshot needs are not in it:
  * - the instant it was taken: creation_timestamp is each instrument's listing time, so the time is

@@ -1,7 +1,7 @@
 /**
  * Market-data files, detected from their header like statements:
- * - daily price history in the layouts of ../shared/data/prices (Yahoo, Binance via CCXT,
- *   Binance klines, Coinbase): date and OHLC(V) columns found by name;
+ * - daily price history as Yahoo, Binance via CCXT, Binance klines and Coinbase export it
+ *   (date and OHLC(V) columns found by name);
  * - Deribit DVOL history: date,symbol,open,high,low,close (newest first);
  * - perpetual funding history: timestamp,funding_rate;
  * - a Deribit option chain (book summary), which becomes the book's market snapshot.
@@ -106,7 +106,7 @@ function readBars(table: CsvTable, file: string, issues: RowIssue[]): DailyBar[]
     issues.push({ file, line: b.line, column: dateCol, reason: `a second bar for ${b.day} (first at line ${seen})`, severity: 'skipped' })
     return false
   })
-  // A file saved before the day closed ends with a partial candle (../shared/data/prices/README.md).
+  // A file saved before the day closed ends with a partial candle: the exchanges return today's bar as it stands.
   // Only the unmistakable ones are flagged: a last day under 10 % of the recent median volume.
   // Milder cases cannot be told from quiet days (Binance BTC's partial last day has 55 % of the
   // median, Yahoo's complete Saturday 63 %).

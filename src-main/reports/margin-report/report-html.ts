@@ -7,7 +7,7 @@
 import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
-import { MODEL_APPROXIMATIONS } from './methodology'
+import { METHOD_SECTIONS, METHODOLOGY_DOC, METHODOLOGY_SOURCE, MODEL_APPROXIMATIONS } from './methodology'
 import { isUnavailable, type HedgeReviewLines, type MarginReportModel, type ReportMargin, type ReportPosition, type Unavailable } from './report-model'
 
 export const METHOD_LABELS: Record<string, string> = {
@@ -281,12 +281,13 @@ function methodologyAppendix(r: MarginReportModel): string {
           const key = `${res.method}\u0000${c.name}`
           if (seen.has(key)) return []
           seen.add(key)
-          return [[methodLabel(res.method), esc(c.name), esc(c.note ?? 'our approximation: the venue does not publish this formula')]]
+          return [[`${methodLabel(res.method)} <span class="dim">${METHOD_SECTIONS[res.method] ?? '§5'}</span>`, esc(c.name), esc(c.note ?? 'our approximation: the venue does not publish this formula')]]
         })
     )
   )
   return `<section class="appendix"><h2>Appendix B. Methodology and approximations</h2>
-<dl class="method">${MODEL_APPROXIMATIONS.map((a) => `<dt>${esc(a.topic)}</dt><dd>${esc(a.text)}</dd>`).join('')}</dl>
+<p class="lead">Every method, formula and parameter source behind these figures, and each approximation of ours, is set out in ${esc(METHODOLOGY_SOURCE)}; the § numbers below are its sections.</p>
+<dl class="method">${MODEL_APPROXIMATIONS.map((a) => `<dt>${esc(a.topic)} <span class="dim">(${esc(METHODOLOGY_DOC)} ${esc(a.section)})</span></dt><dd>${esc(a.text)}</dd>`).join('')}</dl>
 <h3>Components that are our approximation</h3>
 ${approximations.length ? table(['Method', 'Component', 'Note'], approximations) : '<p>Every component in this report follows a published venue formula.</p>'}
 <h3>Parameter sets</h3>

@@ -1,7 +1,7 @@
 /**
  * Everything a margin report prints, as plain data: the API's own responses (MarginResults, stress,
  * VaR, backtest, hedges, positions) plus the header. The template formats this and computes
- * nothing (../shared/ARCHITECTURE.md: report output is built from MarginResults). Run times are
+ * nothing (docs/ARCHITECTURE.md: report output is built from MarginResults). Run times are
  * left out, so the same book and market give the same report text.
  */
 import type { ResponseOf } from '@contract/api'

@@ -30,7 +30,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   return found
 }
 
-// The closed-network flags: without them Chromium keeps trying to reach Google (../shared/TOOLCHAIN.md).
+// The closed-network flags: without them Chromium keeps trying to reach Google's update and sync services.
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic']
 
 export function chromiumPrinter(executablePath?: string): PdfPrinter {
