@@ -1,5 +1,5 @@
 /**
- * Account health per margin pool (../shared/METHODOLOGY.md §5.11): equity (collateral with
+ * Account health per margin pool (docs/METHODOLOGY.md §5.11): equity (collateral with
  * haircuts + the positions' value: option values and futures' unrealised P&L), the venue method's
  * IM and MM, utilisation, thresholds, and per underlying the liquidation price: the move at which
  * equity = MM under full revaluation, with MM itself recomputed at the moved market (the scenario

@@ -1,5 +1,5 @@
 /**
- * "Would this margin have held?" (../shared/METHODOLOGY.md §5.12): roll a method over the imported
+ * "Would this margin have held?" (docs/METHODOLOGY.md §5.12): roll a method over the imported
  * history and compare each day's requirement with the realised h-day loss of the same book.
  *
  * The book is the one held today at today's market (a constant-notional hypothetical portfolio, as

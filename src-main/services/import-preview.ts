@@ -3,6 +3,7 @@
  * counts, position changes priced on the live book's market as it is today, every row not used
  * as it is, the cash per currency, and the file's notes. Writes nothing.
  */
+import { resolvePosition } from '../engine/positions/resolve-position'
 import type { BookDb } from '../book/database'
 import { findBook } from '../book/books-repository'
 import { findImportByHash } from '../book/import-repository'
@@ -89,7 +90,9 @@ function pricedOn(i: Instrument | UnpricedInstrument, sizeContracts: number, avg
   if (!isPriced(i)) return { priced: false, notPricedReason: i.parseError }
   if (sizeContracts === 0) return { priced: true, notPricedReason: null }
   if (!view) return { priced: false, notPricedReason: 'the live book has no market yet: import an option chain' }
-  if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) return { priced: false, notPricedReason: `expired ${new Date(i.expiryMs).toISOString().slice(0, 10)}, before the market's as-of: settles at expiry` }
+  // The one rule every view applies (expired, unpriced), with the message they show.
+  const resolved = resolvePosition(i, sizeContracts, view)
+  if (!resolved.ok) return { priced: false, notPricedReason: resolved.message }
   try {
     valuePosition(i, sizeContracts, avgPrice, view)
     return { priced: true, notPricedReason: null }

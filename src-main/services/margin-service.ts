@@ -9,10 +9,9 @@
  */
 import type { AccountBalance } from '../book/balances-repository'
 import type { HeldPosition } from '../book/positions-repository'
-import { isPriced, instrumentKey, type Instrument } from '../engine/instruments/instrument'
+import { instrumentKey, type Instrument } from '../engine/instruments/instrument'
 import type { MarketView } from '../engine/market/market-view'
-import { underlyingPriceFor, volFor } from '../engine/market/market-view'
-import { yearsBetween } from '../engine/pricing/black76'
+import { requireResolved, resolvePosition, type ResolvedPosition } from '../engine/positions/resolve-position'
 import { buildModelState, modelResult, type MarginModel } from '../engine/margin/additive-model'
 import { deribitPmModel } from '../engine/margin/deribit-pm'
 import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
@@ -66,26 +65,27 @@ export interface MarginOptions {
   addOns?: boolean
 }
 
-/** Size in coin of a position: USD contracts at the instrument's own price, coin contracts as they are. */
-const sizeCoin = (i: Instrument, contracts: number, priceUsd: number): number =>
-  i.contractUnit === 'usd' ? (contracts * i.contractSize) / priceUsd : contracts * i.contractSize
-
+/**
+ * A position's margin view; throws an UnresolvedPositionError with the reason when it cannot be
+ * priced (engine/positions/resolve-position.ts): a contract past its expiry is settled (or awaits
+ * its settlement price), never margined as alive.
+ */
 export function toMarginPosition(i: Instrument, sizeContracts: number, view: MarketView): MarginPosition {
-  const price = underlyingPriceFor(view, i)
-  const indexUsd = view.curves.get(i.underlying)!.indexUsd
+  return marginPositionOf(requireResolved(i, sizeContracts, view), view)
+}
+
+/** The margin view of a resolved position: its inputs, plus its mark's spread and (options) coin price. */
+export function marginPositionOf(r: ResolvedPosition, view: MarketView): MarginPosition {
+  const i = r.instrument
+  const price = r.forwardUsd
   const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]
   // Coin-quoted marks (inverse options) are coin per coin: × the underlying price gives USD per coin.
   const toUsd = mark && isCoinCurrency(mark.currency) ? price : 1
   const halfSpreadUsd = mark?.bid !== undefined && mark.ask !== undefined ? ((mark.ask - mark.bid) / 2) * toUsd : null
-  const base = { underlying: i.underlying, inverse: i.settlement === 'inverse', sizeCoin: sizeCoin(i, sizeContracts, price), priceUsd: price, indexUsd, halfSpreadUsd }
-  // A contract past its expiry is settled (or awaits its settlement price), never margined as alive.
-  if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) {
-    throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()}): awaiting settlement price`)
-  }
+  const base = { underlying: i.underlying, inverse: r.inverse, sizeCoin: r.sizeCoin, priceUsd: price, indexUsd: r.indexUsd, halfSpreadUsd }
   if (i.kind !== 'option') return { ...base, kind: i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot', expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
-  if (yearsBetween(view.snapshot.asOfMs, i.expiryMs!) <= 0) throw new RangeError(`${i.venue}:${i.symbol}: expired at ${new Date(i.expiryMs!).toISOString()}, before the market snapshot (${new Date(view.snapshot.asOfMs).toISOString()})`)
   const markCoin = mark ? (isCoinCurrency(mark.currency) ? mark.price : mark.price / price) : 0
-  return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: volFor(view, i, price), optionType: i.optionType!, markCoin }
+  return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: r.vol!, optionType: i.optionType!, markCoin }
 }
 
 /** A margining group before its methods run: its held positions and their margin view. */
@@ -137,18 +137,13 @@ export function groupAddOnsModel(g: Pick<GroupDraft, 'currency' | 'positions'>, 
 export function marginGroups(held: readonly HeldPosition[], view: MarketView, notCovered: BookMargin['notCovered']): GroupDraft[] {
   const groups = new Map<string, GroupDraft>()
   for (const p of held) {
-    const i = p.instrument
-    if (!isPriced(i)) {
-      notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
+    const r = resolvePosition(p.instrument, p.sizeContracts, view)
+    if (!r.ok) {
+      notCovered.push({ account: p.accountName, symbol: p.instrument.symbol, reason: r.message })
       continue
     }
-    let pos: MarginPosition
-    try {
-      pos = toMarginPosition(i, p.sizeContracts, view)
-    } catch (e) {
-      notCovered.push({ account: p.accountName, symbol: i.symbol, reason: (e as Error).message })
-      continue
-    }
+    const i = r.instrument
+    const pos = marginPositionOf(r, view)
     const deribit = p.venue === 'deribit'
     const currency = deribit ? i.settleCurrency : 'USD'
     const riskUnit = deribit ? null : i.underlying

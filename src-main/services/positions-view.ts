@@ -4,21 +4,20 @@ import type { HeldPosition } from '../book/positions-repository'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 import type { MarketView } from '../engine/market/market-view'
 import { instrumentKey, isPriced, priceCurrency, sizeInCoin } from '../engine/instruments/instrument'
-import { valuePosition } from '../engine/valuation/position-valuation'
+import { resolvePosition, type PositionResolution } from '../engine/positions/resolve-position'
+import { valueResolved } from '../engine/valuation/position-valuation'
 
-function valuation(p: HeldPosition, view: MarketView | undefined): Pick<PositionRow, 'valuation' | 'valuationError'> {
+/**
+ * The row's valuation from the position's resolution (engine/positions/resolve-position.ts), or
+ * its reason: an unknown symbol, an expired contract awaiting settlement (never a model price off
+ * today's index, issue 17, §5), missing market data.
+ */
+function valuation(p: HeldPosition, view: MarketView | undefined, resolved: PositionResolution | undefined): Pick<PositionRow, 'valuation' | 'valuationError'> {
   if (!isPriced(p.instrument)) return { valuation: null, valuationError: `not priced: ${p.instrument.parseError}` }
-  if (!view) return { valuation: null, valuationError: 'the book has no market snapshot' }
-  const i = p.instrument
-  if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) {
-    // Never a model price off today's index for a contract that has expired (issue 17, §5).
-    return {
-      valuation: null,
-      valuationError: `expired ${new Date(i.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: awaiting settlement price (import the venue's statement with its delivery, or daily ${i.underlying} history covering the expiry)`
-    }
-  }
+  if (!view || !resolved) return { valuation: null, valuationError: 'the book has no market snapshot' }
+  if (!resolved.ok) return { valuation: null, valuationError: resolved.message }
   try {
-    const { vol, ...v } = valuePosition(p.instrument, p.sizeContracts, p.avgPrice, view)
+    const { vol, ...v } = valueResolved(resolved, p.avgPrice, view)
     return { valuation: { ...v, volPct: vol === null ? null : vol * 100 }, valuationError: null }
   } catch (e) {
     return { valuation: null, valuationError: (e as Error).message }
@@ -50,7 +49,7 @@ function unpricedRow(p: HeldPosition): PositionRow {
     markPrice: null,
     markIvPct: null,
     indexUsd: null,
-    ...valuation(p, undefined)
+    ...valuation(p, undefined, undefined)
   }
 }
 
@@ -59,8 +58,11 @@ export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | unde
   const i = p.instrument
   const mark = market?.marks[instrumentKey(i.venue, i.symbol)]
   const indexUsd = market?.indexUsd[i.underlying] ?? null
-  // USD-sized contracts convert to coin at the instrument's own USD mark (its forward for futures).
-  const usdPrice = mark && mark.currency.toUpperCase() !== i.underlying ? mark.price : indexUsd
+  // One resolve step for every consumer: USD-sized contracts convert to coin at the price the
+  // position moves with (its forward for futures, its own mark for perpetuals), as margin and the
+  // scenario arrays do; a position that cannot be priced (expired, no market data) has no coin
+  // size unless its contracts are counted in coin.
+  const resolved = view && resolvePosition(i, p.sizeContracts, view)
   return {
     positionId: p.positionId,
     accountId: p.accountId,
@@ -78,12 +80,12 @@ export function toPositionRow(p: HeldPosition, market: MarketSnapshotData | unde
     sizeContracts: p.sizeContracts,
     contractSize: i.contractSize,
     contractUnit: i.contractUnit,
-    sizeCoin: sizeInCoin(i, p.sizeContracts, usdPrice),
+    sizeCoin: resolved?.ok ? resolved.sizeCoin : sizeInCoin(i, p.sizeContracts, null),
     avgPrice: p.avgPrice,
     priceCurrency: priceCurrency(i),
     markPrice: mark?.price ?? null,
     markIvPct: mark?.ivPct ?? null,
     indexUsd,
-    ...valuation(p, view)
+    ...valuation(p, view, resolved)
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Stress tests of a book (../shared/METHODOLOGY.md §5.8): every scenario of the stress library —
+ * Stress tests of a book (docs/METHODOLOGY.md §5.8): every scenario of the stress library —
  * worst historical moves and named episodes from the imported history, hypothetical shocks — by
  * full revaluation, in USD per scenario and per position. A scenario's underlying the history does
  * not cover stays unmoved and is listed with the scenario.

@@ -1,14 +1,16 @@
 /**
- * VaR and ES of a book (../shared/METHODOLOGY.md §5.6–5.7, §5.10): scenarios from the imported daily
+ * VaR and ES of a book (docs/METHODOLOGY.md §5.6–5.7, §5.10): scenarios from the imported daily
  * history (historical simulation, optionally filtered, vols moved by an imported vol index) or from
  * a Student-t Monte Carlo on the history's EWMA covariance; full revaluation of every position (in
  * the worker pool when one is given, with progress and cancel); results in USD with Euler component
  * ES per position. Positions that cannot be valued are listed, never dropped silently.
  */
+import { MissingDataError } from './errors'
 import type { BookDb } from '../book/database'
 import { chosenPriceSeries, loadPriceSeries, loadVolIndex } from '../book/history-repository'
 import type { HeldPosition } from '../book/positions-repository'
-import { isPriced, type Instrument } from '../engine/instruments/instrument'
+import type { Instrument } from '../engine/instruments/instrument'
+import { resolvePosition } from '../engine/positions/resolve-position'
 import { isUsdLike } from '../engine/market/currency'
 import type { MarketView } from '../engine/market/market-view'
 import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHistory, type DailySeries } from '../engine/risk/history'
@@ -115,7 +117,7 @@ export function availableHistory(db: BookDb, underlyings: readonly string[]): Hi
 /** The book file's history for the given underlyings; a missing one is an error saying what to import. */
 export function bookHistory(db: BookDb, underlyings: readonly string[]): HistoryInput {
   const { missing, ...history } = availableHistory(db, underlyings)
-  if (missing.length) throw new Error(`no daily price history for ${missing[0]}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${missing[0]} file`)
+  if (missing.length) throw new MissingDataError(`no daily price history for ${missing[0]}: import one (Import view, or cli import FILE), e.g. a Yahoo or Binance daily ${missing[0]} file`)
   return history
 }
 
@@ -181,18 +183,21 @@ export function monteCarloSet(h: AlignedHistory, underlyings: string[], opts: Pi
   return monteCarloScenarioSet(underlyings, moves, opts.horizonDays, `mc-t${opts.nu ?? 4}-${opts.correlation ?? 'estimated'}-seed${seed}-n${moves.length / u}`)
 }
 
-/** The priced positions and their underlyings; the rest listed with the reason. */
+/**
+ * The priced positions and their underlyings; the rest listed with the reason. One resolve step
+ * (engine/positions/resolve-position.ts) decides, as for margin and the positions grid: unknown
+ * symbols, expired contracts awaiting settlement and positions the snapshot has no index or vol for
+ * are not covered.
+ */
 export type ValuedPosition = HeldPosition & { instrument: Instrument }
 
 export function valuedPositions(held: readonly HeldPosition[], view: MarketView): { valued: ValuedPosition[]; underlyings: string[]; notCovered: VarReport['notCovered'] } {
   const notCovered: VarReport['notCovered'] = []
   const valued: ValuedPosition[] = []
   for (const p of held) {
-    const i = p.instrument
-    if (!isPriced(i)) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
-    else if (!view.curves.has(i.underlying)) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `no ${i.underlying} market in snapshot ${view.snapshot.id}` })
-    else if (i.expiryMs !== null && i.expiryMs <= view.snapshot.asOfMs) notCovered.push({ account: p.accountName, symbol: i.symbol, reason: `expired at ${new Date(i.expiryMs).toISOString()}` })
-    else valued.push({ ...p, instrument: i })
+    const r = resolvePosition(p.instrument, p.sizeContracts, view)
+    if (r.ok) valued.push({ ...p, instrument: r.instrument })
+    else notCovered.push({ account: p.accountName, symbol: p.instrument.symbol, reason: r.message })
   }
   return { valued, underlyings: [...new Set(valued.map((p) => p.instrument.underlying))].sort(), notCovered }
 }

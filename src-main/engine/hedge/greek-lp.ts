@@ -1,5 +1,5 @@
 /**
- * Greek targets at least cost (../shared/METHODOLOGY.md §6): sizes x over candidate instruments
+ * Greek targets at least cost (docs/METHODOLOGY.md §6): sizes x over candidate instruments
  * that put the book's delta, gamma and vega inside the trader's bands, minimising the trading cost
  * Σ c_i·|x_i| (half the bid-ask). Greeks add linearly in position size, so this is an LP:
  *

@@ -1,5 +1,5 @@
 /**
- * The margin-minimising hedge as a linear programme (../shared/METHODOLOGY.md §6). A method with a
+ * The margin-minimising hedge as a linear programme (docs/METHODOLOGY.md §6). A method with a
  * linear form (additive-model.ts: worst scenario loss + Σ w·|feature| + Σ w·max(|feature| − k, 0))
  * has, as a function of hedge sizes x over candidate instruments,
  *

@@ -1,5 +1,5 @@
 /**
- * Reduce to target (../shared/METHODOLOGY.md §6): which fractions f_j ∈ [0, 1] of the existing
+ * Reduce to target (docs/METHODOLOGY.md §6): which fractions f_j ∈ [0, 1] of the existing
  * positions to close so that IM / equity falls to a target u* at least cost. Closing f_j of
  * position j removes f_j·R_j from the record sum (R_j its record at full size) and costs f_j·c_j
  * (half the bid-ask on what is closed), which leaves equity E − Σ f_j·c_j. With the method's linear

@@ -1,5 +1,5 @@
 /**
- * The instrument model (../shared/METHODOLOGY.md §2): what a contract *is*, independent of who holds it.
+ * The instrument model (docs/METHODOLOGY.md §2): what a contract *is*, independent of who holds it.
  * Positions refer to instruments; pricers and methods read them. Symbol parsing per venue arrives with
  * the pricing issue; the book stores fully specified instruments.
  */
@@ -44,16 +44,29 @@ export const isPriced = (i: Instrument | UnpricedInstrument): i is Instrument =>
 /** The book's unique key for an instrument: venue symbols collide across venues (BTCUSDT). */
 export const instrumentKey = (venue: string, symbol: string): string => `${venue}:${symbol}`
 
+/** What converting a size needs of an instrument. */
+export type ContractSizing = Pick<Instrument, 'contractSize' | 'contractUnit'>
+
+/** USD-sized contracts (inverse futures sized in USD, e.g. Deribit's $10 BTC contracts). */
+export const isUsdSized = (instrument: ContractSizing): boolean => instrument.contractUnit === 'usd'
+
 /**
- * Signed position size in underlying coin.
- * USD-sized contracts convert at `priceUsd` (the instrument's own mark), so this is the coin
- * amount the USD notional currently represents. Returns null when a USD contract has no price.
+ * Signed position size in underlying coin: contracts × contract size, and for USD-sized contracts
+ * ÷ `priceUsd` — the price the position moves with (resolvePosition passes it: the forward of its
+ * expiry, a perpetual's own mark), so this is the coin amount the USD notional currently
+ * represents. Returns null when a USD contract has no price.
  */
-export function sizeInCoin(instrument: Instrument, sizeContracts: number, priceUsd: number | null): number | null {
+export function sizeInCoin(instrument: ContractSizing, sizeContracts: number, priceUsd: number | null): number | null {
   const notional = sizeContracts * instrument.contractSize
-  if (instrument.contractUnit !== 'usd') return notional
+  if (!isUsdSized(instrument)) return notional
   if (priceUsd === null || !(priceUsd > 0)) return null
   return notional / priceUsd
+}
+
+/** Signed USD notional: USD-sized contracts as they are, coin contracts × `priceUsd`. */
+export function notionalUsd(instrument: ContractSizing, sizeContracts: number, priceUsd: number): number {
+  const notional = sizeContracts * instrument.contractSize
+  return isUsdSized(instrument) ? notional : notional * priceUsd
 }
 
 /** Currency in which the venue quotes this instrument's price: inverse options quote in coin. */

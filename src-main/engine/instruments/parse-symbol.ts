@@ -1,4 +1,4 @@
-/** Venue symbol → Instrument (../shared/METHODOLOGY.md §2). Unknown symbols throw a SymbolError naming them. */
+/** Venue symbol → Instrument (docs/METHODOLOGY.md §2). Unknown symbols throw a SymbolError naming them. */
 import type { Instrument } from './instrument'
 import { SymbolError, type SymbolHints } from './symbol-error'
 import { parseDeribit } from './venues/deribit'

@@ -1,5 +1,5 @@
 /**
- * House add-ons on top of any margin method (../shared/METHODOLOGY.md §5.9), shown separately
+ * House add-ons on top of any margin method (docs/METHODOLOGY.md §5.9), shown separately
  * because no venue charges them in its own margin:
  * - Liquidity: the cost of closing each position, half the bid-ask spread × size, scaled up when the
  *   position is large against the depth the market offers: multiplier = clamp((notional / depth)^α,

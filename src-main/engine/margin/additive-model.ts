@@ -5,7 +5,7 @@
  * - the book's margin (evaluate the sum);
  * - a single-position edit (replace one record, re-add: no other position is revalued);
  * - standalone margin (evaluate one record) and incremental margin (evaluate the sum minus one
- *   record), per ../shared/METHODOLOGY.md §5.10, in O(positions × width).
+ *   record), per docs/METHODOLOGY.md §5.10, in O(positions × width).
  */
 import type { MarginComponent, MarginResult, ResultMethod } from './margin-result'
 import type { MarginPosition } from './margin-position'

@@ -1,5 +1,5 @@
 /**
- * Deribit portfolio margin (S:PM) replica, per settlement currency (../shared/METHODOLOGY.md §5.3).
+ * Deribit portfolio margin (S:PM) replica, per settlement currency (docs/METHODOLOGY.md §5.3).
  * Risk matrix: price moves m = range·k/4, k = −4…4, each with vol up / unchanged / down: 27
  * scenarios, every position fully revalued (inverse futures q·m/(1+m), inverse options B76/F in
  * coin). Vol up = max(σ·(1 + volUp·(30/DTE)^p), minVolUp), vol down = σ·(1 − volDown·(30/DTE)^p),

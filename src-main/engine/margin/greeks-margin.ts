@@ -1,5 +1,5 @@
 /**
- * Greeks-based margin (../shared/METHODOLOGY.md §5.5): the Deribit PM risk-matrix grid, but each
+ * Greeks-based margin (docs/METHODOLOGY.md §5.5): the Deribit PM risk-matrix grid, but each
  * option's USD value moved by its second-order Taylor expansion in forward and vol (delta, gamma,
  * vega, vanna, volga) instead of full revaluation, then converted to coin at the scenario price
  * exactly. Delta-one positions are exact (their coin P&L q·m/(1+m) needs no approximation). The

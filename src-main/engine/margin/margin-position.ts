@@ -2,7 +2,7 @@
  * A position as every margin method sees it: its size in coin of the underlying, the price its P&L
  * moves with (the forward of its expiry, a perpetual's mark, the index for spot), and for options
  * strike, expiry and implied vol. One revaluation rule for all scenario grids, so methods differ
- * only in their scenarios and aggregation (../shared/METHODOLOGY.md §4).
+ * only in their scenarios and aggregation (docs/METHODOLOGY.md §4).
  */
 import { black76PriceUsd, yearsBetween } from '../pricing/black76'
 import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'

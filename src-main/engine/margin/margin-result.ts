@@ -1,5 +1,5 @@
 /**
- * What every margin method returns (../shared/ARCHITECTURE.md): requirements, components (each
+ * What every margin method returns (docs/ARCHITECTURE.md): requirements, components (each
  * marked published or our documented approximation), the determining scenario, the portfolio
  * scenario vector, per-position attribution, and the ids of the parameter set and market snapshot
  * used. Amounts are in `currency`, positive = required.

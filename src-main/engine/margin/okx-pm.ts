@@ -1,6 +1,6 @@
 /**
  * OKX portfolio margin replica per risk unit (one underlying: its USDT/USDC/USD perpetuals, futures,
- * options and spot together, as OKX merged them in 2025), in USD (../shared/METHODOLOGY.md §5.4):
+ * options and spot together, as OKX merged them in 2025), in USD (docs/METHODOLOGY.md §5.4):
  * MMR = max(max(MR1, MR2, MR6) + MR3 + MR4 + MR5 + MR9, MR7 scaled by tier), IMR = 1.3 × MMR.
  * Published and used as published: MR1 price moves (±0/4/8/12 % for BTC and ETH), MR6 extreme move
  * (±24 %), MR4 annualised basis move (5 %), MR7 tier multipliers, MR9 tier rates.

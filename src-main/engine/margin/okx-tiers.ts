@@ -1,5 +1,5 @@
 /**
- * OKX portfolio-margin tier rules (../shared/METHODOLOGY.md §5.4).
+ * OKX portfolio-margin tier rules (docs/METHODOLOGY.md §5.4).
  * MR7 (minimum charge) is scaled bracket by bracket: each slice of the raw charge that falls in a
  * tier is multiplied by that tier's factor. MR9 is a tiered rate on notional: each slice at its rate.
  */

@@ -1,5 +1,5 @@
 /**
- * SPAN-style risk-array margin (../shared/METHODOLOGY.md §5.2), house parameters per underlying
+ * SPAN-style risk-array margin (docs/METHODOLOGY.md §5.2), house parameters per underlying
  * (the "combined commodity"):
  * - Risk array: 16 scenarios, price 0, ±1/3, ±2/3, ±1 of the price scan range, each with vol up and
  *   down by the (relative) vol scan range, plus two extreme moves at ±extremeMultiple × range, vol

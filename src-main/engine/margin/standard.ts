@@ -1,5 +1,5 @@
 /**
- * Deribit standard (isolated) margin (../shared/METHODOLOGY.md §5.1): each position margined on
+ * Deribit standard (isolated) margin (docs/METHODOLOGY.md §5.1): each position margined on
  * its own; the sum is the baseline portfolio margin is compared to.
  * Futures and perpetuals: IM = notional × (imBase + size_coin × perCoin), MM likewise with mmBase
  * (Deribit's 'margin increases with position size'); 25 BTC at 100,000 → IM 2.125 % = 53,125.

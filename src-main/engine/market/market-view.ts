@@ -48,12 +48,17 @@ export function underlyingPriceFor(view: MarketView, i: Instrument): number {
   return curve.indexUsd
 }
 
-/** Implied vol (fraction) for an option: its own mark IV when quoted, else the surface. */
-export function volFor(view: MarketView, i: Instrument, forwardUsd: number): number {
+/** Implied vol (fraction) for an option: its own mark IV when quoted, else the surface; null when neither. */
+export function impliedVolOrNull(view: MarketView, i: Instrument, forwardUsd: number): number | null {
   const own = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]?.ivPct
   if (own !== undefined && own > 0) return own / 100
   const surface = view.surfaces.get(i.underlying)
-  const vol = surface ? surfaceVol(surface, i.expiryMs!, i.strikeUsd!, forwardUsd) : null
+  return surface ? surfaceVol(surface, i.expiryMs!, i.strikeUsd!, forwardUsd) : null
+}
+
+/** The same, throwing when the snapshot has no vol for the option. */
+export function volFor(view: MarketView, i: Instrument, forwardUsd: number): number {
+  const vol = impliedVolOrNull(view, i, forwardUsd)
   if (vol === null) throw new MissingMarketDataError(i, `no ${i.underlying} implied vols`)
   return vol
 }

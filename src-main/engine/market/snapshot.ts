@@ -1,5 +1,5 @@
 /**
- * A market snapshot: immutable, identified and as-of stamped (../shared/METHODOLOGY.md §3).
+ * A market snapshot: immutable, identified and as-of stamped (docs/METHODOLOGY.md §3).
  * Plain data so it crosses worker and database boundaries unchanged; market-view.ts derives the
  * forward curves and vol surfaces from it.
  */

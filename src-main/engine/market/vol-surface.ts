@@ -1,5 +1,5 @@
 /**
- * Implied-vol surface for one underlying, from option mark IVs (../shared/METHODOLOGY.md §3).
+ * Implied-vol surface for one underlying, from option mark IVs (docs/METHODOLOGY.md §3).
  * Within an expiry: total variance w = σ²T linear in log-moneyness k = ln(K/F), flat beyond the
  * outermost strikes. Across expiries: w linear in T at fixed k, flat vol before the first and after
  * the last expiry. Flat extrapolation adds no arbitrage the quotes did not already contain.

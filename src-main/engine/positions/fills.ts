@@ -2,7 +2,7 @@
  * How a fill moves a holding, and what closing part of a future realises: one rule for imports,
  * what-if trades, trade-ticket quotes and hedge reviews (the venues': Deribit, OKX, Bybit, Binance).
  */
-import type { Instrument } from '../instruments/instrument'
+import { isUsdSized, notionalUsd, type Instrument } from '../instruments/instrument'
 
 export interface Lot {
   sizeContracts: number
@@ -39,11 +39,8 @@ export function applyFill(lot: Lot, signedContracts: number, price: number | nul
  * `toPrice`, in its settlement currency: inverse N·(1/from − 1/to) in coin, linear q·(to − from).
  */
 export function futuresPnl(i: Pick<Instrument, 'settlement' | 'contractSize' | 'contractUnit'>, sizeContracts: number, fromPrice: number, toPrice: number): number {
-  const contracts = sizeContracts * i.contractSize
-  if (i.settlement === 'inverse') {
-    const notionalUsd = i.contractUnit === 'usd' ? contracts : contracts * toPrice
-    return notionalUsd * (1 / fromPrice - 1 / toPrice)
-  }
-  const units = i.contractUnit === 'usd' ? contracts / toPrice : contracts
+  if (i.settlement === 'inverse') return notionalUsd(i, sizeContracts, toPrice) * (1 / fromPrice - 1 / toPrice)
+  // USD-sized linear contracts in coin at the price they move to (sizeInCoin, unguarded: a fill's price is positive).
+  const units = isUsdSized(i) ? (sizeContracts * i.contractSize) / toPrice : sizeContracts * i.contractSize
   return units * (toPrice - fromPrice)
 }

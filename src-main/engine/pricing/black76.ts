@@ -1,5 +1,5 @@
 /**
- * Black-76 on a forward (../shared/METHODOLOGY.md §3). Crypto options are priced undiscounted
+ * Black-76 on a forward (docs/METHODOLOGY.md §3). Crypto options are priced undiscounted
  * (rate 0); an optional continuously compounded rate discounts by e^(−rT) for listed futures
  * options (Haug 2007 §1.1.3; Hull, Options, Futures and Other Derivatives, §18.8).
  *

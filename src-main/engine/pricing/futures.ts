@@ -1,5 +1,5 @@
 /**
- * Futures, perpetuals and spot valuation (../shared/METHODOLOGY.md §3). P&L is positive for a gain.
+ * Futures, perpetuals and spot valuation (docs/METHODOLOGY.md §3). P&L is positive for a gain.
  * Linear contracts pay in the quote currency; inverse ones (USD notional, coin margined) in coin.
  */
 

@@ -1,10 +1,10 @@
 /**
- * No look-ahead (issue 17 §6; ../shared/METHODOLOGY.md §5.6–5.8, §5.12): the statistics of a book
+ * No look-ahead (issue 17 §6; docs/METHODOLOGY.md §5.6–5.8, §5.12): the statistics of a book
  * valued on a market as of t use only the daily history a trader could have had at t.
  *
  * The rule for a daily bar. Every daily source the book imports is a UTC calendar-day candle: its
- * close is the last price before 24:00 UTC of that day (../shared/data/prices/README.md: "the
- * candle covers that UTC day"; Binance klines close at 23:59:59.999 UTC). So the bar dated D is
+ * close is the last price before 24:00 UTC of that day (Yahoo's and CCXT's daily candles cover
+ * that UTC day; Binance klines close at 23:59:59.999 UTC). So the bar dated D is
  * known from D+1 00:00 UTC on, and a market as of t may use bar D only when D+1 00:00 UTC ≤ t.
  * A market as of 2024-03-12 05:57 UTC therefore ends its history at 2024-03-11: the 2024-03-12
  * close (at 23:59 UTC) is still 18 hours away. A market as of exactly 2024-03-13 00:00 UTC may use

@@ -1,5 +1,5 @@
 /**
- * Backtesting a requirement over history (../shared/METHODOLOGY.md §5.12): each decision day t the
+ * Backtesting a requirement over history (docs/METHODOLOGY.md §5.12): each decision day t the
  * method sets a requirement from what was known at t; the realised loss is the book's P&L over the
  * window t → t + h. Exceptions are days the loss exceeded the requirement.
  *

@@ -1,5 +1,5 @@
 /**
- * Daily price history as the statistical methods use it (../shared/METHODOLOGY.md §5.6–5.7):
+ * Daily price history as the statistical methods use it (docs/METHODOLOGY.md §5.6–5.7):
  * several underlyings aligned on the days they all have, h-day relative moves, and EWMA
  * volatility (RiskMetrics 1996, λ = 0.94) for filtering and for Monte Carlo covariances.
  */

@@ -1,5 +1,5 @@
 /**
- * Monte Carlo scenarios (../shared/METHODOLOGY.md §5.7): joint h-day log returns from a
+ * Monte Carlo scenarios (docs/METHODOLOGY.md §5.7): joint h-day log returns from a
  * multivariate Student-t with EWMA covariance, seeded and reproducible. X = L·z·√((ν − 2)/W), with
  * z standard normal, W ~ χ²(ν) shared by all underlyings of a scenario (so crashes are joint, the
  * fat tail of the t copula) and L the Cholesky factor of the h-day covariance, so Cov(X) = Σ.

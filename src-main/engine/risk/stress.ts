@@ -1,5 +1,5 @@
 /**
- * Stress scenarios (../shared/METHODOLOGY.md §5.8) from a stress library and the imported history:
+ * Stress scenarios (docs/METHODOLOGY.md §5.8) from a stress library and the imported history:
  * - worst h-day moves: per underlying and horizon, the window with its largest fall and largest
  *   rise; every other underlying moves as it did over the same window (the joint move keeps the
  *   correlation of that day);

@@ -1,5 +1,5 @@
 /**
- * VaR and Expected Shortfall of a scenario P&L vector (../shared/METHODOLOGY.md §5.6–5.7), and the
+ * VaR and Expected Shortfall of a scenario P&L vector (docs/METHODOLOGY.md §5.6–5.7), and the
  * Euler allocation of ES to positions (§5.10).
  * Convention (historical simulation, N equally likely scenarios, confidence α): with losses
  * L = −P&L sorted from the largest, the tail is the k = ⌊N(1 − α)⌋ largest losses; VaR is the next

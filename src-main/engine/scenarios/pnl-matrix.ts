@@ -1,5 +1,5 @@
 /**
- * The positions × scenarios P&L matrix (../shared/METHODOLOGY.md §4) is a row-major Float64Array:
+ * The positions × scenarios P&L matrix (docs/METHODOLOGY.md §4) is a row-major Float64Array:
  * row p holds position p's P&L (gain positive) in every scenario. The portfolio vector is its
  * column sum; every margin method aggregates it.
  */

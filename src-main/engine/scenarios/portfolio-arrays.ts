@@ -6,9 +6,9 @@
  */
 import type { Instrument } from '../instruments/instrument'
 import type { MarketView } from '../market/market-view'
-import { underlyingPriceFor, volFor } from '../market/market-view'
 import { surfaceVol } from '../market/vol-surface'
-import { black76PriceUsd, yearsBetween } from '../pricing/black76'
+import { requireResolved, type ResolvedPosition } from '../positions/resolve-position'
+import { black76PriceUsd } from '../pricing/black76'
 
 /** Row kinds of the kernel. P&L currency: quote for linear rows, coin for inverse rows. */
 export const ROW_LINEAR = 0
@@ -65,18 +65,24 @@ export function emptyPortfolioArrays(count: number, currencies: string[] = []): 
 }
 
 /**
- * Fill row `r` from a held instrument. Throws naming the instrument when the market cannot value
- * it or its underlying is not in the scenario set.
+ * Fill row `r` from a held instrument. Throws naming the instrument when its underlying is not in
+ * the scenario set, or an UnresolvedPositionError with the reason when it cannot be priced
+ * (resolve-position.ts: unknown, expired and awaiting settlement, or missing market data).
  */
 export function setPortfolioRow(a: PortfolioArrays, r: number, p: HeldInstrument, view: MarketView, underlyings: string[]): void {
   const i = p.instrument
+  if (!underlyings.includes(i.underlying)) throw new RangeError(`${i.venue}:${i.symbol}: the scenario set does not move ${i.underlying}`)
+  setResolvedRow(a, r, requireResolved(i, p.sizeContracts, view), view, underlyings)
+}
+
+/** Fill row `r` from a resolved position (resolvePosition). */
+export function setResolvedRow(a: PortfolioArrays, r: number, p: ResolvedPosition, view: MarketView, underlyings: string[]): void {
+  const i = p.instrument
   const u = underlyings.indexOf(i.underlying)
   if (u < 0) throw new RangeError(`${i.venue}:${i.symbol}: the scenario set does not move ${i.underlying}`)
-  const price = underlyingPriceFor(view, i)
-  if (!(price > 0)) throw new RangeError(`${i.venue}:${i.symbol}: no positive price for ${i.underlying}`)
-  const contracts = p.sizeContracts * i.contractSize
-  const inverse = i.settlement === 'inverse'
-  let currency = i.settleCurrency
+  const price = p.forwardUsd
+  const inverse = p.inverse
+  let currency = p.settleCurrency
   a.underlyingIndex[r] = u
   a.forward[r] = price
   a.strike[r] = 0
@@ -87,24 +93,24 @@ export function setPortfolioRow(a: PortfolioArrays, r: number, p: HeldInstrument
   a.volSkewUp[r] = 0
   a.volSkewDown[r] = 0
   if (i.kind === 'option') {
-    const years = yearsBetween(view.snapshot.asOfMs, i.expiryMs!)
-    const vol = years > 0 ? volFor(view, i, price) : 0
+    const years = p.years!
+    const vol = p.vol!
     a.kind[r] = inverse ? ROW_OPTION_INVERSE : ROW_OPTION_LINEAR
-    a.units[r] = i.contractUnit === 'usd' ? contracts / price : contracts
+    a.units[r] = p.sizeCoin
     a.strike[r] = i.strikeUsd!
     a.years[r] = years
     a.vol[r] = vol
     a.isCall[r] = i.optionType === 'call' ? 1 : 0
     const usd = black76PriceUsd({ forwardUsd: price, strikeUsd: i.strikeUsd!, years, vol, optionType: i.optionType! })
     a.baseValue[r] = inverse ? usd / price : usd
-    if (years > 0) [a.volSkewUp[r], a.volSkewDown[r]] = smileSlopes(view, i, price)
+    ;[a.volSkewUp[r], a.volSkewDown[r]] = smileSlopes(view, i, price)
     if (!inverse && i.settleCurrency !== i.quoteCurrency) currency = i.settleCurrency
   } else if (inverse) {
     a.kind[r] = ROW_INVERSE
-    a.units[r] = i.contractUnit === 'usd' ? contracts : contracts * price
+    a.units[r] = p.notionalUsd
   } else {
     a.kind[r] = ROW_LINEAR
-    a.units[r] = i.contractUnit === 'usd' ? contracts / price : contracts
+    a.units[r] = p.sizeCoin
   }
   let c = a.currencies.indexOf(currency)
   if (c < 0) c = a.currencies.push(currency) - 1

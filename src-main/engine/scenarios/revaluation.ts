@@ -1,7 +1,7 @@
 /**
  * One revaluation: the P&L matrix of a book under a scenario set, its per-block partial sums and
  * the portfolio vectors. Built whole (here on one thread, or by the worker pool into the same
- * buffers), then kept current one edited position at a time (../shared/ARCHITECTURE.md: "editing
+ * buffers), then kept current one edited position at a time (docs/ARCHITECTURE.md: "editing
  * one position changes one row: update the sums, do not recompute the book").
  */
 import type { MarketView } from '../market/market-view'

@@ -1,5 +1,5 @@
 /**
- * A scenario set (../shared/METHODOLOGY.md §4): per scenario, a relative price move per underlying
+ * A scenario set (docs/METHODOLOGY.md §4): per scenario, a relative price move per underlying
  * (applied to each instrument's own forward or mark), a vol move, and a time shift. Columns of the
  * P&L matrix follow the scenario order.
  */

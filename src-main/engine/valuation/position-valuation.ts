@@ -1,5 +1,5 @@
 /**
- * What a position is worth now and how it moves, from the engine (../shared/METHODOLOGY.md §3).
+ * What a position is worth now and how it moves, from the engine (docs/METHODOLOGY.md §3).
  * Amounts come in the settlement currency (coin for inverse contracts) and in USD (coin amounts at
  * the index; USDT and USDC counted 1:1 with USD). Greeks are position totals:
  * - deltaCoin: exposure in coins: ∂V_usd/∂F for options and linear contracts, N/F for inverse
@@ -8,10 +8,10 @@
  * - vegaUsdPerPoint: USD per +1 vol point; thetaUsdPerDay: USD over one calendar day.
  */
 import { isUsdLike } from '../market/currency'
-import type { Instrument } from '../instruments/instrument'
+import type { Instrument, UnpricedInstrument } from '../instruments/instrument'
 import type { MarketView } from '../market/market-view'
-import { underlyingPriceFor, volFor } from '../market/market-view'
-import { black76Greeks, yearsBetween } from '../pricing/black76'
+import { requireResolved, type ResolvedPosition } from '../positions/resolve-position'
+import { black76Greeks } from '../pricing/black76'
 
 export interface PositionValuation {
   /** The price the position moves with: forward (futures, options), mark (perpetuals), index (spot). USD. */
@@ -42,25 +42,33 @@ function usdRate(view: MarketView, i: Instrument, currency: string): number {
   return index
 }
 
-export function valuePosition(i: Instrument, sizeContracts: number, avgPrice: number | null, view: MarketView): PositionValuation {
-  const f = underlyingPriceFor(view, i)
-  const contracts = sizeContracts * i.contractSize
-  const toUsd = usdRate(view, i, i.settleCurrency)
-  const settleCurrency = i.settleCurrency
-  const inverse = i.settlement === 'inverse'
+/**
+ * Value a position; throws an UnresolvedPositionError with the reason (resolve-position.ts) when it
+ * cannot be priced: an unknown symbol, expired (awaiting settlement), or missing market data.
+ */
+export function valuePosition(i: Instrument | UnpricedInstrument, sizeContracts: number, avgPrice: number | null, view: MarketView): PositionValuation {
+  return valueResolved(requireResolved(i, sizeContracts, view), avgPrice, view)
+}
+
+/** Value a resolved position (its inputs from resolvePosition). */
+export function valueResolved(r: ResolvedPosition, avgPrice: number | null, view: MarketView): PositionValuation {
+  const i = r.instrument
+  const f = r.forwardUsd
+  const toUsd = usdRate(view, i, r.settleCurrency)
+  const settleCurrency = r.settleCurrency
+  const inverse = r.inverse
 
   if (i.kind === 'option') {
-    const units = i.contractUnit === 'usd' ? contracts / f : contracts
-    const years = yearsBetween(view.snapshot.asOfMs, i.expiryMs!)
-    const vol = years > 0 ? volFor(view, i, f) : 0
-    const g = black76Greeks({ forwardUsd: f, strikeUsd: i.strikeUsd!, years, vol, optionType: i.optionType! })
+    const units = r.sizeCoin
+    const vol = r.vol!
+    const g = black76Greeks({ forwardUsd: f, strikeUsd: i.strikeUsd!, years: r.years!, vol, optionType: i.optionType! })
     const modelPrice = inverse ? g.priceUsd / f : g.priceUsd
     const valueSettle = units * modelPrice
     const pnlSettle = avgPrice === null ? null : units * (modelPrice - avgPrice)
     return {
       underlyingUsd: f,
       modelPrice,
-      vol: years > 0 ? vol : null,
+      vol,
       settleCurrency,
       valueSettle,
       valueUsd: valueSettle * toUsd,
@@ -74,7 +82,7 @@ export function valuePosition(i: Instrument, sizeContracts: number, avgPrice: nu
   }
 
   if (inverse) {
-    const notionalUsd = i.contractUnit === 'usd' ? contracts : contracts * f
+    const notionalUsd = r.notionalUsd
     const pnlSettle = avgPrice === null ? null : notionalUsd * (1 / avgPrice - 1 / f)
     return {
       underlyingUsd: f,
@@ -94,7 +102,7 @@ export function valuePosition(i: Instrument, sizeContracts: number, avgPrice: nu
     }
   }
 
-  const units = i.contractUnit === 'usd' ? contracts / f : contracts
+  const units = r.sizeCoin
   const pnlSettle = avgPrice === null ? null : units * (f - avgPrice)
   const valueSettle = i.kind === 'spot' ? units * f : (pnlSettle ?? 0)
   return {

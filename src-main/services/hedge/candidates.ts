@@ -10,6 +10,7 @@ import { isCoinCurrency } from '../../engine/market/currency'
 import type { MarketView } from '../../engine/market/market-view'
 import type { MarginPosition } from '../../engine/margin/margin-position'
 import type { LiquidityParams } from '../../engine/margin/add-ons'
+import { resolvePosition } from '../../engine/positions/resolve-position'
 import { toMarginPosition } from '../margin-service'
 import { tradableWithInstruments } from '../whatif/trade-ticket'
 
@@ -30,13 +31,18 @@ export function hedgeUniverse(db: BookDb | null, view: MarketView, universe?: Un
   return tradableWithInstruments(db, view).map(({ instrument, quote }) => ({ instrument, lotSize: quote.lotSize }))
 }
 
-/** Whether an unexpired instrument falls in the trader's window of kinds, expiry and moneyness. */
+/**
+ * Whether an instrument the market can price (one resolve step, engine/positions/resolve-position.ts:
+ * not expired, index and vol in the snapshot) falls in the trader's window of kinds, expiry and moneyness.
+ */
 export function inWindow(i: Instrument, view: MarketView, w: CandidateWindow): boolean {
   if (!(w.kinds ?? ['perpetual', 'future', 'option']).includes(i.kind as CandidateKind)) return false
-  if (i.expiryMs !== null && (i.expiryMs <= view.snapshot.asOfMs || i.expiryMs > view.snapshot.asOfMs + (w.maxExpiryDays ?? 120) * 86_400_000)) return false
+  const r = resolvePosition(i, 1, view)
+  if (!r.ok) return false
+  if (i.expiryMs !== null && i.expiryMs > view.snapshot.asOfMs + (w.maxExpiryDays ?? 120) * 86_400_000) return false
   if (i.kind !== 'option') return true
   const [low, high] = w.moneyness ?? [0.7, 1.3]
-  const m = i.strikeUsd! / toMarginPosition(i, 1, view).priceUsd
+  const m = i.strikeUsd! / r.forwardUsd
   return m >= low && m <= high
 }
 

@@ -1,5 +1,5 @@
 /**
- * The ES-minimising hedge of a book (../shared/METHODOLOGY.md §6) over its historical-simulation
+ * The ES-minimising hedge of a book (docs/METHODOLOGY.md §6) over its historical-simulation
  * scenarios (the VaR view's own: the same history, windows and vol moves): book and candidate P&L
  * per scenario by full revaluation in USD, the Rockafellar–Uryasev LP (engine/hedge/es-lp.ts), at
  * most N legs, lots and a ±1-lot descent on ES + cost. ES is of the whole book; the trades go to
@@ -11,6 +11,7 @@ import type { Instrument } from '../../engine/instruments/instrument'
 import type { MarketView } from '../../engine/market/market-view'
 import { lastDays } from '../../engine/risk/history'
 import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidate, type EsLp } from '../../engine/hedge/es-lp'
+import { requireResolved } from '../../engine/positions/resolve-position'
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
@@ -75,7 +76,7 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   onProgress?.(1, 4)
 
   const sets = marginParamSets(req.params, req.paramsSource)
-  const grossUsd = valued.reduce((s, p) => s + Math.abs(toMarginPosition(p.instrument, p.sizeContracts, view).sizeCoin) * view.curves.get(p.instrument.underlying)!.indexUsd, 0)
+  const grossUsd = valued.reduce((s, p) => s + Math.abs(requireResolved(p.instrument, p.sizeContracts, view).sizeCoin) * view.curves.get(p.instrument.underlying)!.indexUsd, 0)
   const universe = hedgeUniverse(db, view, req.universe).filter(({ instrument: i }) => i.venue === venue && underlyings.includes(i.underlying) && inWindow(i, view, req))
   if (!universe.length) throw new RangeError(`no hedge candidates at ${venue} for ${underlyings.join(', ')}`)
   const one: ValuedPosition[] = universe.map(({ instrument }, k) => ({ positionId: -1 - k, accountId: 0, accountName: req.account, venue, instrument, sizeContracts: 1, avgPrice: null }))
@@ -93,7 +94,7 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   let chosen = candidates
   let lp: EsLp = { portfolioPnl: book, candidates, confidence: req.confidence }
   let x = readEsSolution(lp, (await solveLp(esLpText(lp), signal)).columns)
-  const keep = largestLegs(x, (k) => Math.abs(x[k]!) * Math.abs(toMarginPosition(candidates[k]!.instrument, 1, view).sizeCoin), req.maxLegs ?? 4)
+  const keep = largestLegs(x, (k) => Math.abs(x[k]!) * Math.abs(requireResolved(candidates[k]!.instrument, 1, view).sizeCoin), req.maxLegs ?? 4)
   if (keep) {
     chosen = keep.map((k) => candidates[k]!)
     lp = { portfolioPnl: book, candidates: chosen, confidence: req.confidence }

@@ -1,5 +1,5 @@
 /**
- * Delta hedges and Greek targets for one account's underlying (../shared/METHODOLOGY.md §6):
+ * Delta hedges and Greek targets for one account's underlying (docs/METHODOLOGY.md §6):
  * - delta: the perpetual (or a chosen future or instrument) that brings delta nearest zero, in lots;
  * - targets: delta, gamma and vega bands reached at least cost by the LP of engine/hedge/greek-lp.ts
  *   over the snapshot's candidates, rounded to lots (the achieved Greeks are reported, since lots
@@ -12,6 +12,7 @@ import type { Instrument } from '../../engine/instruments/instrument'
 import type { MarketView } from '../../engine/market/market-view'
 import { valuePosition } from '../../engine/valuation/position-valuation'
 import { deltaHedgeContracts, greekLpText, greeksWith, readGreekSolution, type GreekBands, type GreekCandidate, type Greeks } from '../../engine/hedge/greek-lp'
+import { resolvePosition, requireResolved } from '../../engine/positions/resolve-position'
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
 import { valuedPositions } from '../var-service'
@@ -62,7 +63,7 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
     before.vega += g.vega
   }
   const universe = hedgeUniverse(db, view, req.universe)
-    .filter(({ instrument: i }) => i.venue === venue && i.underlying === req.underlying && (i.expiryMs === null || i.expiryMs > view.snapshot.asOfMs))
+    .filter(({ instrument: i }) => i.venue === venue && i.underlying === req.underlying && resolvePosition(i, 1, view).ok)
   const sets = marginParamSets(req.params, req.paramsSource)
   const costUsdOf = (i: Instrument): number => halfSpreadCostUsd(toMarginPosition(i, 1, view), sets.addOns.liquidity)
 
@@ -80,7 +81,7 @@ export async function greekHedge(db: BookDb | null, held: readonly HeldPosition[
     const heldSizes = heldBySymbol(mine)
     const candidates: (GreekCandidate & { lot: number; instrument: Instrument })[] = chosen.map(({ instrument, lotSize }) => {
       const perContract = greeksOf(instrument, 1, view)
-      const coinPerContract = Math.abs(toMarginPosition(instrument, 1, view).sizeCoin)
+      const coinPerContract = Math.abs(requireResolved(instrument, 1, view).sizeCoin)
       const bound = Math.floor(capCoin / coinPerContract / lotSize) * lotSize
       return { id: instrument.symbol, perContract, costUsd: costUsdOf(instrument), minContracts: sellFloor(instrument, heldSizes, req.noNewShortOptions, bound), maxContracts: bound, lot: lotSize, instrument }
     })

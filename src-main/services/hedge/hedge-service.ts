@@ -1,5 +1,5 @@
 /**
- * Margin-minimising hedges for one margining group (../shared/METHODOLOGY.md §6):
+ * Margin-minimising hedges for one margining group (docs/METHODOLOGY.md §6):
  * 1. candidates: the liquid instruments of the snapshot the group's venue trades in its currency
  *    (perpetuals, futures, options in an expiry and moneyness window), each with its one-contract
  *    record in the method's model and a cost of half the bid-ask (the quote, else the add-on

@@ -1,6 +1,6 @@
 /**
  * Market file ⇄ market snapshot. A file names instruments by symbol and gives plain numbers; the
- * snapshot is what valuation reads (../shared/METHODOLOGY.md §3): forwards per expiry from futures
+ * snapshot is what valuation reads (docs/METHODOLOGY.md §3): forwards per expiry from futures
  * marks, option marks and mark IVs kept consistent with Black-76, a vol surface from the IVs.
  */
 import { basename } from 'node:path'

@@ -5,9 +5,9 @@
  * difference is never estimated, so it equals recomputing both and subtracting (tests/whatif).
  */
 import type { HeldPosition } from '../../book/positions-repository'
-import { isPriced } from '../../engine/instruments/instrument'
 import type { MarketView } from '../../engine/market/market-view'
-import { valuePosition } from '../../engine/valuation/position-valuation'
+import { resolvePosition } from '../../engine/positions/resolve-position'
+import { valueResolved } from '../../engine/valuation/position-valuation'
 import type { BookMargin } from '../margin-service'
 import type { StressReport } from '../stress-service'
 
@@ -115,18 +115,23 @@ export interface GreekTotals {
   valueUsd: number
 }
 
-/** The book's Greeks summed per underlying (positions that cannot be valued are left out, as in the grids). */
+/**
+ * The book's Greeks summed per underlying (positions that cannot be valued are left out, as in the
+ * grids: one resolve step, engine/positions/resolve-position.ts; an expired contract awaits its
+ * settlement and counts for nothing, never at its intrinsic value).
+ */
 export function greeksByUnderlying(held: readonly HeldPosition[], view: MarketView): GreekTotals[] {
   const out = new Map<string, GreekTotals>()
   for (const p of held) {
-    if (!isPriced(p.instrument)) continue
+    const r = resolvePosition(p.instrument, p.sizeContracts, view)
+    if (!r.ok) continue
     let v
     try {
-      v = valuePosition(p.instrument, p.sizeContracts, p.avgPrice, view)
+      v = valueResolved(r, p.avgPrice, view)
     } catch {
       continue
     }
-    const u = p.instrument.underlying
+    const u = r.instrument.underlying
     const t = out.get(u) ?? { underlying: u, deltaCoin: 0, gammaCoinPer1Pct: 0, vegaUsdPerPoint: 0, thetaUsdPerDay: 0, valueUsd: 0 }
     t.deltaCoin += v.deltaCoin
     t.gammaCoinPer1Pct += v.gammaCoinPer1Pct
