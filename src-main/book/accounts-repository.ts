@@ -23,3 +23,8 @@ export function findAccountByName(db: BookDb, bookId: number, name: string): Acc
 export function findAccountInBook(db: BookDb, bookId: number, accountId: number): AccountRef | undefined {
   return db.prepare('SELECT id, name, venue FROM accounts WHERE id = ? AND book_id = ?').get(accountId, bookId) as AccountRef | undefined
 }
+
+/** The book's accounts at that venue (unordered). */
+export function accountsAtVenue(db: BookDb, bookId: number, venue: string): AccountRef[] {
+  return db.prepare('SELECT id, name, venue FROM accounts WHERE book_id = ? AND venue = ?').all(bookId, venue) as AccountRef[]
+}

@@ -70,6 +70,11 @@ export function balanceAnchor(db: BookDb, accountId: number, currency: string): 
   return anchorOf(db.prepare('SELECT anchor_amount, anchor_at_ms, anchor_source, anchor_note FROM account_balances WHERE account_id = ? AND currency = ?').get(accountId, currency.toUpperCase()) as AnchorRow | undefined)
 }
 
+/** The account's cash in `currency` as stored (spelled as given), undefined without a row. */
+export function cashAmount(db: BookDb, accountId: number, currency: string): number | undefined {
+  return (db.prepare('SELECT amount FROM account_balances WHERE account_id = ? AND currency = ?').get(accountId, currency) as { amount: number } | undefined)?.amount
+}
+
 /** Σ of the account's cash rows in `currency` with at_ms ≤ `atMs` (or all). */
 export function ledgerSum(db: BookDb, accountId: number, currency: string, upToMs = Number.MAX_SAFE_INTEGER, afterMs = Number.MIN_SAFE_INTEGER): number {
   const row = db

@@ -124,3 +124,13 @@ export function setFollowsLiveMarket(db: BookDb, bookId: number, follow: boolean
     recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: follow ? 'follow live market' : 'hold own market', detail: { snapshot: book.marketSnapshotId } }, now)
   })()
 }
+
+/** The snapshot id stored on the book row itself, not resolved through follows_live_market; null without one. */
+export function storedMarketSnapshotId(db: BookDb, bookId: number): string | null {
+  return (db.prepare('SELECT market_snapshot_id AS id FROM books WHERE id = ?').get(bookId) as { id: string | null } | undefined)?.id ?? null
+}
+
+/** Make a snapshot the book's market (no audit row: the import that brought it has one). */
+export function setBookMarketSnapshot(db: BookDb, bookId: number, snapshotId: string): void {
+  db.prepare('UPDATE books SET market_snapshot_id = ? WHERE id = ?').run(snapshotId, bookId)
+}

@@ -2,7 +2,7 @@
 import type { BookDb } from './database'
 import { instrumentFromRow, type InstrumentRow } from './instruments-repository'
 import { instrumentKey } from '../engine/instruments/instrument'
-import type { HeldRecord } from '../importers/plan'
+import type { HeldRecord } from '../engine/positions/held'
 
 export function findAccount(db: BookDb, bookId: number, name: string): { id: number; venue: string } | undefined {
   return db.prepare('SELECT id, venue FROM accounts WHERE book_id = ? AND name = ?').get(bookId, name) as { id: number; venue: string } | undefined
@@ -35,4 +35,121 @@ export function findImportByHash(db: BookDb, bookId: number, sha256: string): { 
   return db.prepare('SELECT id, imported_at AS importedAt FROM imports WHERE book_id = ? AND file_sha256 = ?').get(bookId, sha256) as
     | { id: number; importedAt: string }
     | undefined
+}
+
+export interface ImportLogEntry {
+  bookId: number
+  fileName: string
+  sha256: string
+  format: string
+  rowsTotal: number
+  rowsImported: number
+  rowsSkipped: number
+  rowsRejected: number
+  importedAt: string
+}
+
+/** The imports-log row of a statement import; returns its id. */
+export function logImport(db: BookDb, e: ImportLogEntry): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      )
+      .run(e.bookId, e.fileName, e.sha256, e.format, e.rowsTotal, e.rowsImported, e.rowsSkipped, e.rowsRejected, e.importedAt).lastInsertRowid
+  )
+}
+
+/** The imports-log row of a market file: the same file again only moves its import time. Returns its id. */
+export function logMarketImport(db: BookDb, e: ImportLogEntry): number {
+  const row = db
+    .prepare(
+      `INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (book_id, file_sha256) DO UPDATE SET imported_at = excluded.imported_at
+       RETURNING id`
+    )
+    .get(e.bookId, e.fileName, e.sha256, e.format, e.rowsTotal, e.rowsImported, e.rowsSkipped, e.rowsRejected, e.importedAt) as { id: number }
+  return row.id
+}
+
+export interface LedgerRow {
+  accountId: number
+  importId: number | null
+  externalId: string
+  atMs: number
+  kind: string
+  currency: string
+  amount: number
+  instrumentSymbol: string | null
+  note: string | null
+  /** false: a row the venue reports that does not move cash (session P&L, spot-coin holdings). */
+  movesCash: boolean
+}
+
+/** Writes an import's ledger rows, statement prepared once (100k-row logs go through it). */
+export function ledgerRowInserter(db: BookDb): (r: LedgerRow) => void {
+  const insert = db.prepare(
+    `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note, moves_cash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  )
+  return (r) => void insert.run(r.accountId, r.importId, r.externalId, r.atMs, r.kind, r.currency, r.amount, r.instrumentSymbol, r.note, r.movesCash ? 1 : 0)
+}
+
+/** Writes a statement's futures settlement prices, statement prepared once; one per account, instrument and instant stands. */
+export function futuresSettlementInserter(db: BookDb): (s: { accountId: number; instrumentId: number; importId: number; atMs: number; price: number }) => void {
+  const insert = db.prepare('INSERT OR IGNORE INTO futures_settlements (account_id, instrument_id, import_id, at_ms, price) VALUES (?, ?, ?, ?, ?)')
+  return (s) => void insert.run(s.accountId, s.instrumentId, s.importId, s.atMs, s.price)
+}
+
+/** Sets or closes the positions a statement leaves, statements prepared once. */
+export function importedPositionWriter(db: BookDb): {
+  set: (p: { accountId: number; instrumentId: number; sizeContracts: number; avgPrice: number | null; sessionPrice: number | null; updatedAt: string }) => void
+  close: (accountId: number, instrumentId: number) => void
+} {
+  const upsert = db.prepare(
+    `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, session_price, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, instrument_id) DO UPDATE SET size_contracts = excluded.size_contracts, avg_price = excluded.avg_price,
+       session_price = excluded.session_price, updated_at = excluded.updated_at`
+  )
+  const remove = db.prepare('DELETE FROM positions WHERE account_id = ? AND instrument_id = ?')
+  return {
+    set: (p) => void upsert.run(p.accountId, p.instrumentId, p.sizeContracts, p.avgPrice, p.sessionPrice, p.updatedAt),
+    close: (accountId, instrumentId) => void remove.run(accountId, instrumentId)
+  }
+}
+
+/**
+ * Finds the account's ledger rows of the same money, statement prepared once: that currency, an
+ * instant within [fromMs, toMs], the amount to 1e-12 relative; with the file each came from.
+ */
+export function sameMoneyFinder(db: BookDb): (accountId: number, currency: string, fromMs: number, toMs: number, amount: number) => { externalId: string; kind: string; fileName: string | null }[] {
+  const candidates = db.prepare(
+    `SELECT f.external_id, f.kind, i.file_name FROM cash_flows f LEFT JOIN imports i ON i.id = f.import_id
+     WHERE f.account_id = ? AND f.currency = ? AND f.at_ms BETWEEN ? AND ? AND ABS(f.amount - ?) <= 1e-12 * MAX(1, ABS(?))`
+  )
+  return (accountId, currency, fromMs, toMs, amount) =>
+    (candidates.all(accountId, currency, fromMs, toMs, amount, amount) as { external_id: string; kind: string; file_name: string | null }[]).map((c) => ({
+      externalId: c.external_id,
+      kind: c.kind,
+      fileName: c.file_name
+    }))
+}
+
+/** The account's opening-balance ledger rows and their edits, statements prepared once. */
+export function openingBalanceRows(db: BookDb): {
+  list: (accountId: number, currency: string) => { id: number; atMs: number; amount: number; externalId: string }[]
+  setAmount: (id: number, amount: number) => void
+  remove: (id: number) => void
+} {
+  const openings = db.prepare("SELECT id, at_ms, amount, external_id FROM cash_flows WHERE account_id = ? AND currency = ? AND kind = 'opening_balance' ORDER BY at_ms")
+  const update = db.prepare('UPDATE cash_flows SET amount = ? WHERE id = ?')
+  const remove = db.prepare('DELETE FROM cash_flows WHERE id = ?')
+  return {
+    list: (accountId, currency) =>
+      (openings.all(accountId, currency) as { id: number; at_ms: number; amount: number; external_id: string }[]).map((o) => ({ id: o.id, atMs: o.at_ms, amount: o.amount, externalId: o.external_id })),
+    setAmount: (id, amount) => void update.run(amount, id),
+    remove: (id) => void remove.run(id)
+  }
 }

@@ -71,3 +71,14 @@ export function upsertInstrument(db: BookDb, i: Instrument | UnpricedInstrument)
       ).lastInsertRowid
   )
 }
+
+/** Every instrument the file knows whose symbol parsed (kind is not 'unknown'), in id order. */
+export function listKnownInstruments(db: BookDb): (Instrument | UnpricedInstrument)[] {
+  return (db.prepare("SELECT * FROM instruments WHERE kind != 'unknown'").all() as InstrumentRow[]).map(instrumentFromRow)
+}
+
+/** The instrument of that venue and symbol, if the file knows it (parsed or not). */
+export function instrumentBySymbol(db: BookDb, venue: string, symbol: string): Instrument | UnpricedInstrument | undefined {
+  const row = db.prepare('SELECT * FROM instruments WHERE venue = ? AND symbol = ?').get(venue, symbol) as InstrumentRow | undefined
+  return row && instrumentFromRow(row)
+}

@@ -16,3 +16,8 @@ export function loadMarketSnapshot(db: BookDb, id: string): MarketSnapshotData |
   const row = db.prepare('SELECT payload FROM market_snapshots WHERE id = ?').get(id) as { payload: string } | undefined
   return row && (JSON.parse(row.payload) as MarketSnapshotData)
 }
+
+/** Whether a snapshot with that id is saved in the file. */
+export function hasMarketSnapshot(db: BookDb, id: string): boolean {
+  return db.prepare('SELECT 1 FROM market_snapshots WHERE id = ?').get(id) !== undefined
+}

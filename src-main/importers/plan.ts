@@ -7,25 +7,10 @@
 import { parseSymbol } from '../engine/instruments/parse-symbol'
 import { instrumentKey, type Instrument, type UnpricedInstrument } from '../engine/instruments/instrument'
 import { applyFill } from '../engine/positions/fills'
+import type { HeldLot, HeldRecord } from '../engine/positions/held'
 import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from './statement'
 
-export interface HeldLot {
-  sizeContracts: number
-  avgPrice: number | null
-  /**
-   * Where the position's unsettled P&L runs from at venues that settle futures P&L into cash
-   * (Deribit: the last 08:00 UTC settlement price, then averaged with the session's fills like the
-   * entry price is); null: from the average entry price.
-   */
-  sessionPrice?: number | null
-}
-
-/** A position the account already holds, with the instrument the book knows it as. */
-export interface HeldRecord extends HeldLot {
-  instrument: Instrument | UnpricedInstrument
-  /** Settled by Marginal at its expiry: out of the open book, kept so the venue's own rows can replace the settlement. */
-  settled?: boolean
-}
+export type { HeldLot, HeldRecord } from '../engine/positions/held'
 
 export interface PositionChange {
   key: string

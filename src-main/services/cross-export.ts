@@ -6,6 +6,7 @@
  * currency, amount and kind) is the same money: left out, and said so with the row it matches.
  */
 import type { BookDb } from '../book/database'
+import { sameMoneyFinder } from '../book/import-repository'
 import type { RowIssue, StatementCashFlow } from '../importers/statement'
 
 const FAMILIES = ['binance:ledger:', 'binance:usdm:'] as const
@@ -15,10 +16,7 @@ const kindClass = (kind: string): string => (kind === 'internal_transfer' ? 'tra
 
 export function dropCrossExportDuplicates(db: BookDb, accountId: number | null, flows: readonly StatementCashFlow[], file: string): { kept: StatementCashFlow[]; issues: RowIssue[] } {
   if (accountId === null || !flows.some((f) => familyOf(f.externalId) !== null)) return { kept: [...flows], issues: [] }
-  const candidates = db.prepare(
-    `SELECT f.external_id, f.kind, i.file_name FROM cash_flows f LEFT JOIN imports i ON i.id = f.import_id
-     WHERE f.account_id = ? AND f.currency = ? AND f.at_ms BETWEEN ? AND ? AND ABS(f.amount - ?) <= 1e-12 * MAX(1, ABS(?))`
-  )
+  const candidates = sameMoneyFinder(db)
   const used = new Set<string>()
   const kept: StatementCashFlow[] = []
   const issues: RowIssue[] = []
@@ -28,15 +26,15 @@ export function dropCrossExportDuplicates(db: BookDb, accountId: number | null, 
       kept.push(f)
       continue
     }
-    const match = (candidates.all(accountId, f.currency.toUpperCase(), f.atMs - 999, f.atMs + 999, f.amount, f.amount) as { external_id: string; kind: string; file_name: string | null }[]).find(
-      (c) => familyOf(c.external_id) !== null && familyOf(c.external_id) !== family && kindClass(c.kind) === kindClass(f.kind) && !used.has(c.external_id)
+    const match = candidates(accountId, f.currency.toUpperCase(), f.atMs - 999, f.atMs + 999, f.amount).find(
+      (c) => familyOf(c.externalId) !== null && familyOf(c.externalId) !== family && kindClass(c.kind) === kindClass(f.kind) && !used.has(c.externalId)
     )
     if (!match) {
       kept.push(f)
       continue
     }
-    used.add(match.external_id)
-    issues.push({ file, line: f.line, column: null, severity: 'skipped', reason: `the same ${f.kind} of ${f.amount} ${f.currency} is in the book already from ${match.file_name ?? 'another Binance export'}: Binance lists futures-wallet money in both its statement and its futures transaction history` })
+    used.add(match.externalId)
+    issues.push({ file, line: f.line, column: null, severity: 'skipped', reason: `the same ${f.kind} of ${f.amount} ${f.currency} is in the book already from ${match.fileName ?? 'another Binance export'}: Binance lists futures-wallet money in both its statement and its futures transaction history` })
   }
   return { kept, issues }
 }

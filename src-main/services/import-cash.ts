@@ -9,7 +9,8 @@
  * below 1e-8 of the currency (issue 17).
  */
 import type { BookDb } from '../book/database'
-import { anchorStatementBalance, balanceAnchor, ledgerSum, refreshCash } from '../book/balances-repository'
+import { anchorStatementBalance, balanceAnchor, cashAmount, ledgerSum, refreshCash } from '../book/balances-repository'
+import { openingBalanceRows } from '../book/import-repository'
 import type { ParsedStatement, StatementBalance, StatementCashFlow } from '../importers/statement'
 import type { ImportPlan } from '../importers/plan'
 
@@ -139,7 +140,7 @@ function line(accountName: string, c: CurrencyPlan, ledger: number, newFlows: nu
 }
 
 const cashNow = (db: BookDb, accountId: number | null, currency: string): number =>
-  accountId === null ? 0 : ((db.prepare('SELECT amount FROM account_balances WHERE account_id = ? AND currency = ?').get(accountId, currency) as { amount: number } | undefined)?.amount ?? 0)
+  accountId === null ? 0 : (cashAmount(db, accountId, currency) ?? 0)
 
 /** What the import would do to the cash, written nowhere. */
 export function previewCash(db: BookDb, accountId: number | null, accountName: string, parsed: ParsedStatement, plan: ImportPlan, opts: CashOptions, ref: FileRef): { lines: CashLine[]; openingFlows: StatementCashFlow[] } {
@@ -191,18 +192,16 @@ export function settleCash(db: BookDb, accountId: number, accountName: string, p
  */
 export function absorbLaterOpenings(db: BookDb, accountId: number, newFlows: readonly StatementCashFlow[]): void {
   const currencies = new Set(newFlows.filter(moves).map((f) => f.currency.toUpperCase()))
-  const openings = db.prepare("SELECT id, at_ms, amount, external_id FROM cash_flows WHERE account_id = ? AND currency = ? AND kind = 'opening_balance' ORDER BY at_ms")
-  const update = db.prepare('UPDATE cash_flows SET amount = ? WHERE id = ?')
-  const remove = db.prepare('DELETE FROM cash_flows WHERE id = ?')
+  const openings = openingBalanceRows(db)
   for (const currency of currencies) {
     const fresh = newFlows.filter((f) => moves(f) && f.currency.toUpperCase() === currency)
-    for (const o of openings.all(accountId, currency) as { id: number; at_ms: number; amount: number; external_id: string }[]) {
-      if (fresh.some((f) => f.externalId === o.external_id)) continue
-      const explained = fresh.filter((f) => f.atMs < o.at_ms).reduce((a, f) => a + f.amount, 0)
+    for (const o of openings.list(accountId, currency)) {
+      if (fresh.some((f) => f.externalId === o.externalId)) continue
+      const explained = fresh.filter((f) => f.atMs < o.atMs).reduce((a, f) => a + f.amount, 0)
       if (explained === 0) continue
       const left = o.amount - explained
-      if (Math.abs(left) <= tolerance(8, o.amount)) remove.run(o.id)
-      else update.run(left, o.id)
+      if (Math.abs(left) <= tolerance(8, o.amount)) openings.remove(o.id)
+      else openings.setAmount(o.id, left)
     }
   }
 }

@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto'
 import type { BookDb } from '../book/database'
 import { insertAccount } from '../book/books-repository'
-import { findAccount, findImportByHash, heldByAccount, knownIds } from '../book/import-repository'
+import {
+  findAccount, findImportByHash, futuresSettlementInserter, heldByAccount, importedPositionWriter, knownIds, ledgerRowInserter, logImport
+} from '../book/import-repository'
+import { accountsAtVenue } from '../book/accounts-repository'
 import { upsertInstrument } from '../book/instruments-repository'
 import { insertTrades } from '../book/trades-repository'
 import { recordAudit } from '../book/audit'
@@ -97,7 +100,8 @@ function parseCached(req: ImportRequest, sha256: string): ParsedStatement {
   return parsed
 }
 
-function prepare(db: BookDb, req: ImportRequest): Prepared {
+/** Parse the file and plan it against the book: what a preview shows and a commit writes. */
+function prepareImport(db: BookDb, req: ImportRequest): Prepared {
   requireImportTarget(db, req.bookId)
   const sha256 = sha256Of(req.text)
   const parsed = parseCached(req, sha256)
@@ -106,7 +110,7 @@ function prepare(db: BookDb, req: ImportRequest): Prepared {
   if (!req.accountName?.trim() && !findAccount(db, req.bookId, accountName)) {
     // A file that names no account id (Binance's futures transaction history, OKX, Bybit) goes to
     // the book's only account at that venue, where its positions and collateral are.
-    const same = db.prepare('SELECT name FROM accounts WHERE book_id = ? AND venue = ?').all(req.bookId, parsed.venue) as { name: string }[]
+    const same = accountsAtVenue(db, req.bookId, parsed.venue)
     if (same.length === 1 && !/\d/.test(accountName)) {
       notes.push(`Account "${same[0]!.name}": the book's only ${parsed.venue} account (the file names none); choose another if this is a different account.`)
       accountName = same[0]!.name
@@ -148,7 +152,7 @@ export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
     const sha256 = sha256Of(req.text)
     return marketPreview(db, req, parseMarketCached(req, dataset, sha256), sha256)
   }
-  return statementPreview(db, req, prepare(db, req))
+  return statementPreview(db, req, prepareImport(db, req))
 }
 
 /**
@@ -191,7 +195,7 @@ function commitStatement(
   now: Date
 ): ImportResult {
   return db.transaction((): ImportResult => {
-    const p = prepare(db, req)
+    const p = prepareImport(db, req)
     const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
     const rejectedRows = rowsWith(p.parsed.issues, 'rejected')
     if (rejected.length > 0 && !req.allowPartial) {
@@ -208,19 +212,12 @@ function commitStatement(
       return { importId: previous?.id ?? null, accountId: p.accountId, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: 0, cash: p.cash }
     }
     const accountId = p.accountId ?? insertAccount(db, req.bookId, { name: p.accountName, venue: p.parsed.venue, baseCurrency: p.parsed.baseCurrency })
-    const importId = Number(
-      db
-        .prepare(
-          `INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
-        )
-        .run(
-          req.bookId, req.fileName, p.sha256, p.parsed.format, p.parsed.rowsTotal,
-          p.plan.newTrades.length + p.plan.newCashFlows.length,
-          p.plan.duplicateTrades + p.plan.duplicateCashFlows + rowsWith(p.parsed.issues, 'skipped'),
-          rejectedRows, now.toISOString()
-        ).lastInsertRowid
-    )
+    const importId = logImport(db, {
+      bookId: req.bookId, fileName: req.fileName, sha256: p.sha256, format: p.parsed.format, rowsTotal: p.parsed.rowsTotal,
+      rowsImported: p.plan.newTrades.length + p.plan.newCashFlows.length,
+      rowsSkipped: p.plan.duplicateTrades + p.plan.duplicateCashFlows + rowsWith(p.parsed.issues, 'skipped'),
+      rowsRejected: rejectedRows, importedAt: now.toISOString()
+    })
     const instrumentIds = new Map<string, number>()
     for (const [key, instrument] of p.plan.instruments) instrumentIds.set(key, upsertInstrument(db, instrument))
     const idOf = (venue: string, symbol: string): number => instrumentIds.get(`${venue}:${symbol}`)!
@@ -239,33 +236,28 @@ function commitStatement(
       })),
       tick
     )
-    const insertFlow = db.prepare(
-      `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note, moves_cash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-    )
+    const insertFlow = ledgerRowInserter(db)
     for (const c of [...p.plan.newCashFlows, ...p.openingFlows]) {
       // Currencies are kept upper-case, as balances are: one ledger per currency whatever the file's spelling.
-      insertFlow.run(accountId, importId, c.externalId, c.atMs, c.kind, c.currency.toUpperCase(), c.amount, c.instrumentSymbol ?? null, c.note ?? null, c.movesCash === false ? 0 : 1)
+      insertFlow({
+        accountId, importId, externalId: c.externalId, atMs: c.atMs, kind: c.kind, currency: c.currency.toUpperCase(), amount: c.amount,
+        instrumentSymbol: c.instrumentSymbol ?? null, note: c.note ?? null, movesCash: c.movesCash !== false
+      })
       tick()
     }
-    const insertSettlement = db.prepare('INSERT OR IGNORE INTO futures_settlements (account_id, instrument_id, import_id, at_ms, price) VALUES (?, ?, ?, ?, ?)')
+    const insertSettlement = futuresSettlementInserter(db)
     for (const st of p.plan.settlements) {
       const instrumentId = instrumentIds.get(`${st.instrument.venue}:${st.instrument.symbol}`)
-      if (instrumentId !== undefined) insertSettlement.run(accountId, instrumentId, importId, st.atMs, st.price)
+      if (instrumentId !== undefined) insertSettlement({ accountId, instrumentId, importId, atMs: st.atMs, price: st.price })
     }
-    const upsertPosition = db.prepare(
-      `INSERT INTO positions (account_id, instrument_id, size_contracts, avg_price, session_price, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (account_id, instrument_id) DO UPDATE SET size_contracts = excluded.size_contracts, avg_price = excluded.avg_price,
-         session_price = excluded.session_price, updated_at = excluded.updated_at`
-    )
-    const deletePosition = db.prepare('DELETE FROM positions WHERE account_id = ? AND instrument_id = ?')
+    const positions = importedPositionWriter(db)
     recordDeliveryPrices(db, p.parsed.deliveryPrices ?? [], req.fileName, importId)
     for (const c of p.plan.changes) {
       const instrumentId = idOf(c.instrument.venue, c.instrument.symbol)
       // The venue's own rows replace a settlement Marginal made at expiry.
       unsettle(db, accountId, instrumentId)
-      if (c.after.sizeContracts === 0) deletePosition.run(accountId, instrumentId)
-      else upsertPosition.run(accountId, instrumentId, c.after.sizeContracts, c.after.avgPrice, c.after.sessionPrice ?? null, now.toISOString())
+      if (c.after.sizeContracts === 0) positions.close(accountId, instrumentId)
+      else positions.set({ accountId, instrumentId, sizeContracts: c.after.sizeContracts, avgPrice: c.after.avgPrice, sessionPrice: c.after.sessionPrice ?? null, updatedAt: now.toISOString() })
     }
     // The venue's own settlement rows (flows-only statements) close what they settled.
     closeSettledByVenue(db, accountId, p.plan.newCashFlows)

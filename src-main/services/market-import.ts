@@ -5,7 +5,10 @@
  */
 import type { BookDb } from '../book/database'
 import { recordAudit } from '../book/audit'
-import { loadMarketSnapshot, saveMarketSnapshot } from '../book/market-repository'
+import { hasMarketSnapshot, loadMarketSnapshot, saveMarketSnapshot } from '../book/market-repository'
+import { setBookMarketSnapshot, storedMarketSnapshotId } from '../book/books-repository'
+import { fundingInserter, fundingInstants, priceBarInserter, priceHistoryDays, volIndexBarInserter, volIndexDays } from '../book/history-repository'
+import { logMarketImport } from '../book/import-repository'
 import type { ParsedMarketFile } from '../importers/market/market-files'
 import { mergeSnapshots } from '../engine/market/merge-snapshots'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
@@ -29,8 +32,8 @@ function underlyingOfKey(key: string): string | null {
  * chain's own snapshot when it is the whole market, else a merged one named by its content.
  */
 export function mergedMarket(db: BookDb, bookId: number, chain: MarketSnapshotData): MarketSnapshotData {
-  const row = db.prepare('SELECT market_snapshot_id AS id FROM books WHERE id = ?').get(bookId) as { id: string | null } | undefined
-  const base = row?.id ? (loadMarketSnapshot(db, row.id) ?? null) : null
+  const stored = storedMarketSnapshotId(db, bookId)
+  const base = stored ? (loadMarketSnapshot(db, stored) ?? null) : null
   const whole = !base || Object.keys(base.indexUsd).every((u) => u in chain.indexUsd)
   if (whole) return mergeSnapshots(null, chain, underlyingOfKey, chain.id)
   const draft = mergeSnapshots(base, chain, underlyingOfKey, '')
@@ -49,21 +52,14 @@ export interface SeriesSummary {
 }
 
 function existingDays(db: BookDb, parsed: ParsedMarketFile): Set<string>[] {
-  return parsed.series.map((s) => {
-    const rows = (
-      parsed.dataset === 'vol-index'
-        ? db.prepare('SELECT day FROM vol_index_history WHERE index_name = ? AND underlying = ?').all(s.source, s.underlying)
-        : db.prepare('SELECT day FROM price_history WHERE underlying = ? AND quote_currency = ? AND source = ?').all(s.underlying, s.quoteCurrency, s.source)
-    ) as { day: string }[]
-    return new Set(rows.map((r) => r.day))
-  })
+  return parsed.series.map((s) => new Set(parsed.dataset === 'vol-index' ? volIndexDays(db, s.source, s.underlying) : priceHistoryDays(db, s)))
 }
 
 /** Whether the book's market already holds this chain for every underlying it brings. */
 function chainInBook(db: BookDb, bookId: number | undefined, chain: MarketSnapshotData): boolean {
-  if (bookId === undefined) return db.prepare('SELECT 1 FROM market_snapshots WHERE id = ?').get(chain.id) !== undefined
-  const row = db.prepare('SELECT market_snapshot_id AS id FROM books WHERE id = ?').get(bookId) as { id: string | null } | undefined
-  const market = row?.id ? loadMarketSnapshot(db, row.id) : undefined
+  if (bookId === undefined) return hasMarketSnapshot(db, chain.id)
+  const stored = storedMarketSnapshotId(db, bookId)
+  const market = stored ? loadMarketSnapshot(db, stored) : undefined
   if (!market) return false
   return Object.keys(chain.indexUsd).every((u) => (market.asOfByUnderlying?.[u] ?? market.asOfMs) === chain.asOfMs && (market.sourceByUnderlying?.[u] ?? market.source) === chain.source && market.indexUsd[u] === chain.indexUsd[u])
 }
@@ -71,7 +67,7 @@ function chainInBook(db: BookDb, bookId: number | undefined, chain: MarketSnapsh
 export function summariseMarketFile(db: BookDb, parsed: ParsedMarketFile, bookId?: number): SeriesSummary[] {
   if (parsed.dataset === 'funding' && parsed.funding) {
     const f = parsed.funding
-    const known = new Set((db.prepare('SELECT at_ms FROM funding_history WHERE venue = ? AND symbol = ?').all(f.venue, f.symbol) as { at_ms: number }[]).map((r) => r.at_ms))
+    const known = new Set(fundingInstants(db, f.venue, f.symbol))
     const times = f.points.map((p) => p.atMs).sort((a, b) => a - b)
     const fresh = f.points.filter((p) => !known.has(p.atMs)).length
     return [{ name: `${f.venue} ${f.symbol} funding`, first: times.length ? new Date(times[0]!).toISOString() : null, last: times.length ? new Date(times.at(-1)!).toISOString() : null, rows: f.points.length, new: fresh, duplicate: f.points.length - fresh }]
@@ -105,36 +101,24 @@ export function commitMarketFile(
   const summary = summariseMarketFile(db, parsed, ctx.bookId)
   const added = summary.reduce((n, s) => n + s.new, 0)
   if (added === 0) return { importId: null, rowsAdded: 0 }
-  const inserted = (
-    db
-      .prepare(
-        `INSERT INTO imports (book_id, file_name, file_sha256, format, rows_total, rows_imported, rows_skipped, rows_rejected, imported_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (book_id, file_sha256) DO UPDATE SET imported_at = excluded.imported_at
-         RETURNING id`
-      )
-      .get(ctx.bookId, ctx.fileName, ctx.sha256, parsed.format, parsed.rowsTotal, added, ctx.skippedRows + summary.reduce((n, s) => n + s.duplicate, 0), ctx.rejectedRows, ctx.now.toISOString()) as { id: number }
-  )
-  const importId = inserted.id
+  const importId = logMarketImport(db, {
+    bookId: ctx.bookId, fileName: ctx.fileName, sha256: ctx.sha256, format: parsed.format, rowsTotal: parsed.rowsTotal, rowsImported: added,
+    rowsSkipped: ctx.skippedRows + summary.reduce((n, s) => n + s.duplicate, 0), rowsRejected: ctx.rejectedRows, importedAt: ctx.now.toISOString()
+  })
   if (parsed.dataset === 'option-chain' && parsed.snapshot) {
     // The chain replaces its underlyings' part of the book's market; the others keep theirs.
     const market = mergedMarket(db, ctx.bookId, parsed.snapshot)
     saveMarketSnapshot(db, market, ctx.now)
-    db.prepare('UPDATE books SET market_snapshot_id = ? WHERE id = ?').run(market.id, ctx.bookId)
+    setBookMarketSnapshot(db, ctx.bookId, market.id)
   } else if (parsed.dataset === 'funding' && parsed.funding) {
-    const insert = db.prepare('INSERT OR IGNORE INTO funding_history (venue, symbol, at_ms, rate, import_id) VALUES (?, ?, ?, ?, ?)')
-    for (const p of parsed.funding.points) insert.run(parsed.funding.venue, parsed.funding.symbol, p.atMs, p.rate, importId)
+    const insert = fundingInserter(db)
+    for (const p of parsed.funding.points) insert(parsed.funding.venue, parsed.funding.symbol, p, importId)
+  } else if (parsed.dataset === 'vol-index') {
+    const insert = volIndexBarInserter(db)
+    for (const s of parsed.series) for (const b of s.bars) insert(s.source, s.underlying, b, importId)
   } else {
-    const insert =
-      parsed.dataset === 'vol-index'
-        ? db.prepare('INSERT OR IGNORE INTO vol_index_history (index_name, underlying, day, open, high, low, close, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        : db.prepare('INSERT OR IGNORE INTO price_history (underlying, quote_currency, source, day, open, high, low, close, volume, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    for (const s of parsed.series) {
-      for (const b of s.bars) {
-        if (parsed.dataset === 'vol-index') insert.run(s.source, s.underlying, b.day, b.open, b.high, b.low, b.close, importId)
-        else insert.run(s.underlying, s.quoteCurrency, s.source, b.day, b.open, b.high, b.low, b.close, b.volume, importId)
-      }
-    }
+    const insert = priceBarInserter(db)
+    for (const s of parsed.series) for (const b of s.bars) insert(s, b, importId)
   }
   recordAudit(db, { bookId: ctx.bookId, entity: 'import', entityId: importId, action: 'commit', detail: { file: ctx.fileName, format: parsed.format, rowsAdded: added } }, ctx.now)
   return { importId, rowsAdded: added }

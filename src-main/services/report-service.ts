@@ -8,6 +8,7 @@ import { underlyingAsOf, underlyingSource } from '../engine/market/merge-snapsho
 import type { BookDb } from '../book/database'
 import type { AccountBalance } from '../book/balances-repository'
 import type { BookRecord } from '../book/books-repository'
+import { findAccountByName } from '../book/accounts-repository'
 import type { HeldPosition } from '../book/positions-repository'
 import type { MarketView } from '../engine/market/market-view'
 import { breakevens, evaluateProfile, expiryDays, PROFILE_MOVES, profileEvaluator, trough } from '../engine/profile/pnl-profile'
@@ -192,8 +193,7 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
 }
 
 function accountVenue(db: BookDb, bookId: number, name: string): string {
-  const row = db.prepare('SELECT venue FROM accounts WHERE book_id = ? AND name = ?').get(bookId, name) as { venue: string } | undefined
-  return row?.venue ?? '—'
+  return findAccountByName(db, bookId, name)?.venue ?? '—'
 }
 
 /** The report as PDF bytes, and the HTML it was printed from (kept for tests and diagnostics). */

@@ -1,6 +1,6 @@
 /**
  * Positions past their expiry leave the open book at their settlement (issue 17, §5;
- * ../shared/METHODOLOGY.md §1: "expired options are settled at their payoff, never priced as
+ * docs/METHODOLOGY.md §1: "expired options are settled at their payoff, never priced as
  * alive"). The price, in order:
  * 1. the venue's delivery price printed on a statement (Deribit's delivery rows: the 30-minute
  *    index average before 08:00 UTC, https://support.deribit.com "Features", expiration price);
@@ -16,7 +16,11 @@ import { findBook } from '../../book/books-repository'
 import { refreshCash } from '../../book/balances-repository'
 import { recordAudit } from '../../book/audit'
 import { loadMarketSnapshot } from '../../book/market-repository'
-import { instrumentFromRow, type InstrumentRow } from '../../book/instruments-repository'
+import { instrumentFromRow } from '../../book/instruments-repository'
+import {
+  deleteLedgerRow, deliveryPrice, deliveryPriceRecorder, expiredPositionsOf, expirySettler, ledgerRowCurrency, openPositionsExpiredBy,
+  positionRemover, reopenPosition, settledOnOtherPrice, settledPosition, usdDailyClose
+} from '../../book/expiry-repository'
 import { isPriced, type Instrument } from '../../engine/instruments/instrument'
 import { futuresPnl } from '../../engine/positions/fills'
 
@@ -28,22 +32,15 @@ export interface SettlementPrice {
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 
 export function settlementPrice(db: BookDb, venue: string, underlying: string, expiryMs: number): SettlementPrice | null {
-  const delivered = db.prepare('SELECT price_usd, source FROM delivery_prices WHERE venue = ? AND underlying = ? AND expiry_ms = ?').get(venue, underlying, expiryMs) as
-    | { price_usd: number; source: string }
-    | undefined
-  if (delivered) return { priceUsd: delivered.price_usd, source: delivered.source }
+  const delivered = deliveryPrice(db, venue, underlying, expiryMs)
+  if (delivered) return { priceUsd: delivered.priceUsd, source: delivered.source }
   const before = day(expiryMs - 86_400_000)
   // USD-quoted series first (the venues' indices are USD), then the stablecoin ones.
-  const bar = db
-    .prepare(
-      `SELECT close, quote_currency, source FROM price_history WHERE underlying = ? AND day = ? AND quote_currency IN ('USD', 'USDT', 'USDC')
-       ORDER BY CASE quote_currency WHEN 'USD' THEN 0 WHEN 'USDT' THEN 1 ELSE 2 END, source LIMIT 1`
-    )
-    .get(underlying, before) as { close: number; quote_currency: string; source: string } | undefined
+  const bar = usdDailyClose(db, underlying, before)
   if (!bar) return null
   return {
     priceUsd: bar.close,
-    source: `${underlying}/${bar.quote_currency} daily close of ${before} (${bar.source}), ${Math.round((expiryMs - Date.parse(`${day(expiryMs)}T00:00:00Z`)) / 3_600_000)} h before the ${new Date(expiryMs).toISOString().slice(11, 16)} UTC expiry: an approximation of ours, the venue settles on its own delivery price`
+    source: `${underlying}/${bar.quoteCurrency} daily close of ${before} (${bar.source}), ${Math.round((expiryMs - Date.parse(`${day(expiryMs)}T00:00:00Z`)) / 3_600_000)} h before the ${new Date(expiryMs).toISOString().slice(11, 16)} UTC expiry: an approximation of ours, the venue settles on its own delivery price`
   }
 }
 
@@ -63,27 +60,15 @@ export function settlementCash(i: Instrument, sizeContracts: number, priceUsd: n
   return futuresPnl(i, sizeContracts, basis, priceUsd)
 }
 
-type Row = InstrumentRow & { position_id: number; account_id: number; account_name: string; size_contracts: number; avg_price: number | null; session_price: number | null }
-
 /** Settle every open position of the book past its market's as-of. Returns how many settled and how many wait for a price. */
 export function settleExpired(db: BookDb, bookId: number, now = new Date()): { settled: number; awaiting: number } {
   const book = findBook(db, bookId)
   const market = book?.marketSnapshotId ? loadMarketSnapshot(db, book.marketSnapshotId) : undefined
   if (!book || !market) return { settled: 0, awaiting: 0 }
-  const rows = db
-    .prepare(
-      `SELECT p.id AS position_id, p.account_id, a.name AS account_name, p.size_contracts, p.avg_price, p.session_price, i.*
-       FROM positions p JOIN accounts a ON a.id = p.account_id JOIN instruments i ON i.id = p.instrument_id
-       WHERE a.book_id = ? AND p.settled_at_ms IS NULL AND i.expiry_ms IS NOT NULL AND i.expiry_ms <= ? AND i.kind IN ('option', 'future')`
-    )
-    .all(bookId, market.asOfMs) as Row[]
+  const rows = openPositionsExpiredBy(db, bookId, market.asOfMs)
   let settled = 0
   let awaiting = 0
-  const insertFlow = db.prepare(
-    `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note, moves_cash)
-     VALUES (?, NULL, ?, ?, 'expiry_settlement', ?, ?, ?, ?, 1)`
-  )
-  const mark = db.prepare('UPDATE positions SET settled_at_ms = ?, settlement_price_usd = ?, settlement_source = ?, settlement_cash = ?, settlement_flow = ? WHERE id = ?')
+  const settle = expirySettler(db)
   // One price per venue, underlying and expiry, and one cash refresh per account and currency at
   // the end: a 2024 book on a 2026 market settles thousands of positions in one go.
   const prices = new Map<string, SettlementPrice | null>()
@@ -102,8 +87,10 @@ export function settleExpired(db: BookDb, bookId: number, now = new Date()): { s
     const currency = i.settleCurrency.toUpperCase()
     const externalId = `marginal:expiry:${i.venue}:${i.symbol}`
     const amount = Math.abs(cash) < 1e-15 ? 0 : cash
-    insertFlow.run(r.account_id, externalId, i.expiryMs, currency, amount, i.symbol, `${i.symbol} settled at ${price.priceUsd} USD (${price.source})`)
-    mark.run(i.expiryMs, price.priceUsd, price.source, amount, externalId, r.position_id)
+    settle({
+      positionId: r.position_id, accountId: r.account_id, externalId, atMs: i.expiryMs!, currency, amount, symbol: i.symbol,
+      note: `${i.symbol} settled at ${price.priceUsd} USD (${price.source})`, priceUsd: price.priceUsd, source: price.source
+    })
     touched.set(`${r.account_id}:${currency}`, { accountId: r.account_id, currency })
     recordAudit(db, { bookId, entity: 'position', entityId: r.position_id, action: 'settled at expiry', detail: { symbol: i.symbol, size: r.size_contracts, priceUsd: price.priceUsd, source: price.source, cash: amount, currency } }, now)
     settled++
@@ -118,16 +105,12 @@ export function settleExpired(db: BookDb, bookId: number, now = new Date()): { s
  * again — before the statement's rows apply. Returns whether there was one.
  */
 export function unsettle(db: BookDb, accountId: number, instrumentId: number): boolean {
-  const row = db.prepare('SELECT id, settlement_flow FROM positions WHERE account_id = ? AND instrument_id = ? AND settled_at_ms IS NOT NULL').get(accountId, instrumentId) as
-    | { id: number; settlement_flow: string | null }
-    | undefined
+  const row = settledPosition(db, accountId, instrumentId)
   if (!row) return false
-  const flow = row.settlement_flow
-    ? (db.prepare('SELECT currency FROM cash_flows WHERE account_id = ? AND external_id = ?').get(accountId, row.settlement_flow) as { currency: string } | undefined)
-    : undefined
-  if (row.settlement_flow) db.prepare('DELETE FROM cash_flows WHERE account_id = ? AND external_id = ?').run(accountId, row.settlement_flow)
-  db.prepare('UPDATE positions SET settled_at_ms = NULL, settlement_price_usd = NULL, settlement_source = NULL, settlement_cash = NULL, settlement_flow = NULL WHERE id = ?').run(row.id)
-  if (flow) refreshCash(db, accountId, flow.currency)
+  const currency = row.settlementFlow ? ledgerRowCurrency(db, accountId, row.settlementFlow) : undefined
+  if (row.settlementFlow) deleteLedgerRow(db, accountId, row.settlementFlow)
+  reopenPosition(db, row.id)
+  if (currency !== undefined) refreshCash(db, accountId, currency)
   return true
 }
 
@@ -139,14 +122,11 @@ const VENUE_PRICE = "the venue's delivery price"
  * settled again on the venue's price: undone here, settled by the next settleExpired().
  */
 export function recordDeliveryPrices(db: BookDb, prices: readonly { line: number; venue: string; underlying: string; expiryMs: number; priceUsd: number }[], file: string, importId: number | null): void {
-  const insert = db.prepare('INSERT OR IGNORE INTO delivery_prices (venue, underlying, expiry_ms, price_usd, source, import_id) VALUES (?, ?, ?, ?, ?, ?)')
-  const approximated = db.prepare(
-    `SELECT p.account_id, p.instrument_id FROM positions p JOIN instruments i ON i.id = p.instrument_id
-     WHERE p.settled_at_ms IS NOT NULL AND i.venue = ? AND i.underlying = ? AND i.expiry_ms = ? AND p.settlement_source NOT LIKE ?`
-  )
+  const record = deliveryPriceRecorder(db)
+  const approximated = settledOnOtherPrice(db)
   for (const p of prices) {
-    insert.run(p.venue, p.underlying, p.expiryMs, p.priceUsd, `${VENUE_PRICE}, ${file} line ${p.line}`, importId)
-    for (const r of approximated.all(p.venue, p.underlying, p.expiryMs, `${VENUE_PRICE}%`) as { account_id: number; instrument_id: number }[]) unsettle(db, r.account_id, r.instrument_id)
+    record({ venue: p.venue, underlying: p.underlying, expiryMs: p.expiryMs, priceUsd: p.priceUsd, source: `${VENUE_PRICE}, ${file} line ${p.line}`, importId })
+    for (const r of approximated(p.venue, p.underlying, p.expiryMs, VENUE_PRICE)) unsettle(db, r.accountId, r.instrumentId)
   }
 }
 
@@ -158,16 +138,13 @@ export function recordDeliveryPrices(db: BookDb, prices: readonly { line: number
  */
 export function closeSettledByVenue(db: BookDb, accountId: number, flows: readonly { kind: string; atMs: number; instrumentSymbol?: string }[]): string[] {
   const closed: string[] = []
-  const find = db.prepare(
-    `SELECT p.id, p.instrument_id FROM positions p JOIN instruments i ON i.id = p.instrument_id
-     WHERE p.account_id = ? AND i.symbol = ? AND i.expiry_ms IS NOT NULL AND i.expiry_ms <= ?`
-  )
-  const remove = db.prepare('DELETE FROM positions WHERE id = ?')
+  const find = expiredPositionsOf(db, accountId)
+  const remove = positionRemover(db)
   for (const f of flows) {
     if (!f.instrumentSymbol || (f.kind !== 'settlement' && f.kind !== 'delivery')) continue
-    for (const row of find.all(accountId, f.instrumentSymbol, f.atMs) as { id: number; instrument_id: number }[]) {
-      unsettle(db, accountId, row.instrument_id)
-      remove.run(row.id)
+    for (const row of find(f.instrumentSymbol, f.atMs)) {
+      unsettle(db, accountId, row.instrumentId)
+      remove(row.id)
       closed.push(f.instrumentSymbol)
     }
   }

@@ -7,12 +7,14 @@ import { applyFill, averagesHarmonically, futuresPnl } from '../../engine/positi
 import { isUsdLike } from '../../engine/market/currency'
 import type { BookDb } from '../../book/database'
 import type { HeldPosition } from '../../book/positions-repository'
-import { instrumentFromRow, type InstrumentRow } from '../../book/instruments-repository'
-import { instrumentKey, isPriced, priceCurrency, type Instrument } from '../../engine/instruments/instrument'
+import { instrumentBySymbol, listKnownInstruments } from '../../book/instruments-repository'
+import { findAccountInBook } from '../../book/accounts-repository'
+import { instrumentKey, isPriced, priceCurrency, sizeInCoin, type Instrument } from '../../engine/instruments/instrument'
 import { parseSymbol } from '../../engine/instruments/parse-symbol'
 import type { MarketView } from '../../engine/market/market-view'
 import { isCoinCurrency } from '../../engine/market/currency'
-import { valuePosition } from '../../engine/valuation/position-valuation'
+import { resolvePosition } from '../../engine/positions/resolve-position'
+import { valuePosition, valueResolved } from '../../engine/valuation/position-valuation'
 import { InvalidDocumentError } from '../errors'
 
 export interface TradableInstrument {
@@ -71,17 +73,17 @@ export class TicketError extends InvalidDocumentError {
   }
 }
 
-const liveOn = (i: Instrument, view: MarketView): boolean => view.curves.has(i.underlying) && (i.expiryMs === null || i.expiryMs > view.snapshot.asOfMs)
-
+/** Tradable: what the book's every consumer can price (one resolve step), at its mark or model price. */
 function tradable(i: Instrument, view: MarketView): TradableInstrument | null {
-  if (!liveOn(i, view)) return null
+  const resolved = resolvePosition(i, 1, view)
+  if (!resolved.ok) return null
   const mark = view.snapshot.marks[instrumentKey(i.venue, i.symbol)]
   let price = mark?.price
   let source: TradableInstrument['priceSource'] = 'mark'
   let iv = mark?.ivPct ?? null
   if (price === undefined) {
     try {
-      const v = valuePosition(i, 1, null, view)
+      const v = valueResolved(resolved, null, view)
       price = v.modelPrice
       iv = v.vol === null ? null : v.vol * 100
       source = 'model'
@@ -108,8 +110,7 @@ export function tradableInstruments(db: BookDb, view: MarketView): TradableInstr
 /** The same list with each instrument itself (hedge candidates need both). */
 export function tradableWithInstruments(db: BookDb, view: MarketView): { instrument: Instrument; quote: TradableInstrument }[] {
   const byKey = new Map<string, Instrument>()
-  for (const row of db.prepare("SELECT * FROM instruments WHERE kind != 'unknown'").all() as InstrumentRow[]) {
-    const i = instrumentFromRow(row)
+  for (const i of listKnownInstruments(db)) {
     if (isPriced(i)) byKey.set(instrumentKey(i.venue, i.symbol), i)
   }
   for (const key of Object.keys(view.snapshot.marks)) {
@@ -132,9 +133,8 @@ export function tradableWithInstruments(db: BookDb, view: MarketView): { instrum
 }
 
 function findInstrument(db: BookDb, venue: string, symbol: string): Instrument {
-  const row = db.prepare('SELECT * FROM instruments WHERE venue = ? AND symbol = ?').get(venue, symbol) as InstrumentRow | undefined
-  if (row) {
-    const i = instrumentFromRow(row)
+  const i = instrumentBySymbol(db, venue, symbol)
+  if (i) {
     if (!isPriced(i)) throw new TicketError(`${venue}:${symbol} is not priced: ${i.parseError}`, 'symbol')
     return i
   }
@@ -147,13 +147,12 @@ function findInstrument(db: BookDb, venue: string, symbol: string): Instrument {
 
 /** Check and price a ticket against the book's market; throws a TicketError naming the field. */
 export function resolveTicket(db: BookDb, bookId: number, view: MarketView, t: Ticket): ResolvedTicket {
-  const account = db.prepare('SELECT id, name, venue FROM accounts WHERE id = ? AND book_id = ?').get(t.accountId, bookId) as ResolvedTicket['account'] | undefined
+  const account: ResolvedTicket['account'] | undefined = findAccountInBook(db, bookId, t.accountId)
   if (!account) throw new TicketError(`account ${t.accountId} is not in book ${bookId}`, 'accountId')
   const instrument = findInstrument(db, account.venue, t.symbol.trim())
-  if (instrument.expiryMs !== null && instrument.expiryMs <= view.snapshot.asOfMs) {
-    throw new TicketError(`${account.venue}:${instrument.symbol} expired at ${new Date(instrument.expiryMs).toISOString()}, before the market snapshot`, 'symbol')
-  }
-  if (!view.curves.has(instrument.underlying)) throw new TicketError(`${account.venue}:${instrument.symbol}: no ${instrument.underlying} market in snapshot ${view.snapshot.id}`, 'symbol')
+  // The rule of every consumer (engine/positions/resolve-position.ts): expired, or no market data.
+  const live = resolvePosition(instrument, 1, view)
+  if (!live.ok) throw new TicketError(live.message, 'symbol')
   if (!(t.sizeContracts > 0) || !Number.isFinite(t.sizeContracts)) throw new TicketError(`size ${t.sizeContracts} is not a positive number of contracts`, 'sizeContracts')
   const lots = Math.round(t.sizeContracts / instrument.lotSize)
   if (lots < 1) throw new TicketError(`${t.sizeContracts} contracts is less than one lot (${instrument.lotSize} contracts) of ${instrument.symbol}`, 'sizeContracts')
@@ -167,7 +166,7 @@ export function resolveTicket(db: BookDb, bookId: number, view: MarketView, t: T
   const price = t.price ?? quoted.price
   const v = valuePosition(instrument, size, price, view)
   const underlyingUsd = v.underlyingUsd
-  const units = instrument.contractUnit === 'usd' ? (size * instrument.contractSize) / underlyingUsd : size * instrument.contractSize
+  const units = sizeInCoin(instrument, size, underlyingUsd)!
 
   // Options and spot exchange cash for the holding; futures and perpetuals only margin.
   let cashAmount = 0
