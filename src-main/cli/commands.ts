@@ -2,32 +2,21 @@
  * CLI commands on the same services and dispatch the hosts use, so the command line sees exactly
  * the numbers the workstation shows. Each command returns its exit code.
  */
-import { readFileSync } from 'node:fs'
-import { decodeStatement } from '@contract/text-encoding'
-import type { MethodName, ParsedRequestOf, PositionRow, ResponseOf } from '@contract/api'
+import type { MethodName, PositionRow, RequestOf, ResponseOf } from '@contract/api'
 import { MarginalApiError, unwrapEnvelope } from '@contract/api'
 import type { Services } from '../services/api-service'
 import { dispatch } from '../services/dispatch'
 import { formatTable } from './format-table'
 
+export { readTextFile } from '../services/portfolio-files/text-file'
+
 export interface CliIo {
   out(text: string): void
 }
 
-/** A file's text, or an error naming the file. */
-/** A statement or market file as text: UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode text"). */
-export function readTextFile(file: string): string {
-  let bytes: Buffer
-  try {
-    bytes = readFileSync(file)
-  } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`, { cause: e })
-  }
-  return decodeStatement(bytes).text
-}
 
 /** One API method through dispatch, exactly as the hosts call it: validated in and out. */
-export async function call<M extends MethodName>(services: Services, method: M, req: ParsedRequestOf<M>): Promise<ResponseOf<M>> {
+export async function call<M extends MethodName>(services: Services, method: M, req: RequestOf<M>): Promise<ResponseOf<M>> {
   return unwrapEnvelope(method, await dispatch(services.handlers, method, req))
 }
 

@@ -250,9 +250,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'backup') return await backupCommand(services, io, values.out!, values.json)
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
-      if (command === 'var') return await varCommand(services.db, id, io, varArgs, varOpts!, values.json)
-      if (command === 'stress') return await stressCommand(services.db, id, io, backtestArgs, values.json)
-      if (command === 'backtest') return await backtestCommand(services.db, id, io, backtestArgs, backtestOpts!, values.json)
+      if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)
+      if (command === 'stress') return await stressCommand(services, id, io, backtestArgs, values.json)
+      if (command === 'backtest') return await backtestCommand(services, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {
         const args = { objective: values.objective, account: values.account, currency: values.currency, riskUnit: values['risk-unit'], maxLegs: values['max-legs'], noNewShortOptions: values['no-new-short-options'], allowNewShortOptions: values['allow-new-short-options'], underlying: values.underlying, instrument: values.instrument, confidence: values.confidence, lookback: values.lookback }
         return await hedgeCommand(services, id, io, args, values.json)

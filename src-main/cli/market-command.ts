@@ -3,21 +3,12 @@
  * (--chain FILE): forwards per expiry and ATM vols, with every unusable row listed.
  */
 import type { MarketDetail } from '@contract/api'
-import { parseDeribitBookSummary } from '../importers/market/deribit-book-summary'
-import { buildSnapshotFromDeribitChain } from '../engine/market/chain-snapshot'
-import { buildMarketView } from '../engine/market/market-view'
-import { marketDetail } from '../services/market-detail'
+import { chainDetail } from '../services/market-detail'
 import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
 export function chainMarketDetail(file: string): { detail: MarketDetail; problems: string[] } {
-  const text = readTextFile(file)
-  const parsed = parseDeribitBookSummary(text, file)
-  const { snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, file)
-  return {
-    detail: marketDetail(buildMarketView(snapshot)),
-    problems: [...parsed.problems.map((p) => p.message), ...problems.map((p) => `${file}, line ${p.line}, column ${p.field}: ${p.message}`)]
-  }
+  return chainDetail(readTextFile(file), file)
 }
 
 export function printMarketDetail(io: CliIo, detail: MarketDetail, problems: string[], json: boolean): number {

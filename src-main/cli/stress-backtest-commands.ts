@@ -2,34 +2,27 @@
  * `cli stress` and `cli backtest`: the stress library and the backtest of a method over the imported
  * history, on a book or a portfolio file, amounts in USD.
  */
-import type { BookDb } from '../book/database'
-import { backtest, BACKTEST_METHODS, type BacktestMethod, type BacktestOptions, type BacktestReport } from '../services/backtest-service'
-import { marginParamSets } from '../services/margin-params'
-import { stressHistory, stressTest, type StressReport } from '../services/stress-service'
-import { bookHistory, valuedPositions } from '../services/var-service'
-import { backtestView, stressView } from '../services/risk-views'
-import type { CliIo } from './commands'
+import type { ResponseOf } from '@contract/api'
+import type { Services } from '../services/api-service'
+import { BACKTEST_METHODS, type BacktestMethod, type BacktestOptions } from '../services/backtest-service'
+import { backtestOf, stressOf } from '../services/risk/handlers'
+import { call, type CliIo } from './commands'
 import { formatTable } from './format-table'
-import { readMarginInputs } from './margin-command'
+import { fileRiskInputs, onBookAlone, type RiskFiles } from './risk-inputs'
 
-export interface RiskFiles {
-  portfolio?: string
-  market?: string
-  params?: string
-}
+export type { RiskFiles } from './risk-inputs'
 
 const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 })
 const pct = (x: number): string => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)} %`
 
-export async function stressCommand(db: BookDb, bookId: number, io: CliIo, files: RiskFiles, json: boolean): Promise<number> {
-  const { held, view, options } = readMarginInputs({ ...files, method: 'all' }, { db, bookId })
-  const library = marginParamSets(options.params, options.paramsSource).stress
-  const report = await stressTest(held, view, stressHistory(db, valuedPositions(held, view).underlyings), library)
-  io.out(json ? JSON.stringify(stressView(report), null, 2) : stressTable(report))
+/** The stress library on the book through the API, as the workstation runs it; on files, the same assembly. */
+export async function stressCommand(services: Services, bookId: number, io: CliIo, files: RiskFiles, json: boolean): Promise<number> {
+  const r = onBookAlone(files) ? await call(services, 'runStress', { bookId }) : await stressOf(fileRiskInputs(services.db, bookId, files))
+  io.out(json ? JSON.stringify(r, null, 2) : stressTable(r))
   return 0
 }
 
-function stressTable(r: StressReport): string {
+function stressTable(r: ResponseOf<'runStress'>): string {
   const table = formatTable(
     ['Scenario', 'Window', ...r.underlyings, 'Vols', 'P&L (USD)'],
     r.scenarios.map((s) => [s.name, s.window ?? 'hypothetical', ...s.moves.map((m, k) => (s.unmoved.includes(r.underlyings[k]!) ? 'no history' : pct(m))), s.volMove, usd(s.pnl)])
@@ -76,14 +69,14 @@ export function backtestOptions(a: BacktestArgs): Omit<BacktestOptions, 'params'
   }
 }
 
-export async function backtestCommand(db: BookDb, bookId: number, io: CliIo, files: RiskFiles, o: Omit<BacktestOptions, 'params' | 'paramsSource'>, json: boolean): Promise<number> {
-  const { held, view, options } = readMarginInputs({ ...files, method: 'all' }, { db, bookId })
-  const report = await backtest(held, view, bookHistory(db, valuedPositions(held, view).underlyings), { ...o, params: options.params, paramsSource: options.paramsSource })
-  io.out(json ? JSON.stringify(backtestView(report), null, 2) : backtestTable(report))
+/** A method's backtest of the book through the API, as the workstation runs it; on files, the same assembly. */
+export async function backtestCommand(services: Services, bookId: number, io: CliIo, files: RiskFiles, o: Omit<BacktestOptions, 'params' | 'paramsSource'>, json: boolean): Promise<number> {
+  const r = onBookAlone(files) ? await call(services, 'runBacktest', { taskId: 'cli-backtest', bookId, ...o }) : await backtestOf(fileRiskInputs(services.db, bookId, files), o)
+  io.out(json ? JSON.stringify(r, null, 2) : backtestTable(r))
   return 0
 }
 
-function backtestTable(r: BacktestReport): string {
+function backtestTable(r: ResponseOf<'runBacktest'>): string {
   const s = r.stats
   const head = `${r.label}: ${r.requirementRule}. Realised ${r.horizonDays}-day loss of the book held today, ${r.days[0]} … ${r.days.at(-1)} (${s.days.toLocaleString('en-US')} days); ${r.volMoves}. Amounts in USD at today's prices.`
   const stats = formatTable(
@@ -94,14 +87,14 @@ function backtestTable(r: BacktestReport): string {
       ['Kupiec POF LR', `${s.kupiec.lr.toFixed(3)} (p = ${s.kupiec.pValue.toFixed(4)}${s.kupiec.reject ? ', rejected at 95 %' : ''})`],
       ['Christoffersen independence LR', `${s.christoffersen.lr.toFixed(3)} (p = ${s.christoffersen.pValue.toFixed(4)}${s.christoffersen.reject ? ', rejected at 95 %' : ''})`],
       ['250-day windows green / yellow / red', `${r.zoneCounts.green} / ${r.zoneCounts.yellow} / ${r.zoneCounts.red} (worst ${s.worstZone})`],
-      ['Requirement (first … last day)', `${usd(r.requirement[0]!)} … ${usd(r.requirement.at(-1)!)}`]
+      ['Requirement (first … last day)', `${usd(r.requirementUsd[0]!)} … ${usd(r.requirementUsd.at(-1)!)}`]
     ]
   )
   const worst = [...r.days.keys()]
     .filter((i) => r.exception[i])
-    .sort((a, b) => r.realisedLoss[b]! - r.realisedLoss[a]!)
+    .sort((a, b) => r.realisedLossUsd[b]! - r.realisedLossUsd[a]!)
     .slice(0, 10)
-  const exceptions = worst.length ? `\n\nLargest exceptions:\n${formatTable(['Day', 'Requirement', 'Realised loss'], worst.map((i) => [r.days[i]!, usd(r.requirement[i]!), usd(r.realisedLoss[i]!)]))}` : ''
+  const exceptions = worst.length ? `\n\nLargest exceptions:\n${formatTable(['Day', 'Requirement', 'Realised loss'], worst.map((i) => [r.days[i]!, usd(r.requirementUsd[i]!), usd(r.realisedLossUsd[i]!)]))}` : ''
   const skipped = r.notCovered.length ? `\nNot in the backtest (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
   return `${head}\nPeriod: ${r.window.text}.\n\n${stats}${exceptions}${skipped}`
 }

@@ -4,12 +4,13 @@
  * [--seed S] [--nu ν] [--correlation estimated|one|zero] [--stressed-floor] [--apc-buffer] [--json]`: VaR and ES in USD of a book or a
  * portfolio file, with the history imported into the book file.
  */
-import type { BookDb } from '../book/database'
-import { bookHistory, valueAtRisk, valuedPositions, type VarOptions, type VarReport } from '../services/var-service'
-import { varView } from '../services/risk-views'
-import type { CliIo } from './commands'
+import type { ResponseOf } from '@contract/api'
+import type { Services } from '../services/api-service'
+import type { VarOptions } from '../services/var-service'
+import { varOf } from '../services/risk/handlers'
+import { call, type CliIo } from './commands'
 import { formatTable } from './format-table'
-import { readMarginInputs } from './margin-command'
+import { fileRiskInputs } from './risk-inputs'
 
 export interface VarArgs {
   portfolio?: string
@@ -66,16 +67,23 @@ export function varOptions(a: VarArgs): VarOptions | string {
   }
 }
 
-export async function varCommand(db: BookDb, bookId: number, io: CliIo, a: VarArgs, options: VarOptions, json: boolean): Promise<number> {
-  const { held, view } = readMarginInputs({ portfolio: a.portfolio, market: a.market, method: 'all' }, { db, bookId })
-  const report = await valueAtRisk(held, view, bookHistory(db, valuedPositions(held, view).underlyings), options)
-  io.out(json ? JSON.stringify(varView(report), null, 2) : varTable(report))
+type VarView = Omit<ResponseOf<'runVar'>, 'durationMs'>
+
+/** The book's VaR through the API, as the workstation runs it; on portfolio or market files, the same assembly. */
+export async function varCommand(services: Services, bookId: number, io: CliIo, a: VarArgs, options: VarOptions, json: boolean): Promise<number> {
+  let r: VarView
+  if (a.portfolio === undefined && a.market === undefined) {
+    // The run time is the host's, not part of the result: two runs with one seed print the same JSON.
+    const { durationMs: _durationMs, ...view } = await call(services, 'runVar', { taskId: 'cli-var', bookId, ...options })
+    r = view
+  } else r = await varOf(fileRiskInputs(services.db, bookId, a), options)
+  io.out(json ? JSON.stringify(r, null, 2) : varTable(r))
   return 0
 }
 
-const usd = (x: number): string => x.toLocaleString('en-US', { maximumFractionDigits: 0 })
+const usd = (x: number | null): string => (x === null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: 0 }))
 
-function varTable(r: VarReport): string {
+function varTable(r: VarView): string {
   const mc = r.method === 'monte-carlo'
   const adjusted = r.requirementRule !== 'VaR'
   const head = `${mc ? 'Monte Carlo' : 'Historical simulation'}, ${r.horizonDays}-day horizon, ${r.scenarios.toLocaleString('en-US')} scenarios (${r.scenarioSetId}); history ${r.history.firstDay} … ${r.history.lastDay} from ${r.history.series.map((s) => `${s.underlying}/${s.quoteCurrency} ${s.source}`).join(', ')}; ${r.volMoves}. Amounts in USD.`
@@ -92,13 +100,10 @@ function varTable(r: VarReport): string {
     ])
   )
   const last = r.levels.length - 1
-  const top = r.positionIds
-    .map((_, i) => i)
-    .sort((x, y) => r.componentEs[last]![y]! - r.componentEs[last]![x]!)
-    .slice(0, 10)
+  const top = [...r.components].sort((x, y) => y.expectedShortfall[last]! - x.expectedShortfall[last]!).slice(0, 10)
   const components = formatTable(
     ['Position', ...r.levels.flatMap((l) => [`Component ES ${(l.confidence * 100).toFixed(1)} %`, `Component VaR ${(l.confidence * 100).toFixed(1)} %`])],
-    top.map((i) => [r.symbols[i]!, ...r.levels.flatMap((_, k) => [usd(r.componentEs[k]![i]!), usd(r.componentVar[k]![i]!)])])
+    top.map((c) => [c.symbol, ...r.levels.flatMap((_, k) => [usd(c.expectedShortfall[k]!), usd(c.valueAtRisk[k]!)])])
   )
   const skipped = r.notCovered.length ? `\nNot in VaR (${r.notCovered.length}): ${r.notCovered.map((n) => `${n.account} ${n.symbol}: ${n.reason}`).join('; ')}` : ''
   const window = `${mc ? 'Calibration' : 'Windows'}: ${r.window.text}.`

@@ -15,10 +15,10 @@ import { bookParamsOverride } from './margin-params-store'
 import { marginParamSets } from './margin-params'
 import { bookHistory, valuedPositions } from './var-service'
 import { stressHistory } from './stress-service'
-import { NotFoundError } from './errors'
+import { MissingDataError, NotFoundError } from './errors'
 
 /** A book that cannot be valued: it has no market snapshot yet. */
-export class NoMarketError extends Error {
+export class NoMarketError extends MissingDataError {
   constructor(bookName: string) {
     super(`book "${bookName}" has no market snapshot: import an option chain first`)
     this.name = 'NoMarketError'

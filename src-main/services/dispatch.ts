@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { apiMethods, type Envelope, type MethodName } from '@contract/api'
 import type { Handlers } from './service-context'
-import { InvalidDocumentError, NotFoundError } from './errors'
+import { InvalidDocumentError, MissingDataError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'
 import { AsOfRequiredError } from '../importers/market/deribit-ticker-chain'
@@ -47,6 +47,7 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
   } catch (e) {
     const err = e as Error
     if (err instanceof NotFoundError) return { ok: false, error: { code: 'not_found', message: err.message } }
+    if (err instanceof MissingDataError) return { ok: false, error: { code: 'missing_data', message: err.message } }
     if (err instanceof InvalidDocumentError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: err.field } }
     if (err instanceof TaskCancelledError) return { ok: false, error: { code: 'cancelled', message: err.message } }
     if (err instanceof BookRefusedError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: 'bookId' } }

@@ -15,3 +15,14 @@ export class InvalidDocumentError extends Error {
     this.field = field
   }
 }
+
+/**
+ * The book lacks what a method needs (a market snapshot, daily price history): a state of the
+ * trader's data, not a fault, so the message is the whole answer and says what to import.
+ */
+export class MissingDataError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'MissingDataError'
+  }
+}

@@ -1,6 +1,8 @@
 /** The market panel's data: forwards per expiry and vol smiles, read from the engine's market view. */
 import type { MarketDetail, MarketSummary } from '@contract/api'
-import type { MarketView } from '../engine/market/market-view'
+import { buildMarketView, type MarketView } from '../engine/market/market-view'
+import { buildSnapshotFromDeribitChain } from '../engine/market/chain-snapshot'
+import { parseDeribitBookSummary } from '../importers/market/deribit-book-summary'
 import { forwardAt } from '../engine/market/forward-curve'
 import { surfaceVol } from '../engine/market/vol-surface'
 import { yearsBetween } from '../engine/pricing/black76'
@@ -67,4 +69,14 @@ export function marketDetail(view: MarketView): MarketDetail {
     return { underlying: curve.underlying, indexUsd: curve.indexUsd, forwards, smiles }
   })
   return { snapshot: marketSummary(view), underlyings }
+}
+
+/** The market panel of a Deribit option-chain CSV on its own, with every unusable row named (`cli market --chain`). */
+export function chainDetail(text: string, file: string): { detail: MarketDetail; problems: string[] } {
+  const parsed = parseDeribitBookSummary(text, file)
+  const { snapshot, problems } = buildSnapshotFromDeribitChain(parsed.rows, file)
+  return {
+    detail: marketDetail(buildMarketView(snapshot)),
+    problems: [...parsed.problems.map((p) => p.message), ...problems.map((p) => `${file}, line ${p.line}, column ${p.field}: ${p.message}`)]
+  }
 }

@@ -86,7 +86,8 @@ export const ApiEvent = z.discriminatedUnion('type', [
 /** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */
 /** rejected_rows: an import refused because rows were rejected; nothing was written. */
 /** unavailable: the machine lacks what the method needs (no Chromium to print a PDF); the message says what. */
-export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'cancelled', 'rejected_rows', 'unreadable_file', 'unavailable', 'internal'])
+/** missing_data: the book lacks what the method needs (a market snapshot, daily history); the message says what to import. */
+export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'missing_data', 'cancelled', 'rejected_rows', 'unreadable_file', 'unavailable', 'internal'])
 export const ApiError = z.object({
   code: ApiErrorCode,
   message: z.string(),
