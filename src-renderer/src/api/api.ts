@@ -31,6 +31,10 @@ export function connectApi(): MarginalApi | null {
   return token ? (api = createHttpApi(window.location.origin, token)) : null
 }
 
+/**
+ * The connected API, for the stores and composables: views reach it through a store or the
+ * per-domain composables of lib/api/ (one per contract domain), never by calling this.
+ */
 export function useApi(): MarginalApi {
   if (!api) throw new Error('the API is not connected')
   return api

@@ -57,6 +57,18 @@ export const useWhatIfStore = defineStore('whatif', () => {
     await afterEdit(bookId)
   }
 
+  /**
+   * Book tickets into the current book by account name: a copy has its own account ids, so a ticket
+   * made on one book (a suggestion, a ticket on the live book) is carried over by the account's name.
+   */
+  async function applyTicketsByAccount(accountName: string, tickets: Omit<TicketRequest, 'accountId'>[]): Promise<void> {
+    const bookId = session.currentBookId
+    if (bookId === null) return
+    const { accounts } = await useApi().tradeInstruments({ bookId })
+    const accountId = accounts.find((a) => a.name === accountName)!.id
+    await applyTickets(tickets.map((t) => ({ ...t, accountId })))
+  }
+
   async function editPositions(req: { resize?: { positionId: number; sizeContracts: number }[]; scale?: { factor: number; positionIds?: number[] } }): Promise<void> {
     const bookId = session.currentBookId
     if (bookId === null) return
@@ -64,5 +76,5 @@ export const useWhatIfStore = defineStore('whatif', () => {
     await afterEdit(bookId)
   }
 
-  return { ticketOpen, ticketPrefill, error, openTicket, copyBook, renameBook, deleteBook, applyTickets, editPositions }
+  return { ticketOpen, ticketPrefill, error, openTicket, copyBook, renameBook, deleteBook, applyTickets, applyTicketsByAccount, editPositions }
 })

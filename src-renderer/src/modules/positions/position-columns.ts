@@ -1,7 +1,7 @@
 /** Column definitions of the positions grid; every amount header names its unit or currency. */
 import type { CellClassParams, ColDef, ICellRendererParams } from 'ag-grid-community'
 import type { GridRow, GroupGridRow, GroupSums, PositionGridRow } from './position-groups'
-import { formatContracts, formatExpiryUtc, formatNumber, formatPrice, isUsdLike } from './format'
+import { formatContracts, formatExpiryUtc, formatNumber, formatPrice, isUsdLike } from '../../lib/format'
 
 type Row = GridRow
 const pos = (row: Row | undefined): PositionGridRow | null => (row?.rowType === 'position' ? row : null)

@@ -3,7 +3,7 @@
  * Cancel through cancelTask, and the error of the last run. A new run drops a stale answer.
  */
 import { onBeforeUnmount, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import { useApi } from '../../api/api'
+import { useApi } from '../api/api'
 
 export interface Task<T> {
   running: Ref<boolean>

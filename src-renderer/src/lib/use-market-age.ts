@@ -5,8 +5,8 @@
  */
 import { computed, onBeforeUnmount, ref } from 'vue'
 import { defineStore } from 'pinia'
-import { useSessionStore } from '../../stores/use-session-store'
-import { loadUiState, saveUiState } from '../../api/use-ui-state'
+import { useSessionStore } from '../stores/use-session-store'
+import { loadUiState, saveUiState } from '../api/use-ui-state'
 
 export interface Staleness {
   amberMinutes: number
