@@ -5,6 +5,7 @@
  * numbers (with number formats), dates are dates, units are in the headers.
  */
 import ExcelJS from 'exceljs'
+import Papa from 'papaparse'
 
 export interface WorkbookColumn<T> {
   header: string
@@ -37,13 +38,16 @@ export async function workbookBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 
-/** RFC 4180 CSV of one sheet: numbers unformatted (full precision), dates in ISO-8601 UTC. */
+/**
+ * RFC 4180 CSV of one sheet, written by Papa Parse (the reader the importers use): a header row,
+ * CRLF after every row (the last too), numbers unformatted (full precision), dates in ISO-8601 UTC,
+ * empty cells for null. A cell is quoted when it holds a comma, a quote or a line break (and, by
+ * Papa's rule, a leading or trailing space, so readers that trim keep it). No formula escaping: a
+ * cell starting with = + − @ is written as it is, as before.
+ */
 export function sheetCsv<T>(s: WorkbookSheet<T>): string {
-  const cell = (v: string | number | Date | null): string => {
-    if (v === null) return ''
-    if (v instanceof Date) return v.toISOString()
-    const t = String(v)
-    return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t
-  }
-  return [s.columns.map((c) => cell(c.header)).join(','), ...s.rows.map((r) => s.columns.map((c) => cell(c.value(r))).join(','))].join('\r\n') + '\r\n'
+  const cell = (v: string | number | Date | null): string | number | null => (v instanceof Date ? v.toISOString() : v)
+  const rows = [s.columns.map((c) => c.header), ...s.rows.map((r) => s.columns.map((c) => cell(c.value(r))))]
+  // An array of arrays: Papa writes each as a row (given separate fields and no data, it would add an empty one).
+  return Papa.unparse(rows, { newline: '\r\n', escapeFormulae: false }) + '\r\n'
 }

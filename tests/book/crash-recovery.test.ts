@@ -27,7 +27,7 @@ describe('crash safety', () => {
     book.db.close()
 
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(accountId), String(instrumentId)], {
-      stdio: ['ignore', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'] /* stdin held open: the child waits on it for the kill */
     })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))

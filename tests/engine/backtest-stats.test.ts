@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backtestStats, christoffersenIndependence, kupiecPof, trafficLight } from '../../src-main/engine/risk/backtest-stats'
+import { backtestStats, CHI2_1_95, chiSquare1Survival, christoffersenIndependence, kupiecPof, trafficLight } from '../../src-main/engine/risk/backtest-stats'
 import { normCdf } from '../../src-main/engine/pricing/normal'
 
 /** Kupiec's LR from its definition, with powers instead of logs: an independent twin. */
@@ -14,7 +14,7 @@ describe('Kupiec proportion-of-failures test (N = 250, p = 1 %)', () => {
   it.each(Array.from({ length: 11 }, (_, x) => x))('x = %i exceptions: LR matches the closed form to 1e-6, p-value is the χ²(1) survival', (x) => {
     const k = kupiecPof(250, x, 0.01)
     expect(Math.abs(k.lr - kupiecClosedForm(250, x, 0.01))).toBeLessThan(1e-6)
-    // χ²(1) survival = 2(1 − Φ(√LR)), with our own normal CDF (Hart/West), not jStat's gamma.
+    // χ²(1) survival = 2(1 − Φ(√LR)); the p-value is that survival, not some other tail.
     expect(Math.abs(k.pValue - 2 * (1 - normCdf(Math.sqrt(k.lr))))).toBeLessThan(1e-9)
     expect(k.reject).toBe(k.lr > 3.841458820694124)
   })
@@ -26,6 +26,26 @@ describe('Kupiec proportion-of-failures test (N = 250, p = 1 %)', () => {
     expect(kupiecPof(250, 3, 0.01).reject).toBe(false)
     expect(kupiecPof(250, 7, 0.01).reject).toBe(true)
     expect(() => kupiecPof(250, 251, 0.01)).toThrow(/0 ≤ exceptions \(251\) ≤ days \(250\)/)
+  })
+})
+
+describe('χ²(1) survival, 2 Φ(−√x), against published values', () => {
+  // Upper quantiles of χ²(1) (NIST/SEMATECH e-Handbook §1.3.6.7.4 prints 3.841, 6.635, 10.828;
+  // full digits: the squared normal quantiles 1.959963984540054², 2.5758293035489², 3.2905267314919²).
+  it.each([
+    [3.841458820694124, 0.05],
+    [6.634896601021214, 0.01],
+    [10.827566170662733, 0.001],
+    [1, 0.31731050786291404] // P(|Z| > 1) = erfc(1/√2)
+  ])('P(χ²(1) > %d) = %d to 1e-12', (x, p) => {
+    expect(Math.abs(chiSquare1Survival(x) - p)).toBeLessThan(1e-12)
+  })
+
+  it('keeps its digits far in the tail (2 Φ(−10) = 1.5239706048e-23) and is 1 at and below 0; the 95 % critical value gives 5 %', () => {
+    expect(Math.abs(chiSquare1Survival(100) / 1.523970604832105e-23 - 1)).toBeLessThan(1e-8)
+    expect(chiSquare1Survival(0)).toBe(1)
+    expect(chiSquare1Survival(-1)).toBe(1)
+    expect(chiSquare1Survival(CHI2_1_95)).toBeCloseTo(0.05, 14)
   })
 })
 

@@ -15,7 +15,7 @@ describe('import crash safety', () => {
     const before = snapshotBook(db)
     db.close()
 
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(bookId), String(ROWS)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(bookId), String(ROWS)], { stdio: ['pipe', 'pipe', 'pipe'] /* stdin held open: the child waits on it for the kill */ })
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const outcome = await new Promise<string>((done) => {

@@ -70,7 +70,7 @@ describe.skipIf(!have)('historical VaR/ES of a linear BTC/ETH book on the shared
     [1, 1000],
     [2, 1000],
     [1, 100_000]
-  ] as const)('MPOR %i day(s), lookback %i days: VaR and ES at 99 %% and 99.5 %% match the brute force to 1e-6 USD', async (h, lookback) => {
+  ] as const)('MPOR $0 day(s), lookback $1 days: VaR and ES at 99 % and 99.5 % match the brute force to 1e-6 USD', async (h, lookback) => {
     const r = await run(h, lookback)
     for (const level of r.levels) {
       const ref = bruteForce(h, lookback, level.confidence)

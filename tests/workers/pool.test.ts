@@ -27,8 +27,8 @@ describe('worker pool', () => {
   it('sums a P&L matrix chunk in a worker thread, moving buffers instead of copying', async () => {
     const p = pool(engineWorkerPath, 2)
     const { expected, result, sent } = sumInWorker(p)
-    expect(sent.byteLength).toBe(0) // transferred away: detached on this side
     const sums = await result
+    expect(sent.byteLength).toBe(0) // transferred away: detached on this side
     expect(sums).toBeInstanceOf(Float64Array)
     expect([...sums]).toEqual([...expected])
     expect(p.status()).toMatchObject({ workerCount: 2, tasksCompleted: 1, workersReplaced: 0 })
@@ -63,16 +63,23 @@ describe('worker pool', () => {
   it('cancels a running task (its worker is replaced) and a queued one, then keeps working', async () => {
     const p = pool(faultyWorkerPath, 1)
     const controller = new AbortController()
-    let progressed = 0
+    // The first progress event proves the task is running in the worker; no clock decides that
+    // (the test's own timeout is the only limit).
+    let started!: () => void
+    const firstProgress = new Promise<void>((r) => (started = r))
     const matrix = seededPnlMatrix(10, 10, 1)
-    const running = p.run('slowColumnSums', { matrix, rows: 10, cols: 10 }, { signal: controller.signal, onProgress: () => progressed++ })
+    const running = p.run('slowColumnSums', { matrix, rows: 10, cols: 10 }, { signal: controller.signal, onProgress: () => started() })
     const queued = p.run('slowColumnSums', { matrix, rows: 10, cols: 10 }, { signal: controller.signal })
+    // Each outcome is observed from the start: if an assertion below fails, close() rejecting the
+    // two tasks in afterEach is not an unhandled rejection hiding the real failure.
+    const outcomes = [running, queued].map((t) => t.then(() => 'resolved', (e: unknown) => e))
     expect(p.status().queuedTasks).toBe(1)
-    await new Promise((r) => setTimeout(r, 100))
-    expect(progressed).toBeGreaterThan(0)
+    await firstProgress
+    expect(p.status()).toMatchObject({ busyWorkers: 1, queuedTasks: 1 })
     controller.abort()
-    await expect(running).rejects.toBeInstanceOf(TaskCancelledError)
-    await expect(queued).rejects.toBeInstanceOf(TaskCancelledError)
+    const [ranOutcome, queuedOutcome] = await Promise.all(outcomes)
+    expect(ranOutcome).toBeInstanceOf(TaskCancelledError)
+    expect(queuedOutcome).toBeInstanceOf(TaskCancelledError)
     expect(p.status()).toMatchObject({ busyWorkers: 0, queuedTasks: 0, workersReplaced: 0 })
     const { expected, result } = sumInWorker(p)
     expect([...(await result)]).toEqual([...expected])

@@ -1,5 +1,5 @@
 /**
- * Backtesting statistics (../shared/METHODOLOGY.md §5.12): exceptions of a risk measure against
+ * Backtesting statistics (docs/METHODOLOGY.md §5.12): exceptions of a risk measure against
  * realised losses, Kupiec's proportion-of-failures test, Christoffersen's independence test, and
  * the Basel traffic light.
  * - Kupiec (1995), "Techniques for verifying the accuracy of risk measurement models":
@@ -9,13 +9,17 @@
  * - Basel Committee (1996), "Supervisory framework for the use of backtesting": 250 days at 99 %,
  *   0–4 exceptions green, 5–9 yellow, 10 or more red.
  */
-import jStat from 'jstat'
+import { normCdf } from '../pricing/normal'
 
 /** x ln y with the limit 0 at x = 0 (0 · ln 0 = 0). */
 const xlny = (x: number, y: number): number => (x === 0 ? 0 : x * Math.log(y))
 
-/** Survival of χ²(1): P(X > x) = erfc(√(x/2)). */
-export const chiSquare1Survival = (x: number): number => (x <= 0 ? 1 : 1 - jStat.chisquare.cdf(x, 1))
+/**
+ * Survival of χ²(1): P(X > x) = P(|Z| > √x) = 2 Φ(−√x) = erfc(√(x/2)), X = Z² with Z standard normal.
+ * Φ is the engine's own (Hart/West, absolute error below 1e-14); taken at −√x, never as 1 − Φ(√x),
+ * so a small p-value keeps its digits.
+ */
+export const chiSquare1Survival = (x: number): number => (x <= 0 ? 1 : 2 * normCdf(-Math.sqrt(x)))
 
 /** 95 % critical value of χ²(1). */
 export const CHI2_1_95 = 3.841458820694124
