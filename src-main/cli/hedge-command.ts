@@ -6,6 +6,7 @@
  */
 import type { MarginMethodName, ResponseOf } from '@contract/api'
 import type { Services } from '../services/api-service'
+import { ALL_METHODS } from '../services/margin-service'
 import { call, type CliIo } from './commands'
 import { formatTable } from './format-table'
 
@@ -25,7 +26,7 @@ export interface HedgeArgs {
   lookback: string | undefined
 }
 
-export const HEDGE_OBJECTIVES: readonly MarginMethodName[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
+export const HEDGE_OBJECTIVES: readonly MarginMethodName[] = ALL_METHODS
 
 /** Whether the hedge may write new options: never unless asked (issue 17 §6). */
 function noNewShorts(args: HedgeArgs): boolean {

@@ -17,7 +17,7 @@ import { isUsdLike } from '../engine/market/currency'
 import type { MarketView } from '../engine/market/market-view'
 import type { HeldPosition } from '../book/positions-repository'
 import { buildModelState, modelResult } from '../engine/margin/additive-model'
-import type { MarginMethod } from '../engine/margin/margin-result'
+import { MARGIN_METHODS, type MarginMethod } from '../engine/margin/margin-result'
 import { backtestSeries, rollingHistoricalVar } from '../engine/risk/backtest'
 import type { BacktestStats, TrafficLight } from '../engine/risk/backtest-stats'
 import { backtestWindow, cutRuleText, type HistoryWindow } from '../engine/risk/as-of-cut'
@@ -27,7 +27,7 @@ import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, valuedPositions, t
 
 export type BacktestMethod = 'hs-var' | MarginMethod
 
-export const BACKTEST_METHODS: readonly BacktestMethod[] = ['hs-var', 'standard', 'span', 'deribit-pm', 'okx-pm', 'greeks']
+export const BACKTEST_METHODS: readonly BacktestMethod[] = ['hs-var', ...MARGIN_METHODS]
 
 export interface BacktestOptions {
   method: BacktestMethod

@@ -20,12 +20,12 @@ import { greeksModel } from '../engine/margin/greeks-margin'
 import { okxPmModel } from '../engine/margin/okx-pm'
 import { spanModel } from '../engine/margin/span'
 import { standardModel } from '../engine/margin/standard'
-import type { MarginMethod, MarginResult } from '../engine/margin/margin-result'
+import { MARGIN_METHODS, type MarginMethod, type MarginResult } from '../engine/margin/margin-result'
 import type { MarginPosition } from '../engine/margin/margin-position'
 import { marginParamSets, type MarginParamSets } from './margin-params'
 import { accountHealth, type PoolHealth } from './account-health'
 
-export const ALL_METHODS: readonly MarginMethod[] = ['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks']
+export const ALL_METHODS: readonly MarginMethod[] = MARGIN_METHODS
 
 export interface MarginGroup {
   account: string

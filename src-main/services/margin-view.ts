@@ -1,6 +1,13 @@
 /** BookMargin → the contract's plain-JSON shape (typed arrays to arrays, Infinity to null). */
 import type { MarginResult, ResultMethod } from '../engine/margin/margin-result'
+import type { MarginMethod } from '../engine/margin/margin-result'
+import type { MarginMethodName } from '@contract/api'
 import type { BookMargin } from './margin-service'
+
+// The engine's methods and the contract's are one list on either side of the boundary: a method
+// added to one and not the other fails to compile here.
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+export const contractNamesEveryMethod: Exact<MarginMethod, MarginMethodName> = true
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null)
 

@@ -26,7 +26,7 @@ import { profileModel } from './whatif/explorer-service'
 import { toPositionRow } from './positions-view'
 import { suggestHedge } from './hedge/hedge-service'
 import { reviewTrades } from './hedge/hedge-review'
-import type { MarginMethod } from '../engine/margin/margin-result'
+import { MARGIN_METHODS } from '../engine/margin/margin-result'
 import { TaskCancelledError, type WorkerPool } from '../workers/pool'
 
 export interface ReportOptions {
@@ -59,7 +59,6 @@ export interface ReportRun {
   onProgress?: (done: number, total: number) => void
 }
 
-const HEDGED_METHODS: readonly MarginMethod[] = ['deribit-pm', 'span', 'okx-pm', 'standard', 'greeks']
 
 const unavailable = (e: unknown): Unavailable => ({ unavailable: (e as Error).message })
 
@@ -144,7 +143,7 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     hedges = []
     for (const g of accounts) {
       const method = health.find((h) => h.pool === g.pool)?.method
-      if (!method || !HEDGED_METHODS.includes(method)) continue
+      if (!method || !(MARGIN_METHODS as readonly string[]).includes(method)) continue
       const result = await section(signal, async () => {
         const s = await suggestHedge(db, held, view, { account: g.account, currency: g.currency, riskUnit: g.riskUnit, method, params: inputs.params, paramsSource: inputs.paramsSource }, { signal })
         // The workstation's own review of the trades: what they make worse, cost against equity.

@@ -6,7 +6,8 @@ import { EmptyRequest } from './common'
 import { BookRequest } from './books'
 import type { MethodTable } from './method-table'
 
-export const MarginMethodName = z.enum(['standard', 'deribit-pm', 'span', 'okx-pm', 'greeks'])
+/** Every margin method, in display order (the engine's MARGIN_METHODS; services/margin-view.ts checks they are equal). */
+export const MarginMethodName = z.enum(['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'])
 
 export const MarginResultView = z.object({
   method: MarginMethodName,

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod'
 import { id, isoUtc, taskId, utcDay } from './primitives'
+import { MarginMethodName } from './margin'
 import type { MethodTable } from './method-table'
 
 // ── Statistical risk (issue 6): VaR/ES, stress tests, backtests. Amounts in USD. ──────────────
@@ -123,7 +124,7 @@ export const StressResponse = z.object({
   notCovered: NotCovered
 })
 
-export const BacktestMethodName = z.enum(['hs-var', 'standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'])
+export const BacktestMethodName = z.enum(['hs-var', ...MarginMethodName.options])
 
 export const BacktestRequest = z
   .object({

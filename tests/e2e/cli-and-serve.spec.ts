@@ -141,7 +141,7 @@ test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the
   expect(delta.stdout).toMatch(/^Deribit main · BTC: delta −?-?\d+\.\d{4} → -?0\.000\d BTC\nbuy \d+ BTC-PERPETUAL/)
   const bad = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--objective', 'es-ish'])
   expect(bad.status).toBe(1)
-  expect(bad.stderr).toContain('--objective es-ish: expected one of deribit-pm')
+  expect(bad.stderr).toContain('--objective es-ish: expected one of standard, span, deribit-pm, okx-pm, greeks, es, delta')
 })
 
 test('cli export --xlsx and --csv: the workstation\'s export, for nightly jobs', () => {

@@ -4,7 +4,9 @@
  * scenario vector, per-position attribution, and the ids of the parameter set and market snapshot
  * used. Amounts are in `currency`, positive = required.
  */
-export type MarginMethod = 'standard' | 'deribit-pm' | 'span' | 'okx-pm' | 'greeks'
+/** Every margin method, in the order they are shown: the one list (the contract's MarginMethodName is checked equal to it in services/margin-view.ts). */
+export const MARGIN_METHODS = ['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'] as const
+export type MarginMethod = (typeof MARGIN_METHODS)[number]
 
 /** The house liquidity and concentration add-ons: reported beside the methods, never as one. */
 export type AddOnsMethod = 'add-ons'
