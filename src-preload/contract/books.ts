@@ -1,5 +1,5 @@
 /**
- * Books: the live book, the demo and what-if copies; which market a book is valued on.
+ * Books: the live book, the demo and what-if copies; which market a book is valued on; backups of the book file.
  */
 import { z } from 'zod'
 import { bookName, id, isoUtc } from './primitives'
@@ -33,7 +33,19 @@ export const CopyBookRequest = z.object({ bookId: id, name: bookName, blank: z.b
 export const SetBookMarketRequest = z.object({ bookId: id, follow: z.boolean() }).strict()
 export const RenameBookRequest = z.object({ bookId: id, name: bookName }).strict()
 
+/** A consistent copy of the whole book file; without a path, beside it with a timestamp. */
+export const BackupRequest = z.object({ path: z.string().trim().min(1).max(1024).optional() }).strict()
+export const BackupResponse = z.object({
+  path: z.string(),
+  bytes: z.number().int(),
+  /** Rows per table in the backup, read back from it. */
+  rows: z.record(z.string(), z.number().int()),
+  integrity: z.literal('ok'),
+  atUtc: isoUtc
+})
+
 export type BookSummary = z.output<typeof BookSummary>
+export type BackupResponse = z.output<typeof BackupResponse>
 
 export const booksMethods = {
   listBooks: { request: EmptyRequest, response: BookSummary.array() },
@@ -47,5 +59,7 @@ export const booksMethods = {
   /** Put the demo book back (seeded afresh) when it was removed. */
   restoreDemo: { request: EmptyRequest, response: BookSummary },
   /** A what-if book follows the live book's market (every chain import) or holds a copy of the one it has now. */
-  setBookMarket: { request: SetBookMarketRequest, response: BookSummary }
+  setBookMarket: { request: SetBookMarketRequest, response: BookSummary },
+  /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
+  backupBook: { request: BackupRequest, response: BackupResponse }
 } as const satisfies MethodTable

@@ -1,6 +1,6 @@
 /**
  * Cash and balances across the boundary: an import's reconciliation per account and currency, the
- * book's balances with where each comes from, hand edits, and the book file's backup.
+ * book's balances with where each comes from, and hand edits.
  * Amounts are in `currency` (BTC for a Deribit BTC account, USDT…), never converted.
  */
 import { z } from 'zod'
@@ -84,25 +84,12 @@ export const SetBalanceRequest = z
   })
   .strict()
 
-export const BackupRequest = z.object({ path: z.string().trim().min(1).max(1024).optional() }).strict()
-export const BackupResponse = z.object({
-  path: z.string(),
-  bytes: z.number().int(),
-  /** Rows per table in the backup, read back from it. */
-  rows: z.record(z.string(), z.number().int()),
-  integrity: z.literal('ok'),
-  atUtc: isoUtc
-})
-
 export type CashLine = z.output<typeof CashLine>
 export type BalanceView = z.output<typeof BalanceView>
-export type BackupResponse = z.output<typeof BackupResponse>
 
 export const cashMethods = {
   /** Cash per account and currency: amount, unsettled futures P&L, the ledger, and where the figure comes from. */
   listBalances: { request: BookRequest, response: BalancesResponse },
   /** Set an account's cash by hand (live book: anchored now, with an audit row; what-if books: as is). */
-  setBalance: { request: SetBalanceRequest, response: BalancesResponse },
-  /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
-  backupBook: { request: BackupRequest, response: BackupResponse }
+  setBalance: { request: SetBalanceRequest, response: BalancesResponse }
 } as const satisfies MethodTable

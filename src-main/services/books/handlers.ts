@@ -1,11 +1,12 @@
 /**
  * Books: the list, what-if copies (copy, rename, delete), the demo book (remove, restore), and
- * whether a what-if book follows the live book's market.
+ * whether a what-if book follows the live book's market, and backups of the whole book file.
  */
 import type { booksMethods } from '@contract/books'
 import { findBook, listBooks, setFollowsLiveMarket } from '../../book/books-repository'
 import { copyBook, deleteBook, renameBook, BookRefusedError } from '../../book/whatif-repository'
 import { removeDemoBook, restoreDemoBook } from '../../book/demo-book'
+import { backupBookFile } from '../../book/backup'
 import { NotFoundError } from '../errors'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 
@@ -32,6 +33,7 @@ export function booksHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof bo
       if (b.kind !== 'whatif') throw new BookRefusedError(`"${b.name}" is the ${b.kind} book: it has its own market (chain imports go to the live book)`)
       setFollowsLiveMarket(db, bookId, follow)
       return findBook(db, bookId)!
-    }
+    },
+    backupBook: ({ path }) => backupBookFile(db, ctx.file.path, path)
   }
 }

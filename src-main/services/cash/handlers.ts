@@ -1,10 +1,9 @@
 /**
- * Cash per account and currency (read, set by hand) and backups of the whole book file.
+ * Cash per account and currency: read, and set by hand.
  */
 import type { cashMethods } from '@contract/cash'
 import { listAccounts, findAccountInBook } from '../../book/accounts-repository'
 import { ledgerSum, listBalances, setManualBalance, setWhatIfBalance } from '../../book/balances-repository'
-import { backupBookFile } from '../../book/backup'
 import { BookRefusedError } from '../../book/whatif-repository'
 import { NotFoundError } from '../errors'
 import type { HandlerSlice, ServiceContext } from '../service-context'
@@ -40,7 +39,6 @@ export function cashHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof cas
       if (book.kind === 'live') setManualBalance(db, edit)
       else setWhatIfBalance(db, edit)
       return balancesOf(bookId)
-    },
-    backupBook: ({ path }) => backupBookFile(db, ctx.file.path, path)
+    }
   }
 }
