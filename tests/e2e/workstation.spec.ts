@@ -5,6 +5,10 @@ import { test, expect } from './fixtures'
 import { hasSharedData, sharedData } from '../support/shared-data'
 import { writeBinanceDaily } from '../support/synthetic-history'
 
+/** The workstation's write of one UI-state key (kept in the book file), to wait on instead of a sleep. */
+const savedUiState = (page: import('@playwright/test').Page, key: string, value: unknown) =>
+  page.waitForResponse((r) => r.url().endsWith('/setUiState') && JSON.stringify(r.request().postDataJSON()) === JSON.stringify({ key, value }) && r.ok())
+
 const shot = (name: string): { path: string; fullPage: boolean } => ({ path: `test-results/screenshots/${name}.png`, fullPage: true })
 
 test('the demo book opens with 30+ positions grouped account → underlying → expiry', async ({ page, workstation }) => {
@@ -65,9 +69,10 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
   await expect(page.locator('.position-row .tree-cell', { hasText: 'BTC-PERPETUAL' })).toHaveCount(1)
 
   // Theme and column state survive a reload (kept in the book file, not the browser).
+  const themeSaved = savedUiState(page, 'app.theme', 'dark')
   await page.getByRole('button', { name: 'Switch to dark theme' }).click()
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
-  await page.waitForTimeout(500)
+  await themeSaved
   await page.reload()
   await expect(page.locator('.ag-row.position-row').first()).toBeVisible()
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
@@ -236,6 +241,7 @@ test('the risk dashboard sits above every view; the method selector switches wha
   await expect(btc.getByRole('meter')).toHaveAttribute('aria-valuenow', /^\d+$/)
   await page.screenshot({ path: 'test-results/screenshots/risk-dashboard.png', clip: { x: 0, y: 0, width: 1600, height: 200 } })
   const venueIm = await btc.locator('.figures').first().textContent()
+  const methodSaved = savedUiState(page, 'risk.method', 'standard')
   await page.getByTestId('method-select').selectOption('standard')
   await expect(btc.locator('.figures').first()).not.toHaveText(venueIm!)
   // OKX has no standard method here: the pool says so instead of showing a number.
@@ -243,7 +249,7 @@ test('the risk dashboard sits above every view; the method selector switches wha
   await page.keyboard.press('Alt+3')
   await expect(dash).toBeVisible()
   // The choice is kept in the book file.
-  await page.waitForTimeout(500)
+  await methodSaved
   await page.reload()
   await expect(page.getByTestId('method-select')).toHaveValue('standard')
   await page.getByTestId('method-select').selectOption('venue')
