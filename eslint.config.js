@@ -53,8 +53,12 @@ export const LAYERS = [
     paths: ['src-main/cli/**', 'src-main/services/**', 'src-main/app/**', CONTRACT],
     typeOnly: ['src-main/book/database', 'src-main/engine/margin/margin-result'],
     packages: [NODE], why: 'The CLI calls the same handlers as the app and prints their results.' },
-  { name: 'The Electron entry', target: ['src-main/index.ts'], paths: ['src-main/app/**', 'src-main/hosts/**', 'src-main/services/**', 'src-main/reports/**', CONTRACT], packages: ['electron', NODE],
+  { name: 'The Electron entry', target: ['src-main/index.ts'], paths: ['src-main/app/**', 'src-main/hosts/**', 'src-main/services/**', 'src-main/reports/**', 'src-main/electron/**', CONTRACT], packages: ['electron', NODE],
     why: 'Hosts reach everything through services.' },
+  // The Electron hardening (navigation, permissions, protocol, lock, log, menu): pure modules that
+  // take the Electron objects as parameters, so tests load them with fakes and without Electron.
+  { name: 'The Electron main modules', target: ['src-main/electron/**'], paths: ['src-main/electron/**', CONTRACT], packages: [NODE],
+    why: "They are handed the Electron objects by src-main/index.ts, so tests load them without 'electron'." },
   { name: 'The browser host entry', target: ['src-main/serve.ts'], paths: ['src-main/app/**', 'src-main/hosts/**'], packages: [NODE], why: 'Hosts reach everything through services.' },
   { name: 'The CLI entry', target: ['src-main/cli.ts'], paths: ['src-main/cli/**'], packages: [], why: 'It only starts the CLI.' },
   { name: 'The bench', target: ['src-main/bench.ts', 'src-main/bench/**'],
@@ -136,7 +140,7 @@ const clockAndEnvironment = {
 }
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'reports/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'reports/**', 'playwright-report/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

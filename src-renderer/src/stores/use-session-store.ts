@@ -9,6 +9,8 @@ export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'mar
 export type ThemeName = 'light' | 'dark'
 
 const isTheme = (v: unknown): v is ThemeName => v === 'light' || v === 'dark'
+/** The OS colour scheme (Electron keeps nativeTheme on 'system'; a browser reports its own). */
+const systemDark = (): MediaQueryList | null => (typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null)
 
 export const useSessionStore = defineStore('session', () => {
   const appInfo = ref<AppInfo | null>(null)
@@ -16,7 +18,13 @@ export const useSessionStore = defineStore('session', () => {
   const currentBookId = ref<number | null>(null)
   const market = ref<MarketSummary | null>(null)
   const view = ref<ViewName>('positions')
-  const theme = ref<ThemeName>('light')
+  // Follows the OS until the user picks a theme (then the book file keeps the choice).
+  const osScheme = systemDark()
+  const theme = ref<ThemeName>(osScheme?.matches ? 'dark' : 'light')
+  let themeChosen = false
+  osScheme?.addEventListener?.('change', (e) => {
+    if (!themeChosen) theme.value = e.matches ? 'dark' : 'light'
+  })
   const engine = ref<EngineStatus | null>(null)
   const error = ref<string | null>(null)
   /**
@@ -45,7 +53,10 @@ export const useSessionStore = defineStore('session', () => {
       appInfo.value = info
       books.value = list
       engine.value = status
-      if (savedTheme) theme.value = savedTheme
+      if (savedTheme && !themeChosen) {
+        theme.value = savedTheme
+        themeChosen = true
+      }
       // Reopen the book last worked on (a what-if book is framed, so it is never taken for the live one).
       const reopen = list.find((b) => b.id === lastBook)?.id
       await selectBook(reopen ?? list.find((b) => b.kind === 'live')?.id ?? list[0]?.id ?? null)
@@ -79,6 +90,7 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function setTheme(next: ThemeName): void {
+    themeChosen = true
     theme.value = next
     saveUiState('app.theme', next, 0)
   }

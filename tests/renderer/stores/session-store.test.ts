@@ -7,7 +7,7 @@ import { useSessionStore } from '../../../src-renderer/src/stores/use-session-st
 import { installFakeApi } from '../support/fake-api'
 import { book, market } from '../support/fixtures'
 
-const appInfo: AppInfo = { appVersion: '0.1.0', host: 'browser', bookPath: '/tmp/book.sqlite', schemaVersion: 7, sqliteVersion: '3.46', workerCount: 2 }
+const appInfo: AppInfo = { appVersion: '0.1.0', host: 'browser', bookPath: '/tmp/book.sqlite', schemaVersion: 7, sqliteVersion: '3.46', workerCount: 2, bookState: 'ok', bookStateReason: null }
 const status = (busyWorkers: number): EngineStatus => ({ workerCount: 2, busyWorkers, queuedTasks: 0, workersReplaced: 0, tasksCompleted: 5 })
 const books = [book(1, 'demo', 'Demo book'), book(2, 'live', 'My book'), book(3, 'whatif', 'What-if 1', { parentId: 2 })]
 
