@@ -54,7 +54,7 @@ export function setWhatIfBalance(db: BookDb, a: { bookId: number; accountId: num
   db.transaction(() => {
     setBalance(db, a.accountId, a.currency, a.amount)
     recordAudit(db, { bookId: a.bookId, entity: 'balance', entityId: `${a.accountId}:${a.currency.toUpperCase()}`, action: 'set by hand', detail: { currency: a.currency.toUpperCase(), after: a.amount, note: a.note } })
-  })()
+  }).immediate()
 }
 
 /** The demo's shipped balances: anchored at the epoch, so they read like a statement's. */
@@ -123,7 +123,7 @@ export function setManualBalance(db: BookDb, a: { bookId: number; accountId: num
        ON CONFLICT (account_id, currency) DO UPDATE SET amount = excluded.amount, anchor_amount = excluded.anchor_amount, anchor_at_ms = excluded.anchor_at_ms, anchor_source = 'manual', anchor_note = excluded.anchor_note`
     ).run(a.accountId, ccy, a.amount, a.amount, now.getTime(), a.note)
     recordAudit(db, { bookId: a.bookId, entity: 'balance', entityId: `${a.accountId}:${ccy}`, action: 'set by hand', detail: { currency: ccy, before, after: a.amount, note: a.note } }, now)
-  })()
+  }).immediate()
 }
 
 /**

@@ -122,7 +122,7 @@ export function setFollowsLiveMarket(db: BookDb, bookId: number, follow: boolean
     // Holding a copy: keep the snapshot it is valued on now (the live one, when it followed).
     db.prepare('UPDATE books SET follows_live_market = ?, market_snapshot_id = ? WHERE id = ?').run(follow ? 1 : 0, book.marketSnapshotId, bookId)
     recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: follow ? 'follow live market' : 'hold own market', detail: { snapshot: book.marketSnapshotId } }, now)
-  })()
+  }).immediate()
 }
 
 /** The snapshot id stored on the book row itself, not resolved through follows_live_market; null without one. */

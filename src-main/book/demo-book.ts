@@ -27,7 +27,7 @@ export function removeDemoBook(db: BookDb, now = new Date()): number {
     if (demo.marketSnapshotId) db.prepare('DELETE FROM market_snapshots WHERE id = ? AND NOT EXISTS (SELECT 1 FROM books WHERE market_snapshot_id = ?)').run(demo.marketSnapshotId, demo.marketSnapshotId)
     recordAudit(db, { bookId: null, entity: 'book', entityId: demo.id, action: 'remove demo', detail: { removed: ids } }, now)
     return ids.length
-  })()
+  }).immediate()
 }
 
 export function restoreDemoBook(db: BookDb, now = new Date()): BookRecord {

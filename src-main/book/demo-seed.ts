@@ -112,5 +112,5 @@ export function seedDemoBook(db: BookDb, now = new Date()): number {
       insertPosition(db, { bookId, accountId, instrumentId, sizeContracts: p.sizeContracts, avgPrice: p.avgPrice }, now)
     }
     return bookId
-  })()
+  }).immediate()
 }

@@ -21,7 +21,7 @@ export function saveUserParamSet(db: BookDb, kind: string, document: unknown, no
        ON CONFLICT (kind) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at`
     ).run(kind, JSON.stringify(document), now.toISOString())
     recordAudit(db, { bookId: null, entity: 'margin_params', entityId: kind, action: 'save', detail: { id: (document as { id?: unknown }).id ?? null } }, now)
-  })()
+  }).immediate()
 }
 
 /** Drop the user's set of one kind: the shipped file applies again. */
@@ -30,5 +30,5 @@ export function deleteUserParamSet(db: BookDb, kind: string, now = new Date()): 
     const changed = db.prepare('DELETE FROM margin_params WHERE kind = ?').run(kind).changes > 0
     if (changed) recordAudit(db, { bookId: null, entity: 'margin_params', entityId: kind, action: 'reset' }, now)
     return changed
-  })()
+  }).immediate()
 }

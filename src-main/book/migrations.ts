@@ -3,6 +3,7 @@
  * `PRAGMA user_version`. Never edit a released migration: add the next number.
  */
 import type { Database } from 'better-sqlite3'
+import { BookNewerError } from './book-errors'
 
 export interface Migration {
   version: number
@@ -347,20 +348,33 @@ function separateDemoFromLive(db: Database): void {
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version
 
-/** Bring the file forward to the latest schema; refuses a file from a newer Marginal. */
-export function migrate(db: Database, file: string): number {
-  const current = db.pragma('user_version', { simple: true }) as number
+/** A file written by a newer Marginal: refused, naming both versions. */
+export function refuseNewerSchema(current: number, file: string): void {
   if (current > latestSchemaVersion) {
-    throw new Error(
-      `${file}: book schema version ${current} is newer than this Marginal understands (${latestSchemaVersion}); update Marginal`
+    throw new BookNewerError(
+      `${file}: book schema version ${current} is newer than this Marginal understands (${latestSchemaVersion}); update Marginal`,
+      file
     )
   }
+}
+
+/**
+ * Bring the file forward to the latest schema; refuses a file from a newer Marginal. Each step is
+ * its own BEGIN IMMEDIATE transaction that re-reads the version first: two processes opening an
+ * old book at once migrate it once (the second waits, then finds the step done).
+ */
+export function migrate(db: Database, file: string): number {
+  const version = (): number => db.pragma('user_version', { simple: true }) as number
+  refuseNewerSchema(version(), file)
   for (const m of migrations) {
-    if (m.version <= current) continue
+    if (m.version <= version()) continue
     // PRAGMA foreign_keys is a no-op inside a transaction: switch it around the migration's.
     if (m.rebuildsTables) db.pragma('foreign_keys = OFF')
     try {
       db.transaction(() => {
+        const current = version()
+        refuseNewerSchema(current, file)
+        if (m.version <= current) return
         db.exec(m.sql)
         m.up?.(db)
         if (m.rebuildsTables) {
@@ -368,10 +382,10 @@ export function migrate(db: Database, file: string): number {
           if (broken.length) throw new Error(`${file}: migration ${m.version} (${m.name}) would break ${broken.length} foreign key(s); nothing was changed`)
         }
         db.pragma(`user_version = ${m.version}`)
-      })()
+      }).immediate()
     } finally {
       if (m.rebuildsTables) db.pragma('foreign_keys = ON')
     }
   }
-  return db.pragma('user_version', { simple: true }) as number
+  return version()
 }

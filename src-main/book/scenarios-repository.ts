@@ -20,7 +20,7 @@ export function saveScenario(db: BookDb, name: string, document: unknown, now = 
   db.transaction(() => {
     db.prepare('INSERT INTO saved_scenarios (name, document, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at').run(name, JSON.stringify(document), now.toISOString())
     recordAudit(db, { bookId: null, entity: 'scenario', entityId: name, action: 'save', detail: document }, now)
-  })()
+  }).immediate()
 }
 
 export function deleteScenario(db: BookDb, name: string, now = new Date()): boolean {
@@ -28,5 +28,5 @@ export function deleteScenario(db: BookDb, name: string, now = new Date()): bool
     const gone = db.prepare('DELETE FROM saved_scenarios WHERE name = ?').run(name).changes > 0
     if (gone) recordAudit(db, { bookId: null, entity: 'scenario', entityId: name, action: 'delete' }, now)
     return gone
-  })()
+  }).immediate()
 }

@@ -24,7 +24,7 @@ export function insertTrades(db: BookDb, trades: readonly NewTrade[], onRow?: (i
       stmt.run(t.accountId, t.instrumentId, t.importId, t.externalId, t.tradedAtMs, t.side, t.sizeContracts, t.price, t.fee, t.feeCurrency)
       onRow?.(i)
     })
-  })()
+  }).immediate()
   return trades.length
 }
 

@@ -69,7 +69,7 @@ export function copyBook(db: BookDb, sourceId: number, opts: { name: string; bla
     }
     recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: opts.blank ? 'what-if blank' : 'what-if copy', detail: { parentId: sourceId } }, now)
     return bookId
-  })()
+  }).immediate()
 }
 
 export function renameBook(db: BookDb, bookId: number, name: string, now = new Date()): void {
@@ -78,7 +78,7 @@ export function renameBook(db: BookDb, bookId: number, name: string, now = new D
   db.transaction(() => {
     db.prepare('UPDATE books SET name = ? WHERE id = ?').run(n, bookId)
     recordAudit(db, { bookId, entity: 'book', entityId: bookId, action: 'rename', detail: { name: n } }, now)
-  })()
+  }).immediate()
 }
 
 /** Delete a what-if book with its accounts and positions (ON DELETE CASCADE); its copies keep living, parentless. */
@@ -87,7 +87,7 @@ export function deleteBook(db: BookDb, bookId: number, now = new Date()): void {
   db.transaction(() => {
     recordAudit(db, { bookId: null, entity: 'book', entityId: bookId, action: 'delete', detail: { name: book.name } }, now)
     db.prepare('DELETE FROM books WHERE id = ?').run(bookId)
-  })()
+  }).immediate()
 }
 
 export interface WhatIfTrade {
@@ -140,5 +140,5 @@ export function applyWhatIfTrades(db: BookDb, bookId: number, trades: readonly W
       }
       recordAudit(db, { bookId, entity: 'position', entityId: t.instrumentId, action: 'what-if trade', detail: t }, now)
     }
-  })()
+  }).immediate()
 }

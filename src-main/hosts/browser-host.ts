@@ -36,7 +36,11 @@ const MAX_IMPORT_BODY_BYTES = 260_000_000
 const bodyLimit = (method: string): number => (['previewImport', 'commitImport', 'inspectCsv'].includes(method) ? MAX_IMPORT_BODY_BYTES : MAX_BODY_BYTES)
 const SSE_HEARTBEAT_MS = 15_000
 
-const STATUS_OF: Record<string, number> = { invalid_request: 400, refused: 403, rejected_rows: 422, unreadable_file: 422, not_found: 404, cancelled: 409, internal: 500 }
+const STATUS_OF: Record<string, number> = {
+  invalid_request: 400, refused: 403, rejected_rows: 422, unreadable_file: 422, not_found: 404, cancelled: 409, internal: 500,
+  // The book file: busy is worth a retry; a view-only or newer book refuses the write; the disk lacks room.
+  book_busy: 503, book_read_only: 409, book_damaged: 409, book_newer: 409, disk_full: 507
+}
 
 function send(res: ServerResponse, status: number, body: string, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, {

@@ -22,6 +22,7 @@ import { riskHandlers } from './risk/handlers'
 import { whatifHandlers } from './whatif/handlers'
 import { hedgeHandlers } from './hedge/handlers'
 import { reportHandlers } from './report/handlers'
+import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
 
 export type { Handlers } from './service-context'
 
@@ -55,7 +56,7 @@ export function createServices(opts: ServiceOptions): Services {
     tasks: createTasks(opts.pool, events),
     bookContext: bookContexts(opts.book.db)
   }
-  const handlers: Handlers = {
+  const handlers: Handlers = guardBookFile(opts.book, {
     ...commonHandlers(ctx),
     ...booksHandlers(ctx),
     ...cashHandlers(ctx),
@@ -66,7 +67,7 @@ export function createServices(opts: ServiceOptions): Services {
     ...whatifHandlers(ctx),
     ...hedgeHandlers(ctx),
     ...reportHandlers(ctx)
-  }
+  })
   return {
     handlers,
     events,
@@ -79,4 +80,40 @@ export function createServices(opts: ServiceOptions): Services {
       ctx.db.close()
     }
   }
+}
+
+/**
+ * Methods that open the book on a connection of their own (the import worker's), which a view-only
+ * book's read-only flag does not cover (and which would migrate an old damaged file in place):
+ * refused up front. Every other write goes through the book's connection and SQLite refuses it
+ * there (SQLITE_READONLY).
+ */
+const WRITES_ELSEWHERE: ReadonlySet<string> = new Set(['commitImport', 'previewImport'])
+
+/**
+ * Every handler with the book file's errors made plain: SQLite's busy, read-only, corrupt and
+ * full errors (also as rebuilt from a worker thread) become the book-errors classes, naming the
+ * file, which dispatch maps to their API codes. On a damaged book an error reading it (a row that
+ * decodes to broken JSON) is reported as the damage it is.
+ */
+function guardBookFile(book: OpenedBook, handlers: Handlers): Handlers {
+  const guarded: Record<string, (req: never) => unknown> = {}
+  for (const [method, handler] of Object.entries(handlers) as [string, (req: never) => unknown][]) {
+    guarded[method] = async (req: never) => {
+      if (book.state !== 'ok' && WRITES_ELSEWHERE.has(method)) {
+        throw book.state === 'damaged' ? new BookDamagedError(readOnlyMessage(book), book.path) : new BookReadOnlyError(readOnlyMessage(book), book.path)
+      }
+      try {
+        return await handler(req)
+      } catch (e) {
+        const typed = classifyBookError(e, book)
+        if (typed) throw typed
+        if (book.state === 'damaged' && e instanceof SyntaxError) {
+          throw new BookDamagedError(`the book ${book.path} is damaged: a value read from it is unreadable (${e.message}). Save a repaired copy and open that`, book.path, null, e)
+        }
+        throw e
+      }
+    }
+  }
+  return guarded as Handlers
 }

@@ -26,3 +26,6 @@ export class MissingDataError extends Error {
     this.name = 'MissingDataError'
   }
 }
+
+/** The book file's own errors (busy, read-only, damaged, disk full, newer schema): the classes dispatch maps, for the CLI and hosts. */
+export { BookFileError, BookBusyError, BookReadOnlyError, BookDamagedError, DiskFullError, BookNewerError, classifyBookError } from '../book/book-errors'

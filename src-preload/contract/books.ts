@@ -44,7 +44,25 @@ export const BackupResponse = z.object({
   atUtc: isoUtc
 })
 
+/** A repaired copy of a damaged (or read-only) book file; without a path, beside it (or in the home folder) with a timestamp. */
+export const RepairRequest = z.object({ path: z.string().trim().min(1).max(1024).optional() }).strict()
+export const RepairResponse = z.object({
+  path: z.string(),
+  bytes: z.number().int(),
+  /** vacuum: SQLite rebuilt the file whole (nothing lost); row-copy: table by table, skipping pages it cannot read. */
+  method: z.enum(['vacuum', 'row-copy']),
+  /** Rows per table in the copy, read back from it. */
+  rows: z.record(z.string(), z.number().int()),
+  integrity: z.literal('ok'),
+  /** Row-id ranges that could not be read (the copy lacks them): after the last id read, before the next. */
+  unreadable: z.array(z.object({ table: z.string(), afterId: z.number().int().nullable(), beforeId: z.number().int().nullable() })),
+  /** Rows read but left out: they break a constraint, or their parent row was lost. */
+  rowsLeftOut: z.number().int().nonnegative(),
+  atUtc: isoUtc
+})
+
 export type BookSummary = z.output<typeof BookSummary>
+export type RepairResponse = z.output<typeof RepairResponse>
 export type BackupResponse = z.output<typeof BackupResponse>
 
 export const booksMethods = {
@@ -61,5 +79,7 @@ export const booksMethods = {
   /** A what-if book follows the live book's market (every chain import) or holds a copy of the one it has now. */
   setBookMarket: { request: SetBookMarketRequest, response: BookSummary },
   /** A consistent copy of the whole book file (SQLite VACUUM INTO), read back and checked. */
-  backupBook: { request: BackupRequest, response: BackupResponse }
+  backupBook: { request: BackupRequest, response: BackupResponse },
+  /** Save a copy of a damaged or read-only book that passes integrity_check (VACUUM INTO, else row by row); the book itself is left as it is. */
+  saveRepairedCopy: { request: RepairRequest, response: RepairResponse }
 } as const satisfies MethodTable

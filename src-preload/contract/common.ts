@@ -8,13 +8,19 @@ export const EmptyRequest = z.object({}).strict()
 
 export const HostKind = z.enum(['electron', 'browser'])
 
+/** ok: read and written; read-only: the file or its folder cannot be written (view only); damaged: it failed SQLite's check on open (view only, save a repaired copy). */
+export const BookState = z.enum(['ok', 'read-only', 'damaged'])
+
 export const AppInfo = z.object({
   appVersion: z.string(),
   host: HostKind,
   bookPath: z.string(),
   schemaVersion: z.number().int(),
   sqliteVersion: z.string(),
-  workerCount: z.number().int().positive()
+  workerCount: z.number().int().positive(),
+  bookState: BookState,
+  /** Why the book is view only (what SQLite found, or what cannot be written); null when ok. */
+  bookStateReason: z.string().nullable()
 })
 
 export const uiStateKey = z
@@ -87,7 +93,16 @@ export const ApiEvent = z.discriminatedUnion('type', [
 /** rejected_rows: an import refused because rows were rejected; nothing was written. */
 /** unavailable: the machine lacks what the method needs (no Chromium to print a PDF); the message says what. */
 /** missing_data: the book lacks what the method needs (a market snapshot, daily history); the message says what to import. */
-export const ApiErrorCode = z.enum(['invalid_request', 'refused', 'not_found', 'missing_data', 'cancelled', 'rejected_rows', 'unreadable_file', 'unavailable', 'internal'])
+/**
+ * The book file itself, each message naming it: book_busy: another program held its write lock past
+ * the busy timeout (nothing written; retry); book_read_only: the file or its folder cannot be
+ * written (view only); book_damaged: it fails SQLite's check (view only; save a repaired copy);
+ * disk_full: nothing was written; book_newer: written by a newer Marginal.
+ */
+export const ApiErrorCode = z.enum([
+  'invalid_request', 'refused', 'not_found', 'missing_data', 'cancelled', 'rejected_rows', 'unreadable_file', 'unavailable', 'internal',
+  'book_busy', 'book_read_only', 'book_damaged', 'disk_full', 'book_newer'
+])
 export const ApiError = z.object({
   code: ApiErrorCode,
   message: z.string(),
@@ -102,6 +117,7 @@ export const Envelope = z.discriminatedUnion('ok', [
 ])
 
 export type AppInfo = z.output<typeof AppInfo>
+export type BookState = z.output<typeof BookState>
 export type EngineStatus = z.output<typeof EngineStatus>
 export type ApiEvent = z.output<typeof ApiEvent>
 export type ApiError = z.output<typeof ApiError>

@@ -62,7 +62,7 @@ describe('book database', () => {
     const holder = new Database(path)
     opened.push(holder)
     holder.exec('BEGIN EXCLUSIVE')
-    expect(() => openBookDatabase(path, 100)).toThrow(/is locked by another process/)
+    expect(() => openBookDatabase(path, { busyTimeoutMs: 100 })).toThrow(new RegExp(`the book ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is busy: .* within 0.1 s`))
   })
 })
 

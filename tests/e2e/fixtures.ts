@@ -46,9 +46,20 @@ async function startServer(bookPath: string): Promise<{ child: ChildProcess; url
   return { child, url }
 }
 
-export const test = base.extend<{ workstation: Workstation }>({
-  workstation: async ({}, use) => {
+export interface WorkstationOptions {
+  /**
+   * Prepare the book file before the host starts (`test.use({ bookFile: { prepare } })`, an object:
+   * Playwright takes a bare function for a fixture): e.g. make it, then damage it or make it
+   * read-only. Without it the host creates a fresh book.
+   */
+  bookFile: { prepare(bookPath: string): void } | null
+}
+
+export const test = base.extend<{ workstation: Workstation } & WorkstationOptions>({
+  bookFile: [null, { option: true }],
+  workstation: async ({ bookFile }, use) => {
     const bookPath = join(mkdtempSync(join(tmpdir(), 'marginal-e2e-')), 'book.sqlite')
+    bookFile?.prepare(bookPath)
     const { child, url } = await startServer(bookPath)
     const parsed = new URL(url)
     await use({

@@ -15,13 +15,14 @@ export interface TestHost {
   close(): Promise<void>
 }
 
-export async function startTestHost(workerPath: string): Promise<TestHost> {
+/** opts.bookPath: open that book file (several hosts on one file) instead of a fresh one in the host's temp folder. */
+export async function startTestHost(workerPath: string, opts: { bookPath?: string } = {}): Promise<TestHost> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-host-'))
   const rendererDir = join(dir, 'renderer')
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Marginal test renderer</title>')
   writeFileSync(join(dir, 'secret.txt'), 'outside the renderer folder')
-  const bookPath = join(dir, 'book.sqlite')
+  const bookPath = opts.bookPath ?? join(dir, 'book.sqlite')
   const services = createServices({ book: openBook(bookPath), pool: new WorkerPool(workerPath, 2), host: 'browser' })
   const host = await startBrowserHost({ services, rendererDir, port: 0 })
   return {

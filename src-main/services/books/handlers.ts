@@ -1,12 +1,14 @@
 /**
  * Books: the list, what-if copies (copy, rename, delete), the demo book (remove, restore), and
- * whether a what-if book follows the live book's market, and backups of the whole book file.
+ * whether a what-if book follows the live book's market, backups of the whole book file, and a
+ * repaired copy of a damaged one.
  */
 import type { booksMethods } from '@contract/books'
 import { findBook, listBooks, setFollowsLiveMarket } from '../../book/books-repository'
 import { copyBook, deleteBook, renameBook, BookRefusedError } from '../../book/whatif-repository'
 import { removeDemoBook, restoreDemoBook } from '../../book/demo-book'
 import { backupBookFile } from '../../book/backup'
+import { saveRepairedCopy } from '../../book/repair'
 import { NotFoundError } from '../errors'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 
@@ -34,6 +36,7 @@ export function booksHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof bo
       setFollowsLiveMarket(db, bookId, follow)
       return findBook(db, bookId)!
     },
-    backupBook: ({ path }) => backupBookFile(db, ctx.file.path, path)
+    backupBook: ({ path }) => backupBookFile(db, ctx.file.path, path),
+    saveRepairedCopy: ({ path }) => saveRepairedCopy(db, ctx.file.path, path)
   }
 }

@@ -9,6 +9,10 @@ import { runMatrixSelfTest } from '../matrix-self-test'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 
 export function commonHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof commonMethods> {
+  // A view-only book (read-only or damaged) keeps the workstation's own UI state (theme, columns) for
+  // the session in memory: the trader's data is refused, the screen's layout need not be.
+  const viewOnly = ctx.file.state !== 'ok'
+  const sessionUiState = new Map<string, unknown>()
   return {
     appInfo: () => ({
       appVersion,
@@ -16,11 +20,14 @@ export function commonHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof c
       bookPath: ctx.file.path,
       schemaVersion: ctx.file.schemaVersion,
       sqliteVersion: ctx.file.sqliteVersion,
-      workerCount: ctx.pool.size
+      workerCount: ctx.pool.size,
+      bookState: ctx.file.state,
+      bookStateReason: ctx.file.stateReason
     }),
-    getUiState: ({ key }) => ({ key, value: getUiState(ctx.db, key) }),
+    getUiState: ({ key }) => ({ key, value: sessionUiState.has(key) ? sessionUiState.get(key) : getUiState(ctx.db, key) }),
     setUiState: ({ key, value }) => {
-      setUiState(ctx.db, key, value)
+      if (viewOnly) sessionUiState.set(key, value)
+      else setUiState(ctx.db, key, value)
       return { ok: true as const }
     },
     runMatrixSelfTest: (req) => ctx.tasks.run(req.taskId, (run) => runMatrixSelfTest(req, ctx.pool, run)),

@@ -72,7 +72,7 @@ export function applyTrades(db: BookDb, bookId: number, view: MarketView, ticket
       bookId,
       resolved.map((t) => ({ accountId: t.account.id, instrumentId: upsertInstrument(db, t.instrument), sizeContracts: t.sizeContracts, price: t.price, cashAmount: t.cashAmount, cashCurrency: t.cashCurrency }))
     )
-  })()
+  }).immediate()
   return resolved
 }
 
