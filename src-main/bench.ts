@@ -34,6 +34,9 @@ import { suggestHedge } from './services/hedge/hedge-service'
 import { evaluateProfile, profileEvaluator } from './engine/profile/pnl-profile'
 import { marginReportModel, printMarginReport } from './services/report-service'
 import { chromiumPrinter } from './reports/pdf/chromium-printer'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { createServices } from './services/api-service'
+import { dispatch } from './services/dispatch'
 
 const json = process.argv.includes('--json')
 const say = (line: string): void => {
@@ -59,6 +62,70 @@ function benchScenarios(): ScenarioSet {
 import { buildModelState, modelResult, replacePosition } from './engine/margin/additive-model'
 import { marginParamSets } from './services/margin-params'
 import { ALL_METHODS, groupModels, toMarginPosition } from './services/margin-service'
+
+/** Nearest-rank percentile of a sample (p99 of 20 calls is the slowest). */
+const percentile = (xs: readonly number[], p: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/**
+ * The host during a large import: the services on a new book file (demo + empty live book), a
+ * 30 MB Deribit log committed through the handlers (in the import worker) while bookMargin on the
+ * demo book is asked 20 times, spaced through the import, as the renderer asks while the trader
+ * waits; beside the same 20 calls with no import running. Also the longest event-loop stall
+ * during the import (posting the file to the worker included).
+ */
+async function hostDuringImport(dir: string) {
+  const CALLS = 20
+  const services = createServices({ book: openBook(join(dir, 'host.sqlite')), pool: createEnginePool(1), host: 'browser' })
+  try {
+    const live = liveBook(services.db).id
+    const text = syntheticDeribitLog(160_000)
+    const bookMargin = async (): Promise<number> => {
+      const t0 = performance.now()
+      const reply = await dispatch(services.handlers, 'bookMargin', { bookId: 1 })
+      if (!reply.ok) throw new Error(`bookMargin: ${reply.error.message}`)
+      return performance.now() - t0
+    }
+    for (let i = 0; i < 5; i++) await bookMargin() // warm
+    const idle: number[] = []
+    for (let i = 0; i < CALLS; i++) idle.push(await bookMargin())
+
+    const stalls = monitorEventLoopDelay({ resolution: 5 })
+    stalls.enable()
+    const t0 = performance.now()
+    let importSeconds = 0
+    const commit = dispatch(services.handlers, 'commitImport', { bookId: live, fileName: 'transaction_log-1-BTC-host-bench.csv', text, allowPartial: false, taskId: 'bench-import' }).then((reply) => {
+      importSeconds = (performance.now() - t0) / 1000
+      return reply
+    })
+    const during: number[] = []
+    let callsDuringImport = 0
+    for (let i = 0; i < CALLS; i++) {
+      during.push(await bookMargin())
+      if (importSeconds === 0) callsDuringImport++
+      await new Promise((r) => setTimeout(r, 150))
+    }
+    const reply = await commit
+    stalls.disable()
+    if (!reply.ok) throw new Error(`commitImport: ${reply.error.message}`)
+    const written = reply.value as { tradesAdded: number; cashFlowsAdded: number }
+    return {
+      megabytes: text.length / 1e6,
+      rows: 160_000,
+      importSeconds,
+      rowsWritten: written.tradesAdded + written.cashFlowsAdded,
+      calls: CALLS,
+      callsDuringImport,
+      duringMs: { p50: percentile(during, 50), p99: percentile(during, 99) },
+      idleMs: { p50: percentile(idle, 50), p99: percentile(idle, 99) },
+      longestStallMs: stalls.max / 1e6
+    }
+  } finally {
+    await services.close()
+  }
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-bench-'))
@@ -100,6 +167,14 @@ async function main(): Promise<void> {
         `commit ${fmt(flexCommitSeconds)} s (${fmt(flexImported.tradesAdded)} trades, ${fmt(flexImported.cashFlowsAdded)} cash flows, ${flexPreview.rejected} rejected)`
     )
     book.db.close()
+
+    const host = await hostDuringImport(dir)
+    say(
+      `import with the host serving: ${fmt(host.rows)}-row Deribit log (${fmt(host.megabytes)} MB) committed in the import worker in ${fmt(host.importSeconds)} s ` +
+        `(${fmt(host.rowsWritten)} rows written); bookMargin on the demo book meanwhile p50 ${fmt(host.duringMs.p50)} ms, p99 ${fmt(host.duringMs.p99)} ms ` +
+        `(${host.calls} calls 150 ms apart, ${host.callsDuringImport} before the commit returned; no import running: p50 ${fmt(host.idleMs.p50)} ms, p99 ${fmt(host.idleMs.p99)} ms); ` +
+        `longest event-loop stall ${fmt(host.longestStallMs)} ms (target p99 ≤ 100 ms)`
+    )
 
     const view = buildMarketView(market)
     const scenarios = benchScenarios()
@@ -286,6 +361,7 @@ async function main(): Promise<void> {
       importPreviewSeconds: previewSeconds,
       importCommitSeconds: commitSeconds,
       importIbkrFlex: { trades: FLEX_TRADES, previewSeconds: flexPreviewSeconds, commitSeconds: flexCommitSeconds },
+      hostDuringImport: host,
       baseline: {
         implementation: 'scalar reference (reference-revalue.ts): black76PriceUsd per cell, one thread',
         valuationsPerSecondPerThread: valuations / refOptionSeconds,

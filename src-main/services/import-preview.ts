@@ -61,6 +61,15 @@ export interface ImportPreview {
   notes: string[]
 }
 
+/** A preview lists at most this many issues (the counts stay complete): the UI grid needs no more. */
+const MAX_PREVIEW_ISSUES = 5000
+
+/** What previewImport answers: the preview with its issues in line order, the first few thousand of them. */
+export function previewReply(preview: ImportPreview): ImportPreview & { issuesTotal: number } {
+  const issues = [...preview.issues].sort((a, b) => a.line - b.line)
+  return { ...preview, issues: issues.slice(0, MAX_PREVIEW_ISSUES), issuesTotal: issues.length }
+}
+
 /** Rows (not issues: one row may have several) with the given severity. */
 export const rowsWith = (issues: readonly RowIssue[], severity: RowIssue['severity']): number =>
   new Set(issues.filter((i) => i.severity === severity).map((i) => i.line)).size

@@ -101,9 +101,8 @@ function parseCached(req: ImportRequest, sha256: string): ParsedStatement {
 }
 
 /** Parse the file and plan it against the book: what a preview shows and a commit writes. */
-function prepareImport(db: BookDb, req: ImportRequest): Prepared {
+function prepareImport(db: BookDb, req: ImportRequest, sha256 = sha256Of(req.text)): Prepared {
   requireImportTarget(db, req.bookId)
-  const sha256 = sha256Of(req.text)
   const parsed = parseCached(req, sha256)
   const notes: string[] = []
   let accountName = req.accountName?.trim() || parsed.accountName
@@ -185,7 +184,7 @@ function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }
     // A newer market, or history with the index at an expiry, settles what has expired.
     if (written.importId !== null) settleExpired(db, req.bookId, now)
     return written
-  })()
+  }).immediate()
   return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded, cash: [] }
 }
 
@@ -194,8 +193,13 @@ function commitStatement(
   req: ImportRequest & { allowPartial: boolean; onProgress?: (rowsWritten: number, rowsTotal: number) => void },
   now: Date
 ): ImportResult {
+  // Parse before the write transaction (parsing reads only the file; the cache hands the parse to
+  // prepareImport), so a second writer waits for the writes alone, not for a 30 MB parse as well.
+  requireImportTarget(db, req.bookId)
+  const sha256 = sha256Of(req.text)
+  parseCached(req, sha256)
   return db.transaction((): ImportResult => {
-    const p = prepareImport(db, req)
+    const p = prepareImport(db, req, sha256)
     const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
     const rejectedRows = rowsWith(p.parsed.issues, 'rejected')
     if (rejected.length > 0 && !req.allowPartial) {
@@ -278,5 +282,5 @@ function commitStatement(
       }
     }, now)
     return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows, marketRowsAdded: 0, cash }
-  })()
+  }).immediate()
 }

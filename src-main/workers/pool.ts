@@ -1,5 +1,6 @@
 /**
- * A fixed-size pool of worker threads running engine tasks.
+ * A fixed-size pool of worker threads running engine tasks (and, with one thread, the import
+ * worker: services/import/import-runner.ts).
  * - size = cores − 1 (at least 1): the main thread keeps a core for the UI and the book;
  * - inputs and outputs move as transferable ArrayBuffers, never copied;
  * - progress flows back per task; an AbortSignal cancels (a running task's worker is terminated
@@ -8,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
-import type { RunMessage, WorkerReply } from './protocol'
+import type { ErrorDetail, RunMessage, WorkerReply } from './protocol'
 
 export class TaskCancelledError extends Error {
   constructor(task: string) {
@@ -18,10 +19,32 @@ export class TaskCancelledError extends Error {
 }
 
 export class WorkerCrashedError extends Error {
-  constructor(task: string, reason: string) {
-    super(`engine worker crashed while running "${task}": ${reason}`)
+  constructor(task: string, reason: string, label = 'engine') {
+    super(`${label} worker crashed while running "${task}": ${reason}`)
     this.name = 'WorkerCrashedError'
   }
+}
+
+/**
+ * A task that threw in its worker. The message is "<task>: <the worker's message>"; `detail` keeps
+ * the worker's own message, error class name and plain fields, for callers that rebuild the error.
+ */
+export class WorkerTaskError extends Error {
+  constructor(
+    readonly task: string,
+    readonly workerMessage: string,
+    readonly detail: ErrorDetail | null
+  ) {
+    super(`${task}: ${workerMessage}`)
+    this.name = 'WorkerTaskError'
+  }
+}
+
+export interface PoolOptions {
+  /** What the workers run, in messages ("engine" by default). */
+  label?: string
+  /** Idle workers do not keep the process alive (a CLI run, a test), busy ones do. */
+  unrefWhenIdle?: boolean
 }
 
 export interface RunOptions {
@@ -75,11 +98,16 @@ export class WorkerPool {
   /** Workers start on the first task, so a CLI listing positions never pays for threads. */
   constructor(
     private readonly workerPath: string | URL,
-    readonly size = defaultPoolSize()
+    readonly size = defaultPoolSize(),
+    private readonly opts: PoolOptions = {}
   ) {}
 
+  private get label(): string {
+    return this.opts.label ?? 'engine'
+  }
+
   run<T = unknown>(task: string, input: unknown, opts: RunOptions = {}): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('the engine pool is shut down'))
+    if (this.closed) return Promise.reject(new Error(`the ${this.label} pool is shut down`))
     if (this.broken) return Promise.reject(new Error(this.broken))
     if (opts.signal?.aborted) return Promise.reject(new TaskCancelledError(task))
     return new Promise<T>((resolve, reject) => {
@@ -114,10 +142,10 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true
-    for (const job of this.queue.splice(0)) this.settle(job, new Error('the engine pool is shutting down'))
+    for (const job of this.queue.splice(0)) this.settle(job, new Error(`the ${this.label} pool is shutting down`))
     await Promise.all(
       this.slots.map((s) => {
-        if (s.job) this.settle(s.job, new Error('the engine pool is shutting down'))
+        if (s.job) this.settle(s.job, new Error(`the ${this.label} pool is shutting down`))
         s.job = null
         return s.worker.terminate()
       })
@@ -126,6 +154,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(this.workerPath), job: null, lastError: null }
+    if (this.opts.unrefWhenIdle) slot.worker.unref()
     slot.worker.on('message', (msg: WorkerReply) => this.onMessage(slot, msg))
     slot.worker.on('error', (err) => {
       slot.lastError = err.message
@@ -142,10 +171,11 @@ export class WorkerPool {
       return
     }
     slot.job = null
+    if (this.opts.unrefWhenIdle) slot.worker.unref()
     this.crashStreak = 0
     this.completed++
     if (msg.type === 'result') this.settle(job, null, msg.output)
-    else this.settle(job, new Error(`${job.task}: ${msg.message}`))
+    else this.settle(job, new WorkerTaskError(job.task, msg.message, msg.error ?? null))
     this.pump()
   }
 
@@ -153,12 +183,12 @@ export class WorkerPool {
     const index = this.slots.indexOf(slot)
     if (index < 0 || this.closed) return // terminated on purpose (cancel, close)
     const reason = slot.lastError ?? `worker exited with code ${code}`
-    if (slot.job) this.settle(slot.job, new WorkerCrashedError(slot.job.task, reason))
+    if (slot.job) this.settle(slot.job, new WorkerCrashedError(slot.job.task, reason, this.label))
     slot.job = null
     this.replaced++
     this.crashStreak++
     if (this.crashStreak >= MAX_CRASH_STREAK) {
-      this.broken = `the engine pool stopped after ${this.crashStreak} worker crashes in a row (last: ${reason})`
+      this.broken = `the ${this.label} pool stopped after ${this.crashStreak} worker crashes in a row (last: ${reason})`
       this.slots.splice(index, 1)
       for (const job of this.queue.splice(0)) this.settle(job, new Error(this.broken))
     } else {
@@ -198,6 +228,7 @@ export class WorkerPool {
       if (!job) break
       slot.job = job
       slot.lastError = null
+      if (this.opts.unrefWhenIdle) slot.worker.ref()
       const msg: RunMessage = { type: 'run', taskId: job.id, task: job.task, input: job.input }
       slot.worker.postMessage(msg, job.opts.transfer ?? [])
     }

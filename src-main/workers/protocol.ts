@@ -9,7 +9,16 @@ export interface RunMessage {
 export type WorkerReply =
   | { type: 'progress'; taskId: number; done: number; total: number }
   | { type: 'result'; taskId: number; output: unknown }
-  | { type: 'error'; taskId: number; message: string }
+  | { type: 'error'; taskId: number; message: string; error?: ErrorDetail }
+
+/**
+ * What a task's error was, beyond its message: its class name and its own plain fields (code,
+ * field…). Errors cross threads as structured clones, which keep neither the class nor the fields.
+ */
+export interface ErrorDetail {
+  name: string
+  props: Record<string, string | number | boolean | null>
+}
 
 export interface TaskContext {
   /** Report progress; the pool forwards it to the caller. Cheap enough to call per row chunk. */

@@ -4,7 +4,14 @@
  * stays; anything that kills the thread is handled by the pool, which replaces the worker.
  */
 import { parentPort } from 'node:worker_threads'
-import type { RunMessage, TaskTable, WorkerReply } from './protocol'
+import type { ErrorDetail, RunMessage, TaskTable, WorkerReply } from './protocol'
+
+/** The error's class name and own plain fields (e.g. `field`, `code`), for the caller to rebuild it. */
+function errorDetail(e: Error): ErrorDetail {
+  const props: ErrorDetail['props'] = {}
+  for (const [k, v] of Object.entries(e)) if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') props[k] = v
+  return { name: e.name, props }
+}
 
 export function serveTasks(tasks: TaskTable): void {
   const port = parentPort
@@ -22,7 +29,7 @@ export function serveTasks(tasks: TaskTable): void {
       })
       reply({ type: 'result', taskId: msg.taskId, output: result.output }, result.transfer)
     } catch (e) {
-      reply({ type: 'error', taskId: msg.taskId, message: e instanceof Error ? e.message : String(e) })
+      reply(e instanceof Error ? { type: 'error', taskId: msg.taskId, message: e.message, error: errorDetail(e) } : { type: 'error', taskId: msg.taskId, message: String(e) })
     }
   })
 }

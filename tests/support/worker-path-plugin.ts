@@ -1,10 +1,10 @@
 /**
  * Vitest stand-in for electron-vite's `?modulePath` imports: bundle the worker module with Vite
  * into a temp folder and export the bundle's absolute path, so tests run real worker threads on
- * the same source the app ships.
+ * the same source the app ships. The folder is under node_modules/.cache, so a worker's packages
+ * (better-sqlite3 for the import worker) resolve from the bundle as they do from out/main.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { build, type Plugin } from 'vite'
 
@@ -25,7 +25,9 @@ export function workerPathPlugin(aliases: Record<string, string>): Plugin {
       const entry = id.slice('\0worker-path:'.length)
       let outFile = built.get(entry)
       if (!outFile) {
-        const outDir = mkdtempSync(join(tmpdir(), 'marginal-worker-'))
+        const cache = resolve(import.meta.dirname, '../../node_modules/.cache')
+        mkdirSync(cache, { recursive: true })
+        const outDir = mkdtempSync(join(cache, 'marginal-worker-'))
         await build({
           configFile: false,
           logLevel: 'warn',
