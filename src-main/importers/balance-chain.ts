@@ -6,6 +6,7 @@
  * change does not lead from the previous balance to its own.
  */
 import type { CellReader } from './csv-records'
+import type { BoundKind } from '../engine/instruments/bounds'
 import type { RowIssue, StatementBalance, StatementCashFlow } from './statement'
 
 /**
@@ -34,12 +35,13 @@ export const roundTo = (x: number, d: number): number => Number(x.toFixed(Math.m
 /**
  * An amount cell: a finite, plausible number, or a rejected issue naming file, line and column.
  * `optional` columns may be empty or the venue's "not applicable" mark ('--' at Bybit): then null.
+ * `bound`: what the cell holds (a cash amount unless said: a price, a fee…).
  */
-export function readAmount(r: CellReader, column: string, required = true): number | null {
+export function readAmount(r: CellReader, column: string, required = true, bound: BoundKind = 'cash'): number | null {
   const raw = r.raw(column)
   if (!required && (raw === '' || raw === '--' || raw === '-')) return null
-  // CellReader.number rejects what is not a finite number below 10^15 (1e308, a pasted id).
-  return r.number(column, required)
+  // CellReader.number rejects what is not a finite number within its input bound (1e308, a pasted id).
+  return r.number(column, required, bound)
 }
 
 /** One row's place in a currency's balance chain. */

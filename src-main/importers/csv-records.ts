@@ -7,6 +7,7 @@
  */
 import Papa from 'papaparse'
 import type { RowIssue } from './statement'
+import { boundProblem, INPUT_BOUNDS, quoteInput, type BoundKind } from '../engine/instruments/bounds'
 
 /** One row: its values in header order (arrays, not keyed objects: 100,000-row files stay fast). */
 export interface CsvRecord {
@@ -44,7 +45,10 @@ export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord
       // A new array only when a cell carries a byte-order mark (most files: none; keep the row's own).
       const values = row.data.some((c) => c.includes('\uFEFF')) ? row.data.map(unmarked) : row.data
       if (values.length === 1 && values[0]!.trim() === '') return
-      if (row.errors.length) problems.push({ line: startLine, message: row.errors.map((e) => e.message).join('; ') })
+      // A short file (a two-column funding history) leaves papaparse unable to guess a delimiter: it
+      // takes ',' and flags the first row, which is fine, not a problem of that row.
+      const errors = row.errors.filter((e) => e.code !== 'UndetectableDelimiter')
+      if (errors.length) problems.push({ line: startLine, message: errors.map((e) => e.message).join('; ') })
       else rows.push({ line: startLine, values })
       if (rows.length + problems.length >= maxRows) handle.abort()
     }
@@ -109,10 +113,13 @@ export function candidateHeaders(text: string): { line: number; cells: string[] 
 }
 
 /**
- * Larger than any plausible amount, size or price: float64 keeps cents only below ~9e13, and a cell
- * like '1e308' is a corrupt export, never a balance. Such a cell is rejected by its line and column.
+ * The largest magnitude of any cash amount (INPUT_BOUNDS.cash): the default bound of a number
+ * cell. Sizes, prices, fees, rates and vols have their own, smaller ones (engine/instruments/bounds.ts).
  */
-export const MAX_MAGNITUDE = 1e15
+export const MAX_MAGNITUDE = INPUT_BOUNDS.cash.max
+
+/** Longer than any cell a venue writes (ids, symbols, notes): rejected, never stored in the book. */
+export const MAX_TEXT_CELL = 1000
 
 /** Reads cells of one record, collecting issues with file, line and column. */
 export class CellReader {
@@ -135,28 +142,33 @@ export class CellReader {
     return null
   }
 
+  /** The trimmed cell, or null when empty (rejected when required); a cell over MAX_TEXT_CELL characters is rejected. */
   text(column: string, required = true): string | null {
     const v = this.raw(column)
     if (v === '' && required) return this.reject(column, 'empty')
+    if (v.length > MAX_TEXT_CELL) return this.reject(column, `${quoteInput(v)} is longer than any cell a venue writes (at most ${MAX_TEXT_CELL} characters)`)
     return v === '' ? null : v
   }
 
-  /** A finite number: plain, scientific (-3.605E-05), with a decimal comma where the venue uses one. */
-  number(column: string, required = true): number | null {
-    const raw = this.text(column, required)
-    if (raw === null) return null
+  /**
+   * A finite number within its input bound (`bound`: what the column holds; a cash amount unless
+   * said): plain, scientific (-3.605E-05), with a decimal comma where the venue uses one. NaN,
+   * Infinity, 1e999, 1e308 and a 10 MB cell are rejected by line and column, the value clipped.
+   */
+  number(column: string, required = true, bound: BoundKind = 'cash'): number | null {
+    const raw = this.raw(column)
+    if (raw === '') return required ? this.reject(column, 'empty') : null
     const cleaned = this.decimalComma ? raw.replace(/\./g, '').replace(',', '.') : raw.replace(/,(?=\d{3}(\D|$))/g, '')
-    const value = Number(cleaned)
-    if (cleaned.trim() === '' || !Number.isFinite(value)) return this.reject(column, `'${raw}' is not a number`)
-    if (Math.abs(value) >= MAX_MAGNITUDE) return this.reject(column, `'${raw}' is out of range (no amount, size or price reaches 10^15)`)
-    return value
+    const value = cleaned.trim() === '' || raw.length > MAX_TEXT_CELL ? Number.NaN : Number(cleaned)
+    const problem = boundProblem(bound, value)
+    return problem === null ? value : this.reject(column, `${quoteInput(raw)} ${problem}`)
   }
 
   /** An instant: ISO-like 'YYYY-MM-DD HH:MM:SS' (UTC unless an offset is given), or epoch ms. */
   time(column: string): number | null {
     const raw = this.text(column)
     if (raw === null) return null
-    return parseTime(raw) ?? this.reject(column, `'${raw}' is not a date and time`)
+    return parseTime(raw) ?? this.reject(column, `${quoteInput(raw)} is not a date and time`)
   }
 
   get ok(): boolean {

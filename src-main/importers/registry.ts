@@ -2,7 +2,7 @@
  * Statement formats, detected from the file's header (never its name). An unrecognised file gets
  * an error listing every format known.
  */
-import type { ParsedStatement } from './statement'
+import { clippedIssues, type ParsedStatement } from './statement'
 import { dropWithinFileDuplicates } from './within-file-duplicates'
 import { candidateHeaders } from './csv-records'
 import { parseGenericCsv, type GenericMapping } from './formats/generic-csv'
@@ -60,8 +60,17 @@ export function detectStatementFormat(text: string, file: string, formatId?: str
     if (found) return found
   }
   const first = candidates[0]?.cells
-  const seen = first ? `first row: ${first.slice(0, 8).join(',')}${first.length > 8 ? ',…' : ''}` : 'no CSV header'
+  const seen = first ? `first row: ${firstRowExcerpt(first)}` : 'no CSV header'
   throw new Error(`${file}: not a statement format Marginal knows (${seen}; it looked at the first ${candidates.length} rows for a known header). Known formats:\n${knownList()}`)
+}
+
+/**
+ * The first row as an unknown-format message shows it: at most 8 cells and 160 characters, control
+ * characters as '?', so a binary file or a long header cell is never echoed whole.
+ */
+function firstRowExcerpt(cells: readonly string[]): string {
+  const row = `${cells.slice(0, 8).join(',')}${cells.length > 8 ? ',…' : ''}`.replace(/\p{Cc}|\ufffd/gu, '?')
+  return row.length <= 160 ? row : `${row.slice(0, 160)}… (${row.length.toLocaleString('en-US')} characters)`
 }
 
 const knownList = (): string => [...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => `  - ${f.label}`).join('\n')
@@ -69,7 +78,7 @@ const knownList = (): string => [...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f
 export function parseStatement(text: string, file: string, formatId?: string, mapping?: GenericMapping): ParsedStatement {
   if (formatId === 'generic-csv') {
     if (!mapping) throw new Error(`${file}: a generic CSV needs a column mapping`)
-    return dropWithinFileDuplicates(parseGenericCsv(text, file, mapping))
+    return clippedIssues(dropWithinFileDuplicates(parseGenericCsv(text, file, mapping)))
   }
-  return dropWithinFileDuplicates(detectStatementFormat(text, file, formatId).parse(text, file))
+  return clippedIssues(dropWithinFileDuplicates(detectStatementFormat(text, file, formatId).parse(text, file)))
 }

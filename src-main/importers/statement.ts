@@ -4,6 +4,7 @@
  * row it could not use and why. Parsers never touch the book; preview and commit do.
  */
 import type { SymbolHints } from '../engine/instruments/symbol-error'
+import { clipMessage, MAX_REASON_CHARS } from '../engine/instruments/bounds'
 
 /**
  * rejected: the row is unusable and blocks a commit unless the user allows a partial import;
@@ -20,6 +21,20 @@ export interface RowIssue {
   column: string | null
   reason: string
   severity: IssueSeverity
+}
+
+/**
+ * Every reason and note clipped to MAX_REASON_CHARS: the last guard behind quoteInput, so that no
+ * report echoes megabytes of a file (engine/instruments/bounds.ts).
+ */
+export function clippedIssues<T extends { issues: RowIssue[]; notes?: string[] }>(parsed: T): T {
+  const long = (s: string): boolean => s.length > MAX_REASON_CHARS
+  if (!parsed.issues.some((i) => long(i.reason)) && !(parsed.notes ?? []).some(long)) return parsed
+  return {
+    ...parsed,
+    issues: parsed.issues.map((i) => (long(i.reason) ? { ...i, reason: clipMessage(i.reason) } : i)),
+    ...(parsed.notes ? { notes: parsed.notes.map(clipMessage) } : {})
+  }
 }
 
 export interface InstrumentRef {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { id, isoUtc } from './primitives'
 import { BookRequest } from './books'
+import { cashAmount } from './bounds'
 import type { MethodTable } from './method-table'
 
 const currency = z.string().trim().min(1).max(12).regex(/^[A-Za-z0-9]+$/, 'a currency code: letters and digits')
@@ -49,7 +50,7 @@ export const CashLine = z.object({
   opening: OpeningBalanceView.nullable()
 })
 
-export const OpeningBalanceChoice = z.object({ currency, amount: z.number().refine((x) => Number.isFinite(x) && Math.abs(x) < 1e15, 'not a plausible balance') }).strict()
+export const OpeningBalanceChoice = z.object({ currency, amount: cashAmount() }).strict()
 
 export const BalanceView = z.object({
   accountId: id,
@@ -79,7 +80,7 @@ export const SetBalanceRequest = z
     bookId: id,
     accountId: id,
     currency,
-    amount: z.number().refine((x) => Number.isFinite(x) && Math.abs(x) < 1e15, 'not a plausible balance'),
+    amount: cashAmount(),
     note: z.string().trim().max(200).nullable().optional()
   })
   .strict()

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod'
 import { id } from './primitives'
+import { bounded, positiveBounded } from './bounds'
 import { InstrumentKind } from './positions'
 import { MarginMethodName } from './margin'
 import { MarginDiffView, PairView } from './whatif'
@@ -54,11 +55,11 @@ export const HedgeRequest = z
     method: MarginMethodName,
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
-    moneyness: z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, { message: 'moneyness: low must be below high' }).optional(),
+    moneyness: z.tuple([positiveBounded('moneyness'), positiveBounded('moneyness')]).refine(([a, b]) => a < b, { message: 'moneyness: low must be below high' }).optional(),
     noNewShortOptions,
     maxLegs: z.number().int().min(1).max(20).optional(),
     /** Keep the group's delta (coin of its underlying) in [low, high] after the hedge. */
-    deltaBand: z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' }).optional()
+    deltaBand: z.tuple([bounded('notionalUsd'), bounded('notionalUsd')]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' }).optional()
   })
   .strict()
 export const HedgeResponse = z.object({
@@ -129,7 +130,7 @@ export const ReduceResponse = z.object({
   ...ReviewFields
 })
 
-export const Band = z.tuple([z.number().finite(), z.number().finite()]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' })
+export const Band = z.tuple([bounded('notionalUsd'), bounded('notionalUsd')]).refine(([lo, hi]) => lo <= hi, { message: 'a band is [low, high] with low ≤ high' })
 export const GreekHedgeRequest = z
   .object({
     bookId: id,
@@ -144,7 +145,7 @@ export const GreekHedgeRequest = z
     bands: z.object({ delta: Band.optional(), gamma: Band.optional(), vega: Band.optional() }).strict().optional(),
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
-    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    moneyness: z.tuple([positiveBounded('moneyness'), positiveBounded('moneyness')]).optional(),
     noNewShortOptions
   })
   .strict()
@@ -177,7 +178,7 @@ export const EsHedgeRequest = z
     seed: z.number().int().optional(),
     kinds: z.array(z.enum(['perpetual', 'future', 'option'])).min(1).optional(),
     maxExpiryDays: z.number().positive().max(3650).optional(),
-    moneyness: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+    moneyness: z.tuple([positiveBounded('moneyness'), positiveBounded('moneyness')]).optional(),
     maxLegs: z.number().int().min(1).max(20).optional(),
     noNewShortOptions
   })

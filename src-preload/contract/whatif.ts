@@ -3,6 +3,7 @@
  */
 import { z } from 'zod'
 import { bookName, id, isoUtc } from './primitives'
+import { bounded, positiveBounded } from './bounds'
 import { EmptyRequest } from './common'
 import { BookRequest, BookSummary } from './books'
 import { InstrumentKind, OptionType, SettlementType } from './positions'
@@ -18,9 +19,9 @@ export const Ticket = z
     accountId: id,
     symbol: z.string().trim().min(1).max(80),
     side: z.enum(['buy', 'sell']),
-    sizeContracts: z.number().positive().finite(),
+    sizeContracts: positiveBounded('sizeContracts'),
     /** Fill price in the instrument's price currency; the mark when absent. */
-    price: z.number().positive().finite().nullable().optional()
+    price: positiveBounded('price').nullable().optional()
   })
   .strict()
 
@@ -107,7 +108,7 @@ export const ApplyTradesResponse = z.object({ book: BookSummary, tickets: z.arra
 export const EditPositionsRequest = z
   .object({
     bookId: id,
-    resize: z.array(z.object({ positionId: id, sizeContracts: z.number().finite() }).strict()).max(5000).optional(),
+    resize: z.array(z.object({ positionId: id, sizeContracts: bounded('sizeContracts') }).strict()).max(5000).optional(),
     scale: z.object({ factor: z.number().min(0).max(100), positionIds: z.array(id).optional() }).strict().optional()
   })
   .strict()
@@ -205,7 +206,7 @@ export const ScenarioUnderlyingSpec = z
   .object({
     /** value: the index goes to `amount` USD; abs: moves by `amount` USD; pct: by `amount` %. */
     priceMode: z.enum(['value', 'abs', 'pct']),
-    priceAmount: z.number().finite(),
+    priceAmount: bounded('price'),
     /** abs: vol points added; rel: % of each vol (10 = vols × 1.1). */
     volMode: z.enum(['abs', 'rel']),
     volAmount: z.number().finite().min(-100).max(500),

@@ -201,7 +201,7 @@ describe('bad files: the message names the file, the JSON path and the problem',
     const noIndex = write('no-index.market.json', '{"asOf": "2024-06-17T08:00:00Z", "index": {"BTC": 65666.19}, "marks": {"ETH-PERPETUAL": 3500}}')
     expect(await failure(goldenPortfolio, noIndex)).toBe(`marginal: ${noIndex}: marks["ETH-PERPETUAL"]: no ETH index: add "ETH" to "index"`)
     const percent = write('percent.market.json', '{"asOf": "2024-06-17T08:00:00Z", "index": {"BTC": 65666.19}, "markIv": {"BTC-28JUN24-70000-C": 55}}')
-    expect(await failure(goldenPortfolio, percent)).toBe(`marginal: ${percent}: markIv["BTC-28JUN24-70000-C"]: 55 is not a volatility as a fraction (0.55 = 55 %)`)
+    expect(await failure(goldenPortfolio, percent)).toBe(`marginal: ${percent}: markIv["BTC-28JUN24-70000-C"]: 55 is not a volatility as a fraction (0.55 = 55 %): no implied vol exceeds 1,000 %`)
   })
 
   it('quotes: a crossed quote and a quote without a mark name the entry', async () => {
@@ -217,6 +217,62 @@ describe('bad files: the message names the file, the JSON path and the problem',
     expect(code).toBe(1)
     expect(err).toMatch(new RegExp(`^marginal: ${params}: not valid JSON: `))
     expect(await failure(join(dir, 'missing.json'))).toMatch(new RegExp(`^marginal: cannot read ${dir}/missing\\.json: ENOENT`))
+  })
+})
+
+describe('numbers out of bounds (METHODOLOGY §9): refused by file and JSON path, never margined as Infinity or NaN', () => {
+  const goldenText = readFileSync(goldenPortfolio, 'utf8')
+  const TEN_MB = '9'.repeat(10 * 1024 * 1024)
+  const refused = async (portfolio: string, market = goldenMarket): Promise<string> => {
+    const { code, out, err } = await cli('margin', '--portfolio', portfolio, '--market', market)
+    expect(code).toBe(1)
+    expect(out).toBe('')
+    expect(err.length).toBeLessThan(300)
+    return err
+  }
+
+  it.each([
+    ['1e308', '1e+308 is out of range: no size exceeds 10^14'],
+    ['-1e308', '-1e+308 is out of range: no size exceeds 10^14'],
+    ['NaN', 'NaN is not a number'],
+    ['Infinity', 'Infinity is not a number'],
+    ['-Infinity', '-Infinity is not a number'],
+    ['1e999', 'Infinity is not a number'],
+    ['""', '"" is not a number'],
+    [`"${TEN_MB}"`, `"${'9'.repeat(40)}…" (10,485,760 characters) is not a number`]
+  ])('quantity %#: the portfolio file is refused at positions[1].quantity', async (literal, problem) => {
+    const file = write('bad-quantity.json', goldenText.replace('-0.001187534', literal))
+    expect(await refused(file)).toBe(`marginal: ${file}: positions[1].quantity: ${problem}`)
+  })
+
+  it('a quantity within the schema whose USD notional is beyond any market is refused before margin', async () => {
+    const file = write('huge-notional.json', goldenText.replace('0.314538364', '1e9'))
+    expect(await refused(file)).toBe(`marginal: ${file}: positions[0].quantity: 1000000000 coin is 6.59e+13 USD of notional: out of range: no USD notional exceeds 10^13 USD`)
+    // In contracts ($10 each), 10^13 coin is beyond the size bound itself.
+    const contracts = write('huge-contracts.json', goldenText.replace('0.314538364', '1e13'))
+    expect(await refused(contracts)).toBe(`marginal: ${contracts}: positions[0].quantity: 10000000000000 coin is 6.59e+16 contracts: out of range: no size exceeds 10^14`)
+    // The largest plausible position still margins, with finite figures.
+    const big = write('big-notional.json', goldenText.replace('0.314538364', '1e7'))
+    const { code, out } = await cli('margin', '--portfolio', big, '--market', goldenMarket)
+    expect(code).toBe(0)
+    expect(out).not.toMatch(/Infinity|NaN/)
+  })
+
+  it('collateral, avgPrice, index, marks, funding rates and instrument keys have their bounds', async () => {
+    const golden = JSON.parse(goldenText)
+    const collateral = write('huge-collateral.json', JSON.stringify({ ...golden, collateral: [{ currency: 'BTC', amount: -1e308 }] }))
+    expect(await refused(collateral)).toBe(`marginal: ${collateral}: collateral[0].amount: -1e+308 is out of range: no cash amount exceeds 10^15`)
+    const avg = write('huge-avg.json', JSON.stringify({ ...golden, positions: [{ ...golden.positions[0], avgPrice: 1e10 }] }))
+    expect(await refused(avg)).toBe(`marginal: ${avg}: positions[0].avgPrice: 10000000000 is out of range: no price exceeds 10^9`)
+    const market = JSON.parse(readFileSync(goldenMarket, 'utf8'))
+    const index = write('huge-index.market.json', JSON.stringify({ ...market, index: { BTC: 1e308 } }))
+    expect(await refused(goldenPortfolio, index)).toBe(`marginal: ${index}: index.BTC: 1e+308 is out of range: no price exceeds 10^9`)
+    const mark = write('huge-mark.market.json', JSON.stringify({ ...market, marks: { ...market.marks, 'BTC-28JUN24': 2e9 } }))
+    expect(await refused(goldenPortfolio, mark)).toBe(`marginal: ${mark}: marks["BTC-28JUN24"]: 2000000000 is out of range: no price exceeds 10^9`)
+    const funding = write('huge-funding.market.json', JSON.stringify({ ...market, fundingRate8h: { 'BTC-PERPETUAL': 3 } }))
+    expect(await refused(goldenPortfolio, funding)).toBe(`marginal: ${funding}: fundingRate8h["BTC-PERPETUAL"]: 3 is out of range: no funding rate exceeds 1 (100 % per 8 hours)`)
+    const key = write('long-key.market.json', JSON.stringify({ ...market, marks: { ...market.marks, [`BTC-${TEN_MB}`]: 1 } }))
+    expect(await refused(goldenPortfolio, key)).toMatch(/: marks\["BTC-9{36}…" \(10,485,764 characters\)\]: key "BTC-9{36}…" \(10,485,764 characters\) is longer than any venue:symbol key$/)
   })
 })
 

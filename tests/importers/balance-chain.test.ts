@@ -128,7 +128,7 @@ describe('unreadable cells are rejected by line and column, never read as 0', ()
     expect(p.issues.filter((i) => i.severity === 'rejected').map((i) => [i.line, i.column, i.reason])).toEqual([
       [15, 'Balance', 'empty'],
       [12, 'Change', "'NaN' is not a number"],
-      [8, 'Balance', "'1e308' is out of range (no amount, size or price reaches 10^15)"]
+      [8, 'Balance', "'1e308' is out of range: no cash amount exceeds 10^15"]
     ])
     // The rows after them chain from their own printed balances: no break is reported.
     expect(p.issues.filter((i) => i.column === 'Balance' && i.severity === 'warning')).toEqual([])
@@ -147,7 +147,7 @@ describe('unreadable cells are rejected by line and column, never read as 0', ()
     const p = parse('okx-trading-history-utc3.csv', text)
     expect(p.issues.map((i) => [i.line, i.column, i.reason])).toEqual([
       [10, 'Balance Change', "'NaN' is not a number"],
-      [15, 'Balance', "'1e308' is out of range (no amount, size or price reaches 10^15)"]
+      [15, 'Balance', "'1e308' is out of range: no cash amount exceeds 10^15"]
     ])
   })
 
@@ -156,7 +156,7 @@ describe('unreadable cells are rejected by line and column, never read as 0', ()
     const p = parse('bybit-uta-transaction-log.csv', text)
     expect(p.issues.map((i) => [i.line, i.column, i.reason])).toEqual([
       [3, 'Wallet Balance', 'empty'],
-      [4, 'Change', "'1e300' is out of range (no amount, size or price reaches 10^15)"]
+      [4, 'Change', "'1e300' is out of range: no cash amount exceeds 10^15"]
     ])
   })
 })

@@ -100,7 +100,7 @@ describe('Binance USD-M futures trade history', () => {
     expect(p.trades).toEqual([])
     expect(p.issues.map((i) => [i.line, i.column, i.reason, i.severity])).toEqual([
       [2, 'Price', "'abc' is not a number", 'rejected'],
-      [3, 'Quantity', "'1e308' is out of range (no amount, size or price reaches 10^15)", 'rejected'],
+      [3, 'Quantity', "'1e308' is out of range: no size exceeds 10^14", 'rejected'],
       [4, 'Fee', "'lots' is not a fee with its asset, like 0.03682290USDT", 'rejected'],
       [5, 'Side', "'HOLD' is neither BUY nor SELL", 'rejected'],
       [6, 'Time', "'2026-13-03 09:12:45' is not a date and time like 2026-05-29 18:25:01", 'rejected'],

@@ -65,7 +65,7 @@ describe('Binance statement, current layout (User ID,Time,…; zone in the file 
       .replace('Transaction Fee,BTC,-0.00005', 'Transaction Fee,BTC,NaN')
     expect(parse(STATEMENT, text).issues.map((i) => [i.line, i.column, i.reason])).toEqual([
       [2, 'Operation', "unknown operation 'Teleport'"],
-      [3, 'Change', "'1e308' is out of range (no amount, size or price reaches 10^15)"],
+      [3, 'Change', "'1e308' is out of range: no cash amount exceeds 10^15"],
       [4, 'Time', "'26-02-30 12:05:00' is not a date and time like 2026-05-29 18:25:01"],
       [5, 'Change', "'NaN' is not a number"]
     ])

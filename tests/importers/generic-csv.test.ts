@@ -118,7 +118,7 @@ describe('generic CSV with a balance column', () => {
     const text = fixture(BALANCES).text.replace('9982.16', 'abc').replace('194.96', '1e308')
     expect(parseMapped(withBalance, text).issues.map((i) => [i.line, i.column, i.reason])).toEqual([
       [3, 'Balance', "'abc' is not a number"],
-      [4, 'Net Amount', "'1e308' is out of range (no amount, size or price reaches 10^15)"]
+      [4, 'Net Amount', "'1e308' is out of range: no cash amount exceeds 10^15"]
     ])
   })
 })

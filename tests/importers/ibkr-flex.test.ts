@@ -84,7 +84,7 @@ describe('IBKR Flex CashReport', () => {
     const p = parse(text)
     expect(p.issues.filter((i) => i.severity !== 'skipped').map((i) => [i.line, i.column, i.reason, i.severity])).toEqual([
       [11, 'netCash', "'abc' is not a number", 'rejected'],
-      [22, 'amount', "'1e308' is out of range", 'rejected'],
+      [22, 'amount', "'1e308' is out of range: no cash amount exceeds 10^15", 'rejected'],
       [24, 'type', "'Mystery Credit' is not a cash transaction type IBKR documents; booked as 'mystery_credit'", 'warning'],
       [31, 'endingCash', "'' is not a number", 'rejected'],
       [32, 'endingCash', expect.stringMatching(/^U2345678 USD: startingCash 100000/), 'warning']

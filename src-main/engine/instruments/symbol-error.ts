@@ -1,11 +1,13 @@
-/** An unknown or malformed venue symbol; the message names the venue and the symbol. */
+import { quoteInput } from './bounds'
+
+/** An unknown or malformed venue symbol; the message names the venue and the symbol (clipped: bounds.ts quoteInput). */
 export class SymbolError extends Error {
   constructor(
     readonly venue: string,
     readonly symbol: string,
     reason: string
   ) {
-    super(`${venue} symbol "${symbol}": ${reason}`)
+    super(`${quoteInput(venue, '')} symbol ${quoteInput(symbol, '"')}: ${reason}`)
     this.name = 'SymbolError'
   }
 }

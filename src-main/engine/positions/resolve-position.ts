@@ -13,7 +13,9 @@
  *   index: until a settlement price is imported the position awaits settlement, left out of every
  *   figure and listed with this reason;
  * - 'unpriced': the market snapshot has no index for the underlying, no implied vol for the
- *   option, or no positive price.
+ *   option, or no positive price;
+ * - 'implausible': a size or USD notional beyond the input bounds (bounds.ts, METHODOLOGY §9),
+ *   e.g. 1e308 contracts: refused before any figure, which would otherwise print Infinity or NaN.
  * The checks run in that order: an expired position awaits its settlement whatever today's market.
  *
  * USD-sized contracts (inverse futures sized in USD) convert to coin at the price the position moves
@@ -22,8 +24,9 @@
 import { isPriced, notionalUsd, sizeInCoin, type Instrument, type UnpricedInstrument } from '../instruments/instrument'
 import { impliedVolOrNull, MissingMarketDataError, underlyingPriceFor, type MarketView } from '../market/market-view'
 import { yearsBetween } from '../pricing/black76'
+import { outOfRange, withinBound } from '../instruments/bounds'
 
-export type UnresolvedReason = 'unknown-instrument' | 'expired' | 'unpriced'
+export type UnresolvedReason = 'unknown-instrument' | 'expired' | 'unpriced' | 'implausible'
 
 export interface ResolvedPosition {
   ok: true
@@ -95,6 +98,11 @@ export function resolvePosition(instrument: Instrument | UnpricedInstrument, siz
     vol = impliedVolOrNull(view, i, forwardUsd)
     if (vol === null) return unresolved('unpriced', new MissingMarketDataError(i, `no ${i.underlying} implied vols`).message)
   }
+  const usd = notionalUsd(i, sizeContracts, forwardUsd)
+  if (!withinBound('sizeContracts', sizeContracts) || !withinBound('notionalUsd', usd)) {
+    const what = withinBound('sizeContracts', sizeContracts) ? `its USD notional ${usd.toPrecision(3)} is ${outOfRange('notionalUsd')}` : `its size ${sizeContracts} contracts is ${outOfRange('sizeContracts')}`
+    return unresolved('implausible', `${i.venue}:${i.symbol}: ${what} (docs/METHODOLOGY.md §9): check the position`)
+  }
   return {
     ok: true,
     instrument: i,
@@ -104,7 +112,7 @@ export function resolvePosition(instrument: Instrument | UnpricedInstrument, siz
     indexUsd: curve.indexUsd,
     notional: sizeContracts * i.contractSize,
     sizeCoin: sizeInCoin(i, sizeContracts, forwardUsd)!,
-    notionalUsd: notionalUsd(i, sizeContracts, forwardUsd),
+    notionalUsd: usd,
     inverse: i.settlement === 'inverse',
     settleCurrency: i.settleCurrency,
     years: i.expiryMs === null ? null : yearsBetween(asOfMs, i.expiryMs),

@@ -7,6 +7,7 @@
  * line "No data matches the criteria."; no export carries a balance column.
  */
 import type { CellReader, CsvRecord } from '../csv-records'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 /** Fiat and USD stablecoins: cash (collateral) in the book, not positions. */
 export const BINANCE_CASH_COINS = new Set(['USD', 'EUR', 'GBP', 'TRY', 'BRL', 'AUD', 'RUB', 'UAH', 'NGN', 'PLN', 'JPY', 'USDT', 'USDC', 'BUSD', 'FDUSD', 'TUSD', 'DAI', 'USDP'])
@@ -58,7 +59,7 @@ export function readTime(r: CellReader, at: RowAt, column: string, offsetMinutes
   const raw = r.text(column)
   if (raw === null) return null
   const ms = binanceTime(raw, offsetMinutes)
-  if (ms === null) r.issues.push({ ...at, column, reason: `'${raw}' is not a date and time like 2026-05-29 18:25:01`, severity: 'rejected' })
+  if (ms === null) r.issues.push({ ...at, column, reason: `${quoteInput(raw)} is not a date and time like 2026-05-29 18:25:01`, severity: 'rejected' })
   return ms
 }
 

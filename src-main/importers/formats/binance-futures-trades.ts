@@ -17,7 +17,7 @@ import { CellReader, readCsv } from '../csv-records'
 import { venueId } from '../row-identity'
 import type { ParsedStatement, RowIssue, StatementCashFlow, StatementTrade } from '../statement'
 import { isNoDataLine, NO_DATA_NOTE, readTime, zoneOf, type RowAt } from './binance-common'
-import { MAX_MAGNITUDE } from '../csv-records'
+import { outOfRange, quoteInput, withinBound } from '../../engine/instruments/bounds'
 
 const COLUMNS = {
   uid: ['Uid'],
@@ -38,13 +38,13 @@ export const detectBinanceFuturesTrades = (header: readonly string[]): boolean =
 
 /**
  * '0.03682290USDT', '0.29 USDT', '-0.01 BNB' (a rebate) → amount and asset; a bare number is in
- * `defaultAsset` (the contract's margin asset).
+ * `defaultAsset` (the contract's margin asset). null: not a fee, or beyond the fee bound (bounds.ts).
  */
-export function parseFeeCell(raw: string, defaultAsset: string): { amount: number; asset: string } | null {
+export function parseFeeCell(raw: string, defaultAsset: string, bounded = true): { amount: number; asset: string } | null {
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-z][A-Za-z0-9]{1,14})?$/.exec(raw.trim())
   if (!m) return null
   const amount = Number(m[1])
-  return Number.isFinite(amount) && Math.abs(amount) < MAX_MAGNITUDE ? { amount, asset: m[2]?.toUpperCase() ?? defaultAsset } : null
+  return (bounded ? withinBound('fee', amount) : Number.isFinite(amount)) ? { amount, asset: m[2]?.toUpperCase() ?? defaultAsset } : null
 }
 
 /**
@@ -83,20 +83,20 @@ export function parseBinanceFuturesTrades(text: string, file: string): ParsedSta
     const atMs = readTime(r, at, col.time, zone)
     const symbol = r.text(col.symbol)
     const sideText = r.text(col.side)
-    const price = r.number(col.price)
-    const quantity = r.number(col.quantity)
+    const price = r.number(col.price, true, 'price')
+    const quantity = r.number(col.quantity, true, 'sizeContracts')
     const amount = r.number(col.amount, false)
     const realised = r.number(col.realised)
     const feeText = r.text(col.fee)
     const tradeId = r.text(col.tradeId)
     uid ??= r.text(col.uid, false)
     const side = sideText?.toUpperCase() === 'BUY' ? 'buy' : sideText?.toUpperCase() === 'SELL' ? 'sell' : null
-    if (sideText !== null && side === null) reject(col.side, `'${sideText}' is neither BUY nor SELL`)
-    if (symbol !== null && !USDM_SYMBOL.test(symbol)) reject(col.symbol, `'${symbol}' is not a USD-M futures symbol like BTCUSDT or BTCUSDT_250627`)
-    if (quantity !== null && quantity <= 0) reject(col.quantity, `'${r.raw(col.quantity)}' is not a positive quantity`)
-    if (price !== null && price <= 0) reject(col.price, `'${r.raw(col.price)}' is not a positive price`)
+    if (sideText !== null && side === null) reject(col.side, `${quoteInput(sideText)} is neither BUY nor SELL`)
+    if (symbol !== null && !USDM_SYMBOL.test(symbol)) reject(col.symbol, `${quoteInput(symbol)} is not a USD-M futures symbol like BTCUSDT or BTCUSDT_250627`)
+    if (quantity !== null && quantity <= 0) reject(col.quantity, `${quoteInput(r.raw(col.quantity))} is not a positive quantity`)
+    if (price !== null && price <= 0) reject(col.price, `${quoteInput(r.raw(col.price))} is not a positive price`)
     const fee = feeText === null ? null : parseFeeCell(feeText, marginAsset(symbol ?? ''))
-    if (feeText !== null && fee === null) reject(col.fee, `'${feeText}' is not a fee with its asset, like 0.03682290USDT`)
+    if (feeText !== null && fee === null) reject(col.fee, parseFeeCell(feeText, '', false) ? `${quoteInput(feeText)} is ${outOfRange('fee')}` : `${quoteInput(feeText)} is not a fee with its asset, like 0.03682290USDT`)
     if (!r.ok || atMs === null || symbol === null || side === null || price === null || quantity === null || realised === null || fee === null || tradeId === null) {
       issues.push(...r.issues)
       continue

@@ -17,6 +17,7 @@ import { CellReader, readCsv } from '../csv-records'
 import { ContentIdentity } from '../row-identity'
 import type { ParsedStatement, RowIssue, StatementCashFlow } from '../statement'
 import { BINANCE_CASH_COINS, isNoDataLine, NO_DATA_NOTE, readTime, zoneOf } from './binance-common'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 const TIME_COLUMNS = ['UTC_Time', 'Time']
 const USER_COLUMNS = ['User_ID', 'User ID']
@@ -127,7 +128,7 @@ export function parseBinanceStatement(text: string, file: string): ParsedStateme
     const change = r.number('Change')
     if (userColumn) userId ??= r.text(userColumn, false)
     const op = operation ? OPERATIONS[operation.toLowerCase()] : undefined
-    if (operation && !op) r.issues.push({ ...at, column: 'Operation', reason: `unknown operation '${operation}'`, severity: 'rejected' })
+    if (operation && !op) r.issues.push({ ...at, column: 'Operation', reason: `unknown operation ${quoteInput(operation)}`, severity: 'rejected' })
     if (!r.ok || atMs === null || wallet === null || coin === null || change === null || !op) {
       issues.push(...r.issues)
       continue

@@ -10,6 +10,7 @@ import { CellReader, readCsv } from '../csv-records'
 import { venueId } from '../row-identity'
 import type { ParsedStatement, RowIssue, StatementCashFlow } from '../statement'
 import { isNoDataLine, NO_DATA_NOTE, readTime, zoneOf } from './binance-common'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 /** Each column by its names in the two header generations. */
 const COLUMNS = {
@@ -77,7 +78,7 @@ export function parseBinanceUsdm(text: string, file: string): ParsedStatement {
     const asset = r.text(col.asset)
     const id = r.text(col.id)
     const kind = type ? KINDS[type.toUpperCase()] : undefined
-    if (type && !kind) r.issues.push({ ...at, column: col.type, reason: `unknown income type '${type}'`, severity: 'rejected' })
+    if (type && !kind) r.issues.push({ ...at, column: col.type, reason: `unknown income type ${quoteInput(type)}`, severity: 'rejected' })
     if (!r.ok || atMs === null || amount === null || asset === null || id === null || !kind || !type) {
       issues.push(...r.issues)
       continue

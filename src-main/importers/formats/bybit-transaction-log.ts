@@ -26,6 +26,7 @@ import type { ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement,
 import { parseSymbol } from '../../engine/instruments/parse-symbol'
 import type { Instrument } from '../../engine/instruments/instrument'
 import { CASH_COINS, balanceChain, flowsOf, printedDecimals, readAmount, roundTo, usableDecimals, type ChainRow, type FlowPart, type UnreadableRow } from '../balance-chain'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 const HEADER = ['Time', 'Currency', 'Contract', 'Type', 'Direction', 'Quantity', 'Position', 'Filled Price', 'Change', 'Wallet Balance']
 /** The UTA export names its time column 'Time(UTC)'. */
@@ -94,13 +95,13 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
     const atMs = r.time(timeColumn)
     const currency = (r.text('Currency') ?? '').toUpperCase()
     const type = (r.text('Type') ?? '').toLowerCase()
-    const contract = r.raw('Contract')
+    const contract = r.text('Contract', false) ?? ''
     const change = readAmount(r, 'Change')
     const balance = readAmount(r, 'Wallet Balance')
     if (currency && atMs !== null && change !== null && balance !== null) {
       chainRows.push({ line, atMs, currency, order: atMs, tiebreak: -line, change, balance, decimals: printedDecimals(r.raw('Wallet Balance')) })
     } else if (currency && atMs !== null) unreadable.push({ line, currency, order: atMs })
-    const fee = (readAmount(r, 'Fee Paid', false) ?? 0) * costSign
+    const fee = (readAmount(r, 'Fee Paid', false, 'fee') ?? 0) * costSign
     const funding = (readAmount(r, 'Funding', false) ?? 0) * costSign
     const cashFlow = readAmount(r, 'Cash Flow', false) ?? 0
     if (!r.ok || atMs === null || !currency || change === null || balance === null) {
@@ -128,10 +129,10 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
 
     if (POSITION_TYPES.has(type)) {
       const side = SIDES[r.raw('Direction').toLowerCase()]
-      const quantity = r.number('Quantity')
+      const quantity = r.number('Quantity', true, 'sizeContracts')
       const priceText = r.raw('Filled Price')
-      const price = NA(priceText) ? null : readAmount(r, 'Filled Price')
-      if (!side) r.issues.push({ file, line, column: 'Direction', reason: `'${r.raw('Direction')}' is not a trade direction`, severity: 'rejected' })
+      const price = NA(priceText) ? null : readAmount(r, 'Filled Price', true, 'price')
+      if (!side) r.issues.push({ file, line, column: 'Direction', reason: `${quoteInput(r.raw('Direction'))} is not a trade direction`, severity: 'rejected' })
       if (!contract) r.issues.push({ file, line, column: 'Contract', reason: 'empty', severity: 'rejected' })
       if (!r.ok || !side || quantity === null) {
         issues.push(...r.issues)
@@ -162,7 +163,7 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
 
     const kind = CASH[type]
     if (!kind) {
-      issues.push({ file, line, column: 'Type', reason: `unknown transaction type '${r.raw('Type')}'`, severity: 'rejected' })
+      issues.push({ file, line, column: 'Type', reason: `unknown transaction type ${quoteInput(r.raw('Type'))}`, severity: 'rejected' })
       continue
     }
     const base = idPart ? venueId('bybit', type, idPart) : identity.of(type, [atMs, contract, change, currency])
@@ -175,7 +176,7 @@ export function parseBybitLog(text: string, file: string): ParsedStatement {
     ], decimals))
     if (fundingRow && contract && sessionSettled(contract)) {
       const priceText = r.raw('Filled Price')
-      const price = NA(priceText) ? null : readAmount(r, 'Filled Price')
+      const price = NA(priceText) ? null : readAmount(r, 'Filled Price', true, 'price')
       if (price !== null && price > 0) settlements.push({ line, atMs, instrument: { venue: 'bybit', symbol: contract }, price })
       issues.push(...r.issues)
     }

@@ -26,6 +26,7 @@ import { CellReader, readCsv } from '../csv-records'
 import { parseSymbol } from '../../engine/instruments/parse-symbol'
 import type { ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from '../statement'
 import { venueId } from '../row-identity'
+import { quoteInput } from '../../engine/instruments/bounds'
 import { balanceChain, flowsOf, printedDecimals, readAmount, type ChainRow, type FlowPart, type UnreadableRow } from '../balance-chain'
 
 const COMMON = ['ID', 'UserSeq', 'Date', 'Instrument', 'Type', 'Side', 'Position', 'Price', 'Cash Flow', 'Change', 'Balance', 'Trade ID']
@@ -129,7 +130,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
   for (const record of records) {
     const raw = (record.values[seqAt] ?? '').trim()
     const seq = Number(raw)
-    if (raw === '' || !Number.isFinite(seq)) issues.push({ file, line: record.line, column: 'UserSeq', reason: raw === '' ? 'empty' : `'${raw}' is not a number`, severity: 'rejected' })
+    if (raw === '' || !Number.isFinite(seq)) issues.push({ file, line: record.line, column: 'UserSeq', reason: raw === '' ? 'empty' : `${quoteInput(raw)} is not a number`, severity: 'rejected' })
     else ordered.push({ record, seq })
   }
   ordered.sort((a, b) => a.seq - b.seq)
@@ -177,15 +178,15 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       } catch {
         contractSize = 1
       }
-      const amount = r.number(amountCol)
-      const position = r.number('Position')
+      const amount = r.number(amountCol, true, 'sizeContracts')
+      const position = r.number('Position', true, 'sizeContracts')
       // A position move may carry no price: it moves the size, never the average price.
-      const price = readAmount(r, 'Price', type !== 'position move')
-      const fee = readAmount(r, feeCol, false) ?? 0
+      const price = readAmount(r, 'Price', type !== 'position move', 'price')
+      const fee = readAmount(r, feeCol, false, 'fee') ?? 0
       const cashFlow = readAmount(r, 'Cash Flow', false) ?? 0
       const sideText = (r.text('Side', false) ?? '').toLowerCase()
       const side = sideText.includes('buy') ? 'buy' : sideText.includes('sell') ? 'sell' : null
-      if (side === null) r.issues.push({ file, line, column: 'Side', reason: `'${sideText}' is neither buy nor sell`, severity: 'rejected' })
+      if (side === null) r.issues.push({ file, line, column: 'Side', reason: `${quoteInput(sideText)} is neither buy nor sell`, severity: 'rejected' })
       if (!r.ok || amount === null || position === null || side === null) {
         issues.push(...r.issues)
         continue
@@ -240,7 +241,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     }
     if (type === 'settlement') {
       const funding = readAmount(r, 'Funding', false) ?? 0
-      const price = readAmount(r, 'Price', false)
+      const price = readAmount(r, 'Price', false, 'price')
       if (!r.ok) {
         issues.push(...r.issues)
         continue
@@ -261,7 +262,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       cashFlows.push(...flowsOf(common, [{ kind: cashKind, amount: change, externalId: main }], decimals))
       continue
     }
-    issues.push({ file, line, column: 'Type', reason: `unknown transaction type '${type}'`, severity: 'rejected' })
+    issues.push({ file, line, column: 'Type', reason: `unknown transaction type ${quoteInput(type)}`, severity: 'rejected' })
   }
 
   const chain = balanceChain(file, chainRows, 'Balance', false, unreadable)

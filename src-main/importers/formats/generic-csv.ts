@@ -7,6 +7,7 @@
  */
 import { CellReader, readCsv } from '../csv-records'
 import { ContentIdentity, venueId } from '../row-identity'
+import { quoteInput } from '../../engine/instruments/bounds'
 import type { ParsedStatement, RowIssue, StatementBalance, StatementCashFlow, StatementTrade } from '../statement'
 
 export interface GenericMapping {
@@ -69,9 +70,9 @@ export function parseGenericCsv(text: string, file: string, m: GenericMapping): 
     const r = new CellReader(file, table, record, m.decimalComma)
     const atMs = r.time(m.time)
     const symbol = r.text(m.instrument)
-    const size = r.number(m.size)
-    const price = m.price ? r.number(m.price, false) : null
-    const fee = m.fee ? (r.number(m.fee, false) ?? 0) : 0
+    const size = r.number(m.size, true, 'sizeContracts')
+    const price = m.price ? r.number(m.price, false, 'price') : null
+    const fee = m.fee ? (r.number(m.fee, false, 'fee') ?? 0) : 0
     const balance = m.balance ? r.number(m.balance, false) : null
     const change = m.cashChange ? r.number(m.cashChange, false) : null
     const currency = m.balanceCurrency ? r.text(m.balanceCurrency, balance !== null || change !== null) : fixedCurrency
@@ -79,7 +80,7 @@ export function parseGenericCsv(text: string, file: string, m: GenericMapping): 
     if (m.side) {
       const text = r.raw(m.side)
       side = BUY.test(text) ? 'buy' : SELL.test(text) ? 'sell' : null
-      if (!side) r.issues.push({ file, line: record.line, column: m.side, reason: `'${text}' is neither a buy nor a sell`, severity: 'rejected' })
+      if (!side) r.issues.push({ file, line: record.line, column: m.side, reason: `${quoteInput(text)} is neither a buy nor a sell`, severity: 'rejected' })
     } else if (size !== null) side = size > 0 ? 'buy' : size < 0 ? 'sell' : null
     if (!r.ok || atMs === null || symbol === null || size === null) {
       issues.push(...r.issues)

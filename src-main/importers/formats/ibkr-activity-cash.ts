@@ -9,7 +9,7 @@
 import type { CellReader, CsvRecord } from '../csv-records'
 import type { RowIssue } from '../statement'
 import { type CashPart, type CashReportRow } from './ibkr-flex-cash'
-import { MAX_MAGNITUDE } from '../csv-records'
+import { boundProblem, quoteInput } from '../../engine/instruments/bounds'
 import type { CalendarDate } from './ibkr-flex-time'
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
@@ -60,10 +60,11 @@ export function cashReportRows(rows: { reader: CellReader; record: CsvRecord }[]
     if (!currency || /summary/i.test(currency)) continue
     const name = LINE_ITEMS[item] ?? item
     const total = r.raw('Total')
-    const value = Number(total.replace(/,/g, ''))
-    if (total === '' || !Number.isFinite(value) || Math.abs(value) >= MAX_MAGNITUDE) {
+    const value = total === '' || total.length > 1000 ? Number.NaN : Number(total.replace(/,/g, ''))
+    const problem = boundProblem('cash', value)
+    if (problem !== null) {
       // Other line items only explain a mismatch; a balance that cannot be read is a problem.
-      if (name === 'startingCash' || name === 'endingCash') issues.push({ file, line: record.line, column: 'Total', reason: `'${total}' is not a usable ${item}`, severity: 'rejected' })
+      if (name === 'startingCash' || name === 'endingCash') issues.push({ file, line: record.line, column: 'Total', reason: `${quoteInput(total)} is not a usable ${quoteInput(item, '')}${Number.isNaN(value) ? '' : `: it ${problem}`}`, severity: 'rejected' })
       continue
     }
     const entry = byCurrency.get(currency) ?? { attrs: {}, line: record.line }

@@ -15,6 +15,7 @@ import { newYorkCloseUtc, newYorkTimeUtc } from '../../engine/instruments/expiry
 import { activityTradeCash, cashReportRows, periodOf } from './ibkr-activity-cash'
 import { cashBalances, reconcileCash, tradeCashId } from './ibkr-flex-cash'
 import { IbkrClock } from './ibkr-flex-time'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 export const detectIbkrActivityCsv = (header: readonly string[]): boolean =>
   header[0] === 'Statement' && header[1] === 'Header' && header[2] === 'Field Name'
@@ -61,8 +62,14 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
   for (const d of data.filter((x) => x.section === 'Financial Instrument Information')) {
     const symbol = d.reader.raw('Symbol')
     const expiry = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d.reader.raw('Expiry'))
+    // A multiplier that is not a number within the contract-size bound rejects its row (and leaves the future without its spec).
+    const multiplier = d.reader.raw('Multiplier') === '' ? 1 : d.reader.number('Multiplier', true, 'contractSize')
+    if (multiplier === null) {
+      issues.push(...d.reader.issues)
+      continue
+    }
     futureSpecs.set(symbol, {
-      multiplier: Number(d.reader.raw('Multiplier')) || 1,
+      multiplier: multiplier || 1,
       expiryMs: expiry ? newYorkCloseUtc(+expiry[1]!, +expiry[2]! - 1, +expiry[3]!) : null
     })
   }
@@ -109,11 +116,12 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
       const category = r.text('Asset Category')
       const symbol = r.text('Symbol')
       const when = r.text('Date/Time')
-      const quantity = r.number('Quantity')
-      const price = r.number('T. Price')
-      const fee = r.number('Comm/Fee', false) ?? 0
+      const quantity = r.number('Quantity', true, 'sizeContracts')
+      const price = r.number('T. Price', true, 'price')
+      const fee = r.number('Comm/Fee', false, 'fee') ?? 0
+      const mult = r.number('Mult', false, 'contractSize') ?? 0
       const atMs = when ? ibkrLocalTime(when) : NaN
-      if (when && !Number.isFinite(atMs)) r.issues.push({ file, line: record.line, column: 'Date/Time', reason: `'${when}' is not a date and time`, severity: 'rejected' })
+      if (when && !Number.isFinite(atMs)) r.issues.push({ file, line: record.line, column: 'Date/Time', reason: `${quoteInput(when)} is not a date and time`, severity: 'rejected' })
       if (quantity === 0) r.issues.push({ file, line: record.line, column: 'Quantity', reason: 'a trade of quantity 0', severity: 'rejected' })
       const proceeds = r.number('Proceeds', false)
       const mtm = r.number('MTM P/L', false)
@@ -134,7 +142,7 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
       trades.push({
         line: record.line,
         externalId,
-        instrument: refFor(category, symbol, Number(r.raw('Mult')) || 0),
+        instrument: refFor(category, symbol, mult),
         tradedAtMs: atMs,
         side: quantity > 0 ? 'buy' : 'sell',
         sizeContracts: Math.abs(quantity),
@@ -146,15 +154,16 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
     } else if (section === 'Open Positions' && r.raw('DataDiscriminator') === 'Summary') {
       const category = r.text('Asset Category')
       const symbol = r.text('Symbol')
-      const quantity = r.number('Quantity')
-      const cost = r.number('Cost Price', false)
+      const quantity = r.number('Quantity', true, 'sizeContracts')
+      const cost = r.number('Cost Price', false, 'price')
+      const mult = r.number('Mult', false, 'contractSize') ?? 0
       if (!r.ok || !category || !symbol || quantity === null) {
         issues.push(...r.issues)
         continue
       }
       // Futures settle into cash nightly: the cash holds their P&L up to the Close Price already.
-      const close = /^futures$/i.test(category) ? r.number('Close Price', false) : null
-      positions.push({ line: record.line, instrument: refFor(category, symbol, Number(r.raw('Mult')) || 0), sizeContracts: quantity, avgPrice: cost, sessionPrice: close !== null && close > 0 ? close : null })
+      const close = /^futures$/i.test(category) ? r.number('Close Price', false, 'price') : null
+      positions.push({ line: record.line, instrument: refFor(category, symbol, mult), sizeContracts: quantity, avgPrice: cost, sessionPrice: close !== null && close > 0 ? close : null })
     } else if (CASH_SECTIONS[section]) {
       const currency = r.raw('Currency')
       if (!currency || currency.startsWith('Total')) {
@@ -165,7 +174,7 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
       const date = r.raw('Date') || r.raw('Settle Date') || null
       const atMs = date ? Date.parse(`${date}T00:00:00Z`) : NaN
       if (!r.ok || amount === null || !Number.isFinite(atMs)) {
-        issues.push(...(r.ok ? [{ file, line: record.line, column: 'Date', reason: `'${date ?? ''}' is not a date`, severity: 'rejected' as const }] : r.issues))
+        issues.push(...(r.ok ? [{ file, line: record.line, column: 'Date', reason: `${quoteInput(date ?? '')} is not a date`, severity: 'rejected' as const }] : r.issues))
         continue
       }
       const description = r.raw('Description')
@@ -184,7 +193,7 @@ export function parseIbkrActivityCsv(text: string, file: string): ParsedStatemen
   }
 
   for (const [section, s] of unusedSections) {
-    issues.push({ file, line: s.line, column: null, reason: `section '${section}' (${s.rows} rows) is not imported: it holds no trades, positions or cash`, severity: 'skipped' })
+    issues.push({ file, line: s.line, column: null, reason: `section ${quoteInput(section)} (${s.rows} rows) is not imported: it holds no trades, positions or cash`, severity: 'skipped' })
   }
 
   const period = periodOf(data.find((d) => d.section === 'Statement' && d.reader.raw('Field Name') === 'Period')?.reader.raw('Field Value') ?? '')

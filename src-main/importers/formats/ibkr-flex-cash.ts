@@ -12,7 +12,7 @@
  * - CashReportCurrency levelOfDetail="Currency" rows: startingCash and endingCash (trade-date
  *   balances; IBKR Reporting Guide, Cash Report) per currency; BASE_SUMMARY is in base currency.
  */
-import { MAX_MAGNITUDE } from '../csv-records'
+import { boundProblem, quoteInput, withinBound, type BoundKind } from '../../engine/instruments/bounds'
 import { venueId } from '../row-identity'
 import type { RowIssue, StatementBalance } from '../statement'
 import type { CalendarDate, IbkrClock } from './ibkr-flex-time'
@@ -36,19 +36,25 @@ export interface CashPart {
   amount: number
 }
 
-/** Larger than any plausible amount: a corrupt cell ('1e308'), rejected, never booked. */
+/** Longer than any attribute IBKR writes: never read as a number (a 10 MB attribute is garbage). */
+const MAX_ATTRIBUTE = 1000
 
-/** An attribute as a number; blank or IBKR's no-value marks are NaN (Number('') would be 0). */
-export function strictNumber(raw: string | undefined): number {
-  if (raw === undefined || ['', '-', '--', 'n/a'].includes(raw.trim().toLowerCase())) return Number.NaN
+/**
+ * An attribute as a number within its input bound (`bound`: a cash amount unless said; bounds.ts);
+ * blank or IBKR's no-value marks, garbage and out-of-range values ('1e308') are NaN (Number('')
+ * would be 0): rejected, never booked.
+ */
+export function strictNumber(raw: string | undefined, bound: BoundKind = 'cash'): number {
+  if (raw === undefined || raw.length > MAX_ATTRIBUTE || ['', '-', '--', 'n/a'].includes(raw.trim().toLowerCase())) return Number.NaN
   const n = Number(raw)
-  return Math.abs(n) < MAX_MAGNITUDE ? n : Number.NaN
+  return withinBound(bound, n) ? n : Number.NaN
 }
 
-/** Why an attribute is not a usable number: absent, not a number, or out of range. */
-export function numberProblem(raw: string | undefined): string {
+/** Why an attribute is not a usable number: absent, not a number, or out of range (the value clipped). */
+export function numberProblem(raw: string | undefined, bound: BoundKind = 'cash'): string {
   if (raw === undefined) return 'missing'
-  return raw.trim() !== '' && Number.isFinite(Number(raw)) ? `'${raw}' is out of range` : `'${raw}' is not a number`
+  const n = raw.trim() === '' || raw.length > MAX_ATTRIBUTE ? Number.NaN : Number(raw)
+  return `${quoteInput(raw)} ${boundProblem(bound, n) ?? 'is not a number'}`
 }
 
 const orZero = (raw: string | undefined): number => (raw === undefined || raw.trim() === '' ? 0 : strictNumber(raw))
@@ -65,7 +71,7 @@ export function tradeCash(a: Attrs, quantity: number): { parts: CashPart[]; prob
   const taxes = orZero(a.taxes)
   const netCash = strictNumber(a.netCash)
   const proceeds = strictNumber(a.proceeds)
-  if (!Number.isFinite(taxes)) return { parts: [], problem: `taxes '${a.taxes}' is not a number`, warning: null }
+  if (!Number.isFinite(taxes)) return { parts: [], problem: `taxes ${numberProblem(a.taxes)}`, warning: null }
   // netCash holds the commission when it is charged in the trade's currency.
   const sameCurrency = commissionCurrency === currency
   const beforeCharges = netCash - (sameCurrency ? commission : 0) - taxes
@@ -86,7 +92,7 @@ export function tradeCash(a: Attrs, quantity: number): { parts: CashPart[]; prob
     const pair = a.assetCategory === 'CASH' ? /^([A-Z]{3})\.([A-Z]{3})$/.exec(a.symbol?.trim() ?? '') : null
     if (pair) parts.push({ suffix: 'base', kind: 'trade', component: quantity > 0 ? 'netTradesPurchases' : 'netTradesSales', currency: pair[1]!, amount: quantity })
     if (Number.isFinite(proceeds) && Number.isFinite(netCash) && Math.abs(beforeCharges - proceeds) > 0.01) {
-      warning = `netCash ${a.netCash} is not proceeds ${a.proceeds} + ibCommission + taxes: booked from proceeds`
+      warning = `netCash ${netCash} is not proceeds ${proceeds} + ibCommission + taxes: booked from proceeds`
     }
   }
   return { parts: parts.filter((p) => p.amount !== 0), problem: null, warning }
@@ -138,14 +144,14 @@ const decimalsOf = (raw: string): number => /\.(\d+)$/.exec(raw.trim())?.[1]!.le
 export function readCashReportRow(a: Attrs, at: { file: string; line: number }, statement: number, accountId: string, clock: IbkrClock, period: { from: CalendarDate | null; to: CalendarDate | null }): CashReportRow | RowIssue | null {
   const level = (a.levelOfDetail ?? '').trim().toLowerCase()
   if (a.currency === 'BASE_SUMMARY' || level === 'basecurrency') return null
-  if (level !== '' && level !== 'currency') return { ...at, column: 'levelOfDetail', reason: `a '${a.levelOfDetail}' row; the Currency rows hold the balances`, severity: 'skipped' }
+  if (level !== '' && level !== 'currency') return { ...at, column: 'levelOfDetail', reason: `a ${quoteInput(a.levelOfDetail ?? '')} row; the Currency rows hold the balances`, severity: 'skipped' }
   const currency = a.currency?.trim()
   if (!currency) return { ...at, column: 'currency', reason: 'empty', severity: 'rejected' }
   const ending = strictNumber(a.endingCash)
-  if (!Number.isFinite(ending)) return { ...at, column: 'endingCash', reason: `'${a.endingCash ?? ''}' is not a number`, severity: 'rejected' }
+  if (!Number.isFinite(ending)) return { ...at, column: 'endingCash', reason: numberProblem(a.endingCash), severity: 'rejected' }
   const starting = strictNumber(a.startingCash)
   if (a.startingCash !== undefined && a.startingCash.trim() !== '' && !Number.isFinite(starting)) {
-    return { ...at, column: 'startingCash', reason: `'${a.startingCash}' is not a number`, severity: 'rejected' }
+    return { ...at, column: 'startingCash', reason: numberProblem(a.startingCash), severity: 'rejected' }
   }
   return {
     statement, accountId, currency, line: at.line,

@@ -14,6 +14,10 @@ import type { SymbolHints } from '../../engine/instruments/symbol-error'
 import { ContentIdentity, venueId } from '../row-identity'
 import type { InstrumentRef, ParsedStatement, RowIssue, StatementCashFlow, StatementPosition, StatementTrade } from '../statement'
 import { IbkrClock, slashOrderOf } from './ibkr-flex-time'
+import { quoteInput } from '../../engine/instruments/bounds'
+
+/** Longer than any IBKR symbol (OCC symbols are 21 characters, descriptions a few more). */
+const MAX_SYMBOL = 200
 import { cashAction, cashBalances, cashTransactionId, numberProblem, readCashReportRow, reconcileCash, strictNumber, tradeCash, tradeCashId, type Attrs, type CashReportRow, type LedgerEntry } from './ibkr-flex-cash'
 
 export const detectIbkrFlex = (text: string): boolean => /<FlexQueryResponse[\s>]/.test(text.slice(0, 2000))
@@ -48,16 +52,19 @@ type Statement = Attrs & {
   CashReport?: { CashReportCurrency?: Attrs[] }
 }
 
-function instrumentOf(a: Attrs, clock: IbkrClock): InstrumentRef | string {
-  const multiplier = Number(a.multiplier || '1')
+/** The row's instrument, or the problem with it: [column, reason]. */
+function instrumentOf(a: Attrs, clock: IbkrClock): InstrumentRef | [string, string] {
+  const multiplier = strictNumber(a.multiplier || '1', 'contractSize')
+  if (Number.isNaN(multiplier) && (a.multiplier ?? '').trim() !== '') return ['multiplier', numberProblem(a.multiplier, 'contractSize')]
   const hints: SymbolHints = { contractSize: multiplier > 0 ? multiplier : 1 }
   if (a.assetCategory === 'FUT') {
     const d = clock.date(a.expiry)
-    if (!d) return `future ${a.symbol} has no expiry`
+    if (!d) return ['expiry', `future ${quoteInput(a.symbol ?? '')} has no expiry`]
     // Exchange settlement times vary by product; the New York close bounds the expiry day.
     hints.expiryMs = newYorkCloseUtc(d.year, d.month0, d.day)
   }
-  if (!a.symbol) return 'no symbol'
+  if (!a.symbol) return ['symbol', 'no symbol']
+  if (a.symbol.length > MAX_SYMBOL) return ['symbol', `${quoteInput(a.symbol)} is longer than any symbol (at most ${MAX_SYMBOL} characters)`]
   return { venue: 'ibkr', symbol: a.symbol, hints }
 }
 
@@ -157,18 +164,22 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
       const line = lineOf('Trade')
       rowsTotal++
       const instrument = instrumentOf(a, clock)
-      const quantity = strictNumber(a.quantity)
+      const quantity = strictNumber(a.quantity, 'sizeContracts')
       const kind = tradeKind(a)
       // An expiry's BookTrade closes the position at 0 even where the query leaves the price out.
-      const price = kind === 'expiry' && (a.tradePrice ?? '').trim() === '' ? 0 : strictNumber(a.tradePrice)
-      const commission = a.ibCommission === undefined || a.ibCommission.trim() === '' ? 0 : strictNumber(a.ibCommission)
+      const price = kind === 'expiry' && (a.tradePrice ?? '').trim() === '' ? 0 : strictNumber(a.tradePrice, 'price')
+      const commission = a.ibCommission === undefined || a.ibCommission.trim() === '' ? 0 : strictNumber(a.ibCommission, 'fee')
       const atMs = clock.instant(a.dateTime) ?? clock.instant(a.tradeDate, a.tradeTime)
       const badCash = ['netCash', 'proceeds', 'taxes', 'mtmPnl'].find((c) => a[c] !== undefined && a[c]!.trim() !== '' && !Number.isFinite(strictNumber(a[c])))
-      if (typeof instrument === 'string') issue(line, 'symbol', instrument)
-      else if (!Number.isFinite(quantity) || quantity === 0) issue(line, 'quantity', `'${a.quantity ?? ''}' is not a non-zero number`)
-      else if (!Number.isFinite(price)) issue(line, 'tradePrice', numberProblem(a.tradePrice))
-      else if (atMs === null) issue(line, a.dateTime ? 'dateTime' : 'tradeDate', `'${a.dateTime ?? a.tradeDate ?? ''}' is not a date and time in a Flex format`)
-      else if (!Number.isFinite(commission)) issue(line, 'ibCommission', numberProblem(a.ibCommission))
+      if (Array.isArray(instrument)) issue(line, instrument[0], instrument[1])
+      else if (!Number.isFinite(quantity) || quantity === 0) {
+        const raw = a.quantity ?? ''
+        // A number beyond the size bound says so; anything else is no size at all.
+        issue(line, 'quantity', quantity === 0 || raw.trim() === '' || Number.isNaN(Number(raw)) ? `${quoteInput(raw)} is not a non-zero number` : numberProblem(raw, 'sizeContracts'))
+      }
+      else if (!Number.isFinite(price)) issue(line, 'tradePrice', numberProblem(a.tradePrice, 'price'))
+      else if (atMs === null) issue(line, a.dateTime ? 'dateTime' : 'tradeDate', `${quoteInput(a.dateTime ?? a.tradeDate ?? '')} is not a date and time in a Flex format`)
+      else if (!Number.isFinite(commission)) issue(line, 'ibCommission', numberProblem(a.ibCommission, 'fee'))
       else if (badCash) issue(line, badCash, numberProblem(a[badCash]))
       else {
         const externalId = a.tradeID
@@ -202,16 +213,16 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
       rowLines.push(line)
       rowsTotal++
       const instrument = instrumentOf(a, clock)
-      const position = strictNumber(a.position)
-      if (typeof instrument === 'string') issue(line, 'symbol', instrument)
-      else if (!Number.isFinite(position)) issue(line, 'position', numberProblem(a.position))
+      const position = strictNumber(a.position, 'sizeContracts')
+      if (Array.isArray(instrument)) issue(line, instrument[0], instrument[1])
+      else if (!Number.isFinite(position)) issue(line, 'position', numberProblem(a.position, 'sizeContracts'))
       else {
         // Per unit of underlying (per share for options), like tradePrice; a costBasisPrice of 0
         // (futures in some exports) is no price, so openPrice stands in.
-        const basis = strictNumber(a.costBasisPrice)
-        const open = strictNumber(a.openPrice)
+        const basis = strictNumber(a.costBasisPrice, 'price')
+        const open = strictNumber(a.openPrice, 'price')
         const price = Number.isFinite(basis) && basis !== 0 ? basis : Number.isFinite(open) && open !== 0 ? open : null
-        const mark = strictNumber(a.markPrice)
+        const mark = strictNumber(a.markPrice, 'price')
         const futures = (a.assetCategory ?? '').toUpperCase() === 'FUT' && Number.isFinite(mark) && mark > 0
         const h: Holding = { line, instrument, size: position, cost: price === null ? 0 : Math.abs(position) * price, costSize: price === null ? 0 : Math.abs(position), markPrice: futures ? mark : null }
         const key = a.conid || a.symbol!
@@ -252,12 +263,12 @@ export function parseIbkrFlex(text: string, file: string): ParsedStatement {
       const currency = a.currency?.trim()
       const type = a.type?.trim()
       if (!Number.isFinite(amount)) issue(line, 'amount', numberProblem(a.amount))
-      else if (atMs === null) issue(line, 'dateTime', `'${a.dateTime ?? ''}' is not a date and time in a Flex format`)
+      else if (atMs === null) issue(line, 'dateTime', `${quoteInput(a.dateTime ?? '')} is not a date and time in a Flex format`)
       else if (!currency) issue(line, 'currency', 'empty')
       else if (!type) issue(line, 'type', 'empty')
       else {
         const action = cashAction(type, amount)
-        if (!action.known) issue(line, 'type', `'${type}' is not a cash transaction type IBKR documents; booked as '${action.kind}'`, 'warning')
+        if (!action.known) issue(line, 'type', `${quoteInput(type)} is not a cash transaction type IBKR documents; booked as ${quoteInput(action.kind)}`, 'warning')
         cashFlows.push({
           line,
           externalId: a.transactionID ? cashTransactionId(a.transactionID) : identity.of('cash', [a.dateTime ?? '', a.type ?? '', a.amount ?? '', a.currency ?? '']),

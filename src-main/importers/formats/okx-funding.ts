@@ -10,6 +10,7 @@ import { ContentIdentity, venueId } from '../row-identity'
 import type { ParsedStatement, RowIssue, StatementCashFlow } from '../statement'
 import { CASH_COINS } from '../balance-chain'
 import { okxZoneNote, okxZoneOffsetMinutes } from './okx-time-zone'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 const FUNDING = ['id', 'Time', 'Type', 'Amount', 'Before Balance', 'After Balance', 'Symbol']
 
@@ -42,7 +43,7 @@ export function parseOkxFunding(text: string, file: string): ParsedStatement {
     const amount = r.number('Amount')
     const coin = r.text('Symbol')
     const spec = type ? FUNDING_KINDS[type.toLowerCase()] : undefined
-    if (type && !spec) r.issues.push({ file, line: record.line, column: 'Type', reason: `unknown funding type '${type}'`, severity: 'rejected' })
+    if (type && !spec) r.issues.push({ file, line: record.line, column: 'Type', reason: `unknown funding type ${quoteInput(type)}`, severity: 'rejected' })
     if (!r.ok || local === null || amount === null || coin === null || !spec) {
       issues.push(...r.issues)
       continue

@@ -31,6 +31,7 @@ import { venueId } from '../row-identity'
 import type { ParsedStatement, RowIssue, StatementCashFlow, StatementTrade } from '../statement'
 import { CASH_COINS, balanceChain, flowsOf, printedDecimals, readAmount, type ChainRow, type FlowPart, type UnreadableRow } from '../balance-chain'
 import { okxZoneNote, okxZoneOffsetMinutes } from './okx-time-zone'
+import { quoteInput } from '../../engine/instruments/bounds'
 
 export { detectOkxFunding, parseOkxFunding } from './okx-funding'
 
@@ -125,7 +126,7 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
       issues.push(...r.issues)
       continue
     }
-    const fee = readAmount(r, 'Fee', false) ?? 0
+    const fee = readAmount(r, 'Fee', false, 'fee') ?? 0
     const pnl = readAmount(r, g.pnl, false) ?? 0
     if (!r.ok) {
       issues.push(...r.issues)
@@ -140,7 +141,7 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
     const main = venueId('okx', 'bill', id)
     const c = classify(tradeType, action, symbol ?? '')
     if (c === null) {
-      issues.push({ file, line, column: g.action, reason: `unknown bill type '${action}' for trade type '${tradeType}'`, severity: 'rejected' })
+      issues.push({ file, line, column: g.action, reason: `unknown bill type ${quoteInput(action)} for trade type ${quoteInput(tradeType)}`, severity: 'rejected' })
       continue
     }
     if (c.kind === 'transfer') {
@@ -167,11 +168,11 @@ export function parseOkxBills(text: string, file: string): ParsedStatement {
       issues.push({ file, line, column: g.symbol, reason: 'a derivative row needs an instrument', severity: 'rejected' })
       continue
     }
-    const amount = r.number('Amount')
+    const amount = r.number('Amount', true, 'sizeContracts')
     const amountUnit = amountUnitColumn ? r.raw(amountUnitColumn) : ''
     // Amount is in contracts (API sz); an export in coin units would size positions wrongly.
-    if (amountUnit && !/^cont/i.test(amountUnit)) r.issues.push({ file, line, column: amountUnitColumn!, reason: `Amount is in '${amountUnit}', not contracts: export the history with contract units`, severity: 'rejected' })
-    const price = r.raw('Filled Price') ? readAmount(r, 'Filled Price', false) : null
+    if (amountUnit && !/^cont/i.test(amountUnit)) r.issues.push({ file, line, column: amountUnitColumn!, reason: `Amount is in ${quoteInput(amountUnit)}, not contracts: export the history with contract units`, severity: 'rejected' })
+    const price = r.raw('Filled Price') ? readAmount(r, 'Filled Price', false, 'price') : null
     if (amount === null || !r.ok) {
       issues.push(...r.issues)
       continue

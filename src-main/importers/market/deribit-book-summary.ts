@@ -31,13 +31,13 @@ export function parseDeribitBookSummary(text: string, file: string): ParsedChain
     const row = {
       line: record.line,
       instrumentName: r.text('instrument_name') ?? '',
-      markPrice: r.number('mark_price'),
-      markIvPct: r.number('mark_iv', false),
-      forwardUsd: r.number('underlying_price'),
-      indexUsd: r.number('estimated_delivery_price'),
+      markPrice: r.number('mark_price', true, 'price'),
+      markIvPct: r.number('mark_iv', false, 'volPct'),
+      forwardUsd: r.number('underlying_price', true, 'price'),
+      indexUsd: r.number('estimated_delivery_price', true, 'price'),
       timestampMs: r.number('creation_timestamp'),
-      bid: header.includes('bid_price') ? r.number('bid_price', false) : null,
-      ask: header.includes('ask_price') ? r.number('ask_price', false) : null
+      bid: header.includes('bid_price') ? r.number('bid_price', false, 'price') : null,
+      ask: header.includes('ask_price') ? r.number('ask_price', false, 'price') : null
     }
     if (!r.ok || row.markPrice === null || row.forwardUsd === null || row.indexUsd === null || row.timestampMs === null) {
       for (const i of r.issues) {

@@ -40,12 +40,12 @@ export function parseDeribitTickerChain(text: string, file: string, asOfMs: numb
   for (const record of table.records) {
     const r = new CellReader(file, table, record)
     const instrumentName = r.text('instrument_name') ?? ''
-    const markPrice = r.number('mark_price')
-    const forwardUsd = r.number('underlying_price')
-    const markIvPct = r.number('mark_iv', false)
+    const markPrice = r.number('mark_price', true, 'price')
+    const forwardUsd = r.number('underlying_price', true, 'price')
+    const markIvPct = r.number('mark_iv', false, 'volPct')
     const expiryMs = r.number('expiration_timestamp')
-    const bid = table.columns.has('best_bid_price') ? r.number('best_bid_price', false) : null
-    const ask = table.columns.has('best_ask_price') ? r.number('best_ask_price', false) : null
+    const bid = table.columns.has('best_bid_price') ? r.number('best_bid_price', false, 'price') : null
+    const ask = table.columns.has('best_ask_price') ? r.number('best_ask_price', false, 'price') : null
     if (!r.ok || markPrice === null || forwardUsd === null || expiryMs === null) {
       for (const i of r.issues) problems.push({ file, line: i.line, field: i.column ?? '(row)', message: `${file}, line ${i.line}, column ${i.column}: ${i.reason}` })
       continue

@@ -9,7 +9,8 @@
  * apart) and source come from its name (binance_BTCUSDT_daily.csv) or from the request.
  */
 import { CellReader, readCsv, type CsvTable } from '../csv-records'
-import type { RowIssue } from '../statement'
+import { clippedIssues, type RowIssue } from '../statement'
+import type { BoundKind } from '../../engine/instruments/bounds'
 import { isDeribitBookSummary, parseDeribitBookSummary } from './deribit-book-summary'
 import { isDeribitTickerChain, parseDeribitTickerChain } from './deribit-ticker-chain'
 import { buildSnapshotFromDeribitChain } from '../../engine/market/chain-snapshot'
@@ -75,18 +76,19 @@ function column(table: CsvTable, names: string[]): string | null {
   return null
 }
 
-function readBars(table: CsvTable, file: string, issues: RowIssue[]): DailyBar[] {
+/** Daily bars; `bound`: what open, high, low and close are (prices, or vol points for DVOL). */
+function readBars(table: CsvTable, file: string, issues: RowIssue[], bound: BoundKind): DailyBar[] {
   const dateCol = column(table, DATE_COLUMNS)!
   const col = (n: string): string | null => column(table, [n])
   const bars: DailyBar[] = []
   for (const record of table.records) {
     const r = new CellReader(file, table, record)
     const at = r.time(dateCol)
-    const close = r.number(col('close')!)
+    const close = r.number(col('close')!, true, bound)
     const bar = {
-      open: col('open') ? r.number(col('open')!, false) : null,
-      high: col('high') ? r.number(col('high')!, false) : null,
-      low: col('low') ? r.number(col('low')!, false) : null,
+      open: col('open') ? r.number(col('open')!, false, bound) : null,
+      high: col('high') ? r.number(col('high')!, false, bound) : null,
+      low: col('low') ? r.number(col('low')!, false, bound) : null,
       volume: col('volume') ? r.number(col('volume')!, false) : null
     }
     if (close !== null && !(close > 0)) r.issues.push({ file, line: record.line, column: col('close'), reason: `close ${close} is not a positive price`, severity: 'rejected' })
@@ -119,7 +121,12 @@ function readBars(table: CsvTable, file: string, issues: RowIssue[]): DailyBar[]
   return unique
 }
 
+/** A market-data file parsed, every issue's reason clipped (statement.ts clippedIssues). */
 export function parseMarketFile(text: string, file: string, dataset: MarketDataset, hints: MarketHints = {}): ParsedMarketFile {
+  return clippedIssues(parseMarketFileRows(text, file, dataset, hints))
+}
+
+function parseMarketFileRows(text: string, file: string, dataset: MarketDataset, hints: MarketHints): ParsedMarketFile {
   const base = { file, rowsTotal: 0, series: [], funding: null, snapshot: null, issues: [] as RowIssue[] }
   if (dataset === 'option-chain') {
     const ticker = isDeribitTickerChain(readCsv(text, file).header)
@@ -143,7 +150,7 @@ export function parseMarketFile(text: string, file: string, dataset: MarketDatas
     for (const record of table.records) {
       const r = new CellReader(file, table, record)
       const at = r.time('timestamp')
-      const rate = r.number('funding_rate')
+      const rate = r.number('funding_rate', true, 'fundingRate8h')
       if (!r.ok || at === null || rate === null) {
         issues.push(...r.issues)
         continue
@@ -154,7 +161,7 @@ export function parseMarketFile(text: string, file: string, dataset: MarketDatas
     return { ...base, format: 'funding-history', formatLabel: 'Perpetual funding-rate history', dataset, rowsTotal: table.records.length, funding: { venue, symbol, points }, issues }
   }
   if (dataset === 'vol-index') {
-    const bars = readBars(table, file, issues)
+    const bars = readBars(table, file, issues, 'volPct')
     const underlyings = new Set(table.records.map((r) => r.values[table.columns.get('symbol')!]?.trim().toUpperCase() ?? ''))
     const underlying = hints.underlying ?? (underlyings.size === 1 ? [...underlyings][0]! : null)
     if (!underlying) throw new Error(`${file}: a vol-index file must hold one underlying (symbol column), found ${[...underlyings].join(', ')}`)
@@ -165,7 +172,7 @@ export function parseMarketFile(text: string, file: string, dataset: MarketDatas
   if (!underlying || !quoteCurrency) {
     throw new Error(`${file}: a price history does not say what it prices; name the file like binance_BTCUSDT_daily.csv or yahoo_ETH-USD_daily.csv, or give the underlying and quote currency`)
   }
-  const bars = readBars(table, file, issues)
+  const bars = readBars(table, file, issues, 'price')
   return {
     ...base, format: 'price-history', formatLabel: `Daily price history (${underlying}/${quoteCurrency})`, dataset, rowsTotal: table.records.length,
     series: [{ underlying, quoteCurrency, source: hints.source ?? named.source ?? 'file', bars }], issues

@@ -3,6 +3,7 @@
  * (`positions[3].quantity`) and the problem, so the fix is obvious without a debugger.
  */
 import type { z } from 'zod'
+import { MAX_QUOTED_CHARS, quoteInput } from '../../engine/instruments/bounds'
 
 /** A problem in a portfolio, market or parameter file: `file: path: problem`. */
 export class FileFormatError extends Error {
@@ -16,14 +17,14 @@ export class FileFormatError extends Error {
   }
 }
 
-/** `['positions', 3, 'quantity']` → `positions[3].quantity`; keys that are not identifiers in brackets. */
+/** `['positions', 3, 'quantity']` → `positions[3].quantity`; keys that are not identifiers in brackets, long ones clipped. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, i) => {
       if (typeof key === 'number') return `[${key}]`
       const name = String(key)
-      if (/^[A-Za-z_$][\w$]*$/.test(name)) return i === 0 ? name : `.${name}`
-      return `[${JSON.stringify(name)}]`
+      if (name.length <= MAX_QUOTED_CHARS && /^[A-Za-z_$][\w$]*$/.test(name)) return i === 0 ? name : `.${name}`
+      return `[${jsonString(name)}]`
     })
     .join('')
 }
@@ -53,7 +54,9 @@ export function parseJsonText(text: string, file: string): unknown {
  */
 export const tidyNumber = (x: number): number => Number(x.toPrecision(15))
 
-const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value))
+/** A string as JSON quotes it, clipped (bounds.ts quoteInput): messages never echo megabytes of a file. */
+const jsonString = (s: string): string => (s.length <= MAX_QUOTED_CHARS ? JSON.stringify(s) : quoteInput(s, '"'))
+const show = (value: unknown): string => (typeof value === 'string' ? jsonString(value) : String(value))
 
 /** One schema issue as a trader reads it; the last path segment names what was expected. */
 function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
@@ -67,7 +70,7 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
     case 'invalid_value':
       return `unknown ${field} ${show(input)} (expected ${issue.values.map((v) => show(v)).join(', ')})`
     case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.slice(0, 5).map(jsonString).join(', ')}${issue.keys.length > 5 ? ` and ${issue.keys.length - 5} more` : ''}`
     case 'invalid_key':
       return `key ${show(input)} ${issue.issues.map((i) => i.message).join('; ')}`
     default:

@@ -8,7 +8,8 @@ import { findBook } from '../../book/books-repository'
 import { listBalances, type AccountBalance } from '../../book/balances-repository'
 import { listHeldPositions, type HeldPosition } from '../../book/positions-repository'
 import { loadMarketSnapshot } from '../../book/market-repository'
-import { isPriced, type Instrument } from '../../engine/instruments/instrument'
+import { isPriced, notionalUsd, type Instrument } from '../../engine/instruments/instrument'
+import { outOfRange, withinBound } from '../../engine/instruments/bounds'
 import { parseSymbol, type Venue } from '../../engine/instruments/parse-symbol'
 import { underlyingPriceFor, type MarketView } from '../../engine/market/market-view'
 import { NotFoundError } from '../errors'
@@ -75,6 +76,23 @@ function contractsOf(i: Instrument, quantity: number, unit: QuantityUnit, priceU
   return usdSized ? (quantity * priceUsd()) / i.contractSize : quantity / i.contractSize
 }
 
+/**
+ * Why a position of this many contracts is beyond the input bounds (bounds.ts), or null: its size
+ * in contracts, or its USD notional at the price the margin service converts with. An instrument
+ * the market cannot price yet is left to the margin service's "not covered".
+ */
+function implausibleSize(i: Instrument, sizeContracts: number, view: MarketView): string | null {
+  if (!withinBound('sizeContracts', sizeContracts)) return `is ${sizeContracts.toPrecision(3)} contracts: ${outOfRange('sizeContracts')}`
+  let priceUsd: number
+  try {
+    priceUsd = underlyingPriceFor(view, i)
+  } catch {
+    return null
+  }
+  const usd = notionalUsd(i, sizeContracts, priceUsd)
+  return withinBound('notionalUsd', usd) ? null : `is ${Math.abs(usd).toPrecision(3)} USD of notional: ${outOfRange('notionalUsd')}`
+}
+
 /** Synthetic account ids: accounts numbered by first use, positions first, then collateral. */
 function accountIdsOf(portfolio: Portfolio): Map<string, number> {
   const ids = new Map<string, number>()
@@ -104,6 +122,9 @@ export function heldPositions(portfolio: Portfolio, view: MarketView): HeldPosit
     } catch (e) {
       throw new FileFormatError(portfolio.file, at('quantity'), `cannot convert ${p.quantity} ${p.unit} to contracts: ${(e as Error).message}`)
     }
+    // Refused here, before margin: 1e308 coin would print an IM of Infinity (METHODOLOGY §9).
+    const problem = implausibleSize(i, sizeContracts, view)
+    if (problem) throw new FileFormatError(portfolio.file, at('quantity'), `${p.quantity} ${p.unit} ${problem}`)
     return { positionId: n + 1, accountId: accountIds.get(p.account)!, accountName: p.account, venue: p.venue, instrument: i, sizeContracts, avgPrice: p.avgPrice }
   })
 }

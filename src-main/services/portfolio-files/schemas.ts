@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { VENUES } from '../../engine/instruments/parse-symbol'
+import { INPUT_BOUNDS, type BoundKind } from '../../engine/instruments/bounds'
 
 export const DEFAULT_VENUE = 'deribit'
 export const QUANTITY_UNITS = ['coin', 'usd', 'contracts'] as const
@@ -15,19 +16,30 @@ const AsOf = z.iso
   .datetime({ offset: true, error: 'is not an ISO-8601 date-time with a time zone, e.g. 2024-06-17T08:00:00Z' })
   .meta({ description: 'Valuation instant, ISO-8601 with a time zone (Z or ±hh:mm). Options and futures must expire after it.', examples: ['2024-06-17T08:00:00Z'] })
 
-const Underlying = z.string().regex(/^[A-Z0-9]+$/, 'is not an underlying in capitals, e.g. BTC')
-const PriceUsd = z.number().positive('is not a positive price')
+/**
+ * Every number of the files is finite and within its input bound (engine/instruments/bounds.ts,
+ * docs/METHODOLOGY.md §9): the JSON Schemas state them as minimum and maximum.
+ */
+const tooLarge = (kind: BoundKind): string => `is out of range: no ${INPUT_BOUNDS[kind].what} exceeds ${INPUT_BOUNDS[kind].shown}`
+const bounded = (kind: BoundKind): z.ZodNumber => z.number().min(-INPUT_BOUNDS[kind].max, tooLarge(kind)).max(INPUT_BOUNDS[kind].max, tooLarge(kind))
+/** Longer than any venue symbol (the trade ticket allows 80 characters). */
+const MAX_SYMBOL = 80
+
+const Underlying = z.string().max(20, 'is longer than any underlying').regex(/^[A-Z0-9]+$/, 'is not an underlying in capitals, e.g. BTC')
+const PriceUsd = z.number().positive('is not a positive price').max(INPUT_BOUNDS.price.max, tooLarge('price'))
 /** Marks may be 0: far out-of-the-money options trade at nothing. */
-const Mark = z.number().nonnegative('is not a price (negative)')
+const Mark = z.number().nonnegative('is not a price (negative)').max(INPUT_BOUNDS.price.max, tooLarge('price'))
 const FileComments = {
   $schema: z.string().optional().meta({ description: 'Ignored: lets editors find this schema.' }),
   $comment: z.string().optional().meta({ description: 'Ignored: free text.' })
 }
 
 const Position = z.strictObject({
-  instrument: z.string().min(1, 'is empty').meta({ description: 'The venue\'s own symbol.', examples: ['BTC-PERPETUAL', 'BTC-28JUN24', 'BTC-28JUN24-70000-C', 'BTC-USDT-SWAP'] }),
+  instrument: z.string().min(1, 'is empty').max(MAX_SYMBOL, `is longer than any venue symbol (${MAX_SYMBOL} characters)`).meta({ description: 'The venue\'s own symbol.', examples: ['BTC-PERPETUAL', 'BTC-28JUN24', 'BTC-28JUN24-70000-C', 'BTC-USDT-SWAP'] }),
   venue: z.enum(VENUES).default(DEFAULT_VENUE).meta({ description: 'Venue whose symbol rules apply.' }),
-  quantity: z.number().meta({ description: 'Signed size in `unit`: positive long, negative short.' }),
+  quantity: bounded('sizeContracts').meta({
+    description: `Signed size in \`unit\`: positive long, negative short. At most ${INPUT_BOUNDS.sizeContracts.shown} in magnitude in any unit, and the position's USD notional at most ${INPUT_BOUNDS.notionalUsd.shown}.`
+  }),
   unit: z.enum(QUANTITY_UNITS).meta({
     description:
       'coin: units of the underlying (0.5 BTC); usd: USD notional (Deribit futures are $10 contracts, so 250000 usd = 25000 contracts); contracts: the venue\'s contracts. Coin and usd convert at the instrument\'s forward or mark in the market used.'
@@ -36,6 +48,7 @@ const Position = z.strictObject({
   avgPrice: z
     .number()
     .positive('is not a positive price')
+    .max(INPUT_BOUNDS.price.max, tooLarge('price'))
     .optional()
     .meta({
       description:
@@ -46,7 +59,7 @@ const Position = z.strictObject({
 const Collateral = z.strictObject({
   account: z.string().min(1, 'is empty').optional().meta({ description: 'Default "portfolio".' }),
   currency: z.string().min(1, 'is empty').meta({ examples: ['BTC', 'USDC'] }),
-  amount: z.number().meta({ description: 'Balance in `currency`, before haircuts.' })
+  amount: bounded('cash').meta({ description: 'Balance in `currency`, before haircuts.' })
 })
 
 export const PortfolioFile = z
@@ -59,7 +72,7 @@ export const PortfolioFile = z
   .meta({ title: 'Marginal portfolio file', description: 'Positions and collateral per account, independent of any book.' })
 
 const InstrumentKeyed = <T extends z.ZodType>(value: T, description: string) =>
-  z.record(z.string().min(1, 'is empty'), value).meta({
+  z.record(z.string().min(1, 'is empty').max(MAX_SYMBOL + 10, 'is longer than any venue:symbol key'), value).meta({
     description: `${description} Keys are instrument symbols, with an optional "venue:" prefix (okx:BTC-USDT-SWAP); no prefix means ${DEFAULT_VENUE}.`
   })
 
@@ -73,12 +86,12 @@ export const MarketFile = z
       'Mark price per instrument: USD for inverse futures and perpetuals, coin per coin for inverse options (0.0123 BTC), the quote currency for linear contracts. A future\'s mark is also the forward of its expiry.'
     ).optional(),
     markIv: InstrumentKeyed(
-      z.number().positive('is not a positive volatility').max(5, 'is not a volatility as a fraction (0.55 = 55 %)'),
+      z.number().positive('is not a positive volatility').max(INPUT_BOUNDS.volPct.max / 100, `is not a volatility as a fraction (0.55 = 55 %): no implied vol exceeds ${INPUT_BOUNDS.volPct.shown}`),
       'Option mark implied volatility as a fraction: 0.55 = 55 %. An option with an IV but no mark is priced with Black-76; one with a mark but no IV gets its implied vol.'
     ).optional(),
     quotes: InstrumentKeyed(
       z
-        .strictObject({ bid: z.number().positive('is not a positive price'), ask: z.number().positive('is not a positive price') })
+        .strictObject({ bid: PriceUsd, ask: PriceUsd })
         .refine((q) => q.ask >= q.bid, { message: 'ask is below bid (a crossed quote)', path: ['ask'] }),
       'Best bid and ask per instrument, in the currency of its mark. Only the liquidity add-on reads them (half spread × size); instruments without a quote take the parameter set\'s default spread.'
     ).optional(),
@@ -90,7 +103,7 @@ export const MarketFile = z
           'Forward per underlying per expiry instant, USD. Wins over futures marks. Expiries with neither take the basis interpolated in time between the quoted ones, or the index when there are none.',
         examples: [{ BTC: { '2024-06-28T08:00:00Z': 67371.75 } }]
       }),
-    fundingRate8h: InstrumentKeyed(z.number(), 'Perpetual funding rate per 8 hours, as a fraction.').optional(),
+    fundingRate8h: InstrumentKeyed(bounded('fundingRate8h'), 'Perpetual funding rate per 8 hours, as a fraction.').optional(),
     params: z.unknown().optional().meta({
       description: 'Margin parameter-set overrides, in the shape of the files in resources/params. `cli margin --params FILE` replaces them.'
     })

@@ -16,6 +16,7 @@ import { isCoinCurrency } from '../../engine/market/currency'
 import { resolvePosition } from '../../engine/positions/resolve-position'
 import { valuePosition, valueResolved } from '../../engine/valuation/position-valuation'
 import { InvalidDocumentError } from '../errors'
+import { outOfRange, withinBound } from '../../engine/instruments/bounds'
 
 export interface TradableInstrument {
   venue: string
@@ -164,6 +165,11 @@ export function resolveTicket(db: BookDb, bookId: number, view: MarketView, t: T
   if (!quoted) throw new TicketError(`${account.venue}:${instrument.symbol} cannot be priced on snapshot ${view.snapshot.id}`, 'symbol')
   if (t.price !== undefined && t.price !== null && !(t.price > 0)) throw new TicketError(`price ${t.price} is not a positive price`, 'price')
   const price = t.price ?? quoted.price
+  // Refused before margin (METHODOLOGY §9): a notional beyond any market would print Infinity.
+  const notional = Math.abs(live.notionalUsd * size)
+  if (!withinBound('notionalUsd', notional)) {
+    throw new TicketError(`${t.sizeContracts} contracts of ${instrument.symbol} is ${notional.toPrecision(3)} USD of notional: ${outOfRange('notionalUsd')}`, 'sizeContracts')
+  }
   const v = valuePosition(instrument, size, price, view)
   const underlyingUsd = v.underlyingUsd
   const units = sizeInCoin(instrument, size, underlyingUsd)!
