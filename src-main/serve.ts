@@ -1,13 +1,15 @@
 /**
  * `npm run serve [-- --port N --book PATH]`: the workstation in the browser host.
  * Also what `npm start` falls back to where Electron cannot start.
+ *
+ * Run as a program, it checks the runtime first (app/runtime-check.ts): the back end loads the
+ * native SQLite module, which dies with SIGSEGV under a Node it was not built for, so it is
+ * imported dynamically, once the check has passed.
  */
 import { parseArgs } from 'node:util'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { resolveBookPath } from './app/book-location'
-import { startBackend } from './app/backend'
-import { startBrowserHost } from './hosts/browser-host'
+import { nativeModuleFailure, unsupportedNode } from './app/runtime-check'
 
 const DEFAULT_PORT = 5917
 
@@ -25,6 +27,7 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: not a TCP port`)
   const rendererDir = builtRendererDir()
+  const [{ resolveBookPath }, { startBackend }, { startBrowserHost }] = await Promise.all([import('./app/book-location'), import('./app/backend'), import('./hosts/browser-host')])
   const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser' })
   let host
   try {
@@ -39,6 +42,7 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
     console.log(`Port ${DEFAULT_PORT} is in use; using ${host.port}.`)
   }
   console.log(`Book: ${backend.bookPath}${backend.seededDemo ? ' (new: an empty live book, and the demo book beside it)' : ''}`)
+  if (backend.bookWarning) console.error(`marginal serve: warning: ${backend.bookWarning}`)
   console.log(`Marginal workstation: ${host.url}`)
   const stop = async (): Promise<void> => {
     await host.close()
@@ -50,8 +54,14 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
-  serveWorkstation(process.argv.slice(2)).catch((e: Error) => {
-    console.error(`marginal serve: ${e.message}`)
-    process.exit(1)
-  })
+  const unsupported = unsupportedNode('marginal serve', 'npm run serve')
+  if (unsupported) {
+    console.error(unsupported)
+    process.exitCode = 1
+  } else {
+    serveWorkstation(process.argv.slice(2)).catch((e: unknown) => {
+      console.error(nativeModuleFailure('marginal serve', e) ?? `marginal serve: ${e instanceof Error ? e.message : String(e)}`)
+      process.exit(1)
+    })
+  }
 }

@@ -2,6 +2,7 @@
 import { call, type CliIo } from './commands'
 import type { Services } from '../services/api-service'
 import { formatTable } from './format-table'
+import { echoCell, echoLine } from './excerpt'
 
 export async function balancesCommand(services: Services, io: CliIo, bookId: number, json: boolean): Promise<number> {
   const r = await call(services, 'listBalances', { bookId })
@@ -14,8 +15,8 @@ export async function balancesCommand(services: Services, io: CliIo, bookId: num
     formatTable(
       ['Account', 'Venue', 'Ccy', 'Cash', 'Unsettled futures P&L', 'Ledger (all rows)', 'Set from', 'As of (UTC)', 'Note'],
       r.balances.map((b) => [
-        b.account, b.venue, b.currency, b.amount, b.unsettledPnl || null, b.ledger, b.anchor?.source ?? 'ledger',
-        b.anchor && b.anchor.source !== 'seed' ? b.anchor.atUtc.slice(0, 19).replace('T', ' ') : null, b.anchor?.note ?? null
+        echoCell(b.account), b.venue, echoCell(b.currency), b.amount, b.unsettledPnl || null, b.ledger, b.anchor?.source ?? 'ledger',
+        b.anchor && b.anchor.source !== 'seed' ? b.anchor.atUtc.slice(0, 19).replace('T', ' ') : null, b.anchor?.note ? echoLine(b.anchor.note) : null
       ])
     )
   )

@@ -7,6 +7,7 @@ import type { BookDb } from '../book/database'
 import { exportMarketFile } from '../services/portfolio-files/market-file'
 import { exportPortfolioFile } from '../services/portfolio-files/portfolio-file'
 import type { CliIo } from './commands'
+import { listLine } from './issue-report'
 
 function writeJsonFile(file: string, value: unknown): void {
   try {
@@ -16,7 +17,7 @@ function writeJsonFile(file: string, value: unknown): void {
   }
 }
 
-export function exportCommand(db: BookDb, io: CliIo, o: { bookId: number; portfolio?: string; market?: string }): number {
+export function exportCommand(db: BookDb, io: CliIo, o: { bookId: number; portfolio?: string; market?: string; verbose?: boolean }): number {
   // Both files are built before either is written, so a book without a snapshot writes nothing.
   const portfolio = o.portfolio === undefined ? undefined : exportPortfolioFile(db, o.bookId)
   const market = o.market === undefined ? undefined : exportMarketFile(db, o.bookId)
@@ -24,7 +25,7 @@ export function exportCommand(db: BookDb, io: CliIo, o: { bookId: number; portfo
     writeJsonFile(o.portfolio, portfolio.file)
     io.out(`${o.portfolio}: ${portfolio.file.positions.length} positions of book ${o.bookId}, as of ${portfolio.file.asOf}`)
     if (portfolio.skipped.length) {
-      io.out(`Not exported (${portfolio.skipped.length}): ${portfolio.skipped.map((s) => `${s.account} ${s.symbol} (${s.reason})`).join('; ')}`)
+      io.out(`Not exported (${portfolio.skipped.length}): ${listLine(portfolio.skipped.map((s) => `${s.account} ${s.symbol} (${s.reason})`), o.verbose ?? false)}`)
     }
   }
   if (market && o.market !== undefined) {

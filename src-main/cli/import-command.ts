@@ -1,6 +1,8 @@
 /**
- * `cli import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]`.
- * Prints the same preview the workstation shows. Exit codes: 0 imported (or previewed cleanly),
+ * `cli import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME] [--book-id N]
+ * [--verbose] [--issues FILE]`. Prints the same preview the workstation shows; more than a screen of
+ * rejected or skipped rows is summarised (issue-report.ts), and values echoed from the file are
+ * clipped (excerpt.ts). The verdict is the last line. Exit codes: 0 imported (or previewed cleanly),
  * 3 rejected rows and nothing written (without --allow-partial), 1 the file could not be read.
  */
 import { basename } from 'node:path'
@@ -9,6 +11,8 @@ import { commitImport, previewImport, type ImportPreview } from '../services/imp
 import type { CashLine } from '../services/import-cash'
 import { readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
+import { clipText, echoCell, echoLine } from './excerpt'
+import { printIssueReport, type IssueLog } from './issue-report'
 
 export const EXIT_REJECTED_ROWS = 3
 
@@ -26,6 +30,10 @@ export interface ImportOptions {
   openingBalances: { currency: string; amount: number }[]
   /** ISO instant an option chain without its own snapshot time was taken (--as-of). */
   asOf?: string
+  /** --verbose: every issue line, not the summary. */
+  verbose?: boolean
+  /** --issues FILE: every issue, as CSV. */
+  issuesLog?: IssueLog
 }
 
 /** `--opening BTC=1.5` → { currency, amount }, or a usage message. */
@@ -33,7 +41,7 @@ export function parseOpening(values: readonly string[]): { currency: string; amo
   const out: { currency: string; amount: number }[] = []
   for (const v of values) {
     const m = /^([A-Za-z0-9]{1,12})=(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)$/.exec(v.trim())
-    if (!m || !Number.isFinite(Number(m[2])) || Math.abs(Number(m[2])) >= 1e15) return `--opening "${v}" is not CURRENCY=AMOUNT (e.g. BTC=1.5)`
+    if (!m || !Number.isFinite(Number(m[2])) || Math.abs(Number(m[2])) > 1e15) return `--opening "${v}" is not CURRENCY=AMOUNT (e.g. BTC=1.5)`
     if (out.some((o) => o.currency === m[1]!.toUpperCase())) return `--opening gives ${m[1]!.toUpperCase()} twice`
     out.push({ currency: m[1]!.toUpperCase(), amount: Number(m[2]) })
   }
@@ -50,7 +58,7 @@ export function printCash(io: CliIo, cash: readonly CashLine[], committed: boole
     formatTable(
       ['Account', 'Ccy', 'Statement balance', 'At (UTC)', 'Line', 'Book ledger', 'Difference', 'Cash before', 'Cash after', 'Set from'],
       cash.map((c) => [
-        c.account, c.currency, num(c.statementBalance, c.decimals) ?? 'flows only', c.statementAtUtc?.slice(0, 19).replace('T', ' ') ?? null, c.statementLine,
+        echoCell(c.account), echoCell(c.currency), num(c.statementBalance, c.decimals) ?? 'flows only', c.statementAtUtc?.slice(0, 19).replace('T', ' ') ?? null, c.statementLine,
         num(c.ledger, c.decimals), c.difference === null ? null : num(c.difference, c.decimals), num(c.cashBefore, c.decimals), num(c.cashAfter, c.decimals), c.cashSource
       ])
     )
@@ -63,47 +71,51 @@ export function printCash(io: CliIo, cash: readonly CashLine[], committed: boole
           (c.opening.booked ? `${committed ? 'Booked' : 'Will book'} ${num(c.opening.missing, c.decimals)} ${c.currency} as the opening balance (--no-opening-balance leaves it out).` : `Not booked (--no-opening-balance): the difference shows.`)
       )
     }
-    if (c.warning) io.out(`WARNING ${c.account} ${c.currency}: the statement's balance ${num(c.statementBalance, c.decimals)} and the book's ledger ${num(c.ledger, c.decimals)} differ by ${num(c.difference, c.decimals)}: a statement may be missing, or rows the ledger does not know.`)
+    if (c.warning) io.out(`WARNING ${echoLine(`${c.account} ${c.currency}`)}: the statement's balance ${num(c.statementBalance, c.decimals)} and the book's ledger ${num(c.ledger, c.decimals)} differ by ${num(c.difference, c.decimals)}: a statement may be missing, or rows the ledger does not know.`)
   }
 }
 
-function printPreview(io: CliIo, p: ImportPreview): void {
+type IssueOptions = Pick<ImportOptions, 'verbose' | 'issuesLog'>
+
+/** Position changes listed before the table is cut (a statement touching thousands of instruments). */
+export const POSITION_ROWS = 100
+
+function printPreview(io: CliIo, p: ImportPreview, o: IssueOptions): void {
   if (p.dataset !== 'statement') {
     io.out(`${p.fileName}: ${p.formatLabel}, ${p.rowsTotal} rows`)
-    io.out(formatTable(['Series', 'From', 'To', 'Rows', 'New', 'Already in the book'], p.series.map((s) => [s.name, s.first, s.last, s.rows, s.new, s.duplicate])))
-    printIssues(io, p)
+    io.out(formatTable(['Series', 'From', 'To', 'Rows', 'New', 'Already in the book'], p.series.map((s) => [echoCell(s.name), s.first, s.last, s.rows, s.new, s.duplicate])))
+    printIssues(io, p, o)
     return
   }
-  io.out(`${p.fileName}: ${p.formatLabel}, ${p.rowsTotal} rows → account "${p.accountName}"${p.accountExists ? '' : ' (new)'}`)
+  io.out(`${p.fileName}: ${p.formatLabel}, ${p.rowsTotal} rows → account "${echoLine(p.accountName)}"${p.accountExists ? '' : ' (new)'}`)
   if (p.alreadyImportedAt) io.out(`This file was imported before, at ${p.alreadyImportedAt}.`)
   io.out(`Trades: ${p.trades.new} new, ${p.trades.duplicate} already in the book. Cash flows: ${p.cashFlows.new} new, ${p.cashFlows.duplicate} already in the book.`)
   if (p.positionChanges.length) {
+    const shown = o.verbose ? p.positionChanges : p.positionChanges.slice(0, POSITION_ROWS)
     io.out(
       formatTable(
         ['Instrument', 'Before (contracts)', 'After (contracts)', 'Avg price after', 'From', 'Priced'],
-        p.positionChanges.map((c) => [
-          `${c.venue}:${c.symbol}`,
+        shown.map((c) => [
+          echoCell(`${c.venue}:${c.symbol}`),
           c.beforeContracts,
           c.afterContracts,
           c.afterAvgPrice === null ? null : Number(c.afterAvgPrice.toPrecision(10)),
           c.source,
-          c.priced ? 'yes' : `no: ${c.notPricedReason}`
+          c.priced ? 'yes' : echoLine(`no: ${c.notPricedReason}`)
         ])
       )
     )
+    const more = p.positionChanges.length - shown.length
+    if (more > 0) io.out(`… and ${more} more position changes (${p.positionChanges.length} in all): --verbose lists every one.`)
   } else io.out('No position changes.')
-  for (const n of p.notes) io.out(`Note: ${n}`)
+  for (const n of p.notes) io.out(`Note: ${clipText(n)}`)
   printCash(io, p.cash, false)
-  printIssues(io, p)
+  printIssues(io, p, o)
 }
 
-function printIssues(io: CliIo, p: ImportPreview): void {
-  if (p.issues.length) {
-    io.out(`\n${p.rejected} rejected, ${p.skipped} skipped, ${p.warnings} with warnings:`)
-    for (const i of [...p.issues].sort((a, b) => a.line - b.line)) {
-      io.out(`  ${i.file}, line ${i.line}${i.column ? `, column ${i.column}` : ''}: ${i.severity}: ${i.reason}`)
-    }
-  }
+/** Rows not used as they are: every line up to a screenful, else counts per reason and the first lines. */
+function printIssues(io: CliIo, p: ImportPreview, o: IssueOptions): void {
+  printIssueReport(io, `\n${p.rejected} rejected, ${p.skipped} skipped, ${p.warnings} with warnings:`, p.issues, { verbose: o.verbose ?? false, issuesLog: o.issuesLog })
 }
 
 export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
@@ -113,8 +125,10 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
     openingBalance: o.openingBalance, openingBalances: o.openingBalances.length ? o.openingBalances : undefined, asOf: o.asOf
   }
   const preview = previewImport(db, request)
-  if (o.json) io.out(JSON.stringify(preview, null, 2))
-  else printPreview(io, preview)
+  if (o.json) {
+    io.out(JSON.stringify(preview, null, 2))
+    o.issuesLog?.add(preview.issues)
+  } else printPreview(io, preview, o)
   if (o.dryRun) {
     if (!o.json) io.out('\nDry run: nothing written.')
     return preview.rejected > 0 && !o.allowPartial ? EXIT_REJECTED_ROWS : 0

@@ -2,11 +2,14 @@
  * The command line behind `npm run cli`: arguments → command → exit code. Separate from the entry
  * (src-main/cli.ts) so tests run it in-process with their own output sinks and book files.
  * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error, 3 import rejected rows.
+ * Messages echo at most a short excerpt of any input (excerpt.ts); reports of one line per row
+ * summarise beyond a screenful (issue-report.ts: --verbose, --issues FILE).
  */
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { resolveBookPath } from '../app/book-location'
 import { startBackend } from '../app/backend'
+import { classifyBookError } from '../services/errors'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { ALL_METHODS } from '../services/margin-service'
 import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portfolio-files/schemas'
@@ -20,6 +23,9 @@ import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 import { hedgeCommand } from './hedge-command'
 import { reportCommand } from './report-command'
+import { clipText } from './excerpt'
+import { FIRST_ISSUES, IssueLog } from './issue-report'
+import { nativeModuleFailure } from '../app/runtime-check'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -87,10 +93,18 @@ commands:
 
 options:
   --book PATH   book file (default: MARGINAL_BOOK, else the user-data folder)
-  --json        machine-readable output`
+  --json        machine-readable output (complete: never summarised)
+  --verbose     every line of a long report: the rows import and report did not use as they are
+                (and every position change), market --chain's unused rows, margin's and
+                export's lists of positions left out
+  --issues FILE import, report: write every rejected, skipped or warned row to FILE as CSV
+                (file,line,column,severity,reason); beyond ${FIRST_ISSUES} issues the screen shows counts
+                per reason and the first ${FIRST_ISSUES}`
 
 const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export interface RunIo extends CliIo {
   err(text: string): void
@@ -148,17 +162,19 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'no-opening-balance': { type: 'boolean', default: false },
         opening: { type: 'string', multiple: true },
         'as-of': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        issues: { type: 'string' },
         help: { type: 'boolean' }
       }
     })
   } catch (e) {
-    io.err(`marginal: ${(e as Error).message}\n\n${USAGE}`)
+    io.err(`marginal: ${clipText(errorText(e))}\n\n${USAGE}`)
     return 2
   }
   const { values, positionals } = parsed
   const command = positionals[0]
   const usageError = (message: string): number => {
-    io.err(`marginal: ${message}\n\n${USAGE}`)
+    io.err(`marginal: ${clipText(message)}\n\n${USAGE}`)
     return 2
   }
   if (values.help || !command) {
@@ -226,6 +242,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     return usageError(`--as-of "${asOf}" is not an instant with its zone (2026-03-01T13:49:00Z)`)
   }
   if (command === 'schema' && !SCHEMAS[positionals[1] ?? '']) return usageError('schema needs "portfolio" or "market"')
+  if (values.issues !== undefined && command !== 'import' && command !== 'report') return usageError('--issues FILE is for import and report')
+  const verbose = values.verbose
+  const issuesLog = values.issues === undefined ? undefined : new IssueLog(values.issues)
 
   try {
     if (command === 'schema') {
@@ -234,14 +253,15 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     }
     if (command === 'market' && values.chain !== undefined) {
       const { detail, problems } = chainMarketDetail(values.chain)
-      return printMarketDetail(io, detail, problems, values.json)
+      return printMarketDetail(io, detail, problems, values.json, verbose)
     }
     const files: MarginFiles = { portfolio: values.portfolio, market: marketFile, params: values.params, method: method as MarginMethod | 'all' }
     // Files alone need no book: a margin run on them must not create or migrate a book file.
     if (command === 'margin' && files.portfolio !== undefined && files.market !== undefined) {
-      return printMargin(io, marginReport(readMarginInputs(files)), values.json)
+      return printMargin(io, marginReport(readMarginInputs(files)), values.json, verbose)
     }
     const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
+    if (backend.bookWarning) io.err(`marginal: warning: ${backend.bookWarning}`)
     try {
       const { services } = backend
       const id = bookId ?? (await services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
@@ -267,7 +287,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
           allowPartial: values['allow-partial'],
           pageSize: values.page as 'A4' | 'Letter',
           statistics: !values['no-statistics'],
-          hedges: values.hedges
+          hedges: values.hedges,
+          verbose,
+          issuesLog
         })
       }
       if (command === 'export' && (values.xlsx !== undefined || values.csv !== undefined)) {
@@ -280,12 +302,12 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         }
         if (values.portfolio === undefined && marketFile === undefined) return 0
       }
-      if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: marketFile })
+      if (command === 'export') return exportCommand(services.db, io, { bookId: id, portfolio: values.portfolio, market: marketFile, verbose })
       if (command === 'margin') {
         // The plain book run goes through the API exactly as the workstation asks for it.
         const plain = files.portfolio === undefined && files.market === undefined && files.params === undefined && method === 'all'
-        if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json)
-        return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json)
+        if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json, verbose)
+        return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json, verbose)
       }
       return importCommand(services.db, io, {
         file: positionals[1]!,
@@ -297,13 +319,17 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         json: values.json,
         openingBalance: values['no-opening-balance'] ? 'skip' : 'take',
         openingBalances: opening,
-        asOf: asOf === undefined ? undefined : new Date(Date.parse(asOf)).toISOString()
+        asOf: asOf === undefined ? undefined : new Date(Date.parse(asOf)).toISOString(),
+        verbose,
+        issuesLog
       })
     } finally {
       await backend.services.close()
     }
   } catch (e) {
-    io.err(`marginal: ${(e as Error).message}`)
+    // SQLite's busy, read-only, corrupt and full errors as messages naming the book file.
+    const book = classifyBookError(e, { path: resolveBookPath({ cliBook: values.book }), state: 'ok', stateReason: null })
+    io.err(nativeModuleFailure('marginal', e) ?? `marginal: ${clipText(errorText(book ?? e))}`)
     return 1
   }
 }

@@ -6,6 +6,7 @@
 import type { BookMarginResponse } from '@contract/api'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
+import { listLine } from './issue-report'
 
 export { marginReport, readMarginInputs, type MarginFiles, type MarginInputs } from '../services/portfolio-files/margin-inputs'
 
@@ -36,10 +37,11 @@ export function marginJson(m: MarginReport): unknown {
   }
 }
 
-const amount = (x: number | null): number | null => (x === null ? null : Number(x.toFixed(6)))
+// A figure that is not finite never prints as NaN or Infinity: it shows as missing (the bounds keep such inputs out; this is the last guard).
+const amount = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(6)))
 const percent = (ratio: number | null): string => (ratio === null ? '∞' : `${(ratio * 100).toFixed(1)} %`)
 
-export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
+export function printMargin(io: CliIo, m: MarginReport, json: boolean, verbose = false): number {
   if (m.marketId === null) throw new Error('the book has no market snapshot: import an option chain first')
   if (json) {
     io.out(JSON.stringify(marginJson(m), null, 2))
@@ -53,7 +55,7 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
   for (const a of m.accounts) {
     const std = a.results.find((r) => r.method === 'standard')
     const pm = a.results.find((r) => r.method === 'deribit-pm')
-    if (std && pm && std.initialMargin > 0) {
+    if (std && pm && Number.isFinite(std.initialMargin) && Number.isFinite(pm.initialMargin) && std.initialMargin > 0) {
       const saving = std.initialMargin - pm.initialMargin
       const pct = `${(Math.abs(saving / std.initialMargin) * 100).toFixed(1)} %`
       io.out(`${a.account} ${a.currency}: portfolio margin ${saving >= 0 ? 'saves' : 'costs'} ${Math.abs(saving).toFixed(6)} ${a.currency} (${pct}) ${saving >= 0 ? 'over' : 'more than'} standard margin`)
@@ -86,7 +88,7 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean): number {
       )
     )
   }
-  if (m.notCovered.length) io.out(`\nNot covered yet (${m.notCovered.length}): ${m.notCovered.map((n) => `${n.account} ${n.symbol} (${n.reason})`).join('; ')}`)
+  if (m.notCovered.length) io.out(`\nNot covered yet (${m.notCovered.length}): ${listLine(m.notCovered.map((n) => `${n.account} ${n.symbol} (${n.reason})`), verbose)}`)
   // Which components are our approximation comes from the results, so this line cannot go stale.
   const unpublished = new Map<string, Set<string>>()
   for (const r of m.accounts.flatMap((a) => a.results)) {

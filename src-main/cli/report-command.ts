@@ -10,6 +10,7 @@ import { resolve } from 'node:path'
 import type { Services } from '../services/api-service'
 import { call, type CliIo } from './commands'
 import { importCommand } from './import-command'
+import type { IssueLog } from './issue-report'
 
 export interface ReportArgs {
   bookId: number
@@ -21,13 +22,17 @@ export interface ReportArgs {
   pageSize: 'A4' | 'Letter'
   statistics: boolean
   hedges: boolean
+  /** --verbose: every issue line of each imported file. */
+  verbose?: boolean
+  /** --issues FILE: the issues of every imported file, as one CSV. */
+  issuesLog?: IssueLog
 }
 
 export async function reportCommand(services: Services, io: CliIo & { err(text: string): void }, a: ReportArgs): Promise<number> {
   const started = performance.now()
   // Statements first, then the market: a chain imported last is the snapshot the report uses.
   for (const file of [...a.statements, ...a.markets]) {
-    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [] })
+    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [], verbose: a.verbose, issuesLog: a.issuesLog })
     if (code !== 0) {
       io.err(`marginal: ${file} was not imported (rejected rows); no report written`)
       return code

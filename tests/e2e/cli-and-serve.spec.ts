@@ -267,16 +267,111 @@ test('cli backup round-trips a book being written by the browser host (WAL): eve
   }
 })
 
-test('cli output through a pipe is complete: a 5,000-row rejection report keeps every line and its verdict, with exit 3', () => {
+test('cli output through a pipe is complete: a 5,000-row rejection report keeps every line (--verbose) and its verdict, with exit 3', () => {
+  test.setTimeout(120_000)
   const dir = mkdtempSync(join(tmpdir(), 'marginal-pipe-'))
   const header = 'ID,UserSeq,Date,Instrument,Type,Side,Amount,Base Amount,Position,Price,Mark Price,Index Price,Cash Flow,Funding,Fee Rate,Fee Charged,Fee Balance,Change,Balance,Equity,Trade ID,Order ID,Info,Note'
   const rows = Array.from({ length: 5000 }, (_, i) => `${i + 1},${i + 1},2024-01-01 00:00:00,BTC-PERPETUAL,mystery,,,,0,,,,0,0,,0,0,0,1,1,,,,`)
   const file = join(dir, 'transaction_log-9-BTC-rejects.csv')
   writeFileSync(file, [header, ...rows, ''].join('\n'))
+  const verdict = 'Nothing written: 5000 rejected row(s). Fix them, or pass --allow-partial to import the good rows.'
   // spawnSync reads the child's stdout through a pipe, as `| cat` would.
-  const r = run('cli.js', ['import', file, '--book', join(dir, 'book.sqlite')])
+  const r = run('cli.js', ['import', file, '--book', join(dir, 'book.sqlite'), '--verbose'])
   expect(r.status).toBe(3)
   const lines = r.stdout.trimEnd().split('\n')
   expect(lines.filter((l) => l.includes(": rejected: unknown transaction type 'mystery'"))).toHaveLength(5000)
-  expect(lines.at(-1)).toBe('Nothing written: 5000 rejected row(s). Fix them, or pass --allow-partial to import the good rows.')
+  expect(lines.at(-1)).toBe(verdict)
+  // Without --verbose: the count per reason, the first 20 lines, how to see all, the verdict last.
+  const summary = run('cli.js', ['import', file, '--book', join(dir, 'book.sqlite')])
+  expect(summary.status).toBe(3)
+  const short = summary.stdout.trimEnd().split('\n')
+  expect(short.length).toBeLessThan(60)
+  expect(summary.stdout).toMatch(/^\s*5000\s+rejected\s+unknown transaction type '…'\s+2$/m)
+  expect(short.filter((l) => l.includes(": rejected: unknown transaction type 'mystery'"))).toHaveLength(20)
+  expect(summary.stdout).toContain('… 4980 more: --verbose prints every issue, --issues FILE writes them all (CSV).')
+  expect(short.at(-1)).toBe(verdict)
+  // A reader that stops at the first line is no error: the command still ends with its own code.
+  const cli = `${JSON.stringify(NODE)} ${JSON.stringify(join(ROOT, 'out/main/cli.js'))} import ${JSON.stringify(file)} --verbose --book ${JSON.stringify(join(dir, 'book.sqlite'))}`
+  const head = spawnSync('bash', ['-c', `${cli} 2> ${JSON.stringify(join(dir, 'stderr'))} | head -n 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' })
+  expect(head.stdout.trim()).toBe('3')
+  expect(readFileSync(join(dir, 'stderr'), 'utf8')).toBe('')
+})
+
+/**
+ * A Deribit transaction log opening one position in each of `count` distinct BTC options (2030
+ * expiries, so none has expired), with a Balance column that follows its Change: imported by the
+ * CLI into a book of `count` positions in a few seconds.
+ */
+function manyPositionsLog(count: number): string {
+  const header = 'ID,UserSeq,Date,Instrument,Type,Side,Amount,Base Amount,Position,Price,Mark Price,Index Price,Cash Flow,Funding,Fee Rate,Fee Charged,Fee Balance,Change,Balance,Equity,Trade ID,Order ID,Info,Note'
+  const months = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
+  const lines = [header]
+  let balance = 1000 * 1e8 // in 1e-8 BTC, printed to 8 decimals as Deribit does
+  const btc = (units: number): string => (units / 1e8).toFixed(8)
+  for (let n = 1; n <= count; n++) {
+    const expiry = new Date(Date.UTC(2030, 0, 4 + 7 * Math.floor((n - 1) / 400)))
+    const strike = 10_000 + 1000 * Math.floor(((n - 1) % 400) / 2)
+    const symbol = `BTC-${expiry.getUTCDate()}${months[expiry.getUTCMonth()]}${String(expiry.getUTCFullYear()).slice(2)}-${strike}-${n % 2 ? 'C' : 'P'}`
+    const buy = n % 3 !== 0
+    const premium = buy ? -1_000_000 : 1_000_000
+    balance += premium
+    const at = new Date(Date.UTC(2024, 0, 1) + n * 1000).toISOString().slice(0, 19).replace('T', ' ')
+    lines.push([n, n, at, symbol, 'trade', buy ? 'open buy' : 'open sell', 1, 1, buy ? 1 : -1, '0.0100', '0.0100', 60000, btc(premium), 0, '0.0003', '0.00000000', 0, btc(premium), btc(balance), btc(balance), 900000 + n, 800000 + n, '', ''].join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
+
+test('cli positions --json on a 10,000-position book: through a pipe byte for byte what a file gets; a reader that stops early ends it cleanly', () => {
+  test.setTimeout(180_000)
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-pipe-10k-'))
+  const book = join(dir, 'book.sqlite')
+  const log = join(dir, 'transaction_log-77-BTC-10k.csv')
+  writeFileSync(log, manyPositionsLog(10_000))
+  const imported = run('cli.js', ['import', log, '--book', book])
+  expect(imported.status, imported.stderr).toBe(0)
+  expect(imported.stdout).toContain('Imported: 10000 trades, 10000 cash flows, 10000 positions changed.')
+  // The preview's table stops at 100 position changes and says so.
+  expect(imported.stdout).toContain('… and 9900 more position changes (10000 in all): --verbose lists every one.')
+
+  const cli = `${JSON.stringify(NODE)} ${JSON.stringify(join(ROOT, 'out/main/cli.js'))} positions --json --book ${JSON.stringify(book)}`
+  const toFile = spawnSync('sh', ['-c', `${cli} > ${JSON.stringify(join(dir, 'file.json'))}`], { encoding: 'utf8' })
+  expect(toFile.status, toFile.stderr).toBe(0)
+  const throughPipe = spawnSync('sh', ['-c', `${cli} | cat > ${JSON.stringify(join(dir, 'pipe.json'))}`], { encoding: 'utf8' })
+  expect(throughPipe.status, throughPipe.stderr).toBe(0)
+  const file = readFileSync(join(dir, 'file.json'))
+  const piped = readFileSync(join(dir, 'pipe.json'))
+  expect(file.length).toBeGreaterThan(5_000_000)
+  expect(piped.length).toBe(file.length)
+  expect(piped.equals(file)).toBe(true)
+  const rows = (JSON.parse(file.toString('utf8')) as { rows: unknown[] }).rows
+  expect(rows).toHaveLength(10_000)
+
+  // `| head -c 100`: the reader takes 100 bytes and goes; the CLI ends with 0, no stack trace.
+  const head = spawnSync('bash', ['-c', `${cli} 2> ${JSON.stringify(join(dir, 'stderr'))} | head -c 100 > ${JSON.stringify(join(dir, 'head'))}; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' })
+  expect(head.stdout.trim()).toBe('0')
+  expect(readFileSync(join(dir, 'head'))).toEqual(file.subarray(0, 100))
+  expect(readFileSync(join(dir, 'stderr'), 'utf8')).toBe('')
+})
+
+// The system Node here is 20, whose Node-API the SQLite module's build (Node-API 10, Node 22.14+)
+// does not meet: loading it there died with SIGSEGV, exit 139, no message.
+const SYSTEM_NODE = '/usr/bin/node'
+const systemNodeVersion = existsSync(SYSTEM_NODE) ? spawnSync(SYSTEM_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim() : null
+
+test('the CLI, the browser host and npm start refuse an unsupported Node in one line, exit 1, no signal', () => {
+  test.skip(systemNodeVersion === null, `skipped: ${SYSTEM_NODE} is not on this machine`)
+  test.skip(/^v(2[2-9]|[3-9]\d)\./.test(systemNodeVersion ?? ''), `skipped: ${SYSTEM_NODE} is ${systemNodeVersion}, a supported Node`)
+  const version = systemNodeVersion!.slice(1)
+  const cases: [string, string, string][] = [
+    ['out/main/cli.js', 'marginal', 'npm run cli -- …'],
+    ['out/main/serve.js', 'marginal serve', 'npm run serve'],
+    ['scripts/start.mjs', 'marginal', 'npm start']
+  ]
+  for (const [script, program, how] of cases) {
+    const r = spawnSync(SYSTEM_NODE, [join(ROOT, script), ...(script.endsWith('cli.js') ? ['books'] : []), '--book', tempBook()], { encoding: 'utf8', timeout: 30_000 })
+    expect(r.signal, script).toBeNull()
+    expect(r.status, script).toBe(1)
+    expect(r.stdout, script).toBe('')
+    expect(r.stderr, script).toBe(`${program}: Node 22 is required (this is Node ${version}): run it through npm (${how}), which uses the pinned Node 22\n`)
+  }
 })
