@@ -4,9 +4,9 @@
  * trader can act on, naming the offending field.
  */
 import type { z } from 'zod'
-import { apiMethods, type Envelope, type MethodName } from '@contract/api'
+import { apiMethods, type ApiError, type Envelope, type MethodName } from '@contract/api'
 import type { Handlers } from './service-context'
-import { InvalidDocumentError, MissingDataError, NotFoundError } from './errors'
+import { BookFileError, InvalidDocumentError, MissingDataError, NotFoundError } from './errors'
 import { TaskCancelledError } from '../workers/pool'
 import { ImportRefusedError } from './import-service'
 import { AsOfRequiredError } from '../importers/market/deribit-ticker-chain'
@@ -14,6 +14,15 @@ import { BookRefusedError } from '../book/whatif-repository'
 import { PdfUnavailableError } from '../reports/pdf/pdf-printer'
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(apiMethods, m)
+
+/** The API code of each book-file error (book-errors.ts); the message names the file. */
+const BOOK_ERROR_CODES: Record<BookFileError['kind'], ApiError['code']> = {
+  busy: 'book_busy',
+  'read-only': 'book_read_only',
+  damaged: 'book_damaged',
+  'disk-full': 'disk_full',
+  newer: 'book_newer'
+}
 
 export function describeInvalid(method: string, error: z.ZodError): { message: string; field: string } {
   const issue = error.issues[0]!
@@ -30,7 +39,11 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
   const spec = apiMethods[method]
   const parsed = spec.request.safeParse(payload ?? {})
   if (!parsed.success) {
-    return { ok: false, error: { code: 'invalid_request', ...describeInvalid(method, parsed.error) } }
+    const invalid = describeInvalid(method, parsed.error)
+    // A refused file (empty, too large) is named, as every other import message names its file.
+    const fileName = (payload as { fileName?: unknown } | null)?.fileName
+    const named = typeof fileName === 'string' && fileName.length > 0 && fileName.length <= 255 && invalid.field !== 'fileName'
+    return { ok: false, error: { code: 'invalid_request', ...invalid, message: named ? `${fileName}: ${invalid.message}` : invalid.message } }
   }
   try {
     const handler = handlers[method] as (req: unknown) => unknown
@@ -46,6 +59,8 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
     return { ok: true, value: checked.data }
   } catch (e) {
     const err = e as Error
+    // Before anything else: a write the book refused is never "an unreadable file" nor internal.
+    if (err instanceof BookFileError) return { ok: false, error: { code: BOOK_ERROR_CODES[err.kind], message: err.message } }
     if (err instanceof NotFoundError) return { ok: false, error: { code: 'not_found', message: err.message } }
     if (err instanceof MissingDataError) return { ok: false, error: { code: 'missing_data', message: err.message } }
     if (err instanceof InvalidDocumentError) return { ok: false, error: { code: 'invalid_request', message: err.message, field: err.field } }

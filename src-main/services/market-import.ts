@@ -31,13 +31,22 @@ function underlyingOfKey(key: string): string | null {
  * The book's market with the chain's underlyings replaced and the others kept (issue 17, §4): the
  * chain's own snapshot when it is the whole market, else a merged one named by its content.
  */
+const contentDigest = (s: MarketSnapshotData): string => createHash('sha256').update(JSON.stringify(s)).digest('hex').slice(0, 12)
+
 export function mergedMarket(db: BookDb, bookId: number, chain: MarketSnapshotData): MarketSnapshotData {
   const stored = storedMarketSnapshotId(db, bookId)
   const base = stored ? (loadMarketSnapshot(db, stored) ?? null) : null
   const whole = !base || Object.keys(base.indexUsd).every((u) => u in chain.indexUsd)
-  if (whole) return mergeSnapshots(null, chain, underlyingOfKey, chain.id)
+  if (whole) {
+    const own = mergeSnapshots(null, chain, underlyingOfKey, chain.id)
+    // Another chain of the same underlyings and instant (a second file, an edited one) is its own
+    // snapshot: its id says the content differs, so the book moves to it instead of keeping the first.
+    const same = loadMarketSnapshot(db, own.id)
+    if (!same || JSON.stringify(same) === JSON.stringify(own)) return own
+    return { ...own, id: `${own.id}-${contentDigest(own)}` }
+  }
   const draft = mergeSnapshots(base, chain, underlyingOfKey, '')
-  const digest = createHash('sha256').update(JSON.stringify(draft)).digest('hex').slice(0, 12)
+  const digest = contentDigest(draft)
   const underlyings = Object.keys(draft.indexUsd).sort().join('-')
   return { ...draft, id: `market-${underlyings}-${new Date(draft.asOfMs).toISOString()}-${digest}` }
 }
