@@ -92,7 +92,7 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
 describe('API over the browser host', () => {
   it('appInfo describes the host and the book', async () => {
     const info = await api.appInfo({})
-    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: latestSchemaVersion, workerCount: 2 })
+    expect(info).toMatchObject({ host: 'browser', bookPath: t.bookPath, schemaVersion: latestSchemaVersion, workerCount: 2, bookState: 'ok', bookStateReason: null })
     expect(info.sqliteVersion).toMatch(/^3\.\d+/)
   })
 
@@ -360,11 +360,14 @@ describe('cash, the demo and backups over the API', () => {
     expect(demo.balances.find((b) => b.account === 'Deribit main' && b.currency === 'BTC')).toMatchObject({ amount: 1.6, anchor: { source: 'seed' } })
   })
 
-  it('backupBook writes a checked copy beside the book; removeDemo and restoreDemo', async () => {
+  it('backupBook writes a checked copy beside the book; saveRepairedCopy; removeDemo and restoreDemo', async () => {
     const backup = await api.backupBook({})
     expect(backup.path.startsWith(join(dirname(t.bookPath), 'backups'))).toBe(true)
     expect(backup.rows.books).toBe((await api.listBooks({})).length)
     await expect(api.backupBook({ path: backup.path })).rejects.toThrow(/already exists/)
+    // A sound book's "repaired copy" is SQLite's VACUUM INTO, nothing lost (damaged books: tests/book/damaged-book.test.ts).
+    const repaired = await api.saveRepairedCopy({ path: join(dirname(t.bookPath), 'repaired.sqlite') })
+    expect(repaired).toMatchObject({ method: 'vacuum', integrity: 'ok', unreadable: [], rowsLeftOut: 0, rows: { books: backup.rows.books } })
     const copy = await api.copyBook({ bookId: 1, name: 'demo copy to go' })
     expect(await api.removeDemo({})).toEqual({ ok: true })
     const left = await api.listBooks({})
