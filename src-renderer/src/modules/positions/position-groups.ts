@@ -27,22 +27,28 @@ export function expiryBucket(r: Pick<PositionRow, 'expiryUtc' | 'kind'>): { key:
   if (r.kind === 'unknown') return { key: 'unknown', label: 'Not priced', rank: '3' }
   if (r.kind === 'spot') return { key: 'spot', label: 'Spot', rank: '0' }
   if (r.expiryUtc === null) return { key: 'perpetual', label: 'Perpetual', rank: '1' }
-  const d = new Date(r.expiryUtc)
-  const label = d.toLocaleDateString('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' })
-  return { key: r.expiryUtc, label, rank: `2${r.expiryUtc}` }
+  return { key: r.expiryUtc, label: EXPIRY_LABEL.format(new Date(r.expiryUtc)), rank: `2${r.expiryUtc}` }
 }
 
+// Built once: creating a locale formatter or collator per call cost 65 µs, and sorting 10,000
+// positions called them twice per comparison (34 s before the grid showed a row, issue 20).
+const EXPIRY_LABEL = new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' })
+const byText = new Intl.Collator().compare
+
 export function buildGroupedRows(positions: readonly PositionRow[]): GridRow[] {
-  const sorted = [...positions].sort(
-    (a, b) =>
-      a.accountName.localeCompare(b.accountName) ||
-      // Not-priced instruments (no underlying) after the real ones.
-      (a.underlying || '\uffff').localeCompare(b.underlying || '\uffff') ||
-      expiryBucket(a).rank.localeCompare(expiryBucket(b).rank) ||
-      a.kind.localeCompare(b.kind) ||
-      (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) ||
-      a.symbol.localeCompare(b.symbol)
-  )
+  // Each position's keys are computed once, then sorted on: never a bucket or a label per comparison.
+  const sorted = positions
+    .map((p) => ({ p, bucket: expiryBucket(p), underlying: p.underlying || '\uffff' }))
+    .sort(
+      (a, b) =>
+        byText(a.p.accountName, b.p.accountName) ||
+        // Not-priced instruments (no underlying) after the real ones.
+        byText(a.underlying, b.underlying) ||
+        byText(a.bucket.rank, b.bucket.rank) ||
+        byText(a.p.kind, b.p.kind) ||
+        (a.p.strikeUsd ?? 0) - (b.p.strikeUsd ?? 0) ||
+        byText(a.p.symbol, b.p.symbol)
+    )
   const rows: GridRow[] = []
   const groups = new Map<string, GroupGridRow>()
   const group = (id: string, level: 0 | 1 | 2, label: string, parentIds: string[]): GroupGridRow => {
@@ -55,10 +61,9 @@ export function buildGroupedRows(positions: readonly PositionRow[]): GridRow[] {
     g.positionCount++
     return g
   }
-  for (const p of sorted) {
+  for (const { p, bucket } of sorted) {
     const account = group(`a:${p.accountId}`, 0, `${p.accountName} · ${p.venue}`, [])
     const underlying = group(`${account.id}/u:${p.underlying}`, 1, p.underlying || 'Not priced', [account.id])
-    const bucket = expiryBucket(p)
     const expiry = group(`${underlying.id}/e:${bucket.key}`, 2, bucket.label, [account.id, underlying.id])
     rows.push({ ...p, rowType: 'position', id: `p:${p.positionId}`, parentIds: [account.id, underlying.id, expiry.id], order: rows.length })
   }
