@@ -7,8 +7,9 @@
  * (`registerAccelerator: false`), the keys reach the page as before, and a click on the item sends
  * the page the same keydown the key would (`shortcutScript`). No new IPC channel, no contract change.
  * On macOS the page sees a key before the menu does and its handlers preventDefault, so one press
- * acts once there too. VIEW_ITEMS must match App.vue's NAV (tests/electron/app-menu.test.ts).
+ * acts once there too.
  */
+import { VIEWS } from '@contract/views'
 
 export interface Shortcut {
   key: string
@@ -16,19 +17,8 @@ export interface Shortcut {
   ctrlKey?: boolean
 }
 
-export const VIEW_ITEMS: readonly { view: string; label: string; key: string }[] = [
-  { view: 'positions', label: 'Positions', key: '1' },
-  { view: 'risk', label: 'Risk', key: '2' },
-  { view: 'market', label: 'Market', key: '3' },
-  { view: 'books', label: 'Books', key: '4' },
-  { view: 'import', label: 'Import', key: '5' },
-  { view: 'engine', label: 'Engine', key: '6' },
-  { view: 'parameters', label: 'Parameters', key: '7' },
-  { view: 'statistics', label: 'VaR & stress', key: '8' },
-  { view: 'explorer', label: 'P&L explorer', key: '9' },
-  { view: 'compare', label: 'Compare', key: '0' },
-  { view: 'hedge', label: 'Hedging', key: 'h' }
-]
+/** The View menu: the renderer's own list of views and keys. */
+export const VIEW_ITEMS = VIEWS
 
 /** The script that replays a shortcut in the page: a keydown on window, where App.vue listens. Built from constants only. */
 export function shortcutScript(s: Shortcut): string {

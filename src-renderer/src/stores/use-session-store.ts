@@ -4,8 +4,9 @@ import { ref, computed } from 'vue'
 import type { AppInfo, BookSummary, EngineStatus, MarketSummary } from '@contract/api'
 import { useApi } from '../api/api'
 import { loadUiState, saveUiState } from '../api/use-ui-state'
+import type { ViewName } from '@contract/views'
 
-export type ViewName = 'positions' | 'risk' | 'parameters' | 'statistics' | 'market' | 'books' | 'import' | 'engine' | 'explorer' | 'compare' | 'hedge'
+export type { ViewName } from '@contract/views'
 export type ThemeName = 'light' | 'dark'
 
 const isTheme = (v: unknown): v is ThemeName => v === 'light' || v === 'dark'
