@@ -57,7 +57,7 @@ export const LAYERS = [
     why: 'Hosts reach everything through services.' },
   // The Electron hardening (navigation, permissions, protocol, lock, log, menu): pure modules that
   // take the Electron objects as parameters, so tests load them with fakes and without Electron.
-  { name: 'The Electron main modules', target: ['src-main/electron/**'], paths: ['src-main/electron/**', CONTRACT], packages: [NODE],
+  { name: 'The Electron main modules', target: ['src-main/electron/**'], paths: ['src-main/electron/**', CONTRACT, 'src-main/hosts/static-files'], packages: [NODE],
     why: "They are handed the Electron objects by src-main/index.ts, so tests load them without 'electron'." },
   { name: 'The browser host entry', target: ['src-main/serve.ts'], paths: ['src-main/app/**', 'src-main/hosts/**'], packages: [NODE], why: 'Hosts reach everything through services.' },
   { name: 'The CLI entry', target: ['src-main/cli.ts'], paths: ['src-main/cli/**'], packages: [], why: 'It only starts the CLI.' },

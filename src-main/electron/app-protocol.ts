@@ -11,27 +11,12 @@
  * real files without Electron.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { extname, isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
+import { contentTypeOf } from '../hosts/static-files'
 import { APP_HOST, APP_SCHEME } from './origins'
 
 /** For protocol.registerSchemesAsPrivileged: a standard, secure scheme that fetch() may use (the renderer loads no other). */
 export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } }
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8'
-}
 
 export interface ProtocolRequest {
   url: string
@@ -63,7 +48,7 @@ export function createAppProtocolHandler(opts: { root: string; csp: string }): (
       return plain(404, 'not found')
     }
     const headers = {
-      'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Security-Policy': opts.csp,
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-cache'

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 
+/** Content types of the files the built renderer holds (the browser host and the desktop app's app:// serve the same). */
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -10,9 +11,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
   '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2'
+  '.map': 'application/json; charset=utf-8'
 }
+
+export const contentTypeOf = (file: string): string => CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'
 
 /** Resolve a URL path inside `root`, refusing anything that escapes it; '/' serves index.html. */
 export async function readStaticFile(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
@@ -27,7 +33,7 @@ export async function readStaticFile(root: string, urlPath: string): Promise<{ b
   if (!file.startsWith(normalize(root) + sep)) return null
   try {
     if (!(await stat(file)).isFile()) return null
-    return { body: await readFile(file), type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }
+    return { body: await readFile(file), type: contentTypeOf(file) }
   } catch {
     return null
   }
