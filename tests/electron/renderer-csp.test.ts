@@ -101,7 +101,11 @@ describe('CSP in force from file://', () => {
       s.textContent = 'window.__probe.injected = true'
       document.body.append(s)
     })
-    await page.waitForTimeout(100)
+    // Violation reports arrive as events: wait for the three inline ones and the eval probe's verdict.
+    await page.waitForFunction(() => {
+      const w = (window as unknown as { __probe: Probe }).__probe
+      return w.eval !== undefined && w.violations.filter((v) => v.blocked === 'inline').length >= 3
+    })
     const p = await probe(page)
     expect(p.inline).toBeUndefined()
     expect(p.handler).toBeUndefined()
@@ -121,7 +125,11 @@ describe('CSP in force from file://', () => {
     const page = await browser.newPage()
     await page.addInitScript(RECORD_VIOLATIONS)
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
-    await page.waitForTimeout(100)
+    // The image's error handler runs after load: wait for it and for the eval probe.
+    await page.waitForFunction(() => {
+      const w = (window as unknown as { __probe: Probe }).__probe
+      return w.handler === true && w.eval !== undefined
+    })
     const p = await probe(page)
     expect(p.inline).toBe(true)
     expect(p.handler).toBe(true)
