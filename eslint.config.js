@@ -60,7 +60,7 @@ export const LAYERS = [
   { name: 'The Electron main modules', target: ['src-main/electron/**'], paths: ['src-main/electron/**', CONTRACT, 'src-main/hosts/static-files'], packages: [NODE],
     why: "They are handed the Electron objects by src-main/index.ts, so tests load them without 'electron'." },
   { name: 'The browser host entry', target: ['src-main/serve.ts'], paths: ['src-main/app/**', 'src-main/hosts/**'], packages: [NODE], why: 'Hosts reach everything through services.' },
-  { name: 'The CLI entry', target: ['src-main/cli.ts'], paths: ['src-main/cli/**'], packages: [], why: 'It only starts the CLI.' },
+  { name: 'The CLI entry', target: ['src-main/cli.ts'], paths: ['src-main/cli/**'], packages: ['node:module'], why: 'It only starts the CLI (with V8\'s compile cache on).' },
   { name: 'The bench', target: ['src-main/bench.ts', 'src-main/bench/**'],
     paths: ['src-main/bench/**', ENGINE, 'src-main/book/**', 'src-main/importers/**', 'src-main/workers/**', 'src-main/reports/**', 'src-main/services/**'], packages: ['papaparse', NODE],
     why: 'It times the layers below the hosts.' },

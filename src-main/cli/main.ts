@@ -16,7 +16,7 @@ import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portf
 import { booksCommand, call, positionsCommand, type CliIo } from './commands'
 import { chainMarketDetail, printMarketDetail } from './market-command'
 import { importCommand, parseOpening } from './import-command'
-import { backupCommand, balancesCommand } from './book-file-commands'
+import { backupCommand, balancesCommand, syntheticBookCommand } from './book-file-commands'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
 import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
@@ -88,6 +88,10 @@ commands:
                             --no-opening-balance; --opening gives it for flows-only statements;
                             --as-of: when an option chain without a snapshot time was taken
   balances [--book-id N]    cash per account and currency, the ledger, and where each comes from
+  synthetic-book --positions N [--seed S]
+                            write the bench's seeded synthetic book of N positions (options,
+                            futures and perpetuals, BTC and ETH, on the demo market) into the
+                            book file's empty live book: desk-scale books to try and measure
   backup --out FILE         a consistent copy of the book file (SQLite VACUUM INTO; safe while
                             the workstation writes), read back and checked
 
@@ -101,7 +105,7 @@ options:
                 (file,line,column,severity,reason); beyond ${FIRST_ISSUES} issues the screen shows counts
                 per reason and the first ${FIRST_ISSUES}`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
@@ -141,6 +145,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'monte-carlo': { type: 'boolean', default: false },
         simulations: { type: 'string' },
         seed: { type: 'string' },
+        positions: { type: 'string' },
         nu: { type: 'string' },
         correlation: { type: 'string' },
         from: { type: 'string' },
@@ -235,6 +240,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
   if (command === 'backup' && !values.out) return usageError('backup needs --out FILE (a new file)')
+  if (command === 'synthetic-book' && values.positions === undefined) return usageError('synthetic-book needs --positions N')
   const opening = parseOpening(values.opening ?? [])
   if (typeof opening === 'string') return usageError(opening)
   const asOf = values['as-of']
@@ -268,6 +274,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'books') return await booksCommand(services, io, values.json)
       if (command === 'balances') return await balancesCommand(services, io, id, values.json)
       if (command === 'backup') return await backupCommand(services, io, values.out!, values.json)
+      if (command === 'synthetic-book') return syntheticBookCommand(services, io, { positions: values.positions!, seed: values.seed }, values.json)
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)

@@ -8,7 +8,7 @@
 import type { OpenedBook } from '../book/database'
 import type { WorkerPool } from '../workers/pool'
 import type { PdfPrinter } from '../reports/pdf/pdf-printer'
-import { chromiumPrinter } from '../reports/pdf/chromium-printer'
+import { lazyChromiumPrinter, lazyReportHandlers } from './lazy-modules'
 import { EventBus } from './event-bus'
 import { bookContexts } from './book-context'
 import { createTasks, type Handlers, type ServiceContext } from './service-context'
@@ -21,7 +21,6 @@ import { marginHandlers } from './margin/handlers'
 import { riskHandlers } from './risk/handlers'
 import { whatifHandlers } from './whatif/handlers'
 import { hedgeHandlers } from './hedge/handlers'
-import { reportHandlers } from './report/handlers'
 import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
 
 export type { Handlers } from './service-context'
@@ -52,7 +51,7 @@ export function createServices(opts: ServiceOptions): Services {
     host: opts.host,
     events,
     // Started on the first report only: a session that prints nothing never launches a browser.
-    printer: opts.printer ?? chromiumPrinter(),
+    printer: opts.printer ?? lazyChromiumPrinter(),
     tasks: createTasks(opts.pool, events),
     bookContext: bookContexts(opts.book.db)
   }
@@ -66,7 +65,7 @@ export function createServices(opts: ServiceOptions): Services {
     ...riskHandlers(ctx),
     ...whatifHandlers(ctx),
     ...hedgeHandlers(ctx),
-    ...reportHandlers(ctx)
+    ...lazyReportHandlers(ctx)
   })
   return {
     handlers,

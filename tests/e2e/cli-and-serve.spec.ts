@@ -28,6 +28,23 @@ test('cli books and positions read the book named by --book or MARGINAL_BOOK', (
   expect(parsed.rows.find((r) => r.symbol === 'ETH-PERPETUAL')?.sizeContracts).toBe(-60_000)
 })
 
+test('cli commands other than report and export load neither Chromium\'s driver, ExcelJS nor ECharts', () => {
+  // Those three cost ~1.4 s of module loading: loaded on first use (services/lazy-modules.ts).
+  const book = tempBook()
+  const loaded = (args: string[]): string[] => {
+    const r = spawnSync(NODE, ['--require', join(ROOT, 'tests/support/record-loaded-packages.cjs'), join(ROOT, 'out/main/cli.js'), ...args, '--book', book], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    return /loaded-packages: (.*)/.exec(r.stderr)![1]!.split(',')
+  }
+  for (const args of [['books'], ['positions', '--book-id', '1'], ['margin', '--book-id', '1']]) {
+    const packages = loaded(args)
+    expect(packages, args[0]).toContain('better-sqlite3')
+    expect(packages.filter((p) => ['playwright-core', 'exceljs', 'echarts'].includes(p)), args[0]).toEqual([])
+  }
+  // The export does load ExcelJS, when asked: the recorder sees packages loaded lazily too.
+  expect(loaded(['export', '--book-id', '1', '--xlsx', join(tmpdir(), `marginal-lazy-${process.pid}.xlsx`)])).toContain('exceljs')
+})
+
 test('cli exit codes suit cron: 2 for usage, 1 for a failed command with the reason', () => {
   const book = tempBook()
   const usage = run('cli.js', ['rebalance', '--book', book])
