@@ -37,6 +37,7 @@ import { chromiumPrinter } from './reports/pdf/chromium-printer'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createServices } from './services/api-service'
 import { dispatch } from './services/dispatch'
+import { runScaleCell, scaleGrid } from './bench/scale-bench'
 
 const json = process.argv.includes('--json')
 const say = (line: string): void => {
@@ -125,6 +126,26 @@ async function hostDuringImport(dir: string) {
   } finally {
     await services.close()
   }
+}
+
+/** `--scale`: the positions × scenarios grid of Monte Carlo VaR (bench/scale-bench.ts), nothing else. */
+async function scale(): Promise<void> {
+  const positions = [1_000, 10_000, 50_000]
+  const scenarios = [1_000, 10_000]
+  const grid = scaleGrid(process.argv[1]!, positions, scenarios)
+  if (json) {
+    console.log(JSON.stringify(grid, null, 2))
+    return
+  }
+  say(`Monte Carlo VaR/ES (full revaluation, tail, component ES) by positions × scenarios, each cell in its own process; empty process ${fmt(grid.baseRssMb)} MB`)
+  say(['positions \\ scenarios', ...scenarios.map((s) => fmt(s).padStart(22))].join(''))
+  for (const p of positions)
+    say([fmt(p).padEnd(22), ...scenarios.map((s) => {
+      const c = grid.cells.find((x) => x.positions === p && x.scenarios === s)!
+      return ('failed' in c ? `failed (${c.failed})` : `${fmt(c.seconds)} s ${fmt(c.peakRssMb)} MB`).padStart(22)
+    })].join(''))
+  const e = (x: [number, number] | null): string => (x ? `positions^${x[0].toFixed(2)} × scenarios^${x[1].toFixed(2)}` : 'not enough cells')
+  say(`growth: time ∝ ${e(grid.timeExponent)}; peak RSS above an empty process ∝ ${e(grid.rssExponent)}`)
 }
 
 async function main(): Promise<void> {
@@ -417,4 +438,7 @@ async function main(): Promise<void> {
   }
 }
 
-void main()
+const cell = process.argv.indexOf('--scale-cell')
+if (cell > 0) void runScaleCell(Number(process.argv[cell + 1]), Number(process.argv[cell + 2]))
+else if (process.argv.includes('--scale')) void scale()
+else void main()
