@@ -10,7 +10,7 @@ import type { MarketView } from '../engine/market/market-view'
 import type { DailySeries } from '../engine/risk/history'
 import { stressScenarios, stressScenarioSet, type StressLibrary, type StressScenario } from '../engine/risk/stress'
 import { asOfCuts, cutRuleText, cutSeries, type AsOfCut } from '../engine/risk/as-of-cut'
-import { availableHistory, bookPnlUsd, valuedPositions, type VarReport } from './var-service'
+import { availableHistory, positionPnlUsd, valuedPositions, type RunOptions, type VarReport } from './var-service'
 
 export interface StressReport {
   libraryId: string
@@ -79,14 +79,15 @@ export function stressHistoryAsOf(history: StressHistory, market: MarketView['sn
   }
 }
 
-export async function stressTest(held: readonly HeldPosition[], view: MarketView, loaded: StressHistory, fullLibrary: StressLibrary): Promise<StressReport> {
+export async function stressTest(held: readonly HeldPosition[], view: MarketView, loaded: StressHistory, fullLibrary: StressLibrary, run: RunOptions = {}): Promise<StressReport> {
   const { valued, underlyings, notCovered } = valuedPositions(held, view)
   if (!valued.length) throw new Error('no position can be valued: a stress test needs at least one priced position')
   const { history, library, window } = stressHistoryAsOf(loaded, view.snapshot, underlyings, fullLibrary)
   const defs = stressScenarios(library, underlyings, history.prices, history.volIndex)
   if (!defs.length) throw new Error(`stress library ${library.id} has no scenario for ${underlyings.join(', ')}`)
   const set = stressScenarioSet(`${library.id}@${view.snapshot.id}`, underlyings, defs)
-  const usd = await bookPnlUsd(valued, view, underlyings, set)
+  // Stress sets are a few dozen scenarios: positions × scenarios is small, and the report shows it.
+  const usd = await positionPnlUsd(valued, view, underlyings, set, run)
   const n = valued.length
   const S = set.count
   const order = Array.from({ length: S }, (_, j) => j).sort((a, b) => usd.portfolio[a]! - usd.portfolio[b]!)

@@ -11,20 +11,17 @@ import { chosenPriceSeries, loadPriceSeries, loadVolIndex } from '../book/histor
 import type { HeldPosition } from '../book/positions-repository'
 import type { Instrument } from '../engine/instruments/instrument'
 import { resolvePosition } from '../engine/positions/resolve-position'
-import { isUsdLike } from '../engine/market/currency'
 import type { MarketView } from '../engine/market/market-view'
 import { alignHistory, dailyLogReturns, ewmaCovariance, lastDays, type AlignedHistory, type DailySeries } from '../engine/risk/history'
 import { asOfCuts, calibrationWindow, cutRuleText, cutSeries, historicalWindow, type AsOfCut, type HistoryWindow } from '../engine/risk/as-of-cut'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 import { studentTMoves, type CorrelationChoice } from '../engine/risk/monte-carlo'
-import { historicalScenarioSet, monteCarloScenarioSet, usdPnl } from '../engine/risk/scenario-sets'
+import { historicalScenarioSet, monteCarloScenarioSet } from '../engine/risk/scenario-sets'
 import { APC_BUFFER, stressedWindowVar } from '../engine/risk/backtest'
-import { componentEs, componentVar, esStandardError, lossOrder, tailRisk, varStandardError } from '../engine/risk/tail-risk'
-import { buildPortfolioArrays } from '../engine/scenarios/portfolio-arrays'
-import { revalueAll, type Revaluation } from '../engine/scenarios/revaluation'
+import { componentEs, componentVar, esStandardError, lossOrder, onColumns, tailRisk, tailScenarios, varStandardError } from '../engine/risk/tail-risk'
+import { buildPortfolioArrays, type PortfolioArrays } from '../engine/scenarios/portfolio-arrays'
 import type { ScenarioSet } from '../engine/scenarios/scenario-set'
-import type { WorkerPool } from '../workers/pool'
-import { revalueInPool } from './revaluation-runner'
+import { bookPnl, positionsPnl, type BookPnl, type ScenarioRun } from './risk/scenario-pnl'
 
 export interface VarOptions {
   method: 'historical' | 'monte-carlo'
@@ -204,20 +201,24 @@ export function valuedPositions(held: readonly HeldPosition[], view: MarketView)
 
 /**
  * Full revaluation of the positions under a scenario set (in the pool when one is given), every
- * position's P&L converted to USD at the scenario's price of its currency.
+ * position's P&L converted to USD at the scenario's price of its currency, reduced a block of
+ * positions at a time: the portfolio vector, and positions' P&L only on the scenarios asked for
+ * (services/risk/scenario-pnl.ts). Never positions × scenarios in memory.
  */
-export async function bookPnlUsd(valued: readonly ValuedPosition[], view: MarketView, underlyings: string[], scenarios: ScenarioSet, run: RunOptions = {}): Promise<{ portfolio: Float64Array; rows: Float64Array }> {
-  const arrays = buildPortfolioArrays(valued.map((p) => ({ instrument: p.instrument, sizeContracts: p.sizeContracts })), view, underlyings)
-  const rv: Revaluation = run.pool ? await revalueInPool(arrays, scenarios, run.pool, { signal: run.signal, onProgress: run.onProgress }) : revalueAll(arrays, scenarios)
-  const index = (c: string): number => scenarios.underlyings.indexOf(c.toUpperCase())
-  return usdPnl(rv.matrix, arrays.currencyIndex, arrays.currencies, scenarios, (c) => (isUsdLike(c) ? 1 : (view.curves.get(c.toUpperCase())?.indexUsd ?? missingIndex(c))), (c) => (isUsdLike(c) ? -1 : index(c)))
+export async function bookPnlUsd(valued: readonly ValuedPosition[], view: MarketView, underlyings: string[], scenarios: ScenarioSet, run: RunOptions = {}): Promise<BookPnl> {
+  return bookPnl(positionArrays(valued, view, underlyings), scenarios, view, run)
 }
 
-export interface RunOptions {
-  pool?: WorkerPool
-  signal?: AbortSignal
-  onProgress?: (done: number, total: number) => void
+/** As bookPnlUsd, with every position's USD P&L in every scenario (positions × scenarios): for small sets only (stress, hedge candidates). */
+export async function positionPnlUsd(valued: readonly ValuedPosition[], view: MarketView, underlyings: string[], scenarios: ScenarioSet, run: RunOptions = {}): Promise<{ portfolio: Float64Array; rows: Float64Array }> {
+  return positionsPnl(positionArrays(valued, view, underlyings), scenarios, view, run)
 }
+
+const positionArrays = (valued: readonly ValuedPosition[], view: MarketView, underlyings: string[]): PortfolioArrays =>
+  buildPortfolioArrays(valued.map((p) => ({ instrument: p.instrument, sizeContracts: p.sizeContracts })), view, underlyings)
+
+/** Pool, cancel and progress of a run; `fullMatrix` selects the whole-matrix reference twin (tests, the memory bench). */
+export type RunOptions = ScenarioRun
 
 export async function valueAtRisk(held: readonly HeldPosition[], view: MarketView, loaded: HistoryInput, opts: VarOptions, run: RunOptions = {}): Promise<VarReport> {
   const { valued, underlyings, notCovered } = valuedPositions(held, view)
@@ -236,7 +237,7 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
     if (opts.stressedFloor) {
       // The worst run of as many windows as the lookback over the whole imported history.
       const all = historicalSet(aligned, history, underlyings, opts).scenarios
-      const allPnl = (await bookPnlUsd(valued, view, underlyings, all)).portfolio
+      const allPnl = (await bookPnlUsd(valued, view, underlyings, all, { pool: run.pool, signal: run.signal, fullMatrix: run.fullMatrix })).portfolio
       const windows = scenarios.count
       floor = {
         valueAtRisk: (c) => stressedWindowVar(allPnl, windows, c).valueAtRisk,
@@ -251,6 +252,9 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
   const order = lossOrder(usd.portfolio)
   const confidences = opts.confidences ?? [0.99, 0.995]
   const risks = confidences.map((c) => tailRisk(usd.portfolio, c, order))
+  // Component ES and VaR read each position on the tail and VaR scenarios only: a second, small pass.
+  const columns = tailScenarios(risks)
+  const tailRows = await usd.positionsOn(columns)
   const requirement = (c: number, v: number): number => Math.max(v, floor?.valueAtRisk(c) ?? v) * (opts.apcBuffer ? 1 + APC_BUFFER : 1)
   return {
     method: opts.method,
@@ -276,16 +280,12 @@ export async function valueAtRisk(held: readonly HeldPosition[], view: MarketVie
     labels: scenarios.labels,
     positionIds: valued.map((p) => p.positionId),
     symbols: valued.map((p) => p.instrument.symbol),
-    componentEs: risks.map((r) => componentEs(usd.rows, valued.length, scenarios.count, r)),
-    componentVar: risks.map((r) => componentVar(usd.rows, valued.length, scenarios.count, r)),
+    componentEs: risks.map((r) => componentEs(tailRows, valued.length, columns.length, onColumns(r, columns))),
+    componentVar: risks.map((r) => componentVar(tailRows, valued.length, columns.length, onColumns(r, columns))),
     notCovered
   }
 }
 
 function missing(u: string): never {
   throw new Error(`no daily price history for ${u}: import one (Import view, or cli import FILE)`)
-}
-
-function missingIndex(c: string): never {
-  throw new Error(`no ${c} index in the market snapshot to convert ${c} P&L to USD`)
 }

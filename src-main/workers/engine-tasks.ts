@@ -3,8 +3,11 @@ import type { TaskTable } from './protocol'
 import { addColumnSums } from '../engine/scenarios/pnl-matrix'
 import { precomputeScenarios } from '../engine/scenarios/revalue'
 import { revalueBlocks } from '../engine/scenarios/revaluation'
+import { blockCount } from '../engine/scenarios/block-sums'
 import type { PortfolioArrays } from '../engine/scenarios/portfolio-arrays'
 import type { ScenarioSet } from '../engine/scenarios/scenario-set'
+import { reduceUsdBlocks, type ReduceUsdInput } from './usd-reduce-task'
+import { usdBlockCount } from '../engine/scenarios/usd-reduce'
 
 export interface ColumnSumsInput {
   /** Row-major chunk of the positions × scenarios P&L matrix. */
@@ -15,14 +18,14 @@ export interface ColumnSumsInput {
 
 const PROGRESS_EVERY_ROWS = 256
 
-export interface RevalueBlocksInput {
+export interface RevalueClaimedInput {
   arrays: PortfolioArrays
   scenarios: ScenarioSet
-  /** Shared with the main thread: the worker writes its rows and block sums in place. */
+  /** Shared with the main thread: each worker writes the rows and block sums of the blocks it claims. */
   matrix: Float64Array
   blockSums: Float64Array
-  blockStart: number
-  blockEnd: number
+  /** Shared counter: the next block to claim (services/revaluation-runner.ts). */
+  nextBlock: Int32Array
 }
 
 export const engineTasks: TaskTable = {
@@ -38,13 +41,24 @@ export const engineTasks: TaskTable = {
     return { output: out, transfer: [out.buffer] }
   },
 
-  revalueBlocks(input, ctx) {
-    const { arrays, scenarios, matrix, blockSums, blockStart, blockEnd } = input as RevalueBlocksInput
+  /** Revalue blocks claimed one at a time from the shared counter until none is left. */
+  revalueClaimedBlocks(input, ctx) {
+    const { arrays, scenarios, matrix, blockSums, nextBlock } = input as RevalueClaimedInput
     const rv = { arrays, scenarios, pre: precomputeScenarios(scenarios), matrix, blockSums, vectors: new Map() }
-    for (let b = blockStart; b < blockEnd; b++) {
+    const blocks = blockCount(arrays.count)
+    let done = 0
+    for (let b = Atomics.add(nextBlock, 0, 1); b < blocks; b = Atomics.add(nextBlock, 0, 1)) {
       revalueBlocks(rv, b, b + 1)
-      ctx.progress(b + 1 - blockStart, blockEnd - blockStart)
+      ctx.progress(++done, blocks)
     }
+    return { output: null }
+  },
+
+  /** One thread of a USD reduction (usd-reduce-task.ts); the buffers are shared, nothing comes back. */
+  reduceUsd(input, ctx) {
+    const job = input as ReduceUsdInput
+    const blocks = usdBlockCount(job.arrays.count, job.scenarios.count)
+    reduceUsdBlocks(job, (done) => ctx.progress(done, blocks))
     return { output: null }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A fixed-size pool of worker threads running engine tasks (and, with one thread, the import
  * worker: services/import/import-runner.ts).
- * - size = cores − 1 (at least 1): the main thread keeps a core for the UI and the book;
+ * - size = every core: while a revaluation runs the main thread only waits for the workers (it
+ *   answers the UI between their messages), so keeping a core back for it left one of two idle;
  * - inputs and outputs move as transferable ArrayBuffers, never copied;
  * - progress flows back per task; an AbortSignal cancels (a running task's worker is terminated
  *   and replaced, because CPU-bound work cannot be interrupted cooperatively without polling);
@@ -80,7 +81,7 @@ interface Slot {
 /** Consecutive crashes with no task completed in between before the pool stops respawning. */
 const MAX_CRASH_STREAK = 8
 
-export const defaultPoolSize = (): number => Math.max(1, availableParallelism() - 1)
+export const defaultPoolSize = (): number => Math.max(1, availableParallelism())
 
 export class WorkerPool {
   private readonly slots: Slot[] = []

@@ -8,7 +8,8 @@ import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import engineWorkerPath from '../../src-main/workers/engine.worker?modulePath'
 import faultyWorkerPath from './fixtures/faulty.worker?modulePath'
-import { WorkerCrashedError, WorkerPool, WorkerTaskError } from '../../src-main/workers/pool'
+import { availableParallelism } from 'node:os'
+import { defaultPoolSize, WorkerCrashedError, WorkerPool, WorkerTaskError } from '../../src-main/workers/pool'
 
 const pools: WorkerPool[] = []
 afterEach(async () => {
@@ -16,6 +17,11 @@ afterEach(async () => {
 })
 
 describe('worker pool options', () => {
+  it('by default the pool has a worker per core: the main thread only waits while they revalue (issue 20)', () => {
+    expect(defaultPoolSize()).toBe(availableParallelism())
+    expect(new WorkerPool(engineWorkerPath).size).toBe(availableParallelism())
+  })
+
   it("a task's error comes back with its message, class name and plain fields", async () => {
     const p = new WorkerPool(faultyWorkerPath, 1)
     pools.push(p)

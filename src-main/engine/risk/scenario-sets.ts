@@ -7,6 +7,7 @@
  * - Monte Carlo: moves drawn by monte-carlo.ts (§5.7), vols unchanged.
  */
 import type { ScenarioSet } from '../scenarios/scenario-set'
+import { usdRates } from '../scenarios/usd-reduce'
 import { ewmaFilteredCloses, hDayMoves, type AlignedHistory } from './history'
 
 export interface HistoricalOptions {
@@ -75,6 +76,9 @@ export function monteCarloScenarioSet(underlyings: string[], moves: Float64Array
  * its amount at the scenario's price of that coin, USD-like P&L counts 1:1. `currencyUsd(c)`
  * gives today's USD price of currency c and `underlyingOf(c)` the scenario set's column that moves
  * it (−1 when the set does not move it: today's price is kept).
+ * Materialises positions × scenarios (and the coin matrix it reads is another): the statistics run
+ * on engine/scenarios/usd-reduce.ts a block at a time; this whole-matrix form is their reference
+ * twin in tests and the memory bench's baseline.
  */
 export function usdPnl(
   matrix: Float64Array,
@@ -86,12 +90,7 @@ export function usdPnl(
 ): { portfolio: Float64Array; rows: Float64Array } {
   const n = rowCurrency.length
   const S = s.count
-  const u = s.underlyings.length
-  const rate = currencies.map((c) => {
-    const today = currencyUsd(c)
-    const col = underlyingOf(c)
-    return Float64Array.from({ length: S }, (_, j) => (col < 0 ? today : today * (1 + s.priceMoves[j * u + col]!)))
-  })
+  const rate = usdRates(currencies, s, currencyUsd, underlyingOf)
   const rows = new Float64Array(n * S)
   const portfolio = new Float64Array(S)
   for (let r = 0; r < n; r++) {

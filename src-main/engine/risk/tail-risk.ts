@@ -56,6 +56,36 @@ export function componentEs(matrix: Float64Array, positions: number, scenarios: 
 }
 
 /**
+ * The scenarios component ES and component VaR read at each level: the tail and the VaR scenario,
+ * all levels together, ascending. Only these columns of positions × scenarios are ever needed, so a
+ * second pass revalues the book on them alone (services/risk/scenario-pnl.ts).
+ */
+export function tailScenarios(risks: readonly TailRisk[]): Int32Array {
+  const s = new Set<number>()
+  for (const r of risks) {
+    s.add(r.varIndex)
+    for (const j of r.tail) s.add(j)
+  }
+  return Int32Array.from([...s].sort((a, b) => a - b))
+}
+
+/**
+ * The same tail risk with its scenario indices (tail, VaR scenario) renumbered as columns of the
+ * sub-matrix on `columns` (tailScenarios' order), so componentEs and componentVar read a
+ * positions × columns.length matrix and add in the same order as on the whole one.
+ */
+export function onColumns(risk: TailRisk, columns: Int32Array): TailRisk {
+  const at = new Map<number, number>()
+  columns.forEach((j, i) => at.set(j, i))
+  const col = (j: number): number => at.get(j) ?? missingColumn(j)
+  return { ...risk, varIndex: col(risk.varIndex), tail: risk.tail.map(col) }
+}
+
+function missingColumn(j: number): never {
+  throw new RangeError(`scenario ${j} is not among the revalued tail columns`)
+}
+
+/**
  * Component VaR per position: minus its P&L in the VaR scenario (the Euler allocation of an
  * order-statistic VaR: ∂VaR/∂wᵢ·wᵢ is position i's loss in the scenario that sets the quantile), so
  * the components add up to VaR. Noisier than component ES: one scenario, not the tail's mean.

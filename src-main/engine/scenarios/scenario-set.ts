@@ -87,3 +87,30 @@ export function priceVolGrid(opts: {
   validateScenarioSet(set)
   return set
 }
+
+/**
+ * The scenarios at `indices` (in that order) of a set, as a set of their own: what a second pass
+ * revalues when only a few scenarios matter (the tail, for component ES). Every per-scenario field
+ * is copied as is, so each cell revalues to the same bits as in the whole set.
+ */
+export function scenarioSubset(s: ScenarioSet, indices: Int32Array): ScenarioSet {
+  const u = s.underlyings.length
+  const priceMoves = new Float64Array(indices.length * u)
+  indices.forEach((j, i) => {
+    if (!(j >= 0 && j < s.count)) throw new RangeError(`scenario set ${s.id}: no scenario ${j} (it has ${s.count})`)
+    priceMoves.set(s.priceMoves.subarray(j * u, (j + 1) * u), i * u)
+  })
+  const pick = (a: Float64Array): Float64Array => Float64Array.from(indices, (j) => a[j]!)
+  return {
+    id: `${s.id}[${indices.length} of ${s.count}]`,
+    underlyings: s.underlyings,
+    count: indices.length,
+    priceMoves,
+    volAbs: pick(s.volAbs),
+    volRel: pick(s.volRel),
+    timeShiftYears: pick(s.timeShiftYears),
+    volTerm: s.volTerm,
+    labels: Array.from(indices, (j) => s.labels[j]!),
+    stickyMoneyness: s.stickyMoneyness
+  }
+}

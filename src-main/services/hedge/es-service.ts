@@ -14,7 +14,7 @@ import { cvar, esLpText, esObjective, hedgedPnl, readEsSolution, type EsCandidat
 import { requireResolved } from '../../engine/positions/resolve-position'
 import { toMarginPosition } from '../margin-service'
 import { marginParamSets } from '../margin-params'
-import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, monteCarloSet, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
+import { alignedAsOf, bookPnlUsd, historicalSet, historyAsOf, monteCarloSet, positionPnlUsd, valuedPositions, type HistoryInput, type ValuedPosition } from '../var-service'
 import { halfSpreadCostUsd, heldBySymbol, hedgeUniverse, inWindow, sellFloor } from './candidates'
 import type { CandidateWindow } from './candidates'
 import { solveLp } from './lp-solver'
@@ -80,7 +80,9 @@ export async function esHedge(db: BookDb | null, held: readonly HeldPosition[], 
   const universe = hedgeUniverse(db, view, req.universe).filter(({ instrument: i }) => i.venue === venue && underlyings.includes(i.underlying) && inWindow(i, view, req))
   if (!universe.length) throw new RangeError(`no hedge candidates at ${venue} for ${underlyings.join(', ')}`)
   const one: ValuedPosition[] = universe.map(({ instrument }, k) => ({ positionId: -1 - k, accountId: 0, accountName: req.account, venue, instrument, sizeContracts: 1, avgPrice: null }))
-  const rows = (await bookPnlUsd(one, view, underlyings, scenarios)).rows
+  // One contract of each candidate × scenarios: candidates, not the book, so small; the LP has a
+  // column per candidate and a row per scenario and needs all of it (engine/hedge/es-lp.ts).
+  const rows = (await positionPnlUsd(one, view, underlyings, scenarios)).rows
   const S = scenarios.count
   const heldSizes = heldBySymbol(held.filter((h) => h.accountName === req.account))
   const candidates: (EsCandidate & { lot: number; instrument: Instrument })[] = universe.map(({ instrument, lotSize }, k) => {
