@@ -1,6 +1,7 @@
 // Preloaded with `node --require` by cli-and-serve.spec.ts: on exit, prints to stderr the
 // node_modules packages the process loaded (the CommonJS loader's cache, which ESM imports of
 // CommonJS packages also fill), one line "loaded-packages: a,b,c".
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS preload (node --require) has no import
 const Module = require('node:module')
 process.on('exit', () => {
   const names = new Set()

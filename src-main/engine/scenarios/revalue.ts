@@ -4,11 +4,21 @@
  * log of each price move is computed once per scenario, and e^(−d2²/2) = e^(−d1²/2)·F/K because
  * d1² − d2² = 2·ln(F/K). The normal CDF is Hart's double-precision rational (see normal.ts) fed
  * with that exponential. No allocation inside the loops.
+ *
+ * Two twins compute it: revalueRowsJs below, and a WebAssembly kernel with 128-bit SIMD
+ * (src-kernel/revalue.ts, loaded by revalue-wasm.ts) doing the same operations in the same
+ * order, about 2.5 times as fast and level with C -O3 (src-main/bench/kernel-bench.ts). revalueRows uses the WebAssembly one where the host
+ * can load it (Node and workers on first use; a browser main thread after `await prepareKernel()`),
+ * else the JS one.
  */
 import type { PortfolioArrays } from './portfolio-arrays'
 import { ROW_INVERSE, ROW_LINEAR, ROW_OPTION_INVERSE } from './portfolio-arrays'
 import { MIN_SCENARIO_VOL, type ScenarioSet } from './scenario-set'
 import { normCdfWithExp as cdfWithExp } from '../pricing/normal'
+import { kernel, kernelGains, revalueRowsWasm } from './revalue-wasm'
+import { volTermWeight } from './vol-term-weight'
+
+export { prepareKernel } from './revalue-wasm'
 
 /** Per-scenario quantities shared by every row: growth factors and their logs, vol term weights. */
 export interface ScenarioPrecompute {
@@ -33,9 +43,31 @@ export function precomputeScenarios(s: ScenarioSet): ScenarioPrecompute {
 
 /**
  * Write P&L (gain positive; coin for inverse rows, quote currency for linear rows) of rows
- * [rowStart, rowEnd) into `out` at `(r − rowOffset) × S + s`.
+ * [rowStart, rowEnd) into `out` at `(r − rowOffset) × S + s`. On the WebAssembly kernel where it is
+ * loaded and the call is big enough to gain, else on revalueRowsJs: the two agree bit for bit
+ * (tests/engine/kernel-twins.test.ts).
  */
 export function revalueRows(
+  a: PortfolioArrays,
+  s: ScenarioSet,
+  pre: ScenarioPrecompute,
+  rowStart: number,
+  rowEnd: number,
+  out: Float64Array,
+  rowOffset = 0
+): void {
+  const k = kernelGains(rowEnd - rowStart, s.count) ? kernel() : null
+  if (k && revalueRowsWasm(k, a, s, pre, rowStart, rowEnd, out, rowOffset)) return
+  revalueRowsJs(a, s, pre, rowStart, rowEnd, out, rowOffset)
+}
+
+/** Whether revalueRows runs on the WebAssembly kernel here (loading it if it can). */
+export function wasmKernelActive(): boolean {
+  return kernel() !== null
+}
+
+/** revalueRows in plain JS: the twin the WebAssembly kernel is held to, and the fallback. */
+export function revalueRowsJs(
   a: PortfolioArrays,
   s: ScenarioSet,
   pre: ScenarioPrecompute,
@@ -80,7 +112,7 @@ export function revalueRows(
     const logFK0 = Math.log(f0 / strike)
     const inverseStrike = 1 / strike
     const inverseF0 = 1 / f0
-    const termWeight = term && term.power !== 0 && t0 > 0 ? Math.pow(term.refDays / Math.max(t0 * 365, 1 / 24), term.power) : 1
+    const termWeight = volTermWeight(term, t0)
     for (let j = 0; j < S; j++) {
       const g = growth[j * U + u]!
       const f = f0 * g
