@@ -37,7 +37,10 @@ import { chromiumPrinter } from './reports/pdf/chromium-printer'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createServices } from './services/api-service'
 import { dispatch } from './services/dispatch'
-import { runScaleCell, scaleGrid } from './bench/scale-bench'
+import { scaleGrid } from './bench/scale-bench'
+import { varMemoryBench } from './bench/var-memory-bench'
+import { measureCliStart } from './bench/cli-start-bench'
+import { kernelBench } from './bench/kernel-bench'
 
 const json = process.argv.includes('--json')
 const say = (line: string): void => {
@@ -132,7 +135,7 @@ async function hostDuringImport(dir: string) {
 async function scale(): Promise<void> {
   const positions = [1_000, 10_000, 50_000]
   const scenarios = [1_000, 10_000]
-  const grid = scaleGrid(process.argv[1]!, positions, scenarios)
+  const grid = await scaleGrid(positions, scenarios)
   if (json) {
     console.log(JSON.stringify(grid, null, 2))
     return
@@ -141,8 +144,8 @@ async function scale(): Promise<void> {
   say(['positions \\ scenarios', ...scenarios.map((s) => fmt(s).padStart(22))].join(''))
   for (const p of positions)
     say([fmt(p).padEnd(22), ...scenarios.map((s) => {
-      const c = grid.cells.find((x) => x.positions === p && x.scenarios === s)!
-      return ('failed' in c ? `failed (${c.failed})` : `${fmt(c.seconds)} s ${fmt(c.peakRssMb)} MB`).padStart(22)
+      const c = grid.cells.find((x) => x.positions === p && x.paths === s)!
+      return (c.ok ? `${fmt(c.seconds)} s ${fmt(c.peakRssMb)} MB` : `failed (${c.error})`).padStart(22)
     })].join(''))
   const e = (x: [number, number] | null): string => (x ? `positions^${x[0].toFixed(2)} × scenarios^${x[1].toFixed(2)}` : 'not enough cells')
   say(`growth: time ∝ ${e(grid.timeExponent)}; peak RSS above an empty process ∝ ${e(grid.rssExponent)}`)
@@ -209,6 +212,8 @@ async function main(): Promise<void> {
     const pre = precomputeScenarios(scenarios)
     revalueRows(optionArrays, scenarios, pre, 0, 200, out) // warm the JIT
     const [, kernelSeconds] = await timed(() => revalueRows(optionArrays, scenarios, pre, 0, optionArrays.count, out))
+    // (a') The kernel beside a C -O3 anchor compiled and run now (bench/kernel-bench.ts).
+    const kernel = await kernelBench()
     await revalueInPool(optionArrays, scenarios, pool) // start and warm the workers
     const [, poolOptionSeconds] = await timed(() => revalueInPool(optionArrays, scenarios, pool))
     const [, refOptionSeconds] = await timed(() => referenceRevalue(optionArrays, scenarios))
@@ -216,6 +221,11 @@ async function main(): Promise<void> {
     // (b) Full revaluation of a mixed 10,000-position book × 1,000 scenarios in the pool.
     const mixed = buildPortfolioArrays(syntheticBook(market, POSITIONS, 2), view, underlyings)
     const [, fullSeconds] = await timed(() => revalueInPool(mixed, scenarios, pool))
+    // The same in a pool of one worker: what every core buys (target ≥ 1.8× on 2 cores).
+    const onePool = createEnginePool(1)
+    await revalueInPool(mixed, scenarios, onePool)
+    const [, oneWorkerSeconds] = await timed(() => revalueInPool(mixed, scenarios, onePool))
+    await onePool.close()
     const [single, singleSeconds] = await timed(() => revalueAll(mixed, scenarios))
     const [refMatrix, refFullSeconds] = await timed(() => referenceRevalue(mixed, scenarios))
 
@@ -350,7 +360,16 @@ async function main(): Promise<void> {
       nightly.push(run.status === 0 ? { account: job.name, seconds, pdfKb: statSync(out).size / 1024 } : { account: job.name, notMeasured: `cli report exited ${run.status}: ${run.stderr.trim().split('\n')[0]}` })
     }
 
+    // (k) Memory: Monte Carlo VaR/ES with component ES at 10k and 50k positions × 10k paths, each in
+    // its own process (peak RSS its own), beside the whole-matrix path it replaced.
+    const varMemory = await varMemoryBench()
+    // (l) A short CLI command from exec to exit, beside bare Node and without the compile cache.
+    const cliStart = measureCliStart(join(import.meta.dirname, 'cli.js'), join(dir, 'cli-start.sqlite'))
+
     const result = {
+      kernel,
+      varMemory,
+      cliStart,
       monteCarlo: {
         positions: mcBook.length,
         paths: MC_PATHS,
@@ -377,6 +396,7 @@ async function main(): Promise<void> {
       valuationsPerSecondPool: valuations / poolOptionSeconds,
       fullRevaluationSeconds: fullSeconds,
       fullRevaluationSecondsOneThread: singleSeconds,
+      fullRevaluationSecondsOneWorker: oneWorkerSeconds,
       incrementalEditMs: (editSeconds * 1000) / edits.length,
       import100kRowsSeconds: previewSeconds + commitSeconds,
       importPreviewSeconds: previewSeconds,
@@ -400,8 +420,18 @@ async function main(): Promise<void> {
       return
     }
     say(`(a) Black-76 valuations/s, one thread: ${fmt(result.valuationsPerSecondPerThread)} (reference ${fmt(result.baseline.valuationsPerSecondPerThread)}, ×${result.ratio.valuationsPerSecondPerThread.toFixed(1)}; target ≥ 15,000,000)`)
+    say(
+      kernel.skipped || !kernel.c
+        ? `(a') kernel vs C -O3: C not measured (${kernel.skipped ?? 'no result'}); WebAssembly ${kernel.wasmMps === null ? 'unavailable' : `${fmt(kernel.wasmMps)} M/s`}, JS twin ${fmt(kernel.jsMps)} M/s`
+        : `(a') kernel vs C -O3 (2^20 Black-76 × ${kernel.repetitions}, one thread, best of 3): WebAssembly ${kernel.wasmMps === null ? 'unavailable' : `${fmt(kernel.wasmMps)} M/s`}, JS twin ${fmt(kernel.jsMps)} M/s, ` +
+            `C ${fmt(kernel.c.hartMps)} M/s (the kernel's algorithm) / ${fmt(kernel.c.libmMps)} M/s (libm erfc); WebAssembly ${fmt(kernel.wasmOverC ?? NaN)}× C by wall clock ` +
+            `(${fmt(kernel.wasmOverCByCpu ?? NaN)}× by CPU time), JS ${fmt(kernel.jsOverC ?? NaN)}× (target ≥ 0.8×); same answer: ${kernel.c.sameAnswer}`
+    )
     say(`    Black-76 valuations/s, pool of ${pool.size} worker${pool.size === 1 ? '' : 's'}: ${fmt(result.valuationsPerSecondPool)}`)
-    say(`(b) full revaluation ${fmt(POSITIONS)} positions × ${fmt(SCENARIOS)} scenarios, pool: ${fmt(fullSeconds)} s (one thread ${fmt(singleSeconds)} s; reference ${fmt(refFullSeconds)} s, ×${result.ratio.fullRevaluationSeconds.toFixed(1)}; target ≤ 1.0 s)`)
+    say(
+      `(b) full revaluation ${fmt(POSITIONS)} positions × ${fmt(SCENARIOS)} scenarios, pool of ${pool.size}: ${fmt(fullSeconds)} s (pool of 1 worker ${fmt(oneWorkerSeconds)} s, ×${(oneWorkerSeconds / fullSeconds).toFixed(2)}, target ≥ 1.8×; ` +
+        `one thread ${fmt(singleSeconds)} s; reference ${fmt(refFullSeconds)} s, ×${result.ratio.fullRevaluationSeconds.toFixed(1)}; target ≤ 0.5 s)`
+    )
     say(
       `(d) margin methods (${result.marginMethods.methods.join(', ')}; ${result.marginMethods.scenarioColumns} scenario columns) on ${fmt(result.marginMethods.positions)} positions: ` +
         `single-position edit → all results with standalone/incremental margin ${fmt(result.marginMethods.editRecomputeMs)} ms ` +
@@ -431,6 +461,17 @@ async function main(): Promise<void> {
         nightly.map((n) => ('notMeasured' in n ? `${n.account} not measured (${n.notMeasured})` : `${n.account} ${fmt(n.seconds)} s (PDF ${fmt(n.pdfKb)} KB)`)).join(', ') +
         ' (target ≤ 10 s each)'
     )
+    for (const r of varMemory)
+      say(
+        r.ok
+          ? `(k) MC VaR/ES ${fmt(r.positions)} positions × ${fmt(r.paths)} paths, ${r.path === 'bounded' ? 'block-reduced' : 'whole matrix (the old path, baseline)'}: peak RSS ${fmt(r.peakRssMb)} MB, ${fmt(r.seconds)} s ` +
+              `(${r.workers} workers; 99 % VaR ${fmt(r.var99Usd)} USD; target 10k ≤ 600 MB, 50k ≤ 1,024 MB)`
+          : `(k) MC VaR/ES ${fmt(r.positions)} × ${fmt(r.paths)}, ${r.path}: failed (${r.error})`
+      )
+    say(
+      `(l) CLI start to exit, best of 5: books ${fmt(cliStart.booksMs)} ms, positions ${fmt(cliStart.positionsMs)} ms (target ≤ 300 ms); ` +
+        `bare Node ${fmt(cliStart.bareNodeMs)} ms; books without the compile cache ${fmt(cliStart.booksNoCompileCacheMs)} ms`
+    )
     say(`(c) edit one position → portfolio vectors: ${fmt(result.incrementalEditMs)} ms (reference ${fmt(result.baseline.incrementalEditMs)} ms, ×${result.ratio.incrementalEditMs.toFixed(1)}; target ≤ 5 ms)`)
   } finally {
     await pool.close()
@@ -438,7 +479,5 @@ async function main(): Promise<void> {
   }
 }
 
-const cell = process.argv.indexOf('--scale-cell')
-if (cell > 0) void runScaleCell(Number(process.argv[cell + 1]), Number(process.argv[cell + 2]))
-else if (process.argv.includes('--scale')) void scale()
+if (process.argv.includes('--scale')) void scale()
 else void main()
