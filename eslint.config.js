@@ -62,7 +62,7 @@ export const LAYERS = [
   { name: 'The browser host entry', target: ['src-main/serve.ts'], paths: ['src-main/app/**', 'src-main/hosts/**'], packages: [NODE], why: 'Hosts reach everything through services.' },
   { name: 'The CLI entry', target: ['src-main/cli.ts'], paths: ['src-main/cli/**'], packages: ['node:module'], why: 'It only starts the CLI (with V8\'s compile cache on).' },
   { name: 'The bench', target: ['src-main/bench.ts', 'src-main/bench/**'],
-    paths: ['src-main/bench/**', ENGINE, 'src-main/book/**', 'src-main/importers/**', 'src-main/workers/**', 'src-main/reports/**', 'src-main/services/**'], packages: ['papaparse', NODE],
+    paths: ['src-main/bench/**', ENGINE, 'src-main/book/**', 'src-main/importers/**', 'src-main/workers/**', 'src-main/reports/**', 'src-main/services/**'], packages: ['papaparse', 'playwright-core', NODE],
     why: 'It times the layers below the hosts.' },
   { name: 'Ambient types', target: ['src-main/types/**'], paths: [], packages: [], why: 'Declarations only.' },
   { name: 'The preload', target: ['src-preload/index.ts'], paths: [CONTRACT], packages: ['electron'], why: 'It exposes the contract, nothing else.' },

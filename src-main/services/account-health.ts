@@ -7,9 +7,8 @@
  */
 import type { AccountBalance } from '../book/balances-repository'
 import type { MarketView } from '../engine/market/market-view'
-import { buildModelState, modelResult } from '../engine/margin/additive-model'
 import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
-import { pnlCoin, pnlIn, type MarginPosition } from '../engine/margin/margin-position'
+import { pnlCoinFrom, pnlInFrom, positionBase, type MarginPosition, type PositionBase } from '../engine/margin/margin-position'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { isPriced } from '../engine/instruments/instrument'
 import { valuePosition } from '../engine/valuation/position-valuation'
@@ -143,9 +142,23 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
   return out
 }
 
+/**
+ * The group's MM under one method: modelResult(buildModelState(…)).maintenanceMargin without the
+ * positions × width record matrix (the search asks this ~40 times per pool). Each record is added
+ * into the total as it is written, position by position, which is totalOf's order: the same sum.
+ */
 const maintenanceOf = (d: GroupDraft, positions: MarginPosition[], view: MarketView, sets: MarginParamSets, method: MarginMethod): number => {
   const model = groupModels({ ...d, positions }, view, sets, [method])[0]
-  return model ? modelResult(buildModelState(model, positions), { perPosition: false }).maintenanceMargin : 0
+  if (!model) return 0
+  const w = model.width
+  const total = new Float64Array(w)
+  const row = new Float64Array(w)
+  for (const p of positions) {
+    row.fill(0)
+    model.record(p, row, 0)
+    for (let j = 0; j < w; j++) total[j]! += row[j]!
+  }
+  return model.evaluate(total, 0).maintenanceMargin
 }
 
 /**
@@ -153,24 +166,33 @@ const maintenanceOf = (d: GroupDraft, positions: MarginPosition[], view: MarketV
  * holding that underlying are revalued; `otherMm` is the rest of the pool's MM, which the move
  * cannot change.
  */
-function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>): number {
+function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>, bases: Map<MarginPosition, PositionBase>, scratch: Map<MarginPosition, MarginPosition>): number {
   const asOfMs = view.snapshot.asOfMs
   let equity = equity0
   let mm = otherMm
   for (const d of moving) {
     const moved = d.positions.map((p) => {
       if (p.underlying !== u) return p
-      const move = { move: m, vol: p.vol, elapsedYears: 0 }
-      if (coinPool || !p.inverse) equity += pnlIn(coinPool, p, asOfMs, move)
+      // Today's value of each position is the same at every step of the search: computed once (bases).
+      let base = bases.get(p)
+      if (!base) bases.set(p, (base = positionBase(p, asOfMs)))
+      if (coinPool || !p.inverse) equity += pnlInFrom(coinPool, p, base, m, p.vol, 0)
       else {
         // A coin-settled position in a USD pool is worth its coin value at the coin's index, and both
         // move: the coin it already holds (unrealised P&L, option value) is revalued too.
         const coin0 = coinValues.get(p) ?? 0
-        equity += (coin0 + pnlCoin(p, asOfMs, move)) * p.indexUsd * (1 + m) - coin0 * p.indexUsd
+        equity += (coin0 + pnlCoinFrom(p, base, m, p.vol, 0)) * p.indexUsd * (1 + m) - coin0 * p.indexUsd
       }
       // Inverse futures and perpetuals are USD contracts: their coin size is N/F, so it shrinks as F rises.
       const sizeCoin = p.inverse && p.kind !== 'option' ? p.sizeCoin / (1 + m) : p.sizeCoin
-      return { ...p, sizeCoin, priceUsd: p.priceUsd * (1 + m), indexUsd: p.indexUsd * (1 + m) }
+      // One private copy per position for the whole search, moved in place at each step: the
+      // margin models read it during maintenanceOf only and keep nothing.
+      let q = scratch.get(p)
+      if (!q) scratch.set(p, (q = { ...p }))
+      q.sizeCoin = sizeCoin
+      q.priceUsd = p.priceUsd * (1 + m)
+      q.indexUsd = p.indexUsd * (1 + m)
+      return q
     })
     mm += maintenanceOf(d, moved, view, sets, method)
   }
@@ -182,7 +204,9 @@ function liquidationPoint(u: string, members: readonly GroupDraft[], view: Marke
   const indexUsd = view.curves.get(u)!.indexUsd
   const moving = members.filter((d) => d.positions.some((p) => p.underlying === u))
   const otherMm = members.filter((d) => !moving.includes(d)).reduce((a, d) => a + maintenanceOf(d, d.positions, view, sets, method), 0)
-  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral, coinValues)
+  const bases = new Map<MarginPosition, PositionBase>()
+  const scratch = new Map<MarginPosition, MarginPosition>()
+  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral, coinValues, bases, scratch)
   const f0 = f(0)
   const find = (ladder: number[]): number | null => {
     if (f0 <= 0) return 0

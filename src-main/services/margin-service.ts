@@ -114,7 +114,9 @@ export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit
     if (want('standard')) models.push(standardModel({ currency: g.currency, coinAccount: isCoinCurrency(g.currency), params: sets.standard, marketId }))
     if (want('span')) models.push(spanModel(g.positions, { currency: g.currency, asOfMs, params: sets.span, marketId, indexUsd }))
     if (pm) {
-      const ctx = { currency: g.currency, asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId }
+      // The PM replica and the Greeks method revalue each position on the same grid: once, shared.
+      const gridShare = want('deribit-pm') && want('greeks') ? new Map<MarginPosition, Float64Array>() : undefined
+      const ctx = { currency: g.currency, asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId, gridShare }
       if (want('deribit-pm')) models.push(deribitPmModel(g.positions, ctx))
       if (want('greeks')) models.push(greeksModel(ctx))
     }

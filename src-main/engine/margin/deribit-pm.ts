@@ -18,7 +18,9 @@ import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf, worstLoss } from './additive-model'
 import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
-import { moveDelta, pnlIn, pnlUsd, yearsLeft, type MarginPosition } from './margin-position'
+import { moveDelta, pnlInFrom, pnlUsdFrom, positionBase, type MarginPosition, type PositionBase } from './margin-position'
+import { normCdf } from '../pricing/normal'
+import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'
 
 export interface DeribitPmParams {
   range: number
@@ -47,6 +49,8 @@ export interface PmContext {
   params: DeribitPmParams
   paramsId: string
   marketId: string
+  /** Grid revaluations shared between the PM replica and the Greeks method of one group. */
+  gridShare?: PmGridShare
 }
 
 
@@ -73,6 +77,65 @@ export function pmStandardMoves(p: DeribitPmParams): { move: number; shock: PmVo
   for (let k = -4; k <= 4; k++) for (const shock of PM_VOL_SHOCKS) out.push({ move: (p.range * k) / 4, shock })
   return out
 }
+
+/**
+ * The position's P&L in each standard scenario of the PM grid (pmStandardMoves order), in the account
+ * currency, into out[o …]: the values of pnlIn(coin, pos, asOfMs, { move, vol: pmShockedVol(…),
+ * elapsedYears: 0 }), operation for operation, with today's value and the three shocked vols
+ * computed once per position instead of once per scenario.
+ */
+export function pmStandardPnl(pos: MarginPosition, coin: boolean, asOfMs: number, p: DeribitPmParams, out: Float64Array, o: number, base = positionBase(pos, asOfMs), up = pmShockedVol(pos.vol, base.years * 365, 'up', p)): void {
+  const down = pmShockedVol(pos.vol, base.years * 365, 'down', p)
+  if (pos.kind === 'option' && base.years > 0 && optionGrid(pos, coin, p, base, up, down, out, o)) return
+  let s = o
+  for (let k = -4; k <= 4; k++) {
+    const move = (p.range * k) / 4
+    out[s++] = pnlInFrom(coin, pos, base, move, up, 0)
+    out[s++] = pnlInFrom(coin, pos, base, move, pos.vol, 0)
+    out[s++] = pnlInFrom(coin, pos, base, move, down, 0)
+  }
+}
+
+/**
+ * A live option's 27 grid P&Ls with what the three vols of one price share computed once: ln(F/K)
+ * per price and σ√t per vol (unitValueUsd computes both per call, from the same inputs, so the
+ * values are the same). false for inputs unitValueUsd would refuse: the caller then takes the plain
+ * path, which overwrites every slot and throws as before.
+ */
+function optionGrid(pos: MarginPosition, coin: boolean, p: DeribitPmParams, base: PositionBase, up: number, down: number, out: Float64Array, o: number): boolean {
+  const k = pos.strikeUsd
+  const call = pos.optionType === 'call'
+  const vUp = Math.max(up, MIN_SCENARIO_VOL)
+  const vMid = Math.max(pos.vol, MIN_SCENARIO_VOL)
+  const vDown = Math.max(down, MIN_SCENARIO_VOL)
+  if (!(k > 0 && k < Infinity && base.years < Infinity && (call || pos.optionType === 'put') && vUp < Infinity && vMid < Infinity && vDown < Infinity)) return false
+  const rootT = Math.sqrt(base.years)
+  const sd0 = vUp * rootT
+  const sd1 = vMid * rootT
+  const sd2 = vDown * rootT
+  const v0 = coin ? base.valueUsd / pos.priceUsd : base.valueUsd
+  let s = o
+  for (let j = -4; j <= 4; j++) {
+    const move = (p.range * j) / 4
+    const f1 = pos.priceUsd * (1 + move)
+    if (!(f1 > 0 && f1 < Infinity)) return false
+    const logFK = Math.log(f1 / k)
+    for (let i = 0; i < 3; i++) {
+      const sd = i === 0 ? sd0 : i === 1 ? sd1 : sd2
+      const d1 = logFK / sd + sd / 2
+      const d2 = d1 - sd
+      const value = call ? f1 * normCdf(d1) - k * normCdf(d2) : k * normCdf(-d2) - f1 * normCdf(-d1)
+      out[s++] = coin ? pos.sizeCoin * (value / f1 - v0) : pos.sizeCoin * (value - v0)
+    }
+  }
+  return true
+}
+
+/**
+ * The PM grid's full revaluation per position, shared by the PM replica and the Greeks method of
+ * one group (groupModels passes one to both): each position is revalued on the grid once.
+ */
+export type PmGridShare = Map<MarginPosition, Float64Array>
 
 /** Expiry bucket key: perpetuals and spot form their own bucket at T = 0. */
 const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
@@ -108,21 +171,25 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
         }
       : undefined,
     record(pos, out, o) {
-      const dte = yearsLeft(pos, ctx.asOfMs) * 365
-      standard.forEach(({ move, shock }, s) => {
-        out[o + s] = pnlIn(coin, pos, ctx.asOfMs, { move, vol: pmShockedVol(pos.vol, dte, shock, p), elapsedYears: 0 })
-      })
-      const volUp = pmShockedVol(pos.vol, dte, 'up', p)
-      p.extendedMoves.forEach((m, j) => {
-        const usd = pnlUsd(pos, ctx.asOfMs, { move: m, vol: volUp, elapsedYears: 0 })
+      const base = positionBase(pos, ctx.asOfMs)
+      const volUp = pmShockedVol(pos.vol, base.years * 365, 'up', p)
+      const shared = ctx.gridShare?.get(pos)
+      if (shared) out.set(shared, o)
+      else {
+        pmStandardPnl(pos, coin, ctx.asOfMs, p, out, o, base, volUp)
+        ctx.gridShare?.set(pos, out.slice(o, o + S0))
+      }
+      for (let j = 0; j < p.extendedMoves.length; j++) {
+        const m = p.extendedMoves[j]!
+        const usd = pnlUsdFrom(pos, base, m, volUp, 0)
         const edge = coin ? pos.priceUsd * (1 + Math.sign(m) * p.range) : 1
         out[o + S0 + j] = (usd / edge) * ((p.extendedFactor * p.range) / Math.abs(m)) * p.extendedDampener
-      })
-      const delta = moveDelta(coin, pos, ctx.asOfMs)
+      }
+      const delta = moveDelta(coin, pos, ctx.asOfMs, base)
       out[o + S + bucketIndex.get(bucketKey(pos))!] = delta
       out[o + S + buckets.length] = coin ? delta : delta / pos.priceUsd
     },
-    evaluate(t, o): ModelEvaluation {
+    evaluate(t, o, detail = true): ModelEvaluation {
       const standardWorst = worstLoss(t, o, 0, S0, p.pnlOffset)
       const allWorst = worstLoss(t, o, 0, S, p.pnlOffset)
       let rollShock = 0
@@ -142,6 +209,8 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
       const worst = extendedBites ? allWorst : standardWorst
       const extended = worst.loss - standardWorst.loss
       const riskMatrix = worst.loss + rollShock + deltaShock
+      // Per-position evaluations (standalone, incremental) read only the requirement.
+      if (!detail) return { initialMargin: riskMatrix, maintenanceMargin: p.mmFactor * riskMatrix, components: [], worstIndex: worst.index >= 0 ? worst.index : null }
       const components: MarginComponent[] = [
         { name: 'worst case', amount: standardWorst.loss, published: true },
         { name: 'extended scenarios', amount: extended, published: false, note: 'moves, vol-up and fraction as Deribit describes them; the dampener is not published (ours: a multiplier, 1 = none)' },

@@ -11,8 +11,8 @@ import { black76Greeks } from '../pricing/black76'
 import type { MarginModel } from './additive-model'
 import { marginOf, worstLoss } from './additive-model'
 import { isCoinCurrency } from '../market/currency'
-import { pmScenarioLabels, pmShockedVol, pmStandardMoves, type PmContext } from './deribit-pm'
-import { pnlIn, yearsLeft } from './margin-position'
+import { pmScenarioLabels, pmShockedVol, pmStandardMoves, pmStandardPnl, type PmContext } from './deribit-pm'
+import { yearsLeft } from './margin-position'
 import type { MarginPosition } from './margin-position'
 import type { MarginResult } from './margin-result'
 
@@ -33,19 +33,30 @@ export function greeksModel(ctx: PmContext): MarginModel<'greeks'> {
     record(pos, out, o) {
       const years = yearsLeft(pos, ctx.asOfMs)
       const g = pos.kind === 'option' && years > 0 ? black76Greeks({ forwardUsd: pos.priceUsd, strikeUsd: pos.strikeUsd, years, vol: pos.vol, optionType: pos.optionType! }) : null
-      moves.forEach(({ move, shock }, s) => {
-        const vol = pmShockedVol(pos.vol, years * 365, shock, p)
-        const full = pnlIn(coin, pos, ctx.asOfMs, { move, vol, elapsedYears: 0 })
+      // The full revaluation on the PM grid, shared with the PM replica's record (deribit-pm.ts).
+      let fullPnl = ctx.gridShare?.get(pos)
+      if (!fullPnl) {
+        fullPnl = new Float64Array(S)
+        pmStandardPnl(pos, coin, ctx.asOfMs, p, fullPnl, 0)
+        ctx.gridShare?.set(pos, fullPnl)
+      }
+      // The three vols of the grid, once per position (pmShockedVol is a power per call).
+      const dte = years * 365
+      const vols = { up: pmShockedVol(pos.vol, dte, 'up', p), unchanged: pos.vol, down: pmShockedVol(pos.vol, dte, 'down', p) }
+      for (let s = 0; s < S; s++) {
+        const { move, shock } = moves[s]!
+        const full = fullPnl[s]!
         out[o + S + s] = full
         if (!g) {
           out[o + s] = full
-          return
+          continue
         }
+        const vol = vols[shock]
         const dF = pos.priceUsd * move
         const dVol = vol - pos.vol
         const v1 = g.priceUsd + g.delta * dF + 0.5 * g.gamma * dF * dF + g.vega * dVol + g.vanna * dF * dVol + 0.5 * g.volga * dVol * dVol
         out[o + s] = coin ? pos.sizeCoin * (v1 / (pos.priceUsd * (1 + move)) - g.priceUsd / pos.priceUsd) : pos.sizeCoin * (v1 - g.priceUsd)
-      })
+      }
     },
     evaluate(t, o) {
       const worst = worstLoss(t, o, 0, S, p.pnlOffset)

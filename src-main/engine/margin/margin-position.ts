@@ -5,6 +5,7 @@
  * only in their scenarios and aggregation (docs/METHODOLOGY.md §4).
  */
 import { black76PriceUsd, yearsBetween } from '../pricing/black76'
+import { normCdf } from '../pricing/normal'
 import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'
 
 export interface MarginPosition {
@@ -70,7 +71,17 @@ export const yearsLeft = (pos: MarginPosition, asOfMs: number): number => (pos.e
 export function unitValueUsd(pos: MarginPosition, priceUsd: number, vol: number, years: number): number {
   if (pos.kind !== 'option') return priceUsd
   if (years <= 0) return pos.optionType === 'call' ? Math.max(priceUsd - pos.strikeUsd, 0) : Math.max(pos.strikeUsd - priceUsd, 0)
-  return black76PriceUsd({ forwardUsd: priceUsd, strikeUsd: pos.strikeUsd, years, vol: Math.max(vol, MIN_SCENARIO_VOL), optionType: pos.optionType! })
+  const v = Math.max(vol, MIN_SCENARIO_VOL)
+  const k = pos.strikeUsd
+  // black76PriceUsd's operations at rate 0 (its discount factor 1 multiplies exactly), without
+  // building its input object: scenario grids call this millions of times per book. Inputs it
+  // would refuse go to it, so it throws as before.
+  if (!(priceUsd > 0 && priceUsd < Infinity && k > 0 && k < Infinity && years < Infinity && v < Infinity && (pos.optionType === 'call' || pos.optionType === 'put')))
+    return black76PriceUsd({ forwardUsd: priceUsd, strikeUsd: k, years, vol: v, optionType: pos.optionType! })
+  const sd = v * Math.sqrt(years)
+  const d1 = Math.log(priceUsd / k) / sd + sd / 2
+  const d2 = d1 - sd
+  return pos.optionType === 'call' ? priceUsd * normCdf(d1) - k * normCdf(d2) : k * normCdf(-d2) - priceUsd * normCdf(-d1)
 }
 
 export interface ScenarioMove {
@@ -82,12 +93,44 @@ export interface ScenarioMove {
   elapsedYears: number
 }
 
+/**
+ * What every scenario of a position starts from: its years left and its value per coin today (USD).
+ * Scenario grids revalue a position 20 to 40 times (the liquidation search once per step): the
+ * base is the same each time, so a grid computes it once per position.
+ */
+export interface PositionBase {
+  years: number
+  valueUsd: number
+}
+
+export function positionBase(pos: MarginPosition, asOfMs: number): PositionBase {
+  const years = yearsLeft(pos, asOfMs)
+  return { years, valueUsd: unitValueUsd(pos, pos.priceUsd, pos.vol, years) }
+}
+
+/** pnlUsd from the position's base: the same operations, without revaluing today's value again. */
+export function pnlUsdFrom(pos: MarginPosition, base: PositionBase, move: number, vol: number, elapsedYears: number): number {
+  const v1 = unitValueUsd(pos, pos.priceUsd * (1 + move), vol, Math.max(base.years - elapsedYears, 0))
+  return pos.sizeCoin * (v1 - base.valueUsd)
+}
+
+/** pnlCoin from the position's base (see pnlUsdFrom). */
+export function pnlCoinFrom(pos: MarginPosition, base: PositionBase, move: number, vol: number, elapsedYears: number): number {
+  if (pos.kind !== 'option') return (pos.sizeCoin * move) / (1 + move)
+  const f1 = pos.priceUsd * (1 + move)
+  const v0 = base.valueUsd / pos.priceUsd
+  const v1 = unitValueUsd(pos, f1, vol, Math.max(base.years - elapsedYears, 0)) / f1
+  return pos.sizeCoin * (v1 - v0)
+}
+
+/** pnlIn from the position's base. */
+export function pnlInFrom(coinAccount: boolean, pos: MarginPosition, base: PositionBase, move: number, vol: number, elapsedYears: number): number {
+  return coinAccount ? pnlCoinFrom(pos, base, move, vol, elapsedYears) : pnlUsdFrom(pos, base, move, vol, elapsedYears)
+}
+
 /** P&L in USD (gain positive) of the whole position in a scenario. */
 export function pnlUsd(pos: MarginPosition, asOfMs: number, s: ScenarioMove): number {
-  const t0 = yearsLeft(pos, asOfMs)
-  const v0 = unitValueUsd(pos, pos.priceUsd, pos.vol, t0)
-  const v1 = unitValueUsd(pos, pos.priceUsd * (1 + s.move), s.vol, Math.max(t0 - s.elapsedYears, 0))
-  return pos.sizeCoin * (v1 - v0)
+  return pnlUsdFrom(pos, positionBase(pos, asOfMs), s.move, s.vol, s.elapsedYears)
 }
 
 /**
@@ -97,11 +140,7 @@ export function pnlUsd(pos: MarginPosition, asOfMs: number, s: ScenarioMove): nu
  */
 export function pnlCoin(pos: MarginPosition, asOfMs: number, s: ScenarioMove): number {
   if (pos.kind !== 'option') return (pos.sizeCoin * s.move) / (1 + s.move)
-  const t0 = yearsLeft(pos, asOfMs)
-  const f1 = pos.priceUsd * (1 + s.move)
-  const v0 = unitValueUsd(pos, pos.priceUsd, pos.vol, t0) / pos.priceUsd
-  const v1 = unitValueUsd(pos, f1, s.vol, Math.max(t0 - s.elapsedYears, 0)) / f1
-  return pos.sizeCoin * (v1 - v0)
+  return pnlCoinFrom(pos, positionBase(pos, asOfMs), s.move, s.vol, s.elapsedYears)
 }
 
 /** P&L in the method's currency: coin for a coin-settled account, USD otherwise. */
@@ -110,9 +149,8 @@ export function pnlIn(coinAccount: boolean, pos: MarginPosition, asOfMs: number,
 }
 
 /** ∂P&L/∂m at m = 0 in the account currency (coin delta for coin accounts, USD per unit move otherwise), by central difference. */
-export function moveDelta(coinAccount: boolean, pos: MarginPosition, asOfMs: number): number {
+export function moveDelta(coinAccount: boolean, pos: MarginPosition, asOfMs: number, base = pos.kind === 'option' ? positionBase(pos, asOfMs) : null): number {
   if (pos.kind !== 'option') return coinAccount ? pos.sizeCoin : pos.sizeCoin * pos.priceUsd
   const h = 1e-4
-  const at = (m: number): number => pnlIn(coinAccount, pos, asOfMs, { move: m, vol: pos.vol, elapsedYears: 0 })
-  return (at(h) - at(-h)) / (2 * h)
+  return (pnlInFrom(coinAccount, pos, base!, h, pos.vol, 0) - pnlInFrom(coinAccount, pos, base!, -h, pos.vol, 0)) / (2 * h)
 }

@@ -21,7 +21,7 @@ import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf } from './additive-model'
 import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
-import { moveDelta, pnlIn, yearsLeft, type MarginPosition } from './margin-position'
+import { moveDelta, pnlInFrom, positionBase, type MarginPosition } from './margin-position'
 
 export interface SpanUnderlyingParams {
   priceScanRange: number
@@ -102,17 +102,20 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
       const i = underlyings.indexOf(pos.underlying)
       const up = ctx.params.underlyings[pos.underlying]!
       const elapsedYears = up.lookaheadDays / 365
-      const dte = yearsLeft(pos, ctx.asOfMs)
-      arrays[i]!.forEach((s, j) => {
+      const base = positionBase(pos, ctx.asOfMs)
+      const elapsed = Math.min(elapsedYears, base.years)
+      const scan = arrays[i]!
+      for (let j = 0; j < scan.length; j++) {
+        const s = scan[j]!
         const vol = pos.vol * (1 + s.vol * up.volScanRange)
-        out[o + i * SPAN_SCENARIOS + j] = pnlIn(coin, pos, ctx.asOfMs, { move: s.move, vol, elapsedYears: Math.min(elapsedYears, dte) })
-      })
+        out[o + i * SPAN_SCENARIOS + j] = pnlInFrom(coin, pos, base, s.move, vol, elapsed)
+      }
       const f = featureStart[i]!
-      const delta = moveDelta(coin, pos, ctx.asOfMs)
+      const delta = moveDelta(coin, pos, ctx.asOfMs, base)
       out[o + f + expiries[i]!.indexOf(pos.expiryMs ?? 0)] = coin ? delta : delta / pos.priceUsd
       if (pos.kind === 'option' && pos.sizeCoin < 0) out[o + f + expiries[i]!.length] = -pos.sizeCoin
     },
-    evaluate(t, o): ModelEvaluation {
+    evaluate(t, o, detail = true): ModelEvaluation {
       let scanningTotal = 0
       let intraTotal = 0
       let worstIndex: number | null = null
@@ -147,6 +150,8 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
       const credits = interSpreadCredits(ctx.params, underlyings, scanning, netDelta)
       let requirement = 0
       underlyings.forEach((_, i) => (requirement += Math.max(perUnderlying[i]! - credits[i]!, shortOptionMinimum[i]!)))
+      // Per-position evaluations (standalone, incremental) read only the requirement.
+      if (!detail) return { initialMargin: requirement, maintenanceMargin: requirement, components: [], worstIndex }
       const somTotal = shortOptionMinimum.reduce((a, b) => a + b, 0)
       const creditTotal = credits.reduce((a, b) => a + b, 0)
       const floorAdded = requirement - (scanningTotal + intraTotal - creditTotal)

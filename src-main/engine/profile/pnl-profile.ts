@@ -4,13 +4,16 @@
  * Legs whose expiry is on or before the date are worth their payoff at the moved price, frozen:
  * the kernel values t ≤ 0 at intrinsic, so an expired leg never carries time value or vega.
  *
- * Built for the slider: an evaluator owns its scenario set and scratch matrix, so each redraw is
- * one kernel sweep over the underlying's rows with no allocation (bench and e2e measure it).
+ * Built for the slider: an evaluator collapses the underlying's legs once (profile-rows.ts: one row
+ * per strike, calls and puts paired) and each redraw is one sweep over those rows with no
+ * allocation (bench and e2e measure it). pnl-profile-reference.ts keeps the sweep over every leg by
+ * revalueRows itself, the twin the tests hold this one equal to.
  */
-import { precomputeScenarios, revalueRows, type ScenarioPrecompute } from '../scenarios/revalue'
+import { precomputeScenarios, type ScenarioPrecompute } from '../scenarios/revalue'
 import type { ScenarioSet } from '../scenarios/scenario-set'
 import { DAYS_PER_YEAR } from '../pricing/black76'
 import type { ProfileBook } from './profile-book'
+import { addProfileRows, collapseProfileRows, profileGrid, type ProfileGrid, type ProfileRows } from './profile-rows'
 
 export type { ProfileBook } from './profile-book'
 
@@ -22,9 +25,12 @@ export interface ProfileEvaluator {
   underlyingIndex: number
   /** Relative moves of the underlying (−0.2 = −20 %): the x axis. */
   moves: Float64Array
+  /** The same curve as a scenario set of the kernel (the reference sweep and the bench read it). */
   set: ScenarioSet
   pre: ScenarioPrecompute
-  scratch: Float64Array
+  /** The underlying's legs collapsed (profile-rows.ts) and the price grid they are swept over. */
+  rows: ProfileRows
+  grid: ProfileGrid
   /** USD per unit of each currency at each move. */
   rates: Float64Array[]
 }
@@ -54,7 +60,8 @@ export function profileEvaluator(book: ProfileBook, underlying: string, moves: r
     moves: Float64Array.from(moves),
     set,
     pre: precomputeScenarios(set),
-    scratch: new Float64Array((book.rowEnd[u]! - book.rowStart[u]!) * S),
+    rows: collapseProfileRows(book.arrays, book.rowStart[u]!, book.rowEnd[u]!),
+    grid: profileGrid(moves),
     rates
   }
 }
@@ -68,20 +75,8 @@ export interface ProfileAt {
 
 /** Portfolio P&L in USD at each move of the evaluator (gain positive), into `out`. */
 export function evaluateProfile(ev: ProfileEvaluator, at: ProfileAt, out = new Float64Array(ev.moves.length)): Float64Array {
-  const { book, set, scratch } = ev
-  const S = set.count
-  set.volAbs.fill(at.volShiftPts / 100)
-  set.timeShiftYears.fill(at.days / DAYS_PER_YEAR)
-  const start = book.rowStart[ev.underlyingIndex]!
-  const end = book.rowEnd[ev.underlyingIndex]!
-  revalueRows(book.arrays, set, ev.pre, start, end, scratch, start)
   out.fill(0)
-  const currency = book.arrays.currencyIndex
-  for (let r = start; r < end; r++) {
-    const rate = ev.rates[currency[r]!]!
-    const base = (r - start) * S
-    for (let j = 0; j < S; j++) out[j]! += scratch[base + j]! * rate[j]!
-  }
+  addProfileRows(ev.rows, ev.grid, at.days / DAYS_PER_YEAR, at.volShiftPts / 100, ev.rates, out)
   return out
 }
 

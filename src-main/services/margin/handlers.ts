@@ -7,6 +7,7 @@ import { bookMargin, scenarioDrill } from '../margin-service'
 import { marginView } from '../margin-view'
 import { paramSetViews, resetParamSet, saveParamSet } from '../margin-params-store'
 import type { BookContext } from '../book-context'
+import { bookMarginMemo, fileStamp } from './book-margin-cache'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 
 /** The book's margin by every method, health per pool, and what no method covers. */
@@ -17,8 +18,19 @@ export function bookMarginView(bc: BookContext) {
 }
 
 export function marginHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof marginMethods> {
+  // The last answer per book while the book file is unwritten, or its inputs (positions, market,
+  // parameters, balances) unchanged when it was written (book-margin-cache.ts).
+  const memo = bookMarginMemo<ReturnType<typeof bookMarginView>>()
   return {
-    bookMargin: ({ bookId }) => bookMarginView(ctx.bookContext(bookId)),
+    bookMargin: ({ bookId }) => {
+      const bc = ctx.bookContext(bookId)
+      return memo.get(
+        bookId,
+        fileStamp(ctx.db),
+        () => ({ marketId: bc.market?.id ?? null, params: bc.params.params, balances: bc.balances, held: bc.held }),
+        () => bookMarginView(bc)
+      )
+    },
     scenarioDrill: ({ bookId, ...q }) => {
       const bc = ctx.bookContext(bookId)
       return scenarioDrill(bc.held, bc.view, q, bc.params)

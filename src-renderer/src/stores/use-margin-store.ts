@@ -82,11 +82,14 @@ export const useMarginStore = defineStore('margin', () => {
 
   const drillPnl = computed(() => new Map((drill.value?.positions ?? []).map((p) => [p.positionId, p.pnl])))
 
-  // Positions and market are the inputs: when either changes (an import, a book switch), recompute.
-  // Recompute when the book, its holdings or its market change. A drill-through survives the
-  // recompute (re-read under the same scenario) unless the book changed.
+  // Recompute when the book, its holdings or its market change: once per change. The backend values
+  // the book on the book's own market, so the session's market summary is not a trigger: it changes
+  // only with the book (selectBook: the id changes first, the summary an API call later) or with
+  // the book file (bookFileChanged: dataRevision), each already one here. Watching it too ran a
+  // 10,000-position book's margin twice at start. A drill-through survives the recompute (re-read
+  // under the same scenario) unless the book changed.
   watch(
-    () => [session.currentBookId, positions.revision, session.market, session.dataRevision] as const,
+    () => [session.currentBookId, positions.revision, session.dataRevision] as const,
     async ([bookId], previous) => {
       const previousBookId = previous?.[0]
       if (bookId !== previousBookId) drill.value = null
