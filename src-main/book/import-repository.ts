@@ -1,5 +1,6 @@
 /** Book reads and writes an import needs, all inside the caller's transaction. */
 import type { BookDb } from './database'
+import { multiRowInserter } from './trades-repository'
 import { instrumentFromRow, type InstrumentRow } from './instruments-repository'
 import { instrumentKey } from '../engine/instruments/instrument'
 import type { HeldRecord } from '../engine/positions/held'
@@ -88,13 +89,17 @@ export interface LedgerRow {
   movesCash: boolean
 }
 
-/** Writes an import's ledger rows, statement prepared once (100k-row logs go through it). */
-export function ledgerRowInserter(db: BookDb): (r: LedgerRow) => void {
-  const insert = db.prepare(
-    `INSERT INTO cash_flows (account_id, import_id, external_id, at_ms, kind, currency, amount, instrument_symbol, note, moves_cash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  )
-  return (r) => void insert.run(r.accountId, r.importId, r.externalId, r.atMs, r.kind, r.currency, r.amount, r.instrumentSymbol, r.note, r.movesCash ? 1 : 0)
+/**
+ * Writes an import's ledger rows, ROWS_PER_INSERT to a statement (multiRowInserter: 100k-row logs
+ * go through it). `add` returns the rows it wrote; `flush` writes the rest: call it before the
+ * ledger is read again.
+ */
+export function ledgerRowInserter(db: BookDb): { add: (r: LedgerRow) => number; flush: () => number } {
+  const insert = multiRowInserter(db, 'cash_flows', ['account_id', 'import_id', 'external_id', 'at_ms', 'kind', 'currency', 'amount', 'instrument_symbol', 'note', 'moves_cash'])
+  return {
+    add: (r) => insert.add([r.accountId, r.importId, r.externalId, r.atMs, r.kind, r.currency, r.amount, r.instrumentSymbol, r.note, r.movesCash ? 1 : 0]),
+    flush: insert.flush
+  }
 }
 
 /** Writes a statement's futures settlement prices, statement prepared once; one per account, instrument and instant stands. */

@@ -27,20 +27,38 @@ export interface CsvTable {
 /** A cell without byte-order marks: OKX exports put one before every cell, others before the first. */
 const unmarked = (cell: string): string => (cell.includes('\uFEFF') ? cell.replace(/\uFEFF/g, '') : cell)
 
-/** Every row with its first line, without header handling (multi-section files like IBKR's). */
-export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord[]; problems: CsvTable['problems'] } {
+/**
+ * Papaparse reads a string in chunks of this many characters: given the whole of a 190 MB file at
+ * once, its fast path splits it into an array of every line (and its delimiter guess does so again),
+ * which held three copies of a 1M-row log at once (issue 20). Chunks keep one chunk's lines at a
+ * time; papaparse carries a row cut at a chunk's end over to the next, and guesses the delimiter
+ * and line ending on the first chunk only (its guess reads the first 10 rows and the first 1 MB).
+ */
+export const CSV_CHUNK_CHARS = 4 * 1024 * 1024
+
+/**
+ * Every row with its first line, handed to `onRow` as it is read (never collected): the streaming
+ * reader under readCsvRows and readCsv. Return false from `onRow` to stop. Rows papaparse cannot
+ * read come to `onProblem`. Empty lines are passed over.
+ */
+export function eachCsvRow(
+  text: string,
+  onRow: (row: CsvRecord) => boolean | void,
+  onProblem: (p: CsvTable['problems'][number]) => boolean | void,
+  chunkChars = CSV_CHUNK_CHARS
+): void {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  const rows: CsvRecord[] = []
-  const problems: CsvTable['problems'] = []
   let line = 1
   let counted = 0
-  const parser = Papa.parse<string[]>(body, {
+  Papa.parse<string[]>(body, {
     skipEmptyLines: false,
+    chunkSize: chunkChars,
     step: (row, handle) => {
-      // meta.cursor is where this row ends; its first line is where the previous one ended.
+      // meta.cursor is where this row ends (in the whole text, chunks included); its first line is
+      // where the previous one ended.
       const startLine = line
       const end = row.meta.cursor
-      for (let i = counted; i < end; i++) if (body.charCodeAt(i) === 10) line++
+      for (let i = body.indexOf('\n', counted); i !== -1 && i < end; i = body.indexOf('\n', i + 1)) line++
       counted = end
       // A new array only when a cell carries a byte-order mark (most files: none; keep the row's own).
       const values = row.data.some((c) => c.includes('\uFEFF')) ? row.data.map(unmarked) : row.data
@@ -48,12 +66,18 @@ export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord
       // A short file (a two-column funding history) leaves papaparse unable to guess a delimiter: it
       // takes ',' and flags the first row, which is fine, not a problem of that row.
       const errors = row.errors.filter((e) => e.code !== 'UndetectableDelimiter')
-      if (errors.length) problems.push({ line: startLine, message: errors.map((e) => e.message).join('; ') })
-      else rows.push({ line: startLine, values })
-      if (rows.length + problems.length >= maxRows) handle.abort()
+      const more = errors.length ? onProblem({ line: startLine, message: errors.map((e) => e.message).join('; ') }) : onRow({ line: startLine, values })
+      if (more === false) handle.abort()
     }
   })
-  void parser
+}
+
+/** Every row with its first line, without header handling (multi-section files like IBKR's). */
+export function readCsvRows(text: string, maxRows = Infinity): { rows: CsvRecord[]; problems: CsvTable['problems'] } {
+  const rows: CsvRecord[] = []
+  const problems: CsvTable['problems'] = []
+  const room = (): boolean => rows.length + problems.length < maxRows
+  eachCsvRow(text, (r) => (rows.push(r), room()), (p) => (problems.push(p), room()))
   return { rows, problems }
 }
 
@@ -77,24 +101,72 @@ export function columnIndex(header: readonly string[]): Map<string, number> {
  */
 export const MAX_PREAMBLE_ROWS = 10
 
+/** A statement's header, found by streamCsv before its records arrive. */
+export interface CsvHead {
+  header: string[]
+  /** Column name → position in `values`. */
+  columns: Map<string, number>
+  /** Rows above the header, kept for what they say (e.g. a time zone). */
+  preamble: CsvRecord[]
+}
+
 /**
- * The table of a statement. With `isHeader`, the header is the first of the file's first rows it
- * accepts, and the rows above it are the preamble (kept for what they say, e.g. a time zone);
- * without, the first row is the header. Line numbers are always the file's own.
+ * The table of a statement, one record at a time: `onRecord` gets each row below the header as it
+ * is read, `onProblem` each unreadable row below it, so a 1M-row file is never held as rows
+ * (issue 20). With `isHeader`, the header is the first of the file's first rows it accepts, and
+ * the rows above it are the preamble; without, the first row is the header. Line numbers are
+ * always the file's own. Returns the header (throws when there is none).
+ */
+export function streamCsv(
+  text: string,
+  file: string,
+  onRecord: (record: CsvRecord, head: CsvHead) => void,
+  onProblem: (problem: CsvTable['problems'][number]) => void,
+  isHeader?: (cells: readonly string[]) => boolean
+): CsvHead {
+  let head: CsvHead | null = null
+  // Until the header is found: the rows and problems above it (at most MAX_PREAMBLE_ROWS + 1 rows).
+  const before: CsvRecord[] = []
+  const problemsBefore: CsvTable['problems'] = []
+  const accept = (at: number): void => {
+    const first = before[at]!
+    const header = first.values.map((h) => h.trim())
+    head = { header, columns: columnIndex(header), preamble: before.slice(0, at) }
+    for (const p of problemsBefore) if (p.line > first.line) onProblem(p)
+  }
+  eachCsvRow(
+    text,
+    (row) => {
+      if (head) return void onRecord(row, head)
+      before.push(row)
+      if (!isHeader) return void accept(0)
+      if (isHeader(row.values.map((h) => h.trim()))) return void accept(before.length - 1)
+      // No header among the first rows: stop reading (the error follows).
+      if (before.length >= MAX_PREAMBLE_ROWS + 1) return false
+    },
+    (problem) => {
+      if (head) onProblem(problem)
+      else problemsBefore.push(problem)
+    }
+  )
+  // (Assigned in the callbacks above, which TypeScript's narrowing does not follow.)
+  const found = head as CsvHead | null
+  if (found) return found
+  if (isHeader) throw new Error(`${file}: no header of this format in the first ${MAX_PREAMBLE_ROWS + 1} rows`)
+  throw new Error(`${file}: the file is empty`)
+}
+
+/**
+ * The table of a statement, every record held (streamCsv hands them over one at a time). With
+ * `isHeader`, the header is the first of the file's first rows it accepts, and the rows above it
+ * are the preamble (kept for what they say, e.g. a time zone); without, the first row is the
+ * header. Line numbers are always the file's own.
  */
 export function readCsv(text: string, file: string, isHeader?: (cells: readonly string[]) => boolean): CsvTable & { preamble: CsvRecord[] } {
-  const { rows, problems } = readCsvRows(text)
-  let at = 0
-  if (isHeader) {
-    const limit = Math.min(rows.length, MAX_PREAMBLE_ROWS + 1)
-    while (at < limit && !isHeader(rows[at]!.values.map((h) => h.trim()))) at++
-    if (at === limit) throw new Error(`${file}: no header of this format in the first ${MAX_PREAMBLE_ROWS + 1} rows`)
-  }
-  const preamble = rows.splice(0, at)
-  const first = rows.shift()
-  if (!first) throw new Error(`${file}: the file is empty`)
-  const header = first.values.map((h) => h.trim())
-  return { header, columns: columnIndex(header), records: rows, problems: problems.filter((p) => p.line > first.line), preamble }
+  const records: CsvRecord[] = []
+  const problems: CsvTable['problems'] = []
+  const head = streamCsv(text, file, (r) => records.push(r), (p) => problems.push(p), isHeader)
+  return { header: head.header, columns: head.columns, records, problems, preamble: head.preamble }
 }
 
 /** The first row only, for detecting a file's format cheaply. */

@@ -42,6 +42,34 @@ export function resolveInstrument(ref: InstrumentRef): Instrument | UnpricedInst
   }
 }
 
+/** Positions of `times` in ascending order, ties in index order (a stable sort); none moved when already in order. */
+function ascending(count: number, timeAt: (i: number) => number): Uint32Array {
+  const order = new Uint32Array(count)
+  let sorted = true
+  for (let i = 0; i < count; i++) {
+    order[i] = i
+    if (i > 0 && timeAt(i) < timeAt(i - 1)) sorted = false
+  }
+  if (!sorted) order.sort((a, b) => timeAt(a) - timeAt(b) || a - b)
+  return order
+}
+
+/**
+ * Fills and settlements in time order, file order breaking ties among fills and a settlement
+ * before the fills of its instant: the order a sort of (time, settlement 0 / fill 1 + index)
+ * gives, merged from two index orders instead of an array of a million event objects (issue 20).
+ */
+function* inTimeOrder(trades: readonly StatementTrade[], settlements: readonly StatementSettlement[]): Generator<StatementTrade | StatementSettlement> {
+  const t = ascending(trades.length, (i) => trades[i]!.tradedAtMs)
+  const s = ascending(settlements.length, (i) => settlements[i]!.atMs)
+  let i = 0
+  let j = 0
+  while (i < t.length || j < s.length) {
+    if (j < s.length && (i === t.length || settlements[s[j]!]!.atMs <= trades[t[i]!]!.tradedAtMs)) yield settlements[s[j++]!]!
+    else yield trades[t[i++]!]!
+  }
+}
+
 export function planImport(
   parsed: ParsedStatement,
   held: ReadonlyMap<string, HeldRecord>,
@@ -68,20 +96,15 @@ export function planImport(
   // Fills and settlements in time order (file order breaks ties among fills: venues list
   // same-millisecond fills in sequence; a settlement at the same instant comes first, since
   // trading resumes after the 08:00 UTC settlement).
-  type Event = { at: number; order: number; trade?: StatementTrade; settlement?: StatementSettlement }
-  const events: Event[] = [
-    ...newTrades.map((t, i) => ({ at: t.tradedAtMs, order: 1 + i, trade: t })),
-    ...parsed.settlements.map((st) => ({ at: st.atMs, order: 0, settlement: st }))
-  ].sort((a, b) => a.at - b.at || a.order - b.order)
-  for (const e of events) {
-    if (e.settlement) {
-      const key = resolve(e.settlement.instrument)
+  for (const e of inTimeOrder(newTrades, parsed.settlements)) {
+    if (!('side' in e)) {
+      const key = resolve(e.instrument)
       const l = lot(key)
-      working.set(key, { ...l, sessionPrice: e.settlement.price })
+      working.set(key, { ...l, sessionPrice: e.price })
       if (!source.has(key)) source.set(key, 'trades')
       continue
     }
-    const t = e.trade!
+    const t = e as StatementTrade
     const key = resolve(t.instrument)
     const i = instruments.get(key)!
     const harmonic = i.kind !== 'unknown' && i.kind !== 'option' && i.settlement === 'inverse'

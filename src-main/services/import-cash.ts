@@ -67,20 +67,21 @@ interface CurrencyPlan {
 function planCurrencies(db: BookDb, accountId: number | null, parsed: ParsedStatement, plan: ImportPlan, opts: CashOptions, ref: FileRef): CurrencyPlan[] {
   const up = (c: string): string => c.toUpperCase()
   const given = new Map((opts.openingBalances ?? []).map((o) => [up(o.currency), o.amount]))
-  const currencies = new Set<string>([
-    ...parsed.closingBalances.map((b) => up(b.currency)),
-    ...parsed.openingBalances.map((b) => up(b.currency)),
-    ...plan.newCashFlows.filter(moves).map((f) => up(f.currency)),
-    ...given.keys()
-  ])
-  // Loops, not Math.min(...xs): a 100,000-row statement overflows the call stack with spread arguments.
-  const earliest = (times: Iterable<number>): number | null => {
-    let min: number | null = null
-    for (const t of times) if (min === null || t < min) min = t
-    return min
+  const currencies = new Set<string>([...parsed.closingBalances.map((b) => up(b.currency)), ...parsed.openingBalances.map((b) => up(b.currency))])
+  for (const f of plan.newCashFlows) if (moves(f)) currencies.add(up(f.currency))
+  for (const c of given.keys()) currencies.add(c)
+  // Loops, not Math.min(...xs) nor arrays of every row's time: a 1M-row statement (issue 20).
+  const firstFlow = new Map<string, number>()
+  for (const f of parsed.cashFlows) {
+    if (!moves(f)) continue
+    const c = up(f.currency)
+    const t = firstFlow.get(c)
+    if (t === undefined || f.atMs < t) firstFlow.set(c, f.atMs)
   }
-  const firstFlowAt = (c: string): number | null => earliest(parsed.cashFlows.filter((f) => moves(f) && up(f.currency) === c).map((f) => f.atMs))
-  const fileStartMs = earliest([...parsed.trades.map((t) => t.tradedAtMs), ...parsed.cashFlows.map((f) => f.atMs)])
+  const firstFlowAt = (c: string): number | null => firstFlow.get(c) ?? null
+  let fileStartMs: number | null = null
+  for (const t of parsed.trades) if (fileStartMs === null || t.tradedAtMs < fileStartMs) fileStartMs = t.tradedAtMs
+  for (const f of parsed.cashFlows) if (fileStartMs === null || f.atMs < fileStartMs) fileStartMs = f.atMs
   return [...currencies].sort().map((currency) => {
     const closing = parsed.closingBalances.find((b) => up(b.currency) === currency) ?? null
     const implied = parsed.openingBalances.find((b) => up(b.currency) === currency) ?? null
@@ -146,8 +147,16 @@ const cashNow = (db: BookDb, accountId: number | null, currency: string): number
 export function previewCash(db: BookDb, accountId: number | null, accountName: string, parsed: ParsedStatement, plan: ImportPlan, opts: CashOptions, ref: FileRef): { lines: CashLine[]; openingFlows: StatementCashFlow[] } {
   const plans = planCurrencies(db, accountId, parsed, plan, opts, ref)
   const lines = plans.map((c) => {
-    const fresh = [...plan.newCashFlows.filter((f) => moves(f) && f.currency.toUpperCase() === c.currency), ...(c.openingFlow ? [c.openingFlow] : [])]
-    const sumWhere = (p: (f: StatementCashFlow) => boolean): number => fresh.filter(p).reduce((a, f) => a + f.amount, 0)
+    // This currency's new rows that move cash, and its opening row: summed by the rules below in
+    // one pass each over the statement's rows, in their order (the same sums as filter and reduce).
+    const fresh: StatementCashFlow[] = []
+    for (const f of plan.newCashFlows) if (moves(f) && f.currency.toUpperCase() === c.currency) fresh.push(f)
+    if (c.openingFlow) fresh.push(c.openingFlow)
+    const sumWhere = (p: (f: StatementCashFlow) => boolean): number => {
+      let sum = 0
+      for (const f of fresh) if (p(f)) sum = sum + f.amount
+      return sum
+    }
     const existing = (upTo?: number, after?: number): number => (accountId === null ? 0 : ledgerSum(db, accountId, c.currency, upTo, after))
     const ledger = c.closing ? existing(c.closing.atMs) + sumWhere((f) => f.atMs <= c.closing!.atMs) : existing() + sumWhere(() => true)
     // The cash after, as refreshCash will compute it once the rows are in.
@@ -191,11 +200,14 @@ export function settleCash(db: BookDb, accountId: number, accountName: string, p
  * book a negative "opening" to undo it). Call after the new rows are written.
  */
 export function absorbLaterOpenings(db: BookDb, accountId: number, newFlows: readonly StatementCashFlow[]): void {
-  const currencies = new Set(newFlows.filter(moves).map((f) => f.currency.toUpperCase()))
+  const currencies = new Set<string>()
+  for (const f of newFlows) if (moves(f)) currencies.add(f.currency.toUpperCase())
   const openings = openingBalanceRows(db)
   for (const currency of currencies) {
+    const list = openings.list(accountId, currency)
+    if (list.length === 0) continue
     const fresh = newFlows.filter((f) => moves(f) && f.currency.toUpperCase() === currency)
-    for (const o of openings.list(accountId, currency)) {
+    for (const o of list) {
       if (fresh.some((f) => f.externalId === o.externalId)) continue
       const explained = fresh.filter((f) => f.atMs < o.atMs).reduce((a, f) => a + f.amount, 0)
       if (explained === 0) continue

@@ -12,7 +12,7 @@ import {
 } from '../book/import-repository'
 import { accountsAtVenue } from '../book/accounts-repository'
 import { upsertInstrument } from '../book/instruments-repository'
-import { insertTrades } from '../book/trades-repository'
+import { multiRowInserter, TRADE_COLUMNS } from '../book/trades-repository'
 import { recordAudit } from '../book/audit'
 import { parseStatement } from '../importers/registry'
 import type { GenericMapping } from '../importers/formats/generic-csv'
@@ -20,7 +20,7 @@ import { readCsvHeader } from '../importers/csv-records'
 import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMarketFile } from '../importers/market/market-files'
 import { commitMarketFile } from './market-import'
 import { planImport } from '../importers/plan'
-import type { ParsedStatement } from '../importers/statement'
+import type { ParsedStatement, StatementCashFlow } from '../importers/statement'
 import { NotFoundError } from './errors'
 import { dropCrossExportDuplicates } from './cross-export'
 import { absorbLaterOpenings, previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
@@ -71,7 +71,27 @@ export class ImportRefusedError extends Error {
   }
 }
 
-export const sha256Of = (text: string): string => createHash('sha256').update(text).digest('hex')
+/**
+ * The file's SHA-256 (of its UTF-8 bytes), hashed in slices: update(text) of a 190 MB string first
+ * encodes all of it into one more 190 MB buffer (issue 20). A slice never ends between the two
+ * halves of a surrogate pair, so the bytes hashed are exactly the whole text's. The last text's
+ * digest is kept: a preview and its commit hash the same file once.
+ */
+export function sha256Of(text: string): string {
+  if (lastHashed && lastHashed.text === text) return lastHashed.sha256
+  const hash = createHash('sha256')
+  const SLICE = 1 << 22
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + SLICE)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++
+    hash.update(text.slice(at, end))
+    at = end
+  }
+  lastHashed = { text, sha256: hash.digest('hex') }
+  return lastHashed.sha256
+}
+let lastHashed: { text: string; sha256: string } | null = null
 
 /**
  * Statements and market files go to the trader's live book only: the demo is a read-only sample
@@ -188,6 +208,22 @@ function commitMarket(db: BookDb, req: ImportRequest & { allowPartial: boolean }
   return { importId: result.importId, accountId: null, tradesAdded: 0, cashFlowsAdded: 0, positionsChanged: 0, rejected: rejectedRows, marketRowsAdded: result.rowsAdded, cash: [] }
 }
 
+/**
+ * SQLite's page cache for the commit: the default 2 MB holds a small part of the indexes a 1M-row
+ * import writes into (trades and cash flows by account and external id, and by time), so pages
+ * are spilled and read back all through the transaction. 64 MB for the commit, then as it was.
+ */
+const IMPORT_CACHE_KIB = 65_536
+function withImportCache<T>(db: BookDb, body: () => T): T {
+  const before = db.pragma('cache_size', { simple: true }) as number
+  db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`)
+  try {
+    return body()
+  } finally {
+    db.pragma(`cache_size = ${before}`)
+  }
+}
+
 function commitStatement(
   db: BookDb,
   req: ImportRequest & { allowPartial: boolean; onProgress?: (rowsWritten: number, rowsTotal: number) => void },
@@ -198,7 +234,7 @@ function commitStatement(
   requireImportTarget(db, req.bookId)
   const sha256 = sha256Of(req.text)
   parseCached(req, sha256)
-  return db.transaction((): ImportResult => {
+  return withImportCache(db, () => db.transaction((): ImportResult => {
     const p = prepareImport(db, req, sha256)
     const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
     const rejectedRows = rowsWith(p.parsed.issues, 'rejected')
@@ -229,26 +265,26 @@ function commitStatement(
     const total = p.plan.newTrades.length + p.plan.newCashFlows.length
     const PROGRESS_EVERY = 5000
     let written = 0
-    const tick = (): void => {
-      if (++written % PROGRESS_EVERY === 0) req.onProgress?.(written, total)
+    // Rows are written ROWS_PER_INSERT at a time (multiRowInserter): progress follows each row written.
+    const wrote = (rows: number): void => {
+      for (let k = 0; k < rows; k++) if (++written % PROGRESS_EVERY === 0) req.onProgress?.(written, total)
     }
-    insertTrades(
-      db,
-      p.plan.newTrades.map((t) => ({
-        accountId, instrumentId: idOf(t.instrument.venue, t.instrument.symbol), importId, externalId: t.externalId, tradedAtMs: t.tradedAtMs,
-        side: t.side, sizeContracts: t.sizeContracts, price: t.price, fee: t.fee, feeCurrency: t.feeCurrency
-      })),
-      tick
-    )
+    // Straight from the plan's rows, inside this transaction (no second array of 1M trade rows).
+    const insertTrade = multiRowInserter(db, 'trades', TRADE_COLUMNS)
+    for (const t of p.plan.newTrades) {
+      wrote(insertTrade.add([accountId, idOf(t.instrument.venue, t.instrument.symbol), importId, t.externalId, t.tradedAtMs, t.side, t.sizeContracts, t.price, t.fee, t.feeCurrency]))
+    }
+    wrote(insertTrade.flush())
     const insertFlow = ledgerRowInserter(db)
-    for (const c of [...p.plan.newCashFlows, ...p.openingFlows]) {
+    const addFlow = (c: StatementCashFlow): void =>
       // Currencies are kept upper-case, as balances are: one ledger per currency whatever the file's spelling.
-      insertFlow({
+      wrote(insertFlow.add({
         accountId, importId, externalId: c.externalId, atMs: c.atMs, kind: c.kind, currency: c.currency.toUpperCase(), amount: c.amount,
         instrumentSymbol: c.instrumentSymbol ?? null, note: c.note ?? null, movesCash: c.movesCash !== false
-      })
-      tick()
-    }
+      }))
+    for (const c of p.plan.newCashFlows) addFlow(c)
+    for (const c of p.openingFlows) addFlow(c)
+    wrote(insertFlow.flush())
     const insertSettlement = futuresSettlementInserter(db)
     for (const st of p.plan.settlements) {
       const instrumentId = instrumentIds.get(`${st.instrument.venue}:${st.instrument.symbol}`)
@@ -265,7 +301,7 @@ function commitStatement(
     }
     // The venue's own settlement rows (flows-only statements) close what they settled.
     closeSettledByVenue(db, accountId, p.plan.newCashFlows)
-    absorbLaterOpenings(db, accountId, [...p.plan.newCashFlows, ...p.openingFlows])
+    absorbLaterOpenings(db, accountId, p.openingFlows.length ? [...p.plan.newCashFlows, ...p.openingFlows] : p.plan.newCashFlows)
     const cash = settleCash(db, accountId, p.accountName, p.parsed, p.cash, req.fileName)
     // Positions now past the market's as-of settle at expiry (cash after settleCash: rows at expiry
     // before a newer statement balance do not move the cash again).
@@ -282,5 +318,5 @@ function commitStatement(
       }
     }, now)
     return { importId, accountId, tradesAdded: p.plan.newTrades.length, cashFlowsAdded: p.plan.newCashFlows.length, positionsChanged: p.plan.changes.length, rejected: rejectedRows, marketRowsAdded: 0, cash }
-  }).immediate()
+  }).immediate())
 }

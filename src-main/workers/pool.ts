@@ -211,8 +211,10 @@ export class WorkerPool {
     const slot = this.slots[index]!
     slot.job = null
     this.slots[index] = this.spawn()
-    void slot.worker.terminate()
-    this.settle(job, new TaskCancelledError(job.task))
+    // Settled once the thread is gone, not before: a cancelled import's SQLite connection holds
+    // the book's write lock until then, and the caller's next write must not meet it.
+    const cancelled = (): void => this.settle(job, new TaskCancelledError(job.task))
+    slot.worker.terminate().then(cancelled, cancelled)
     this.pump()
   }
 

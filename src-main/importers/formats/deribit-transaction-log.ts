@@ -22,7 +22,7 @@
  * - deposit, withdrawal (Change includes its fee), transfer, …: the whole Change.
  * Rows are taken in UserSeq order, the account's own sequence (exports list newest first).
  */
-import { CellReader, readCsv } from '../csv-records'
+import { CellReader, streamCsv, type CsvHead, type CsvRecord } from '../csv-records'
 import { parseSymbol } from '../../engine/instruments/parse-symbol'
 import type { ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from '../statement'
 import { venueId } from '../row-identity'
@@ -58,6 +58,8 @@ const settleCurrencyOf = (symbol: string): string => {
 const isOption = (symbol: string): boolean => /-[CP]$/.test(symbol)
 
 const POSITION_TYPES = new Set(['trade', 'delivery', 'position move'])
+/** One string per known type, kept by every trade (`kind`) instead of a copy per row. */
+const KNOWN_TYPES = new Map(['trade', 'delivery', 'position move', 'settlement', 'deposit', 'withdrawal', 'transfer', 'transfer from insurance', 'socialized fund', 'correction', 'negative_balance_fee', 'swap'].map((t) => [t, t]))
 const CASH_TYPES: Record<string, string> = {
   deposit: 'deposit',
   withdrawal: 'withdrawal',
@@ -100,75 +102,104 @@ function futuresTradeParts(id: string, change: number, cashFlow: number, fee: nu
   return { parts: [{ kind: 'fee', amount: change, externalId: feeId }, session], odd: !feeOnly }
 }
 
-export function parseDeribitLog(text: string, file: string, currencyHint?: string): ParsedStatement {
-  const table = readCsv(text, file, detectDeribitLog)
-  const { header, records, problems } = table
-  const amountCol = amountColumn(header)
-  const feeCol = feeColumn(header)
-  const issues: RowIssue[] = problems.map((p) => ({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }))
-  const notes: string[] = ['Deribit prints its log times without a zone: taken as UTC (its settlements and deliveries are stamped 08:00, the UTC settlement time).']
-  const trades: StatementTrade[] = []
-  const cashFlows: StatementCashFlow[] = []
-  const settlements: StatementSettlement[] = []
-  const deliveryPrices: NonNullable<ParsedStatement['deliveryPrices']> = []
-  const chainRows: ChainRow[] = []
-  const unreadable: UnreadableRow[] = []
-  const lastPosition = new Map<string, { line: number; position: number; contractSize: number }>()
+/**
+ * What one row makes, read without the rows around it: its cash flows, trade, settlement and
+ * issues, and what the account-order pass (UserSeq) still has to check (the Position column's
+ * continuity, session P&L pending settlement, the balance chain).
+ */
+interface RowOutcome {
+  seq: number
+  line: number
+  /** The row's place in the balance chain; 'unreadable' when its Change or Balance is not readable. */
+  chain: ChainRow | 'unreadable' | null
+  issues: RowIssue[] | null
+  flows: StatementCashFlow[] | null
+  /** Session P&L a futures trade realised (added to its instrument's pending total). */
+  sessionPnl: { symbol: string; amount: number } | null
+  /** A delivery or settlement: the instrument's pending session P&L is cash now. */
+  sessionSettled: string | null
+  position: { symbol: string; position: number; signed: number; side: 'buy' | 'sell'; amount: number; contractSize: number } | null
+  delivery: NonNullable<ParsedStatement['deliveryPrices']>[number] | null
+  trade: StatementTrade | null
+  settlement: StatementSettlement | null
+}
 
-  // One currency per file: the file name says it; else the first instrument's settlement currency.
-  const instrumentAt = table.columns.get('Instrument')!
-  const firstSymbol = records.map((r) => (r.values[instrumentAt] ?? '').trim()).find((s) => s !== '' && s !== '-')
-  let currency = currencyHint ?? currencyFromFileName(file)
-  if (!currency && firstSymbol) {
-    currency = settleCurrencyOf(firstSymbol)
-    notes.push(`Currency ${currency} taken from the instruments: the file name does not say it (Deribit names its logs transaction_log-<uid>-<CCY>-….csv).`)
+/**
+ * One `{ venue, symbol }` per instrument, shared by its rows (a 1M-row log names a few dozen), its
+ * symbol a copy of its own: a cell is a slice of the chunk papaparse read it from, and a slice kept
+ * in every row's cash flow would keep every chunk, a second copy of the file (issue 20).
+ */
+class InstrumentRefs {
+  private readonly refs = new Map<string, { venue: string; symbol: string }>()
+  of(symbol: string): { venue: string; symbol: string } {
+    let ref = this.refs.get(symbol)
+    if (!ref) this.refs.set(symbol, (ref = { venue: 'deribit', symbol: ownCopy(symbol) }))
+    return ref
+  }
+}
+
+/** The same characters in a string of their own (not a slice keeping the chunk it was cut from alive). */
+const ownCopy = (s: string): string => s.split('').join('')
+
+/** Reads one row of a log into its outcome (RowOutcome); the order-dependent checks come after. */
+class RowReader {
+  private readonly amountCol: string
+  private readonly feeCol: string
+  private readonly seqAt: number
+  constructor(
+    private readonly file: string,
+    private readonly head: CsvHead,
+    private readonly refs: InstrumentRefs,
+    private readonly seqIssues: RowIssue[]
+  ) {
+    this.amountCol = amountColumn(head.header)
+    this.feeCol = feeColumn(head.header)
+    this.seqAt = head.columns.get('UserSeq')!
   }
 
-  // UserSeq is the account's own sequence; exports list newest first (BittyTax orders by it too).
-  const seqAt = table.columns.get('UserSeq')!
-  const ordered: { record: (typeof records)[number]; seq: number }[] = []
-  for (const record of records) {
-    const raw = (record.values[seqAt] ?? '').trim()
-    const seq = Number(raw)
-    if (raw === '' || !Number.isFinite(seq)) issues.push({ file, line: record.line, column: 'UserSeq', reason: raw === '' ? 'empty' : `${quoteInput(raw)} is not a number`, severity: 'rejected' })
-    else ordered.push({ record, seq })
-  }
-  ordered.sort((a, b) => a.seq - b.seq)
-
-  /** Per instrument: session P&L realised by trades since its last settlement (not cash yet). */
-  const pendingSession = new Map<string, number>()
-
-  for (const { record, seq } of ordered) {
-    const r = new CellReader(file, table, record)
+  /** The row's outcome; null when its UserSeq is unreadable (rejected: the row has no place in the account's order). */
+  read(record: CsvRecord, currency: string | null): RowOutcome | null {
+    const { file, amountCol, feeCol } = this
+    const rawSeq = (record.values[this.seqAt] ?? '').trim()
+    const seq = Number(rawSeq)
+    if (rawSeq === '' || !Number.isFinite(seq)) {
+      this.seqIssues.push({ file, line: record.line, column: 'UserSeq', reason: rawSeq === '' ? 'empty' : `${quoteInput(rawSeq)} is not a number`, severity: 'rejected' })
+      return null
+    }
     const line = record.line
+    const o: RowOutcome = { seq, line, chain: null, issues: null, flows: null, sessionPnl: null, sessionSettled: null, position: null, delivery: null, trade: null, settlement: null }
+    const issue = (i: RowIssue): void => void (o.issues ??= []).push(i)
+    const r = new CellReader(file, this.head, record)
     const id = r.text('ID')
     const atMs = r.time('Date')
-    const type = (r.text('Type') ?? '').toLowerCase()
+    const typeText = (r.text('Type') ?? '').toLowerCase()
+    const type = KNOWN_TYPES.get(typeText) ?? typeText
     const symbolText = r.text('Instrument', false)
-    const symbol = symbolText === '-' ? null : symbolText
+    const symbol = symbolText === null || symbolText === '-' ? null : this.refs.of(symbolText).symbol
     const change = readAmount(r, 'Change')
     const balance = readAmount(r, 'Balance')
     if (currency && atMs !== null && change !== null && balance !== null) {
-      chainRows.push({ line, atMs, currency, order: seq, tiebreak: 0, change, balance, decimals: printedDecimals(r.raw('Balance')) })
-    } else if (currency) unreadable.push({ line, currency, order: seq })
+      o.chain = { line, atMs, currency, order: seq, tiebreak: 0, change, balance, decimals: printedDecimals(r.raw('Balance')) }
+    } else if (currency) o.chain = 'unreadable'
     if (!r.ok || id === null || atMs === null || change === null || balance === null) {
-      issues.push(...r.issues)
-      continue
+      if (r.issues.length) o.issues = [...r.issues]
+      return o
     }
     if (!currency) {
-      issues.push({ file, line, column: 'Instrument', reason: 'currency unknown: name the file …transaction_log-<uid>-<CCY>-….csv', severity: 'rejected' })
-      continue
+      issue({ file, line, column: 'Instrument', reason: 'currency unknown: name the file …transaction_log-<uid>-<CCY>-….csv', severity: 'rejected' })
+      return o
     }
     // Parts are rounded to the precision the row prints them with.
     const decimals = Math.max(...['Change', 'Cash Flow', 'Funding', feeCol].map((c) => printedDecimals(r.raw(c))))
-    const common = { line, atMs, currency, instrumentSymbol: symbol ?? undefined, note: r.text('Info', false) ?? undefined }
+    const info = r.text('Info', false)
+    const common = { line, atMs, currency, instrumentSymbol: symbol ?? undefined, note: info === null ? undefined : ownCopy(info) }
     const main = venueId('deribit', 'log', id)
     const feeId = venueId('deribit', 'fee', id)
 
     if (POSITION_TYPES.has(type)) {
       if (!symbol) {
-        issues.push({ file, line, column: 'Instrument', reason: `a ${type} row needs an instrument`, severity: 'rejected' })
-        continue
+        issue({ file, line, column: 'Instrument', reason: `a ${type} row needs an instrument`, severity: 'rejected' })
+        return o
       }
       // A symbol no parser knows still changes a real position: the commit keeps it as "not priced",
       // in the venue's own units.
@@ -188,45 +219,37 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
       const side = sideText.includes('buy') ? 'buy' : sideText.includes('sell') ? 'sell' : null
       if (side === null) r.issues.push({ file, line, column: 'Side', reason: `${quoteInput(sideText)} is neither buy nor sell`, severity: 'rejected' })
       if (!r.ok || amount === null || position === null || side === null) {
-        issues.push(...r.issues)
-        continue
+        if (r.issues.length) o.issues = [...r.issues]
+        return o
       }
       const futures = type !== 'delivery' && !isOption(symbol)
       const split = futures
         ? futuresTradeParts(id, change, cashFlow, fee, 10 ** -decimals)
         : { parts: [{ kind: type === 'delivery' ? 'delivery' : 'premium', amount: cashFlow, externalId: main }, { kind: 'fee', amount: change - cashFlow, externalId: feeId }] as FlowPart[], odd: false }
-      if (split.odd) issues.push({ file, line, column: 'Change', reason: `Change ${change} is neither the fee −${fee} nor Cash Flow ${cashFlow} less the fee: booked as the fee`, severity: 'warning' })
-      cashFlows.push(...flowsOf(common, split.parts, decimals))
-      if (split.parts.some((p) => p.kind === 'session_pnl')) pendingSession.set(symbol, (pendingSession.get(symbol) ?? 0) + cashFlow)
-      if (type === 'delivery') pendingSession.delete(symbol)
+      if (split.odd) issue({ file, line, column: 'Change', reason: `Change ${change} is neither the fee −${fee} nor Cash Flow ${cashFlow} less the fee: booked as the fee`, severity: 'warning' })
+      o.flows = flowsOf(common, split.parts, decimals)
+      if (split.parts.some((p) => p.kind === 'session_pnl')) o.sessionPnl = { symbol, amount: cashFlow }
+      if (type === 'delivery') o.sessionSettled = symbol
       if (amount === 0) {
-        issues.push({ file, line, column: amountCol, reason: `a ${type} of size 0 changes nothing`, severity: 'skipped' })
-        continue
+        issue({ file, line, column: amountCol, reason: `a ${type} of size 0 changes nothing`, severity: 'skipped' })
+        return o
       }
       const signed = side === 'buy' ? Math.abs(amount) : -Math.abs(amount)
-      const previous = lastPosition.get(symbol)
-      if (previous && Math.abs(previous.position + signed - position) > 1e-9 * Math.max(1, Math.abs(position))) {
-        issues.push({
-          file, line, column: 'Position',
-          reason: `position ${position} does not follow from line ${previous.line}'s ${previous.position} ${side === 'buy' ? '+' : '−'} ${Math.abs(amount)}`,
-          severity: 'warning'
-        })
-      }
-      lastPosition.set(symbol, { line, position, contractSize })
+      o.position = { symbol, position, signed, side, amount, contractSize }
       if (type === 'delivery' && price !== null && price > 0) {
         // The delivery price settles every instrument of this underlying and expiry (Deribit: the
         // 30-minute index average before 08:00 UTC), positions this log does not hold included.
         try {
           const i = parseSymbol('deribit', symbol)
-          if (i.expiryMs !== null) deliveryPrices.push({ line, venue: 'deribit', underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price })
+          if (i.expiryMs !== null) o.delivery = { line, venue: 'deribit', underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price }
         } catch {
           // an unknown symbol: no expiry to settle
         }
       }
-      trades.push({
+      o.trade = {
         line,
         externalId: main,
-        instrument: { venue: 'deribit', symbol },
+        instrument: this.refs.of(symbol),
         tradedAtMs: atMs,
         side,
         sizeContracts: Math.abs(amount) / contractSize,
@@ -236,34 +259,127 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
         fee,
         feeCurrency: currency,
         kind: type
-      })
-      continue
+      }
+      return o
     }
     if (type === 'settlement') {
       const funding = readAmount(r, 'Funding', false) ?? 0
       const price = readAmount(r, 'Price', false, 'price')
       if (!r.ok) {
-        issues.push(...r.issues)
-        continue
+        o.issues = [...r.issues]
+        return o
       }
-      cashFlows.push(...flowsOf(common, [
+      o.flows = flowsOf(common, [
         { kind: 'settlement', amount: change - funding, externalId: main },
         { kind: 'funding', amount: funding, externalId: venueId('deribit', 'funding', id) }
-      ], decimals))
-      if (symbol) pendingSession.delete(symbol)
+      ], decimals)
+      if (symbol) o.sessionSettled = symbol
       if (symbol && !isOption(symbol)) {
-        if (price !== null && price > 0) settlements.push({ line, atMs, instrument: { venue: 'deribit', symbol }, price })
-        else issues.push({ file, line, column: 'Price', reason: `a settlement of ${symbol} without its settlement price: the position's unsettled P&L cannot be measured from it`, severity: 'warning' })
+        if (price !== null && price > 0) o.settlement = { line, atMs, instrument: this.refs.of(symbol), price }
+        else issue({ file, line, column: 'Price', reason: `a settlement of ${symbol} without its settlement price: the position's unsettled P&L cannot be measured from it`, severity: 'warning' })
       }
-      continue
+      return o
     }
     const cashKind = CASH_TYPES[type]
     if (cashKind) {
-      cashFlows.push(...flowsOf(common, [{ kind: cashKind, amount: change, externalId: main }], decimals))
-      continue
+      o.flows = flowsOf(common, [{ kind: cashKind, amount: change, externalId: main }], decimals)
+      return o
     }
-    issues.push({ file, line, column: 'Type', reason: `unknown transaction type ${quoteInput(type)}`, severity: 'rejected' })
+    issue({ file, line, column: 'Type', reason: `unknown transaction type ${quoteInput(type)}`, severity: 'rejected' })
+    return o
   }
+}
+
+/**
+ * A log, read a row at a time (the file is streamed, never held as rows: issue 20), then taken in
+ * UserSeq order for what depends on the rows before (Position continuity, session P&L, the chain).
+ */
+export function parseDeribitLog(text: string, file: string, currencyHint?: string): ParsedStatement {
+  const problemIssues: RowIssue[] = []
+  const seqIssues: RowIssue[] = []
+  const issues: RowIssue[] = []
+  const notes: string[] = ['Deribit prints its log times without a zone: taken as UTC (its settlements and deliveries are stamped 08:00, the UTC settlement time).']
+  const trades: StatementTrade[] = []
+  const cashFlows: StatementCashFlow[] = []
+  const settlements: StatementSettlement[] = []
+  const deliveryPrices: NonNullable<ParsedStatement['deliveryPrices']> = []
+  const chainRows: ChainRow[] = []
+  const unreadable: UnreadableRow[] = []
+  const lastPosition = new Map<string, { line: number; position: number; contractSize: number }>()
+  const outcomes: RowOutcome[] = []
+  const refs = new InstrumentRefs()
+  let rowsTotal = 0
+
+  // One currency per file: the file name says it; else the first instrument's settlement currency,
+  // known only once that row is read (then the rows are held and read after).
+  let currency = currencyHint ?? currencyFromFileName(file)
+  const held: CsvRecord[] = []
+  let firstSymbol: string | undefined
+  let reader: RowReader | null = null
+  const read = (record: CsvRecord, rr: RowReader): void => {
+    const o = rr.read(record, currency)
+    if (o) outcomes.push(o)
+  }
+  const head = streamCsv(
+    text,
+    file,
+    (record, h) => {
+      rowsTotal++
+      reader ??= new RowReader(file, h, refs, seqIssues)
+      if (currency) return read(record, reader)
+      if (firstSymbol === undefined) {
+        const s = (record.values[h.columns.get('Instrument')!] ?? '').trim()
+        if (s !== '' && s !== '-') firstSymbol = s
+      }
+      held.push(record)
+    },
+    (p) => problemIssues.push({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }),
+    detectDeribitLog
+  )
+  const { header } = head
+  const amountCol = amountColumn(header)
+  if (!currency && firstSymbol) {
+    currency = settleCurrencyOf(firstSymbol)
+    notes.push(`Currency ${currency} taken from the instruments: the file name does not say it (Deribit names its logs transaction_log-<uid>-<CCY>-….csv).`)
+  }
+  for (const record of held) read(record, reader!)
+  held.length = 0
+  issues.push(...problemIssues, ...seqIssues)
+
+  // UserSeq is the account's own sequence; exports list newest first (BittyTax orders by it too).
+  // A stable sort: rows of one UserSeq keep the file's order.
+  let sorted = true
+  for (let i = 1; i < outcomes.length && sorted; i++) sorted = outcomes[i - 1]!.seq <= outcomes[i]!.seq
+  if (!sorted) outcomes.sort((a, b) => a.seq - b.seq)
+
+  /** Per instrument: session P&L realised by trades since its last settlement (not cash yet). */
+  const pendingSession = new Map<string, number>()
+
+  for (const o of outcomes) {
+    const line = o.line
+    if (o.chain === 'unreadable') unreadable.push({ line, currency: currency!, order: o.seq })
+    else if (o.chain) chainRows.push(o.chain)
+    if (o.issues) issues.push(...o.issues)
+    if (o.flows) cashFlows.push(...o.flows)
+    if (o.sessionPnl) pendingSession.set(o.sessionPnl.symbol, (pendingSession.get(o.sessionPnl.symbol) ?? 0) + o.sessionPnl.amount)
+    if (o.sessionSettled) pendingSession.delete(o.sessionSettled)
+    const p = o.position
+    if (p) {
+      const previous = lastPosition.get(p.symbol)
+      if (previous && Math.abs(previous.position + p.signed - p.position) > 1e-9 * Math.max(1, Math.abs(p.position))) {
+        issues.push({
+          file, line, column: 'Position',
+          reason: `position ${p.position} does not follow from line ${previous.line}'s ${previous.position} ${p.side === 'buy' ? '+' : '−'} ${Math.abs(p.amount)}`,
+          severity: 'warning'
+        })
+      }
+      lastPosition.set(p.symbol, { line, position: p.position, contractSize: p.contractSize })
+    }
+    if (o.delivery) deliveryPrices.push(o.delivery)
+    if (o.trade) trades.push(o.trade)
+    if (o.settlement) settlements.push(o.settlement)
+  }
+  outcomes.length = 0
 
   const chain = balanceChain(file, chainRows, 'Balance', false, unreadable)
   issues.push(...chain.issues)
@@ -285,7 +401,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     // ETH logs are one book account, and two accounts' logs never merge.
     accountName: uidFromFileName(file) ? `Deribit ${uidFromFileName(file)}` : `Deribit ${currency ?? ''}`.trim(),
     baseCurrency: currency ?? 'BTC',
-    rowsTotal: records.length,
+    rowsTotal,
     trades,
     cashFlows,
     positions: null,
@@ -295,7 +411,7 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     settlements,
     deliveryPrices,
     notes,
-    reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: { venue: 'deribit', symbol }, sizeContracts: p.position / p.contractSize })),
+    reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: refs.of(symbol), sizeContracts: p.position / p.contractSize })),
     issues
   }
 }

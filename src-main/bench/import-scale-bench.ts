@@ -1,0 +1,126 @@
+/**
+ * Issue 20, target 4 (import half): a 1M-row Deribit transaction log imported into a new book file
+ * by the command line (`cli import FILE --book NEW`: preview, then the all-or-nothing commit), in
+ * a child process so that its peak RSS is its own; beside the same import of a 100k-row log, so
+ * that growth with size shows. Each run is checked: the book's trades and cash flows equal the
+ * file's (counted from the generator's rows, not from the importer).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openBookDatabase } from '../book/database'
+import { syntheticDeribitRows, writeSyntheticDeribitLog } from './synthetic-statement'
+
+export interface ImportScaleRun {
+  rows: number
+  megabytes: number
+  /** Wall time of the whole `cli import` run (start, read, preview, commit), in seconds. */
+  seconds: number
+  rowsPerSecond: number
+  /** The child's user + system CPU time: less sensitive than wall time to a loaded machine. */
+  cpuSeconds: number
+  peakRssMb: number
+  trades: number
+  cashFlows: number
+  /** The book holds exactly the file's trades and cash flows. */
+  correct: boolean
+}
+
+/**
+ * What the generator's rows make: a trade per trade row; cash flows per non-zero part (option
+ * trade: premium and fee; perpetual trade: the fee, its Cash Flow is 0; settlement: settlement and
+ * funding). Counted from the rows the generator writes, independently of the importer.
+ */
+export function expectedCounts(rows: number, seed = 11): { trades: number; cashFlows: number } {
+  let trades = 0
+  let cashFlows = 0
+  for (const row of syntheticDeribitRows(rows, seed)) {
+    const [, , , symbol, type, , , , , , , , cashFlow, funding, , , , change] = row as string[]
+    if (type === 'settlement') {
+      cashFlows += (Number(change) - Number(funding) !== 0 ? 1 : 0) + (Number(funding) !== 0 ? 1 : 0)
+      continue
+    }
+    trades++
+    const perp = String(symbol).endsWith('PERPETUAL')
+    cashFlows += perp ? 1 : (Number(cashFlow) !== 0 ? 1 : 0) + (Number(change) - Number(cashFlow) !== 0 ? 1 : 0)
+  }
+  return { trades, cashFlows }
+}
+
+/** Prints the child's peak RSS and CPU time as it exits (an --import hook: the CLI itself is unchanged). */
+const EXIT_REPORT =
+  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\nIMPORT-SCALE maxRSS=${u.maxRSS} cpuUs=${u.userCPUTime+u.systemCPUTime}\\n`)})'
+
+function run(cliPath: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, ['--import', EXIT_REPORT, cliPath, ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr, seconds: (performance.now() - t0) / 1000 }))
+  })
+}
+
+/** One log of `rows` rows imported into a new book by `cli import`, timed and checked. */
+export async function importScaleRun(cliPath: string, dir: string, rows: number): Promise<ImportScaleRun> {
+  const file = join(dir, `transaction_log-1-BTC-scale-${rows}.csv`)
+  const book = join(dir, `scale-${rows}.sqlite`)
+  writeSyntheticDeribitLog(file, rows)
+  const megabytes = statSync(file).size / 1e6
+  const r = await run(cliPath, ['import', file, '--book', book])
+  const report = /IMPORT-SCALE maxRSS=(\d+) cpuUs=(\d+)/.exec(r.stderr)
+  if (r.code !== 0 || !report) throw new Error(`cli import of ${rows} rows exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+  const { db } = openBookDatabase(book)
+  let trades: number
+  let cashFlows: number
+  try {
+    trades = (db.prepare('SELECT COUNT(*) AS n FROM trades').get() as { n: number }).n
+    // The opening-balance row the import adds (the log starts at a balance of 100 BTC) is not a row of the file.
+    cashFlows = (db.prepare("SELECT COUNT(*) AS n FROM cash_flows WHERE kind != 'opening_balance'").get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+  const expected = expectedCounts(rows)
+  rmSync(file, { force: true })
+  return {
+    rows,
+    megabytes,
+    seconds: r.seconds,
+    rowsPerSecond: rows / r.seconds,
+    cpuSeconds: Number(report[2]) / 1e6,
+    peakRssMb: Number(report[1]) / 1024,
+    trades,
+    cashFlows,
+    correct: trades === expected.trades && cashFlows === expected.cashFlows
+  }
+}
+
+/**
+ * The bench's import-scale line: 100k rows, then 1M, each a fresh book in a temp dir (removed after).
+ * `cliPath`: the built CLI (out/main/cli.js; from bench.ts, `join(import.meta.dirname, 'cli.js')`).
+ */
+export async function importScaleBench(cliPath: string, sizes: readonly number[] = [100_000, 1_000_000]): Promise<ImportScaleRun[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-import-scale-'))
+  try {
+    const runs: ImportScaleRun[] = []
+    for (const rows of sizes) runs.push(await importScaleRun(cliPath, dir, rows))
+    return runs
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** One line per run, as bench.ts prints its results. */
+export const describeImportScale = (runs: readonly ImportScaleRun[]): string =>
+  runs
+    .map(
+      (r) =>
+        `import at scale: ${r.rows.toLocaleString('en-US')}-row Deribit log (${r.megabytes.toFixed(0)} MB) by cli import into a new book: ` +
+        `${r.seconds.toFixed(1)} s (${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s; CPU ${r.cpuSeconds.toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ` +
+        `${r.trades} trades and ${r.cashFlows} cash flows ${r.correct ? 'equal to the file' : 'NOT EQUAL TO THE FILE'} (target ≥ 100,000 rows/s, ≤ 600 MB at 1M)`
+    )
+    .join('\n')
