@@ -41,6 +41,10 @@ import { scaleGrid } from './bench/scale-bench'
 import { varMemoryBench } from './bench/var-memory-bench'
 import { measureCliStart } from './bench/cli-start-bench'
 import { kernelBench } from './bench/kernel-bench'
+import { explorerBench, explorerRedrawInBrowser } from './bench/explorer-bench'
+import { marginBench } from './bench/margin-bench'
+import { bookMargin as referenceBookMargin } from './bench/margin-reference/margin-service'
+import { describeImportScale, importScaleBench } from './bench/import-scale-bench'
 
 const json = process.argv.includes('--json')
 const say = (line: string): void => {
@@ -191,6 +195,9 @@ async function main(): Promise<void> {
         `commit ${fmt(flexCommitSeconds)} s (${fmt(flexImported.tradesAdded)} trades, ${fmt(flexImported.cashFlowsAdded)} cash flows, ${flexPreview.rejected} rejected)`
     )
     book.db.close()
+    // Import at scale: 100k and 1M-row logs by the built CLI, each in its own process (peak RSS its own).
+    const importScale = await importScaleBench(join(import.meta.dirname, 'cli.js'))
+    say(describeImportScale(importScale))
 
     const host = await hostDuringImport(dir)
     say(
@@ -360,6 +367,18 @@ async function main(): Promise<void> {
       nightly.push(run.status === 0 ? { account: job.name, seconds, pdfKb: statSync(out).size / 1024 } : { account: job.name, notMeasured: `cli report exited ${run.status}: ${run.stderr.trim().split('\n')[0]}` })
     }
 
+    // (g') The explorer at desk scale: 10k positions' legs collapsed to rows, beside every leg; and
+    // the whole redraw in Chromium on a served 10k book. (m) bookMargin on a 10k book file, warm:
+    // a changed book (computed), an unchanged one (the memo), beside the old code.
+    const explorer10k = explorerBench({ positions: POSITIONS })
+    let explorerBrowser: Awaited<ReturnType<typeof explorerRedrawInBrowser>> | { skipped: string }
+    try {
+      explorerBrowser = await explorerRedrawInBrowser({ positions: POSITIONS })
+    } catch (e) {
+      explorerBrowser = { skipped: (e as Error).message.split('\n')[0]! }
+    }
+    const margin10k = await marginBench({ positions: POSITIONS, reference: referenceBookMargin })
+
     // (k) Memory: Monte Carlo VaR/ES with component ES at 10k and 50k positions × 10k paths, each in
     // its own process (peak RSS its own), beside the whole-matrix path it replaced.
     const varMemory = await varMemoryBench()
@@ -368,6 +387,10 @@ async function main(): Promise<void> {
 
     const result = {
       kernel,
+      importScale,
+      explorer10k,
+      explorerBrowser,
+      margin10k,
       varMemory,
       cliStart,
       monteCarlo: {
@@ -460,6 +483,18 @@ async function main(): Promise<void> {
       `(j) nightly \`cli report\` in its own process (import a statement and the Deribit BTC chain, print the PDF): ` +
         nightly.map((n) => ('notMeasured' in n ? `${n.account} not measured (${n.notMeasured})` : `${n.account} ${fmt(n.seconds)} s (PDF ${fmt(n.pdfKb)} KB)`)).join(', ') +
         ' (target ≤ 10 s each)'
+    )
+    say(
+      `(g') P&L explorer at ${fmt(explorer10k.positions)} positions: ${explorer10k.underlying} ${fmt(explorer10k.legs)} legs → ${fmt(explorer10k.rows)} rows × ${explorer10k.prices} prices, ` +
+        `date move ${explorer10k.dateMoveMs.toFixed(2)} ms of kernel (every leg, the old path: ${explorer10k.referenceDateMoveMs.toFixed(2)} ms; max relative difference ${explorer10k.maxRelativeDifference.toExponential(1)}); ` +
+        ('skipped' in explorerBrowser
+          ? `whole redraw in Chromium not measured (${explorerBrowser.skipped})`
+          : `whole redraw in Chromium median ${fmt(explorerBrowser.medianMs)} ms over ${explorerBrowser.redraws} redraws (target ≤ 8 ms; the issue's baseline 42 ms)`)
+    )
+    say(
+      `(m) bookMargin on a ${fmt(margin10k.positions)}-position book file (${margin10k.groups} groups): changed book ${fmt(margin10k.computeMs)} ms (CPU ${fmt(margin10k.computeCpuMs)} ms), ` +
+        `unchanged book ${fmt(margin10k.repeatMs)} ms through dispatch; the old code ${margin10k.referenceMs === null ? 'not run' : `${fmt(margin10k.referenceMs)} ms (CPU ${fmt(margin10k.referenceCpuMs!)} ms)`}, ` +
+        `same answers: ${margin10k.sameAsReference}; first request ${fmt(margin10k.firstMs)} ms (target ≤ 300 ms warm)`
     )
     for (const r of varMemory)
       say(
