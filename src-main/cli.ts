@@ -12,12 +12,14 @@
  * would have gone to it is dropped, and the command still runs to its end (an import commits, a
  * report is written) and exits with its own code, no stack trace.
  */
-import { enableCompileCache } from 'node:module'
+import nodeModule from 'node:module'
 import { nativeModuleFailure, unsupportedNode } from './cli/runtime-check'
 
 // V8's code cache on disk (Node ≥ 22.1; in the OS temp folder): the second and later runs skip
-// compiling the bundle, most of a short command's start (cli books: ~0.5 s → ~0.15 s).
-enableCompileCache?.()
+// compiling the bundle, most of a short command's start (cli books: ~0.5 s → ~0.15 s). Read off
+// the default export: a named import of it would fail to link under Node 20 before the check below
+// could say which Node is needed.
+nodeModule.enableCompileCache?.()
 
 /** stdout or stderr whose reader has gone (EPIPE): nothing more is written to it. */
 const closed = new Set<NodeJS.WriteStream>()
