@@ -66,14 +66,14 @@ app.on('child-process-gone', (_e, details) => log.error(`a ${details.type} proce
  */
 function electronPrinter(): PdfPrinter {
   return {
-    async print(html) {
+    async print(html, options = {}) {
       const dir = await mkdtemp(join(tmpdir(), 'marginal-report-'))
       const file = join(dir, 'report.html')
       const win = new BrowserWindow({ show: false, webPreferences: { partition: PRINT_PARTITION, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, plugins: false } })
       try {
         await writeFile(file, html)
         await win.loadFile(file)
-        return await win.webContents.printToPDF({ ...PRINT_OPTIONS, generateTaggedPDF: PDF_EXTRAS.tagged, generateDocumentOutline: PDF_EXTRAS.outline })
+        return await win.webContents.printToPDF({ ...PRINT_OPTIONS, generateTaggedPDF: options.tagged ?? PDF_EXTRAS.tagged, generateDocumentOutline: PDF_EXTRAS.outline })
       } finally {
         win.destroy()
         await rm(dir, { recursive: true, force: true })

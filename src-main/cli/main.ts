@@ -70,13 +70,15 @@ commands:
                             the trades at NAME's venue minimising the book's 1-day historical
                             ES (Rockafellar–Uryasev LP) on the imported daily history
   report [--book-id N] [--account NAME] [--out FILE.pdf] [--statement FILE]... [--market FILE]...
-      [--allow-partial] [--page A4|Letter] [--no-statistics] [--hedges]
+      [--allow-partial] [--page A4|Letter] [--no-statistics] [--hedges] [--full-positions]
                             the PDF margin report (summary, margin by method, risk arrays, P&L
                             profile, attribution, stress, VaR/ES and backtest, positions,
                             methodology), printed by the system Chromium with no window; each
                             --statement, then each --market file (option chain, daily prices) is
                             imported first, one transaction each. Exit: 0 written, 1 failed,
-                            3 rejected rows in a file (nothing imported from it, no report)
+                            3 rejected rows in a file (nothing imported from it, no report).
+                            Appendix A summarises the positions (by underlying, expiry and
+                            account; top 50 margin consumers); --full-positions lists them all
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME]
       [--no-opening-balance] [--opening CCY=AMOUNT]... [--as-of INSTANT]
@@ -135,6 +137,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         page: { type: 'string', default: 'A4' },
         'no-statistics': { type: 'boolean', default: false },
         hedges: { type: 'boolean', default: false },
+        'full-positions': { type: 'boolean', default: false },
         method: { type: 'string', default: 'all' },
         params: { type: 'string' },
         horizon: { type: 'string' },
@@ -266,7 +269,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     if (command === 'margin' && files.portfolio !== undefined && files.market !== undefined) {
       return printMargin(io, marginReport(readMarginInputs(files)), values.json, verbose)
     }
-    const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser', poolSize: 1 })
+    const backend = startBackend({ bookPath: resolveBookPath({ cliBook: values.book }), host: 'browser' })
     if (backend.bookWarning) io.err(`marginal: warning: ${backend.bookWarning}`)
     try {
       const { services } = backend
@@ -295,6 +298,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
           pageSize: values.page as 'A4' | 'Letter',
           statistics: !values['no-statistics'],
           hedges: values.hedges,
+          fullPositions: values['full-positions'],
           verbose,
           issuesLog
         })

@@ -22,6 +22,8 @@ export interface ReportArgs {
   pageSize: 'A4' | 'Letter'
   statistics: boolean
   hedges: boolean
+  /** --full-positions: every position in appendix A (default: the summary by underlying, expiry and account). */
+  fullPositions?: boolean
   /** --verbose: every issue line of each imported file. */
   verbose?: boolean
   /** --issues FILE: the issues of every imported file, as one CSV. */
@@ -45,7 +47,7 @@ export async function reportCommand(services: Services, io: CliIo & { err(text: 
     lastStep = `${e.done}/${e.total}`
   })
   try {
-    const r = await call(services, 'marginReport', { bookId: a.bookId, taskId, account: a.account, pageSize: a.pageSize, statistics: a.statistics, hedges: a.hedges })
+    const r = await call(services, 'marginReport', { bookId: a.bookId, taskId, account: a.account, pageSize: a.pageSize, statistics: a.statistics, hedges: a.hedges, positionsAppendix: a.fullPositions ? 'full' : 'summary' })
     const out = resolve(a.out ?? r.fileName)
     try {
       writeFileSync(out, Buffer.from(r.base64, 'base64'))

@@ -13,7 +13,9 @@ export function lazyChromiumPrinter(): PdfPrinter {
   let printer: Promise<PdfPrinter> | undefined
   const started = (): Promise<PdfPrinter> => (printer ??= import('../reports/pdf/chromium-printer').then((m) => m.chromiumPrinter()))
   return {
-    print: async (html) => (await started()).print(html),
+    print: async (html, options) => (await started()).print(html, options),
+    // Start the module load and the browser now; a failure is reported by the print that follows.
+    warm: () => void started().then((p) => p.warm?.(), () => undefined),
     async close() {
       if (printer) await (await printer).close()
     }

@@ -12,9 +12,10 @@ import { findAccountByName } from '../book/accounts-repository'
 import type { HeldPosition } from '../book/positions-repository'
 import type { MarketView } from '../engine/market/market-view'
 import { breakevens, evaluateProfile, expiryDays, PROFILE_MOVES, profileEvaluator, trough } from '../engine/profile/pnl-profile'
-import type { PdfPrinter } from '../reports/pdf/pdf-printer'
+import type { PdfPrinter, PrintOptions } from '../reports/pdf/pdf-printer'
 import { reportHtml } from '../reports/margin-report/report-html'
-import type { MarginReportModel, PageSize, ParamSetLine, ProfileCurve, ReportHedge, Unavailable } from '../reports/margin-report/report-model'
+import type { MarginReportModel, PageSize, ParamSetLine, PositionsAppendix, ProfileCurve, ReportHedge, Unavailable } from '../reports/margin-report/report-model'
+import { positionsSummary } from '../reports/margin-report/positions-summary'
 import { bookMargin, type MarginOptions } from './margin-service'
 import { marginView } from './margin-view'
 import { marginParamSets } from './margin-params'
@@ -37,6 +38,8 @@ export interface ReportOptions {
   statistics: boolean
   /** The margin-minimising hedge of every group margined by a method the hedger solves. */
   hedges: boolean
+  /** Appendix A: a summary (default; a 10,000-position list is 150 pages) or every position. */
+  positionsAppendix?: PositionsAppendix
 }
 
 export interface ReportInputs {
@@ -165,6 +168,8 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
   }
   const market = view.snapshot
   const venues = new Map(held.map((p) => [p.accountName, p.venue]))
+  const positions = held.map((p) => toPositionRow(p, market, view))
+  const marginLines = { notCovered, health, accounts }
   const model: MarginReportModel = {
     pageSize: o.pageSize,
     generatedAtUtc: inputs.now.toISOString(),
@@ -179,13 +184,15 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
       underlyings: Object.entries(underlyingAsOf(market)).sort(([a], [b]) => a.localeCompare(b)).map(([underlying, ms]) => ({ underlying, asOfUtc: new Date(ms).toISOString(), source: underlyingSource(market)[underlying]! }))
     },
     paramSets: [...inputs.paramSets],
-    margin: { notCovered, health, accounts },
+    margin: marginLines,
     profiles,
     stress,
     valueAtRisk: varResult,
     backtest: backtestResult,
     hedges,
-    positions: held.map((p) => toPositionRow(p, market, view))
+    positions,
+    positionsAppendix: o.positionsAppendix ?? 'summary',
+    positionsSummary: positionsSummary(positions, marginLines, market.indexUsd)
   }
   step()
   return model
@@ -198,5 +205,8 @@ function accountVenue(db: BookDb, bookId: number, name: string): string {
 /** The report as PDF bytes, and the HTML it was printed from (kept for tests and diagnostics). */
 export async function printMarginReport(model: MarginReportModel, printer: PdfPrinter): Promise<{ pdf: Uint8Array; html: string }> {
   const html = reportHtml(model)
-  return { pdf: await printer.print(html), html }
+  return { pdf: await printer.print(html, reportPrintOptions(model)), html }
 }
+
+/** Tagged, except with the full positions list (pdf-printer.ts, PrintOptions.tagged: why). */
+export const reportPrintOptions = (model: Pick<MarginReportModel, 'positionsAppendix'>): PrintOptions => ({ tagged: model.positionsAppendix !== 'full' })

@@ -29,7 +29,13 @@ export const MarginReportRequest = z
     /** VaR/ES and the HS-VaR backtest (needs imported daily history; the section says why when absent). */
     statistics: z.boolean().default(true),
     /** The margin-minimising hedge of each margin group (an LP per group). */
-    hedges: z.boolean().default(false)
+    hedges: z.boolean().default(false),
+    /**
+     * Appendix A (issue 20): 'summary' — by underlying, expiry and account, and the top margin
+     * consumers — or 'full', every position listed after the summary (a 10,000-position book is
+     * some 150 more pages; the XLSX export has the list too).
+     */
+    positionsAppendix: z.enum(['summary', 'full']).default('summary')
   })
   .strict()
 export const MarginReportResponse = z.object({ fileName: z.string(), mimeType: z.literal('application/pdf'), base64: z.string(), generatedAtUtc: isoUtc, bytes: z.number().int() })

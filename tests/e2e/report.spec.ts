@@ -15,6 +15,9 @@ test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in 
   const dialog = page.getByTestId('report-dialog')
   await expect(dialog).toBeVisible()
   await expect(dialog.getByTestId('report-account').locator('option')).toHaveText(['Whole book', 'Account: Deribit main', 'Account: OKX portfolio'])
+  // Appendix A is the positions summary unless the full list is chosen (issue 20).
+  await expect(dialog.getByTestId('report-positions-summary')).toBeChecked()
+  await expect(dialog.getByTestId('report-positions-full')).not.toBeChecked()
   await dialog.getByTestId('report-account').selectOption('OKX portfolio')
   await dialog.getByTestId('report-letter').check()
   await dialog.getByTestId('report-hedges').check()
@@ -34,6 +37,10 @@ test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in 
   expect(spawnSync('pdfinfo', [file], { encoding: 'utf8' }).stdout).toMatch(/Page size:\s+612 x 792 pts \(letter\)/)
   expect(text.replace(/\s+/g, ' ')).toContain('Scope account OKX portfolio')
   expect(text).toContain('8. Hedge suggestions')
+  const flat = text.replace(/\s+/g, ' ')
+  expect(flat).toContain('Appendix A. Positions summary')
+  expect(flat).toMatch(/This appendix summarises the book’s \d+ positions; it does not list them\./)
+  expect(flat).not.toContain('Every position')
   // Each hedge says what it makes worse (or that nothing gets worse) and reconciles its cost with equity.
   const hedges = text.slice(text.indexOf('8. Hedge suggestions'))
   expect(hedges).toMatch(/Makes worse \(\d+\):|Makes nothing worse/)
@@ -50,4 +57,29 @@ test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in 
 
   await page.keyboard.press('Escape')
   await expect(dialog).toBeHidden()
+})
+
+test('the full positions list on request: every position of the scope after the summary', async ({ page, workstation }, info) => {
+  await workstation.open(page)
+  await page.keyboard.press('Control+p')
+  const dialog = page.getByTestId('report-dialog')
+  await dialog.getByTestId('report-account').selectOption('Deribit main')
+  await dialog.getByTestId('report-statistics').uncheck()
+  await dialog.getByTestId('report-positions-full').check()
+  await page.screenshot(shot('report-dialog-full-list'))
+  const popup = page.waitForEvent('popup')
+  await dialog.getByTestId('report-generate').click()
+  await expect(dialog.getByTestId('report-done')).toBeVisible({ timeout: 30_000 })
+  await popup
+  const download = page.waitForEvent('download')
+  await dialog.getByTestId('report-save').click()
+  const file = join(info.outputDir, 'report-full.pdf')
+  await (await download).saveAs(file)
+  const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).stdout
+  const list = text.slice(text.indexOf('Appendix A (continued). Every position'), text.indexOf('Appendix B.'))
+  const res = await fetch(`${workstation.origin}/api/call/listPositions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': workstation.token }, body: JSON.stringify({ bookId: 1 }) })
+  const rows = ((await res.json()) as { value: { rows: { accountName: string; symbol: string }[] } }).value.rows.filter((r) => r.accountName === 'Deribit main')
+  expect(rows.length).toBeGreaterThan(0)
+  expect(list.replace(/\s+/g, ' ')).toContain(`All ${rows.length} positions`)
+  for (const r of rows) expect(list).toContain(r.symbol)
 })

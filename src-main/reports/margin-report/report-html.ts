@@ -8,6 +8,7 @@ import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
 import { METHOD_SECTIONS, METHODOLOGY_DOC, METHODOLOGY_SOURCE, MODEL_APPROXIMATIONS } from './methodology'
+import { venueResult, type PositionsSummaryRow } from './positions-summary'
 import { isUnavailable, type HedgeReviewLines, type MarginReportModel, type ReportMargin, type ReportPosition, type Unavailable } from './report-model'
 
 export const METHOD_LABELS: Record<string, string> = {
@@ -45,11 +46,6 @@ const unavailable = (u: Unavailable): string => `<p class="na">Not available: ${
 /** The pool a group belongs to (its account and margin currency). */
 const poolOf = (m: ReportMargin, g: Group): Pool | undefined => m.health.find((h) => h.pool === g.pool)
 
-/** The result a group is margined by at its venue (the pool's method), else its first scenario method. */
-function venueResult(m: ReportMargin, g: Group) {
-  const method = poolOf(m, g)?.method
-  return g.results.find((r) => r.method === method) ?? g.results.find((r) => r.scenarioPnl !== null) ?? g.results[0]
-}
 
 function liquidationText(p: Pool): string {
   if (!p.liquidation.length) return '—'
@@ -250,25 +246,90 @@ function hedgeReview(x: HedgeReviewLines): string {
   return `${worse}${pools.length ? `<p class="lead">Cost and equity change (fills at the mark ± half the bid-ask):</p><ul class="notes">${pools.join('')}</ul>` : ''}`
 }
 
-function positionsAppendix(r: MarginReportModel): string {
-  const rows = r.positions.map((p) => {
+/** Where the full list is when the appendix is a summary (the report says it on the appendix's first line). */
+export const FULL_LIST_WHERE =
+  'The full list, every position with its mark and Greeks, is printed when the report is made with the full positions list (report dialog: Positions appendix, Full list; command line: report --full-positions), and it is the Positions sheet of the Excel export (the Excel button; command line: export --xlsx FILE).'
+
+/** A summary row's figures: Δ in coin (with the coin) where the row is one underlying, the rest in USD. */
+function summaryCells(x: PositionsSummaryRow, coin: string | null): string[] {
+  return [
+    `${num(x.positions, 0)}${x.notValued ? ` <span class="warn">(${num(x.notValued, 0)} not valued)</span>` : ''}`,
+    ...(coin === null ? [] : [x.netDeltaCoin === null ? '—' : `${num(x.netDeltaCoin, 4)} ${esc(coin)}`]),
+    usd(x.deltaUsd),
+    usd(x.vegaUsdPerPoint),
+    usd(x.thetaUsdPerDay),
+    usd(x.valueUsd),
+    x.incrementalImUsd === null ? '—' : usd(x.incrementalImUsd)
+  ]
+}
+const SUMMARY_FIGURES = ['Net Δ (USD)', 'Vega (USD / pt)', 'Θ (USD / day)', 'Value (USD)', 'Margin consumed (USD)']
+
+function positionsSummaryAppendix(r: MarginReportModel): string {
+  const s = r.positionsSummary
+  const top = s.topConsumers
+  const where = r.positionsAppendix === 'full' ? 'Every position is listed after these tables.' : `<b>This appendix summarises the book’s ${num(s.positions, 0)} positions; it does not list them.</b> ${esc(FULL_LIST_WHERE)}`
+  const numeric = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k)
+  const consumers = top.rows.map((c, k) => [
+    String(k + 1),
+    esc(c.account),
+    esc(c.symbol),
+    num(c.sizeContracts, 4),
+    `${amount(c.incrementalIm, c.currency)} ${esc(c.currency)}`,
+    usd(c.incrementalImUsd),
+    `${amount(c.standaloneIm, c.currency)} ${esc(c.currency)}`,
+    c.deltaCoin === null ? '—' : num(c.deltaCoin, 4),
+    c.vegaUsdPerPoint === null ? '—' : usd(c.vegaUsdPerPoint)
+  ])
+  return `<section class="appendix"><h2>Appendix A. Positions${r.positionsAppendix === 'full' ? ' and Greeks' : ' summary'}</h2>
+<p class="lead">${where}</p>
+<p class="lead">Net Δ: the sum of the positions’ deltas, in coin of the underlying and in USD at its price; vega: USD per vol point; Θ: USD per calendar day; value: USD at the mark. Margin consumed: the sum of the positions’ incremental IM (the group’s IM minus its IM without the position, under the group’s venue method) in USD at the snapshot’s index; incremental IMs do not add up to the IM of section 1 (hedges net out).${s.notValued ? ` ${num(s.notValued, 0)} position${s.notValued === 1 ? '' : 's'} the market could not value are counted but not summed.` : ''}</p>
+<h3>By underlying</h3>
+${table(['Underlying', 'Positions', 'Net Δ (coin)', ...SUMMARY_FIGURES], s.byUnderlying.map((x) => [esc(x.label), ...summaryCells(x, x.label)]), { numeric: numeric(1, 7) })}
+<h3>By expiry</h3>
+${table(['Expiry', 'Underlying', 'Positions', 'Net Δ (coin)', ...SUMMARY_FIGURES], s.byExpiry.map((x) => [esc(x.label), esc(x.underlying), ...summaryCells(x, x.underlying)]), { numeric: numeric(2, 8), nowrap: [0], cls: 'dense' })}
+<h3>By account</h3>
+${table(['Account', 'Venue', 'Positions', ...SUMMARY_FIGURES], s.byAccount.map((x) => [esc(x.label), esc(x.venue), ...summaryCells(x, null)]), { numeric: numeric(2, 7) })}
+<h3>Top ${top.n} margin consumers <span class="dim">(${top.rows.length < top.of ? `the ${top.rows.length} largest of ${num(top.of, 0)}` : `all ${num(top.of, 0)}`} margined positions, by incremental IM in USD under each group’s venue method)</span></h3>
+${top.rows.length ? table(['#', 'Account', 'Instrument', 'Size (contracts)', 'Incremental IM', 'Incremental IM (USD)', 'Standalone IM', 'Δ (coin)', 'Vega (USD / pt)'], consumers, { numeric: [0, 3, 4, 5, 6, 7, 8], cls: 'dense' }) : '<p class="na">No position is margined.</p>'}
+</section>`
+}
+
+/**
+ * Rows per table of the full list, about a page: Chromium lays a table out again for every page it
+ * is split over, so the 10,000-position list as one table took 42.8 s of Chromium's CPU to load and
+ * print (untagged) and as tables of 50 rows 22.1 s.
+ */
+const LIST_ROWS_PER_TABLE = 50
+const LIST_HEAD = ['Account', 'Instrument', 'Size (contracts)', 'Mark', 'IV %', 'Value (USD)', 'P&L (USD)', 'Δ (coin)', 'Γ (coin / 1 %)', 'Vega (USD / pt)', 'Θ (USD / day)']
+/** Fixed column widths (% of the page width) so every chunk of the list lines up with the others. */
+const LIST_WIDTHS = [8, 17, 9, 12, 4, 10, 9, 7, 7, 8, 9]
+
+/**
+ * Every position, one line each, never truncated. Markup kept lean for Chromium's sake (a 10,000-row
+ * list is 110,000 cells): fixed table layout, alignment by column in the style sheet rather than a
+ * class per cell, and short tables of LIST_ROWS_PER_TABLE rows.
+ */
+function positionsList(r: MarginReportModel): string {
+  const line = (p: ReportPosition): string => {
     const v = p.valuation
-    return [
-      esc(p.accountName),
-      esc(p.symbol),
-      num(p.sizeContracts, 4),
-      p.markPrice === null ? '—' : `${num(p.markPrice, isUsdLike(p.priceCurrency) ? 2 : 6)} ${esc(p.priceCurrency)}`,
-      p.markIvPct === null ? '—' : num(p.markIvPct, 1),
-      v ? usd(v.valueUsd) : '—',
-      v ? usd(v.pnlUsd) : '—',
-      v ? num(v.deltaCoin, 4) : '—',
-      v ? num(v.gammaCoinPer1Pct, 4) : '—',
-      v ? usd(v.vegaUsdPerPoint) : '—',
-      v ? usd(v.thetaUsdPerDay) : `<span class="warn">${esc(p.valuationError ?? 'not valued')}</span>`
-    ]
-  })
-  return `<section class="appendix"><h2>Appendix A. Positions and Greeks</h2><p class="lead">${r.positions.length} positions. Delta in coin of the underlying; gamma: change of delta (coin) for a 1 % move; vega: USD per vol point; theta: USD per calendar day.</p>
-${table(['Account', 'Instrument', 'Size (contracts)', 'Mark', 'IV %', 'Value (USD)', 'P&L (USD)', 'Δ (coin)', 'Γ (coin / 1 %)', 'Vega (USD / pt)', 'Θ (USD / day)'], rows, { numeric: [2, 3, 4, 5, 6, 7, 8, 9, 10], nowrap: [1], cls: 'dense' })}</section>`
+    const mark = p.markPrice === null ? '—' : `${num(p.markPrice, isUsdLike(p.priceCurrency) ? 2 : 6)} ${esc(p.priceCurrency)}`
+    const iv = p.markIvPct === null ? '—' : num(p.markIvPct, 1)
+    const head = `<tr><td>${esc(p.accountName)}</td><td>${esc(p.symbol)}</td><td>${num(p.sizeContracts, 4)}</td><td>${mark}</td><td>${iv}</td>`
+    // A position the market cannot value says why across its figures' columns, never clipped.
+    if (!v) return `${head}<td colspan="6" class="err">${esc(p.valuationError ?? 'not valued')}</td></tr>`
+    return `${head}<td>${usd(v.valueUsd)}</td><td>${usd(v.pnlUsd)}</td><td>${num(v.deltaCoin, 4)}</td><td>${num(v.gammaCoinPer1Pct, 4)}</td><td>${usd(v.vegaUsdPerPoint)}</td><td>${usd(v.thetaUsdPerDay)}</td></tr>`
+  }
+  const head = `<table class="list"><colgroup>${LIST_WIDTHS.map((w) => `<col style="width:${w}%">`).join('')}</colgroup><thead><tr><th>${LIST_HEAD.map(esc).join('</th><th>')}</th></tr></thead><tbody>`
+  const parts: string[] = []
+  for (let i = 0; i < r.positions.length; i += LIST_ROWS_PER_TABLE) {
+    parts.push(head, r.positions.slice(i, i + LIST_ROWS_PER_TABLE).map(line).join(''), '</tbody></table>')
+  }
+  return `<section class="appendix"><h2>Appendix A (continued). Every position</h2><p class="lead">All ${num(r.positions.length, 0)} positions, in the book’s order. Delta in coin of the underlying; gamma: change of delta (coin) for a 1 % move; vega: USD per vol point; theta: USD per calendar day.</p>
+${parts.join('')}</section>`
+}
+
+function positionsAppendix(r: MarginReportModel): string {
+  return r.positionsAppendix === 'full' ? `${positionsSummaryAppendix(r)}\n${positionsList(r)}` : positionsSummaryAppendix(r)
 }
 
 function methodologyAppendix(r: MarginReportModel): string {
@@ -320,6 +381,12 @@ tr { break-inside: avoid; }
 figure { margin: 0 0 3mm; } figcaption { margin: 0 0 1mm; }
 figure svg { display: block; width: 100%; height: auto; }
 .appendix { break-before: page; }
+/* The full positions list: fixed layout, alignment per column rather than a class per cell (see positionsList). */
+table.list { table-layout: fixed; font-size: 6.9pt; }
+table.list th, table.list td { padding: 0.45mm 1mm; overflow-wrap: anywhere; }
+table.list td:nth-child(n+3), table.list th:nth-child(n+3) { text-align: right; }
+table.list td:nth-child(2) { white-space: nowrap; }
+table.list td.err { text-align: left; color: #b71c1c; }
 .notes { margin: 0 0 2mm; padding-left: 5mm; }
 dl.method dt { font-weight: bold; margin-top: 1.5mm; } dl.method dd { margin: 0 0 0 4mm; }
 `

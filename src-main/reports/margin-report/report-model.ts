@@ -5,8 +5,12 @@
  * left out, so the same book and market give the same report text.
  */
 import type { ResponseOf } from '@contract/api'
+import type { PositionsSummary } from './positions-summary'
 
 export type PageSize = 'A4' | 'Letter'
+
+/** Appendix A: the positions summarised (by underlying, expiry, account; top consumers) or every one listed. */
+export type PositionsAppendix = 'summary' | 'full'
 
 /** A section that could not be produced, and why (no history imported, no market, …). */
 export interface Unavailable {
@@ -91,5 +95,9 @@ export interface MarginReportModel {
   valueAtRisk: ReportVar | Unavailable | null
   backtest: ReportBacktest | Unavailable | null
   hedges: ReportHedge[] | null
+  /** Every position (the full appendix lists them; section 5 reads their sizes). */
   positions: ReportPosition[]
+  positionsAppendix: PositionsAppendix
+  /** Appendix A's tables when it is a summary (computed for either choice: it is one pass). */
+  positionsSummary: PositionsSummary
 }

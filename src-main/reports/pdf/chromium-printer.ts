@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
-import { PDF_EXTRAS, PRINT_OPTIONS, PdfUnavailableError, type PdfPrinter } from './pdf-printer'
+import { PDF_EXTRAS, PRINT_OPTIONS, PdfUnavailableError, type PdfPrinter, type PrintOptions } from './pdf-printer'
 
 /** Where Debian/Ubuntu, Fedora, macOS and Windows put Chromium or Chrome; MARGINAL_CHROMIUM first. */
 const CANDIDATES = [
@@ -52,16 +52,21 @@ export function chromiumPrinter(executablePath?: string): PdfPrinter {
     return start()
   }
   return {
-    async print(html) {
+    async print(html: string, options: PrintOptions = {}) {
       const context = await (await live()).newContext({ javaScriptEnabled: false, offline: true })
       try {
         const page = await context.newPage()
         await page.setContent(html, { waitUntil: 'load' })
         await page.emulateMedia({ media: 'print' })
-        return await page.pdf({ ...PRINT_OPTIONS, ...PDF_EXTRAS })
+        return await page.pdf({ ...PRINT_OPTIONS, ...PDF_EXTRAS, tagged: options.tagged ?? PDF_EXTRAS.tagged })
       } finally {
         await context.close()
       }
+    },
+    warm() {
+      // Chromium's start (about 1–2 s) overlaps the gathering instead of following it; an error here
+      // is thrown again by print, which starts the browser afresh.
+      void live().catch(() => undefined)
     },
     async close() {
       const b = browser

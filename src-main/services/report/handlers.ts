@@ -39,10 +39,11 @@ export function reportHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof r
       const xlsx = await workbookBuffer(buildWorkbook(sheets, { creator: `Marginal ${appVersion}`, created: generatedAt }))
       return { fileName: `${stem}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') }
     },
-    marginReport: ({ bookId, taskId, account, pageSize, statistics, hedges }) =>
+    marginReport: ({ bookId, taskId, account, pageSize, statistics, hedges, positionsAppendix }) =>
       ctx.tasks.maybe(taskId, async (run) => {
         const bc = ctx.bookContext(bookId)
         const { book, view } = bc
+        ctx.printer.warm?.()
         const generatedAt = new Date()
         let steps = 1
         const model = await marginReportModel(
@@ -57,7 +58,7 @@ export function reportHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof r
             appVersion,
             now: generatedAt
           },
-          { pageSize, account, statistics, hedges },
+          { pageSize, account, statistics, hedges, positionsAppendix },
           // Gathering is every step but the last; printing is the last.
           { pool: ctx.pool, signal: run.signal, onProgress: (done, total) => run.onProgress?.(done, (steps = total + 1)) }
         )
