@@ -175,5 +175,30 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       'no-empty-pattern': 'off'
     }
+  },
+  // Issue 20: the positions grid at desk scale. A locale call (localeCompare, toLocale*, Intl, a
+  // collator's compare) per sort comparison or per grid cell cost 34 s before a 10,000-position
+  // book showed: keys are computed once per row or per distinct value (position-groups.ts) and
+  // formatters built once (cell-format.ts). tests/renderer/position-hot-paths.test.ts checks it.
+  {
+    files: ['src-renderer/src/modules/positions/**/*.{ts,vue}', 'src-renderer/src/stores/use-positions-store.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          // In a callback per row (sort comparators, map/filter/forEach…): a locale call.
+          'CallExpression[callee.property.name=/^(sort|toSorted|map|filter|forEach|every|some|find|findIndex|reduce|flatMap)$/] > :function :matches(CallExpression[callee.property.name=/^(localeCompare|toLocale[A-Za-z]*)$/], MemberExpression[object.name="Intl"])',
+          // In a sort comparator: any compare() call (a collator's per comparison).
+          'CallExpression[callee.property.name=/^(sort|toSorted)$/] > :function CallExpression[callee.property.name="compare"]',
+          // In a grid callback run per cell or per row.
+          'Property[key.name=/^(valueGetter|valueFormatter|cellRenderer|cellClass|cellStyle|tooltipValueGetter|comparator|getRowId|getRowClass|getRowStyle|doesExternalFilterPass|postSortRows)$/] :matches(CallExpression[callee.property.name=/^(localeCompare|toLocale[A-Za-z]*)$/], MemberExpression[object.name="Intl"])',
+          // In a loop body.
+          ':matches(ForOfStatement, ForStatement, ForInStatement, WhileStatement) :matches(CallExpression[callee.property.name=/^(localeCompare|toLocale[A-Za-z]*)$/], MemberExpression[object.name="Intl"])'
+        ].map((selector) => ({
+          selector,
+          message: 'A locale call here runs once per row or per comparison (issue 20: 34 s at 10,000 positions): compute the key once per row or per distinct value; build formatters and collators once.'
+        }))
+      ]
+    }
   }
 )

@@ -11,6 +11,7 @@ import { buildMarketView } from '../../src-main/engine/market/market-view'
 import {
   buildGroupedRows,
   emptyFilter,
+  matchesFilter,
   regroupSorted,
   visibleRowIds,
   type GridRow
@@ -160,3 +161,56 @@ describe('grouping a desk-sized book', () => {
   })
 })
 
+
+describe('grouping order with precomputed keys', () => {
+  // The comparator before issue 20, a locale comparison per field per comparison: the order the
+  // precomputed integer keys must reproduce exactly.
+  const rank = (p: PositionRow): string => (p.kind === 'unknown' ? '3' : p.kind === 'spot' ? '0' : p.expiryUtc === null ? '1' : `2${p.expiryUtc}`)
+  const reference = (ps: PositionRow[]): PositionRow[] =>
+    [...ps].sort(
+      (a, b) =>
+        a.accountName.localeCompare(b.accountName) ||
+        (a.underlying || '\uffff').localeCompare(b.underlying || '\uffff') ||
+        rank(a).localeCompare(rank(b)) ||
+        a.kind.localeCompare(b.kind) ||
+        (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) ||
+        a.symbol.localeCompare(b.symbol)
+    )
+
+  it('orders positions exactly as the per-comparison localeCompare did, case and punctuation included', () => {
+    // Names where code-point order and collation order differ: case, underscores, accents.
+    const accounts = ['alpha', 'Beta', 'beta', 'Éclair', 'zeta_desk', 'zeta-desk', 'Zeta desk']
+    const symbols = ['BTC_USDC', 'btc-usdc', 'BTC-USDC', 'ETH_USDC-PERPETUAL', 'Eth-perp', 'XRP']
+    let seed = 7
+    const rnd = (n: number): number => (seed = (seed * 48271) % 2147483647) % n
+    const mixed: PositionRow[] = Array.from({ length: 3_000 }, (_, i) => {
+      const base = positions[rnd(positions.length)]!
+      return {
+        ...base,
+        positionId: i + 1,
+        accountId: rnd(accounts.length) + 1,
+        accountName: accounts[rnd(accounts.length)]!,
+        symbol: rnd(3) === 0 ? symbols[rnd(symbols.length)]! : `${base.symbol}${rnd(5) === 0 ? '' : `-${rnd(40)}`}`,
+        ...(rnd(20) === 0 ? { kind: 'unknown' as const, underlying: '' } : {})
+      }
+    })
+    const expected = reference(mixed).map((p) => p.positionId)
+    expect(leaves(buildGroupedRows(mixed)).map((r) => r.positionId)).toEqual(expected)
+    // Ties (equal on every key) keep their input order, as the stable sort always did.
+    expect(leaves(buildGroupedRows([...mixed].reverse())).map((r) => r.positionId)).toEqual(reference([...mixed].reverse()).map((p) => p.positionId))
+  })
+
+  it('the filter matcher reads a row as matchesFilter always did', () => {
+    for (const f of [{ ...emptyFilter(), text: '  ETH  25dec ' }, { ...emptyFilter(), kinds: ['future' as const, 'perpetual' as const], side: 'long' as const }, { ...emptyFilter(), text: 'okx btc', side: 'short' as const }]) {
+      const expected = positions.filter((p) => {
+        if (f.kinds.length > 0 && !f.kinds.includes(p.kind)) return false
+        if (f.side === 'long' && !(p.sizeContracts > 0)) return false
+        if (f.side === 'short' && !(p.sizeContracts < 0)) return false
+        const h = `${p.symbol} ${p.accountName} ${p.venue} ${p.underlying} ${p.kind}`.toLowerCase()
+        return f.text.toLowerCase().split(/\s+/).filter(Boolean).every((t) => h.includes(t))
+      })
+      expect(expected.length).toBeGreaterThan(0)
+      expect(positions.filter((p) => matchesFilter(p, f))).toEqual(expected)
+    }
+  })
+})

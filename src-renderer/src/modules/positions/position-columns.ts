@@ -1,7 +1,8 @@
 /** Column definitions of the positions grid; every amount header names its unit or currency. */
 import type { CellClassParams, ColDef, ICellRendererParams } from 'ag-grid-community'
 import type { GridRow, GroupGridRow, GroupSums, PositionGridRow } from './position-groups'
-import { formatContracts, formatExpiryUtc, formatNumber, formatPrice, isUsdLike } from '../../lib/format'
+import { formatExpiryUtc, isUsdLike } from '../../lib/format'
+import { formatContracts, formatNumber, formatPrice } from './cell-format'
 
 type Row = GridRow
 const pos = (row: Row | undefined): PositionGridRow | null => (row?.rowType === 'position' ? row : null)

@@ -1,0 +1,258 @@
+/**
+ * The positions grid at desk scale (issue 20, targets 1 and 2), measured the way a trader meets it:
+ * a synthetic book file of N positions, the real browser host (`out/main/serve.js`, so run
+ * `npm run build` first), headless Chromium through playwright-core. Figures, not a test.
+ *
+ * - first row: ms from navigation start (the page's own clock) to the first position row in the
+ *   DOM, recorded by a MutationObserver installed before any page script runs;
+ * - scrolling: the grid's body scrolled a fixed step every animation frame for ~150 frames; frame
+ *   times are the gaps between requestAnimationFrame timestamps (p50/p95/max, frames over 16.7 ms);
+ * - DOM size: elements in the document before and after the scroll (virtualised rows and columns
+ *   keep it bounded).
+ * - baselines of the same run: the pre-issue-20 grouping sort (a locale date string and
+ *   localeCompare per comparison, kept here as REFERENCE_GROUPING) timed in the same page on the
+ *   book's first rows, beside the store's own 'positions.group' measure; and idle frames (no scroll)
+ *   as this browser's frame floor on this machine. `serveJs` runs an older build for a before/after.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { openBook } from '../book/open-book'
+import { writeSyntheticBook } from '../services/books/write-synthetic-book'
+
+export interface GridFigures {
+  positions: number
+  /** Navigation start to the first position row in the DOM, ms (page clock). */
+  firstRowMs: number
+  /** Bytes of the listPositions reply as the browser received it. */
+  listPositionsBytes: number | null
+  /** Through the whole book in ~150 frames (a fling: every frame a new screen of rows). */
+  scrollToEnd: ScrollFigures
+  /** 150 frames at 100 px a frame (4 rows, 6,000 px/s: a fast wheel), from the top. */
+  scrollSteady: ScrollFigures
+  /** 150 frames at 0 px: the frame floor of this browser on this machine, the baseline beside the two above. */
+  idleFrames: ScrollFigures
+  domNodes: { beforeScroll: number; afterScroll: number }
+  /** Grouping the rows in the page: the store's own measure, and the pre-issue-20 sort beside it. */
+  grouping: GroupingFigures
+}
+
+export interface ScrollFigures {
+  frames: number
+  p50Ms: number
+  p95Ms: number
+  maxMs: number
+  over16_7: number
+  reachedEnd: boolean
+}
+
+export interface GroupingFigures {
+  /** buildGroupedRows as the store ran it for the first rows (performance.measure 'positions.group'). */
+  currentMs: number | null
+  /**
+   * The pre-issue-20 sort alone (locale date and localeCompare per comparison), same page, on the
+   * book's first `referenceRows` rows (the whole 10k book takes minutes in Chromium: 181 s once).
+   */
+  referenceSortMs: number | null
+  referenceRows: number
+  /** referenceSortMs scaled to the whole book by n·log n: an estimate, said so. */
+  referenceSortMsScaled: number | null
+}
+
+const FRAMES = 150
+
+// Page-side code, as source text: the bench is type-checked for Node, without the DOM.
+/** Installed before any page script: the page-clock time the first position row enters the DOM. */
+const FIRST_ROW_PROBE = `(() => {
+  const seen = () => document.querySelector('.ag-row.position-row') !== null
+  new MutationObserver((_, obs) => {
+    if (window.__firstRowMs === undefined && seen()) window.__firstRowMs = performance.now()
+    if (window.__firstRowMs !== undefined) obs.disconnect()
+  }).observe(document, { childList: true, subtree: true })
+})()`
+const DOM_NODES = `document.getElementsByTagName('*').length`
+/** Scroll the grid body `px` a frame (or through the whole book in `frames`) and time the frames. */
+const SCROLL = `async (frames, px) => {
+  // ag-grid 36 scrolls rows in .ag-grid-viewport (.ag-body-viewport before) beside its own vertical
+  // scroll bar; both move together, as dragging the bar does (moved alone, the grid pulls it back).
+  const grid = '[data-testid="positions-grid"] '
+  const viewport = document.querySelector(grid + '.ag-grid-viewport, ' + grid + '.ag-body-viewport')
+  if (!viewport) throw new Error('no grid viewport')
+  const bar = document.querySelector(grid + '.ag-body-vertical-scroll-viewport')
+  const moveTo = (top) => {
+    viewport.scrollTop = top
+    if (bar) bar.scrollTop = top
+  }
+  moveTo(0)
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+  const step = px !== null ? px : Math.max(1, Math.ceil((viewport.scrollHeight - viewport.clientHeight) / frames))
+  const stamps = []
+  await new Promise((done) => {
+    const tick = (t) => {
+      stamps.push(t)
+      if (stamps.length > frames) return done()
+      moveTo(viewport.scrollTop + step)
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+  return { gaps: stamps.slice(1).map((t, i) => t - stamps[i]), reachedEnd: viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - 2 }
+}`
+/**
+ * The grouping sort before issue 20, the baseline, run in the page on the rows the grid got: a
+ * locale date string per bucket and localeCompare per field per comparison (git cc5024b^,
+ * position-groups.ts). The current grouping is timed by the store itself (performance.measure
+ * 'positions.group', use-positions-store.ts).
+ */
+const REFERENCE_GROUPING = `async ([callUrl, token, bookId, limit]) => {
+  // The browser host's call route and token header (src-preload/contract/channels.ts).
+  const res = await fetch(callUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-marginal-token': token }, body: JSON.stringify({ bookId }) })
+  const rows = (await res.json()).value.rows.slice(0, limit)
+  const rank = (r) => {
+    if (r.kind === 'unknown') return '3'
+    if (r.kind === 'spot') return '0'
+    if (r.expiryUtc === null) return '1'
+    new Date(r.expiryUtc).toLocaleDateString('en-GB', { day: '2-digit', month: 'short', year: 'numeric', timeZone: 'UTC' })
+    return '2' + r.expiryUtc
+  }
+  const t0 = performance.now()
+  ;[...rows].sort((a, b) =>
+    a.accountName.localeCompare(b.accountName) ||
+    (a.underlying || '\\uffff').localeCompare(b.underlying || '\\uffff') ||
+    rank(a).localeCompare(rank(b)) ||
+    a.kind.localeCompare(b.kind) ||
+    (a.strikeUsd ?? 0) - (b.strikeUsd ?? 0) ||
+    a.symbol.localeCompare(b.symbol))
+  return performance.now() - t0
+}`
+const SERVE = resolve('out/main/serve.js')
+
+/** A book file whose live book holds `positions` synthetic positions, in a fresh temp folder. */
+export function makeSyntheticBookFile(positions: number): { dir: string; bookPath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'marginal-grid-bench-'))
+  const bookPath = join(dir, 'book.sqlite')
+  const opened = openBook(bookPath)
+  try {
+    writeSyntheticBook(opened.db, { positions })
+  } finally {
+    opened.db.close()
+  }
+  return { dir, bookPath }
+}
+
+async function startHost(bookPath: string, serveJs = SERVE): Promise<{ child: ChildProcess; url: string }> {
+  if (!existsSync(serveJs)) throw new Error(`${serveJs} is missing: run npm run build first`)
+  const child = spawn(process.execPath, [serveJs, '--port', '0', '--book', bookPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`browser host did not start:\n${output}`)), 60_000)
+    const onData = (d: Buffer): void => {
+      output += d.toString()
+      const m = /Marginal workstation: (http:\/\/\S+)/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        ok(m[1]!)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => fail(new Error(`browser host exited with ${code}:\n${output}`)))
+  })
+  return { child, url }
+}
+
+async function stopHost(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(timer)
+}
+
+const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN
+
+/** Open a book file in the browser host and measure the grid (see the file comment). */
+export interface GridBenchOptions {
+  /** Rows the pre-issue-20 sort is timed on (default 2,000). */
+  referenceRows?: number
+  /** Another build's browser host (e.g. an older commit's out/main/serve.js) to compare with. */
+  serveJs?: string
+}
+
+export async function measureGridOnBook(bookPath: string, positions: number, opts: GridBenchOptions = {}): Promise<GridFigures> {
+  const referenceRows = Math.min(positions, opts.referenceRows ?? 2_000)
+  // Loaded lazily, as reports/ loads it, so the other benches never pay for it.
+  const { chromium } = await import('playwright-core')
+  const { child, url } = await startHost(bookPath, opts.serveJs)
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] })
+  try {
+    // The page's CSP forbids eval: the probes here are source text (see above), so bypass it.
+    const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 }, bypassCSP: true })).newPage()
+    await page.addInitScript({ content: FIRST_ROW_PROBE })
+    let listPositionsBytes: number | null = null
+    let listPositions: { url: string; body: string } | null = null
+    page.on('response', (r) => {
+      if (!r.url().includes('/listPositions')) return
+      listPositions = { url: r.url(), body: r.request().postData() ?? '{}' }
+      void r.body().then((b) => (listPositionsBytes = Math.max(listPositionsBytes ?? 0, b.length)), () => undefined)
+    })
+    await page.goto(url)
+    await page.waitForFunction('window.__firstRowMs !== undefined', undefined, { timeout: 600_000, polling: 100 })
+    const firstRowMs = (await page.evaluate('window.__firstRowMs')) as number
+    // Let the first render and whatever else the page started (margin) settle before scrolling.
+    await page.waitForTimeout(1000)
+    const beforeScroll = (await page.evaluate(DOM_NODES)) as number
+    const scroll = async (pxPerFrame: number | null): Promise<ScrollFigures> => {
+      const r = (await page.evaluate(`(${SCROLL})(${FRAMES}, ${JSON.stringify(pxPerFrame)})`)) as { gaps: number[]; reachedEnd: boolean }
+      const sorted = [...r.gaps].sort((a, b) => a - b)
+      return {
+        frames: sorted.length,
+        p50Ms: percentile(sorted, 0.5),
+        p95Ms: percentile(sorted, 0.95),
+        maxMs: sorted[sorted.length - 1] ?? NaN,
+        over16_7: sorted.filter((g) => g > 16.7).length,
+        reachedEnd: r.reachedEnd
+      }
+    }
+    const idleFrames = await scroll(0)
+    const scrollSteady = await scroll(100)
+    const scrollToEnd = await scroll(null)
+    await page.waitForTimeout(300)
+    const afterScroll = (await page.evaluate(DOM_NODES)) as number
+    // The store's grouping of the book's rows (not of the empty list it starts with).
+    const currentMs = (await page.evaluate(`performance.getEntriesByName('positions.group').find((e) => e.detail?.positions > 0)?.duration ?? null`)) as number | null
+    let referenceSortMs: number | null = null
+    const call = listPositions as { url: string; body: string } | null
+    if (call && referenceRows > 1) {
+      const bookId = (JSON.parse(call.body) as { bookId: number }).bookId
+      referenceSortMs = (await page.evaluate(`(${REFERENCE_GROUPING})(${JSON.stringify([call.url, new URL(url).searchParams.get('token'), bookId, referenceRows])})`)) as number
+    }
+    const nLogN = (n: number): number => n * Math.log2(n)
+    return {
+      positions,
+      firstRowMs,
+      listPositionsBytes,
+      scrollToEnd,
+      scrollSteady,
+      idleFrames,
+      domNodes: { beforeScroll, afterScroll },
+      grouping: { currentMs, referenceSortMs, referenceRows, referenceSortMsScaled: referenceSortMs === null ? null : (referenceSortMs * nLogN(positions)) / nLogN(referenceRows) }
+    }
+  } finally {
+    await browser.close()
+    await stopHost(child)
+  }
+}
+
+/** Make a synthetic book of `positions`, open it in the browser host, and measure the grid. */
+export async function measureGrid(opts: { positions: number } & GridBenchOptions): Promise<GridFigures> {
+  const { dir, bookPath } = makeSyntheticBookFile(opts.positions)
+  try {
+    return await measureGridOnBook(bookPath, opts.positions, opts)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
