@@ -46,6 +46,7 @@ import { marginBench } from './bench/margin-bench'
 import { bookMargin as referenceBookMargin } from './bench/margin-reference/margin-service'
 import { describeImportScale, importScaleBench } from './bench/import-scale-bench'
 import { reportBench, type ReportBenchResult } from './bench/report-bench'
+import { measureGrid, type GridFigures } from './bench/grid-bench'
 
 const json = process.argv.includes('--json')
 const say = (line: string): void => {
@@ -389,6 +390,17 @@ async function main(): Promise<void> {
     }
     const margin10k = await marginBench({ positions: POSITIONS, reference: referenceBookMargin })
 
+    // (n) The positions grid in Chromium on a served synthetic book of 10k and 100k positions: first
+    // row after navigation, scroll frames, DOM size, grouping beside the pre-issue-20 sort.
+    const grids: (GridFigures | { positions: number; skipped: string })[] = []
+    for (const positions of [POSITIONS, 100_000]) {
+      try {
+        grids.push(await measureGrid({ positions }))
+      } catch (e) {
+        grids.push({ positions, skipped: (e as Error).message.split('\n')[0]! })
+      }
+    }
+
     // (k) Memory: Monte Carlo VaR/ES with component ES at 10k and 50k positions × 10k paths, each in
     // its own process (peak RSS its own), beside the whole-matrix path it replaced.
     const varMemory = await varMemoryBench()
@@ -396,6 +408,7 @@ async function main(): Promise<void> {
     const cliStart = measureCliStart(join(import.meta.dirname, 'cli.js'), join(dir, 'cli-start.sqlite'))
 
     const result = {
+      grids,
       kernel,
       importScale,
       explorer10k,
@@ -514,6 +527,15 @@ async function main(): Promise<void> {
         `unchanged book ${fmt(margin10k.repeatMs)} ms through dispatch; the old code ${margin10k.referenceMs === null ? 'not run' : `${fmt(margin10k.referenceMs)} ms (CPU ${fmt(margin10k.referenceCpuMs!)} ms)`}, ` +
         `same answers: ${margin10k.sameAsReference}; first request ${fmt(margin10k.firstMs)} ms (target ≤ 300 ms warm)`
     )
+    for (const g of grids)
+      say(
+        'skipped' in g
+          ? `(n) positions grid, ${fmt(g.positions)} positions: skipped (${g.skipped})`
+          : `(n) positions grid, ${fmt(g.positions)} positions: first row ${fmt(g.firstRowMs)} ms after navigation (target ${g.positions > POSITIONS ? '10,000' : '2,000'} ms); ` +
+              `grouping in the page ${fmt(g.grouping.currentMs ?? NaN)} ms vs the pre-issue-20 sort ${fmt(g.grouping.referenceSortMs ?? NaN)} ms on ${fmt(g.grouping.referenceRows)} rows (≈ ${fmt(g.grouping.referenceSortMsScaled ?? NaN)} ms scaled to the book); ` +
+              `scroll p50/p95 ${fmt(g.scrollSteady.p50Ms)}/${fmt(g.scrollSteady.p95Ms)} ms steady, ${fmt(g.scrollToEnd.p50Ms)}/${fmt(g.scrollToEnd.p95Ms)} ms to the end (target p95 ≤ 16.7 ms; idle frame floor p95 ${fmt(g.idleFrames.p95Ms)} ms); ` +
+              `DOM ${fmt(g.domNodes.beforeScroll)} → ${fmt(g.domNodes.afterScroll)} nodes`
+      )
     for (const r of varMemory)
       say(
         r.ok

@@ -93,6 +93,9 @@ export const useMarginStore = defineStore('margin', () => {
     async ([bookId], previous) => {
       const previousBookId = previous?.[0]
       if (bookId !== previousBookId) drill.value = null
+      // The positions go first: the host answers one request at a time, and a desk-scale book's
+      // margin (about a second at 10,000 positions) would otherwise hold the grid's first row.
+      await positions.settled()
       await load()
       const d = drill.value
       const g = margin.value?.accounts.find((a) => d && a.account === d.account && a.currency === d.currency && a.riskUnit === d.riskUnit)

@@ -1,9 +1,10 @@
 /** Positions of the current book, grouped for the grid, with the filter and collapsed groups. */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { PositionsResponse } from '@contract/api'
 import { useApi } from '../api/api'
 import { loadUiState, saveUiState } from '../api/use-ui-state'
+import { useSessionStore } from './use-session-store'
 import { buildGroupedRows, emptyFilter, visibleRowIds, type PositionFilter } from '../modules/positions/position-groups'
 
 const FILTER_KEY = 'positions.filter'
@@ -48,7 +49,16 @@ export const usePositionsStore = defineStore('positions', () => {
     if (c) collapsed.value = new Set(c)
   }
 
-  async function load(bookId: number): Promise<void> {
+  let inflight: Promise<void> = Promise.resolve()
+  /** Resolves when no positions load is under way (the one now, if any, has ended either way). */
+  const settled = (): Promise<void> => inflight
+
+  function load(bookId: number): Promise<void> {
+    const current = (inflight = fetchRows(bookId))
+    return current
+  }
+
+  async function fetchRows(bookId: number): Promise<void> {
     loading.value = true
     error.value = null
     try {
@@ -63,6 +73,18 @@ export const usePositionsStore = defineStore('positions', () => {
       loading.value = false
     }
   }
+
+  // The store loads its book itself, when the book or the book file changes, from the moment it
+  // exists: the margin store creates it first, so listPositions goes out before bookMargin and a
+  // desk-scale book's first grid row does not wait behind its margin in the one-threaded host.
+  const session = useSessionStore()
+  watch(
+    () => [session.currentBookId, session.dataRevision] as const,
+    ([id]) => {
+      if (id !== null) void load(id)
+    },
+    { immediate: true }
+  )
 
   function setFilter(next: PositionFilter): void {
     filter.value = next
@@ -85,5 +107,5 @@ export const usePositionsStore = defineStore('positions', () => {
   const collapseAll = (): void =>
     setCollapsed(new Set(rows.value.filter((r) => r.rowType === 'group' && r.level === 2).map((r) => r.id)))
 
-  return { response, revision, rows, visibility, loading, error, filter, collapsed, positionCount, shownCount, matchingCount, restore, load, setFilter, toggle, expandAll, collapseAll }
+  return { response, revision, rows, visibility, loading, error, filter, collapsed, positionCount, shownCount, matchingCount, restore, load, settled, setFilter, toggle, expandAll, collapseAll }
 })

@@ -64,4 +64,34 @@ describe('margin store: one bookMargin per change', () => {
     await flushPromises()
     expect(api.bookMargin).toHaveBeenCalledTimes(4)
   })
+
+  it('asks for the margin only once the book\'s positions have arrived: the host answers one request at a time', async () => {
+    const order: string[] = []
+    let release: () => void = () => undefined
+    const api = installFakeApi({
+      appInfo: async () => appInfo,
+      listBooks: async () => books,
+      engineStatus: async () => ({ workerCount: 2, busyWorkers: 0, queuedTasks: 0, workersReplaced: 0, tasksCompleted: 0 }),
+      currentMarket: async ({ bookId }) => ({ snapshot: market(`snap-${bookId}`) }),
+      listPositions: async ({ bookId }) => {
+        order.push('listPositions asked')
+        await new Promise<void>((r) => (release = r))
+        order.push('listPositions answered')
+        return { bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [], notPriced: [] } as never
+      },
+      bookMargin: async () => {
+        order.push('bookMargin asked')
+        return bookMargin([deribitGroup()])
+      }
+    })
+    const session = useSessionStore()
+    useMarginStore()
+    await session.start()
+    await flushPromises()
+    expect(order).toEqual(['listPositions asked'])
+    release()
+    await flushPromises()
+    expect(order).toEqual(['listPositions asked', 'listPositions answered', 'bookMargin asked'])
+    expect(api.bookMargin).toHaveBeenCalledTimes(1)
+  })
 })
