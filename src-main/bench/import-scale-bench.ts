@@ -5,6 +5,7 @@
  * that growth with size shows. Each run is checked: the book's trades and cash flows equal the
  * file's (counted from the generator's rows, not from the importer).
  */
+import { PEAK_RSS_KB_SOURCE } from './peak-rss'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -48,9 +49,11 @@ export function expectedCounts(rows: number, seed = 11): { trades: number; cashF
   return { trades, cashFlows }
 }
 
-/** Prints the child's peak RSS and CPU time as it exits (an --import hook: the CLI itself is unchanged). */
+/** Prints the child's peak RSS (its own: peak-rss.ts) and CPU time as it exits (an --import hook: the CLI itself is unchanged). */
 const EXIT_REPORT =
-  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\nIMPORT-SCALE maxRSS=${u.maxRSS} cpuUs=${u.userCPUTime+u.systemCPUTime}\\n`)})'
+  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\nIMPORT-SCALE maxRSS=${' +
+  PEAK_RSS_KB_SOURCE +
+  '} cpuUs=${u.userCPUTime+u.systemCPUTime}\\n`)})'
 
 function run(cliPath: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
   return new Promise((resolvePromise, reject) => {

@@ -2,12 +2,13 @@
  * `npm run bench -- --scale`: how Monte Carlo VaR/ES (full revaluation, tail statistics and
  * component ES: the heaviest positions × scenarios job) grows with the book and the paths. Each
  * cell is one run of the VaR memory bench's child (var-memory-bench.ts: its own process, so its
- * peak RSS is its own) on the seeded synthetic book, by the bounded (block-reduced) path.
+ * peak RSS is its own, VmHWM) on the seeded synthetic book, by the bounded (block-reduced) path.
  * The growth exponents are the least-squares fit of log(time) and log(peak RSS − an empty
  * process's) on log(positions) and log(scenarios): 1 is linear.
  */
 import { spawnSync } from 'node:child_process'
 import { varMemoryBench, type VarMemoryResult } from './var-memory-bench'
+import { PEAK_RSS_KB_SOURCE } from './peak-rss'
 
 /** Least squares of y on [1, x1, x2]: the two slopes. */
 function slopes(rows: { x1: number; x2: number; y: number }[]): [number, number] {
@@ -21,7 +22,7 @@ function slopes(rows: { x1: number; x2: number; y: number }[]): [number, number]
 }
 
 export async function scaleGrid(positions: number[], scenarios: number[]) {
-  const empty = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS / 1024))'], { encoding: 'utf8' })
+  const empty = spawnSync(process.execPath, ['-e', `process.stdout.write(String(${PEAK_RSS_KB_SOURCE} / 1024))`], { encoding: 'utf8' })
   const baseRssMb = Number(empty.stdout)
   const cells: VarMemoryResult[] = await varMemoryBench(positions.flatMap((p) => scenarios.map((s) => ({ positions: p, paths: s, path: 'bounded' as const }))))
   const ok = cells.filter((c) => c.ok)

@@ -1,7 +1,7 @@
 /**
  * Issue 20, target 4: peak memory and time of Monte Carlo VaR/ES (component ES included) on large
  * synthetic books, each run in its own child process so one run's heap cannot flatter or spoil the
- * next: peak RSS is the child's `process.resourceUsage().maxRSS` at its end (worker threads
+ * next: peak RSS is the child's own high-water mark at its end (peak-rss.ts; worker threads
  * included, they share the process). The bounded path (block reduction, services/risk/
  * scenario-pnl.ts) at 10k × 10k and 50k × 10k, beside the whole-matrix reference twin at 10k × 10k
  * (the coin matrix plus its USD copy, as before).
@@ -29,7 +29,7 @@ export interface VarMemoryChildResult {
   workers: number
   /** valueAtRisk alone (scenarios, revaluation, tail statistics, component ES), s. */
   seconds: number
-  /** Peak RSS of the whole child process over its life, MB (maxRSS KB / 1024). */
+  /** Peak RSS of the whole child process over its life, MB (VmHWM: peak-rss.ts). */
   peakRssMb: number
   /** RSS once the book, market and history were loaded, before the run, MB. */
   rssBeforeRunMb: number

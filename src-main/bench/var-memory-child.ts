@@ -4,6 +4,7 @@
  * of synthetic BTC/ETH history, Monte Carlo VaR/ES at 99 % and 99.5 % with component ES, in the
  * engine pool. Prints one JSON line: time, peak RSS, VaR.
  */
+import { peakRssMb } from './peak-rss'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,8 +18,6 @@ import { createEnginePool } from '../workers/engine-pool'
 import { syntheticBook } from './synthetic-book'
 import { syntheticDailySeries } from './synthetic-history'
 import { VAR_MEMORY_CHILD_FLAG, type VarMemoryChildResult, type VarMemorySpec } from './var-memory-bench'
-
-const mb = (kb: number): number => kb / 1024
 
 async function run(spec: VarMemorySpec): Promise<VarMemoryChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-var-memory-'))
@@ -56,7 +55,7 @@ async function run(spec: VarMemorySpec): Promise<VarMemoryChildResult> {
       path: spec.path,
       workers: pool.size,
       seconds,
-      peakRssMb: mb(process.resourceUsage().maxRSS),
+      peakRssMb: peakRssMb(),
       rssBeforeRunMb,
       var99Usd: r.levels[0]!.valueAtRisk,
       es99Usd: r.levels[0]!.expectedShortfall,
