@@ -11,6 +11,9 @@ export default defineConfig({
     resolve: { alias: contractAlias },
     build: {
       target: 'node22',
+      // Pure-JS packages every command loads are bundled: Node's ESM loader resolving and linking
+      // zod's modules one by one was most of a short CLI command's start (issue 20: ≤ 300 ms).
+      externalizeDeps: { exclude: ['zod'] },
       rolldownOptions: {
         input: {
           // index = Electron host; serve = browser host; cli = batch command line; bench = npm run bench.
