@@ -26,7 +26,7 @@ import { syntheticDeribitLog, syntheticIbkrFlex } from './bench/synthetic-statem
 import { commitImport, previewImport } from './services/import-service'
 import { liveBook } from './book/books-repository'
 import type { HeldPosition } from './book/positions-repository'
-import { syntheticDailySeries } from './bench/synthetic-history'
+import { syntheticBenchHistory } from './bench/synthetic-history'
 import { valueAtRisk, type HistoryInput } from './services/var-service'
 import { backtest } from './services/backtest-service'
 import { buildProfileBook } from './engine/profile/profile-book'
@@ -285,15 +285,7 @@ async function main(): Promise<void> {
       .filter((p) => p.instrument.kind === 'option')
       .slice(0, MC_POSITIONS)
       .map((p, i) => ({ positionId: i + 1, accountId: 1, accountName: 'bench', venue: 'deribit', instrument: p.instrument, sizeContracts: p.sizeContracts, avgPrice: null }))
-    const lastDay = new Date(market.asOfMs).toISOString().slice(0, 10)
-    const history: HistoryInput = {
-      series: [
-        syntheticDailySeries('BTC', { days: 2_600, lastDay, lastClose: market.indexUsd.BTC!, dailyVol: 0.03, seed: 7 }),
-        syntheticDailySeries('ETH', { days: 2_600, lastDay, lastClose: market.indexUsd.ETH!, dailyVol: 0.04, seed: 8 })
-      ],
-      sources: ['BTC', 'ETH'].map((underlying) => ({ underlying, quoteCurrency: 'USD', source: 'synthetic' })),
-      volIndex: {}
-    }
+    const history: HistoryInput = syntheticBenchHistory(market)
     const mcOptions = { method: 'monte-carlo' as const, horizonDays: 1 as const, simulations: MC_PATHS, seed: 1 }
     await valueAtRisk(mcBook, view, history, { ...mcOptions, simulations: 500 }, { pool }) // warm
     const [mcReport, mcSeconds] = await timed(() => valueAtRisk(mcBook, view, history, mcOptions, { pool }))

@@ -7,10 +7,7 @@
  * explorerRedrawInBrowser measures the whole redraw (kernel, chart, tables) in Chromium through
  * the browser host, as the e2e test prints it.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
 import { openBook } from '../book/open-book'
 import { liveBook } from '../book/books-repository'
 import { loadMarketSnapshot } from '../book/market-repository'
@@ -18,7 +15,7 @@ import { listHeldPositions } from '../book/positions-repository'
 import { buildMarketView } from '../engine/market/market-view'
 import { evaluateProfile, PROFILE_MOVES, profileEvaluator } from '../engine/profile/pnl-profile'
 import { evaluateProfileByLegs } from '../engine/profile/pnl-profile-reference'
-import { writeSyntheticBook } from '../services/books/write-synthetic-book'
+import { startHost, stopHost, syntheticBookFile } from './served-book'
 import { profileModel } from '../services/whatif/explorer-service'
 
 export interface ExplorerBenchResult {
@@ -33,18 +30,6 @@ export interface ExplorerBenchResult {
   referenceDateMoveMs: number
   /** Largest |collapsed − every leg| over the swept curves, relative to each curve's largest |P&L|. */
   maxRelativeDifference: number
-}
-
-/** A book file holding a synthetic book of `positions` in its live book; the caller removes `dir`. */
-export function syntheticBookFile(positions: number, dir = mkdtempSync(join(tmpdir(), 'marginal-bench-book-'))): { dir: string; path: string; bookId: number } {
-  const path = join(dir, 'book.sqlite')
-  const book = openBook(path)
-  try {
-    const { bookId } = writeSyntheticBook(book.db, { positions })
-    return { dir, path, bookId }
-  } finally {
-    book.db.close()
-  }
 }
 
 const best = (fn: () => void, rounds: number, reps: number): number => {
@@ -101,28 +86,6 @@ export interface ExplorerBrowserResult {
   text: string
 }
 
-const SERVE = resolve('out/main/serve.js')
-
-async function startHost(bookPath: string): Promise<{ child: ChildProcess; url: string }> {
-  if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [SERVE, '--port', '0', '--book', bookPath], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`browser host did not start:\n${output}`)), 60_000)
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const m = /Marginal workstation: (http:\/\/\S+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        ok(m[1]!)
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => fail(new Error(`browser host exited with ${code}:\n${output}`)))
-  })
-  return { child, url }
-}
 
 /**
  * The explorer's whole redraw in Chromium (the system one, headless) on a book file's live book
@@ -167,10 +130,7 @@ export async function explorerRedrawInBrowser(opts: { positions?: number; bookPa
     return { legs, redraws: m ? Number(m[2]) - before : 0, medianMs: m ? Number(m[1]!.replace(/,/g, '')) : NaN, text: redrawsMs }
   } finally {
     await browser.close()
-    const exited = new Promise((r) => child.once('exit', r))
-    child.kill('SIGTERM')
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
-    if (child.exitCode === null) child.kill('SIGKILL')
+    await stopHost(child)
     if (made) rmSync(made.dir, { recursive: true, force: true })
   }
 }

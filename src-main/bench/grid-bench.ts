@@ -14,12 +14,8 @@
  *   book's first rows, beside the store's own 'positions.group' measure; and idle frames (no scroll)
  *   as this browser's frame floor on this machine. `serveJs` runs an older build for a before/after.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { openBook } from '../book/open-book'
-import { writeSyntheticBook } from '../services/books/write-synthetic-book'
+import { rmSync } from 'node:fs'
+import { startHost, stopHost, syntheticBookFile } from './served-book'
 
 export interface GridFigures {
   positions: number
@@ -126,51 +122,6 @@ const REFERENCE_GROUPING = `async ([callUrl, token, bookId, limit]) => {
     a.symbol.localeCompare(b.symbol))
   return performance.now() - t0
 }`
-const SERVE = resolve('out/main/serve.js')
-
-/** A book file whose live book holds `positions` synthetic positions, in a fresh temp folder. */
-export function makeSyntheticBookFile(positions: number): { dir: string; bookPath: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'marginal-grid-bench-'))
-  const bookPath = join(dir, 'book.sqlite')
-  const opened = openBook(bookPath)
-  try {
-    writeSyntheticBook(opened.db, { positions })
-  } finally {
-    opened.db.close()
-  }
-  return { dir, bookPath }
-}
-
-async function startHost(bookPath: string, serveJs = SERVE): Promise<{ child: ChildProcess; url: string }> {
-  if (!existsSync(serveJs)) throw new Error(`${serveJs} is missing: run npm run build first`)
-  const child = spawn(process.execPath, [serveJs, '--port', '0', '--book', bookPath], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`browser host did not start:\n${output}`)), 60_000)
-    const onData = (d: Buffer): void => {
-      output += d.toString()
-      const m = /Marginal workstation: (http:\/\/\S+)/.exec(output)
-      if (m) {
-        clearTimeout(timer)
-        ok(m[1]!)
-      }
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code) => fail(new Error(`browser host exited with ${code}:\n${output}`)))
-  })
-  return { child, url }
-}
-
-async function stopHost(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(timer)
-}
-
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN
 
 /** Open a book file in the browser host and measure the grid (see the file comment). */
@@ -248,7 +199,7 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
 
 /** Make a synthetic book of `positions`, open it in the browser host, and measure the grid. */
 export async function measureGrid(opts: { positions: number } & GridBenchOptions): Promise<GridFigures> {
-  const { dir, bookPath } = makeSyntheticBookFile(opts.positions)
+  const { dir, path: bookPath } = syntheticBookFile(opts.positions)
   try {
     return await measureGridOnBook(bookPath, opts.positions, opts)
   } finally {

@@ -18,7 +18,7 @@ import type { BookMargin, MarginOptions } from '../services/margin-service'
 import { bookMarginView } from '../services/margin/handlers'
 import { marginView } from '../services/margin-view'
 import { createEnginePool } from '../workers/engine-pool'
-import { syntheticBookFile } from './explorer-bench'
+import { syntheticBookFile } from './served-book'
 
 export interface MarginBenchResult {
   positions: number

@@ -16,7 +16,7 @@ import { buildMarketView } from '../engine/market/market-view'
 import { valueAtRisk, type HistoryInput } from '../services/var-service'
 import { createEnginePool } from '../workers/engine-pool'
 import { syntheticBook } from './synthetic-book'
-import { syntheticDailySeries } from './synthetic-history'
+import { syntheticBenchHistory } from './synthetic-history'
 import { VAR_MEMORY_CHILD_FLAG, type VarMemoryChildResult, type VarMemorySpec } from './var-memory-bench'
 
 async function run(spec: VarMemorySpec): Promise<VarMemoryChildResult> {
@@ -36,15 +36,7 @@ async function run(spec: VarMemorySpec): Promise<VarMemoryChildResult> {
       sizeContracts: p.sizeContracts,
       avgPrice: null
     }))
-    const lastDay = new Date(market.asOfMs).toISOString().slice(0, 10)
-    const history: HistoryInput = {
-      series: [
-        syntheticDailySeries('BTC', { days: 2_600, lastDay, lastClose: market.indexUsd.BTC!, dailyVol: 0.03, seed: 7 }),
-        syntheticDailySeries('ETH', { days: 2_600, lastDay, lastClose: market.indexUsd.ETH!, dailyVol: 0.04, seed: 8 })
-      ],
-      sources: ['BTC', 'ETH'].map((underlying) => ({ underlying, quoteCurrency: 'USD', source: 'synthetic' })),
-      volIndex: {}
-    }
+    const history: HistoryInput = syntheticBenchHistory(market)
     const rssBeforeRunMb = process.memoryUsage.rss() / 2 ** 20
     const t0 = performance.now()
     const r = await valueAtRisk(held, view, history, { method: 'monte-carlo', horizonDays: 1, simulations: spec.paths, seed: 1 }, { pool, fullMatrix: spec.path === 'full-matrix' })

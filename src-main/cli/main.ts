@@ -243,7 +243,11 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
   if (command === 'backup' && !values.out) return usageError('backup needs --out FILE (a new file)')
-  if (command === 'synthetic-book' && values.positions === undefined) return usageError('synthetic-book needs --positions N')
+  if (command === 'synthetic-book') {
+    if (values.positions === undefined) return usageError('synthetic-book needs --positions N')
+    if (!/^\d+$/.test(values.positions)) return usageError(`--positions "${values.positions}" is not a whole number of positions`)
+    if (values.seed !== undefined && !/^-?\d+$/.test(values.seed)) return usageError(`--seed "${values.seed}" is not a whole number`)
+  }
   const opening = parseOpening(values.opening ?? [])
   if (typeof opening === 'string') return usageError(opening)
   const asOf = values['as-of']

@@ -55,6 +55,10 @@ describe('synthetic-book', () => {
     const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }
     expect(await runCli(['synthetic-book', '--book', file], io)).toBe(2)
     expect(err.join('\n')).toMatch(/synthetic-book needs --positions N/)
+    expect(await runCli(['synthetic-book', '--book', file, '--positions', 'abc'], io)).toBe(2)
+    expect(err.at(-1)).toMatch(/--positions "abc" is not a whole number of positions/)
+    expect(await runCli(['synthetic-book', '--book', file, '--positions', '10', '--seed', 'x'], io)).toBe(2)
+    expect(err.at(-1)).toMatch(/--seed "x" is not a whole number/)
     expect(await runCli(['synthetic-book', '--book', file, '--positions', '500', '--seed', '3'], io)).toBe(0)
     expect(out.at(-1)).toMatch(/^wrote 500 synthetic positions \([\d,]+ instruments, 4 accounts "Synthetic 1…4"\) into the live book/)
     expect(await runCli(['positions', '--book', file, '--json'], io)).toBe(0)
