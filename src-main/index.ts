@@ -160,6 +160,8 @@ async function main(): Promise<void> {
 
   installMenu()
   createWindow()
+  // The first grid's answer while the window loads (services/warm-up.ts).
+  setImmediate(() => void backend?.warmUp())
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })

@@ -44,6 +44,8 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
   console.log(`Book: ${backend.bookPath}${backend.seededDemo ? ' (new: an empty live book, and the demo book beside it)' : ''}`)
   if (backend.bookWarning) console.error(`marginal serve: warning: ${backend.bookWarning}`)
   console.log(`Marginal workstation: ${host.url}`)
+  // The first grid's answer, while the page loads (services/warm-up.ts); after the URL is out.
+  setImmediate(() => void backend.warmUp())
   const stop = async (): Promise<void> => {
     await host.close()
     await backend.services.close()

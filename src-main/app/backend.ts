@@ -4,6 +4,7 @@ import type { OpenedBook } from '../book/database'
 import { createEnginePool } from '../workers/engine-pool'
 import { createServices, type Services } from '../services/api-service'
 import type { PdfPrinter } from '../reports/pdf/pdf-printer'
+import { warmUp } from '../services/warm-up'
 
 export interface Backend {
   services: Services
@@ -13,6 +14,8 @@ export interface Backend {
   bookState: OpenedBook['state']
   /** One line for a terminal or log when the book is view only (null when ok), naming the file. */
   bookWarning: string | null
+  /** Compute the first grid the workstation will ask for, while its window loads (services/warm-up.ts). */
+  warmUp(): Promise<void>
 }
 
 /** printer: Electron's printToPDF in the desktop app; omitted, the system Chromium (browser host, CLI). */
@@ -25,5 +28,6 @@ export function startBackend(opts: { bookPath: string; host: 'electron' | 'brows
       : book.state === 'damaged'
         ? `the book ${book.path} is damaged (${book.stateReason}): opened read-only; save a repaired copy from the workstation's banner and open that`
         : `the book ${book.path} is read-only (${book.stateReason}): opened for viewing only; every change will be refused`
-  return { services: createServices({ book, pool, host: opts.host, printer: opts.printer }), bookPath: book.path, seededDemo: book.seededDemo, bookState: book.state, bookWarning }
+  const services = createServices({ book, pool, host: opts.host, printer: opts.printer })
+  return { services, bookPath: book.path, seededDemo: book.seededDemo, bookState: book.state, bookWarning, warmUp: () => warmUp(services) }
 }

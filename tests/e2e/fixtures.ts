@@ -57,6 +57,16 @@ export interface WorkstationOptions {
 
 export const test = base.extend<{ workstation: Workstation } & WorkstationOptions>({
   bookFile: [null, { option: true }],
+  // AG Grid reports a feature whose module is not registered (src-renderer/src/main.ts registers
+  // only what the grids use) or a wrong option as a console error or warning: none may appear.
+  page: async ({ page }, use) => {
+    const agGrid: string[] = []
+    page.on('console', (m) => {
+      if ((m.type() === 'error' || m.type() === 'warning') && /AG Grid/i.test(m.text())) agGrid.push(m.text())
+    })
+    await use(page)
+    expect(agGrid, 'AG Grid errors and warnings in the console').toEqual([])
+  },
   workstation: async ({ bookFile }, use) => {
     const bookPath = join(mkdtempSync(join(tmpdir(), 'marginal-e2e-')), 'book.sqlite')
     bookFile?.prepare(bookPath)

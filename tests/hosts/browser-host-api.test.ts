@@ -19,6 +19,7 @@ import { createServices } from '../../src-main/services/api-service'
 import { dispatch } from '../../src-main/services/dispatch'
 import { openBook } from '../../src-main/book/open-book'
 import { WorkerPool } from '../../src-main/workers/pool'
+import { positionRowsOf } from '../../src-preload/contract/positions'
 
 const chromium = (() => {
   try {
@@ -108,6 +109,8 @@ describe('API over the browser host', () => {
     const perp = positions.rows.find((r) => r.symbol === 'BTC-PERPETUAL')!
     // 25,000 short $10 contracts at a 92,395 USD mark = −250,000 USD = −2.7058 BTC.
     expect(perp.sizeCoin).toBeCloseTo(-250_000 / 92_395, 10)
+    // The grid's columns, over HTTP and through the contract on both sides, are the same rows.
+    expect(positionRowsOf(await api.listPositionColumns({ bookId: demo.id }))).toEqual(positions)
     const market = await api.currentMarket({ bookId: demo.id })
     expect(market.snapshot).toMatchObject({ id: positions.marketSnapshotId, asOfUtc: positions.asOfUtc, instrumentCount: 32 })
     expect(market.snapshot!.underlyings).toEqual([

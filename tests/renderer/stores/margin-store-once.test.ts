@@ -13,6 +13,7 @@ import { useMarginStore } from '../../../src-renderer/src/stores/use-margin-stor
 import { usePositionsStore } from '../../../src-renderer/src/stores/use-positions-store'
 import { installFakeApi } from '../support/fake-api'
 import { book, bookMargin, deribitGroup, market } from '../support/fixtures'
+import { positionColumnsOf } from '@contract/positions'
 
 const appInfo: AppInfo = { appVersion: '0.1.0', host: 'browser', bookPath: '/tmp/book.sqlite', schemaVersion: 7, sqliteVersion: '3.46', workerCount: 2, bookState: 'ok', bookStateReason: null }
 const books = [book(1, 'demo', 'Demo book'), book(2, 'live', 'My book'), book(3, 'whatif', 'What-if 1', { parentId: 2 })]
@@ -73,11 +74,11 @@ describe('margin store: one bookMargin per change', () => {
       listBooks: async () => books,
       engineStatus: async () => ({ workerCount: 2, busyWorkers: 0, queuedTasks: 0, workersReplaced: 0, tasksCompleted: 0 }),
       currentMarket: async ({ bookId }) => ({ snapshot: market(`snap-${bookId}`) }),
-      listPositions: async ({ bookId }) => {
+      listPositionColumns: async ({ bookId }) => {
         order.push('listPositions asked')
         await new Promise<void>((r) => (release = r))
         order.push('listPositions answered')
-        return { bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [], notPriced: [] } as never
+        return positionColumnsOf({ bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [] })
       },
       bookMargin: async () => {
         order.push('bookMargin asked')

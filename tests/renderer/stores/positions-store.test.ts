@@ -2,22 +2,23 @@
 /** The positions store against a fake API: loading, the holdings revision, the filter and collapsed groups. */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { PositionRow, PositionsResponse } from '@contract/api'
+import type { PositionColumnsResponse, PositionRow } from '@contract/api'
+import { positionColumnsOf } from '@contract/positions'
 import { usePositionsStore } from '../../../src-renderer/src/stores/use-positions-store'
 import { installFakeApi } from '../support/fake-api'
 import { AS_OF, positionRow } from '../support/fixtures'
 
 const held = [positionRow(1, 'BTC-PERPETUAL', 100), positionRow(2, 'BTC-25DEC26-100000-C', -2), positionRow(3, 'BTC-25DEC26-90000-P', 1, { accountId: 2, accountName: 'OKX main', venue: 'okx' })]
-const reply = (bookId: number, rows: PositionRow[]): PositionsResponse => ({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows })
+const reply = (bookId: number, rows: PositionRow[]): PositionColumnsResponse => positionColumnsOf({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows })
 
 beforeEach(() => setActivePinia(createPinia()))
 
 describe('positions store', () => {
   it('loads a book and groups its rows account → underlying → expiry', async () => {
-    const api = installFakeApi({ listPositions: async ({ bookId }) => reply(bookId, held) })
+    const api = installFakeApi({ listPositionColumns: async ({ bookId }) => reply(bookId, held) })
     const positions = usePositionsStore()
     await positions.load(7)
-    expect(api.listPositions).toHaveBeenCalledWith({ bookId: 7 })
+    expect(api.listPositionColumns).toHaveBeenCalledWith({ bookId: 7 })
     expect(positions.positionCount).toBe(3)
     expect(positions.shownCount).toBe(3)
     expect(positions.loading).toBe(false)
@@ -27,22 +28,22 @@ describe('positions store', () => {
   })
 
   it('bumps the revision only when the holdings of the same book change', async () => {
-    const api = installFakeApi({ listPositions: async ({ bookId }) => reply(bookId, held) })
+    const api = installFakeApi({ listPositionColumns: async ({ bookId }) => reply(bookId, held) })
     const positions = usePositionsStore()
     await positions.load(7)
     expect(positions.revision).toBe(0) // a first load is not a change
     await positions.load(7)
     expect(positions.revision).toBe(0) // nor a reload of the same holdings
-    vi.mocked(api.listPositions).mockResolvedValueOnce(reply(7, [{ ...held[0]!, sizeContracts: 150 }, ...held.slice(1)]))
+    vi.mocked(api.listPositionColumns).mockResolvedValueOnce(reply(7, [{ ...held[0]!, sizeContracts: 150 }, ...held.slice(1)]))
     await positions.load(7)
     expect(positions.revision).toBe(1)
-    vi.mocked(api.listPositions).mockResolvedValueOnce(reply(8, held.slice(0, 1)))
+    vi.mocked(api.listPositionColumns).mockResolvedValueOnce(reply(8, held.slice(0, 1)))
     await positions.load(8)
     expect(positions.revision).toBe(1) // another book: the book id already says so
   })
 
   it('shows the error of a failed load', async () => {
-    installFakeApi({ listPositions: () => Promise.reject(new Error('book 7 has no market snapshot')) })
+    installFakeApi({ listPositionColumns: () => Promise.reject(new Error('book 7 has no market snapshot')) })
     const positions = usePositionsStore()
     await positions.load(7)
     expect(positions.error).toBe('book 7 has no market snapshot')
@@ -52,7 +53,7 @@ describe('positions store', () => {
   it('filters, collapses and keeps both in the book file', async () => {
     vi.useFakeTimers()
     try {
-      const api = installFakeApi({ listPositions: async ({ bookId }) => reply(bookId, held) })
+      const api = installFakeApi({ listPositionColumns: async ({ bookId }) => reply(bookId, held) })
       const positions = usePositionsStore()
       await positions.load(7)
       positions.setFilter({ text: '', kinds: ['option'], side: 'all' })

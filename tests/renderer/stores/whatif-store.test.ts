@@ -7,6 +7,7 @@ import { useSessionStore } from '../../../src-renderer/src/stores/use-session-st
 import { useWhatIfStore } from '../../../src-renderer/src/stores/use-whatif-store'
 import { installFakeApi } from '../support/fake-api'
 import { AS_OF, book, bookMargin, deribitGroup, market } from '../support/fixtures'
+import { positionColumnsOf } from '@contract/positions'
 
 const applied = (b: BookSummary): ResponseOf<'applyTrades'> => ({ book: b, tickets: [] })
 
@@ -32,7 +33,7 @@ function fakeBookFile(more: Partial<MarginalApi> = {}) {
     },
     applyTrades: async ({ bookId }) => applied(books.find((b) => b.id === bookId)!),
     editPositions: async ({ bookId }) => applied(books.find((b) => b.id === bookId)!),
-    listPositions: async ({ bookId }) => ({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows: [] }),
+    listPositionColumns: async ({ bookId }) => positionColumnsOf({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows: [] }),
     bookMargin: async () => bookMargin([deribitGroup()]),
     tradeInstruments: async ({ bookId }): Promise<TradeInstrumentsResponse> => ({ accounts: [{ id: bookId * 100 + 1, name: 'Deribit main', venue: 'deribit' }, { id: bookId * 100 + 2, name: 'OKX main', venue: 'okx' }], instruments: [] }),
     ...more
@@ -76,7 +77,7 @@ describe('what-if store', () => {
     const ticket = { accountId: 201, symbol: 'BTC-PERPETUAL', side: 'sell' as const, sizeContracts: 1000 }
     await useWhatIfStore().applyTickets([ticket])
     expect(api.applyTrades).toHaveBeenCalledWith({ bookId: 2, tickets: [ticket] })
-    expect(api.listPositions).toHaveBeenCalledWith({ bookId: 2 })
+    expect(api.listPositionColumns).toHaveBeenCalledWith({ bookId: 2 })
     expect(api.bookMargin).toHaveBeenLastCalledWith({ bookId: 2 })
   })
 
@@ -97,7 +98,7 @@ describe('what-if store', () => {
     await useSessionStore().selectBook(2)
     await useWhatIfStore().editPositions({ scale: { factor: 0.5 } })
     expect(api.editPositions).toHaveBeenCalledWith({ bookId: 2, scale: { factor: 0.5 } })
-    expect(api.listPositions).toHaveBeenCalledWith({ bookId: 2 })
+    expect(api.listPositionColumns).toHaveBeenCalledWith({ bookId: 2 })
   })
 
   it('books nothing without a book, and an API error reaches the caller', async () => {
@@ -108,9 +109,9 @@ describe('what-if store', () => {
     await useSessionStore().selectBook(2)
     // Selecting the book loads its positions (the positions store follows the book); a refused
     // ticket books nothing, so nothing reloads after it.
-    const loads = vi.mocked(api.listPositions).mock.calls.length
+    const loads = vi.mocked(api.listPositionColumns).mock.calls.length
     await expect(whatif.applyTickets([{ accountId: 201, symbol: 'BTC-XYZ', side: 'buy', sizeContracts: 1 }])).rejects.toThrow('BTC-XYZ is not on the market snapshot')
-    expect(api.listPositions).toHaveBeenCalledTimes(loads)
+    expect(api.listPositionColumns).toHaveBeenCalledTimes(loads)
   })
 
   it('opens the ticket with a prefill', () => {

@@ -12,6 +12,7 @@ import { useSessionStore } from '../../../src-renderer/src/stores/use-session-st
 import { useMarginStore } from '../../../src-renderer/src/stores/use-margin-store'
 import { installFakeApi, deferred, type FakeApi } from '../support/fake-api'
 import { AS_OF, book, bookMargin, deribitGroup, diff, market, pair } from '../support/fixtures'
+import { positionColumnsOf } from '@contract/positions'
 
 const fill = { markPrice: 0.0525, fillPrice: 0.0535, priceCurrency: 'BTC' }
 const review = {
@@ -116,7 +117,7 @@ async function mountOnLiveBook(methods: Partial<MarginalApi>, bookId = 2): Promi
     },
     tradeInstruments: async ({ bookId }) => ({ accounts: [{ id: bookId * 100 + 1, name: 'Deribit main', venue: 'deribit' }], instruments: [] }),
     applyTrades: async ({ bookId }) => ({ book: books.find((b) => b.id === bookId)!, tickets: [] }),
-    listPositions: async ({ bookId }) => ({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows: [] }),
+    listPositionColumns: async ({ bookId }) => positionColumnsOf({ bookId, marketSnapshotId: 'snap-1', asOfUtc: AS_OF, rows: [] }),
     ...methods
   })
   const session = useSessionStore()

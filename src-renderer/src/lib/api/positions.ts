@@ -2,5 +2,5 @@
 import type { MarginalApi } from '@contract/api'
 import { useApi } from '../../api/api'
 
-export type PositionsApi = Pick<MarginalApi, 'listPositions' | 'currentMarket' | 'marketDetail' | 'settledPositions'>
+export type PositionsApi = Pick<MarginalApi, 'listPositions' | 'listPositionColumns' | 'currentMarket' | 'marketDetail' | 'settledPositions'>
 export const usePositionsApi = (): PositionsApi => useApi()
