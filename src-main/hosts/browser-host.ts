@@ -10,6 +10,7 @@ import { HTTP_CALL_PREFIX, HTTP_EVENTS_PATH, HTTP_TOKEN_HEADER, TOKEN_QUERY_PARA
 import type { Envelope } from '@contract/api'
 import type { Services } from '../services/api-service'
 import { dispatch } from '../services/dispatch'
+import { isSettledReply } from '../services/settled-reply'
 import { CONTENT_SECURITY_POLICY } from './csp'
 import { checkHostAndOrigin, tokenMatches } from './request-guard'
 import { readStaticFile } from './static-files'
@@ -52,8 +53,16 @@ function send(res: ServerResponse, status: number, body: string, type = 'applica
   res.end(body)
 }
 
-const sendEnvelope = (res: ServerResponse, status: number, envelope: Envelope): void =>
-  send(res, status, JSON.stringify(envelope))
+/** The JSON of settled replies (services/settled-reply.ts), written once per reply, not once per request. */
+const settledJson = new WeakMap<object, string>()
+function envelopeJson(envelope: Envelope): string {
+  if (!envelope.ok || !isSettledReply(envelope.value)) return JSON.stringify(envelope)
+  let json = settledJson.get(envelope.value)
+  if (json === undefined) settledJson.set(envelope.value, (json = JSON.stringify(envelope.value)))
+  return `{"ok":true,"value":${json}}`
+}
+
+const sendEnvelope = (res: ServerResponse, status: number, envelope: Envelope): void => send(res, status, envelopeJson(envelope))
 
 const refuse = (res: ServerResponse, status: number, message: string): void =>
   sendEnvelope(res, status, { ok: false, error: { code: status === 401 || status === 403 ? 'refused' : 'invalid_request', message } })

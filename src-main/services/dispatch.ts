@@ -12,6 +12,7 @@ import { ImportRefusedError } from './import-service'
 import { AsOfRequiredError } from '../importers/market/deribit-ticker-chain'
 import { BookRefusedError } from '../book/whatif-repository'
 import { PdfUnavailableError } from '../reports/pdf/pdf-printer'
+import { deepFrozen, isSettledReply } from './settled-reply'
 
 const isMethod = (m: string): m is MethodName => Object.hasOwn(apiMethods, m)
 
@@ -32,6 +33,9 @@ export function describeInvalid(method: string, error: z.ZodError): { message: s
   return { field, message: `${method}: field "${field}"${what}` }
 }
 
+/** Settled replies already checked against their method's reply schema (settled-reply.ts): the checked copy, itself settled. */
+const checkedReplies = new WeakMap<object, { method: string; data: unknown }>()
+
 export async function dispatch(handlers: Handlers, method: string, payload: unknown): Promise<Envelope> {
   if (!isMethod(method)) {
     return { ok: false, error: { code: 'invalid_request', message: `unknown API method "${method}"`, field: 'method' } }
@@ -48,6 +52,8 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
   try {
     const handler = handlers[method] as (req: unknown) => unknown
     const value = await handler(parsed.data)
+    const settled = isSettledReply(value) ? checkedReplies.get(value) : undefined
+    if (settled?.method === method) return { ok: true, value: settled.data }
     const checked = spec.response.safeParse(value)
     if (!checked.success) {
       const issue = checked.error.issues[0]
@@ -55,6 +61,11 @@ export async function dispatch(handlers: Handlers, method: string, payload: unkn
         ok: false,
         error: { code: 'internal', message: `${method}: reply breaks the contract at "${issue?.path.join('.')}": ${issue?.message}` }
       }
+    }
+    if (isSettledReply(value)) {
+      const data = deepFrozen(checked.data)
+      checkedReplies.set(value, { method, data })
+      return { ok: true, value: data }
     }
     return { ok: true, value: checked.data }
   } catch (e) {

@@ -72,7 +72,16 @@ describe('warm-up and the positions memo', () => {
     const closed = await call<Positions>(s, 'listPositions', { bookId: copy.id })
     expect(closed.rows.some((r) => r.positionId === first.positionId)).toBe(false)
     expect(closed.rows.length).toBe(before.rows.length - 1)
-    // Unchanged: the same answer again.
+    // Unchanged: the same answer again, the very object (checked once: services/settled-reply.ts),
+    // frozen all the way down, so no caller can change what the next one gets.
+    const again = await call<Positions>(s, 'listPositions', { bookId: copy.id })
+    expect(again).toBe(closed)
+    expect(() => again.rows.sort((a, b) => b.positionId - a.positionId)).toThrow(TypeError)
+    expect(() => {
+      again.rows[0]!.sizeContracts = 1
+    }).toThrow(TypeError)
     expect(await call<Positions>(s, 'listPositions', { bookId: copy.id })).toEqual(closed)
+    // A reply no handler keeps is checked and copied each time.
+    expect(await call<Book[]>(s, 'listBooks', {})).not.toBe(await call<Book[]>(s, 'listBooks', {}))
   })
 })

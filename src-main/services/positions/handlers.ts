@@ -9,6 +9,7 @@ import { marketDetail, marketSummary } from '../market-detail'
 import type { BookContext } from '../book-context'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 import { bookMarginMemo as bookAnswerMemo, fileStamp } from '../margin/book-margin-cache'
+import { settledReply } from '../settled-reply'
 
 /** The positions grid: every held position valued on the book's market, or saying why not. */
 export function positionRows(bc: BookContext) {
@@ -29,7 +30,7 @@ export function positionsHandlers(ctx: ServiceContext): HandlerSlice<keyof typeo
   const memo = bookAnswerMemo<ReturnType<typeof positionRows>>()
   const rowsOf = (bookId: number): ReturnType<typeof positionRows> => {
     const bc = ctx.bookContext(bookId)
-    return memo.get(bookId, fileStamp(ctx.db), () => ({ marketId: bc.book.marketSnapshotId, params: null, balances: null, held: bc.held }), () => positionRows(bc))
+    return memo.get(bookId, fileStamp(ctx.db), () => ({ marketId: bc.book.marketSnapshotId, params: null, balances: null, held: bc.held }), () => settledReply(positionRows(bc)))
   }
   // The columns of the last rows (the grid asks for columns, other views for rows).
   let lastColumns: { rows: ReturnType<typeof positionRows>; columns: ReturnType<typeof positionColumnsOf> } | null = null
@@ -37,7 +38,7 @@ export function positionsHandlers(ctx: ServiceContext): HandlerSlice<keyof typeo
     listPositions: ({ bookId }) => rowsOf(bookId),
     listPositionColumns: ({ bookId }) => {
       const rows = rowsOf(bookId)
-      if (lastColumns?.rows !== rows) lastColumns = { rows, columns: positionColumnsOf(rows) }
+      if (lastColumns?.rows !== rows) lastColumns = { rows, columns: settledReply(positionColumnsOf(rows)) }
       return lastColumns.columns
     },
     currentMarket: ({ bookId }) => {
