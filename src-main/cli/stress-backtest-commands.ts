@@ -3,6 +3,7 @@
  * history, on a book or a portfolio file, amounts in USD.
  */
 import type { ResponseOf } from '@contract/api'
+import { trafficLightZonesText } from '@contract/risk'
 import type { Services } from '../services/api-service'
 import { BACKTEST_METHODS, type BacktestMethod, type BacktestOptions } from '../services/backtest-service'
 import { backtestOf, stressOf } from '../services/risk/handlers'
@@ -87,6 +88,7 @@ function backtestTable(r: ResponseOf<'runBacktest'>): string {
       ['Kupiec POF LR', `${s.kupiec.lr.toFixed(3)} (p = ${s.kupiec.pValue.toFixed(4)}${s.kupiec.reject ? ', rejected at 95 %' : ''})`],
       ['Christoffersen independence LR', `${s.christoffersen.lr.toFixed(3)} (p = ${s.christoffersen.pValue.toFixed(4)}${s.christoffersen.reject ? ', rejected at 95 %' : ''})`],
       ['250-day windows green / yellow / red', `${r.zoneCounts.green} / ${r.zoneCounts.yellow} / ${r.zoneCounts.red} (worst ${s.worstZone})`],
+      ['Zones', trafficLightZonesText(s.zones)],
       ['Requirement (first … last day)', `${usd(r.requirementUsd[0]!)} … ${usd(r.requirementUsd.at(-1)!)}`]
     ]
   )

@@ -174,7 +174,19 @@ export const BacktestResponse = z.object({
     coverage: z.number(),
     kupiec: LikelihoodRatioView,
     christoffersen: LikelihoodRatioView,
-    worstZone: Zone
+    worstZone: Zone,
+    /**
+     * The zones at this confidence by Basel's rule: yellow from the count whose binomial probability
+     * of that many exceptions or fewer reaches 95 %, red from 99.99 % (99 %, 250 days: 5 and 10).
+     */
+    zones: z.object({
+      days: z.number().int(),
+      confidence: z.number(),
+      yellowFrom: z.number().int(),
+      redFrom: z.number().int(),
+      /** P(X ≤ k), k = 0 … redFrom. */
+      cumulative: z.array(z.number())
+    })
   }),
   zoneCounts: z.object({ green: z.number().int(), yellow: z.number().int(), red: z.number().int() }),
   durationMs: z.number()
@@ -183,6 +195,16 @@ export const BacktestResponse = z.object({
 export type VarResponse = z.output<typeof VarResponse>
 export type StressResponse = z.output<typeof StressResponse>
 export type BacktestResponse = z.output<typeof BacktestResponse>
+
+/** The zones as every output states them: "green 0–4, yellow 5–9, red 10 or more exceptions in 250 days at 99 % (…)". */
+export function trafficLightZonesText(z: BacktestResponse['stats']['zones']): string {
+  const pct = `${Number((z.confidence * 100).toFixed(4))} %`
+  const range = (from: number, to: number): string => (from > to ? 'none' : from === to ? `${from}` : `${from}–${to}`)
+  return (
+    `green ${range(0, z.yellowFrom - 1)}, yellow ${range(z.yellowFrom, z.redFrom - 1)}, red ${z.redFrom > z.days ? 'none' : `${z.redFrom} or more`} exceptions in ${z.days} days at ${pct} ` +
+    "(Basel's rule at this confidence: yellow from 95 %, red from 99.99 % binomial probability of that many or fewer)"
+  )
+}
 export type BacktestMethodName = z.output<typeof BacktestMethodName>
 
 export const riskMethods = {

@@ -426,6 +426,7 @@ test('statistical risk: import history, VaR with its tail, the stress grid with 
   await page.getByRole('button', { name: 'Run backtest' }).click()
   await expect(page.getByTestId('backtest-exceptions')).toContainText(/^\d+ of [\d,]+ \(expected/)
   await expect(page.getByTestId('backtest-zones')).toContainText(/\d+ green · \d+ yellow · \d+ red/)
+  await expect(page.getByTestId('backtest-zone-rule')).toContainText(/^green 0–4, yellow 5–9, red 10 or more exceptions in 250 days at 99 % \(Basel's rule/)
   await expect(page.getByTestId('backtest-chart').locator('svg')).toBeVisible()
   await page.screenshot(shot('statistics-backtest'))
   await page.locator('select[name="backtest-method"]').selectOption('deribit-pm')

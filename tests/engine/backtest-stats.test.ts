@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { backtestStats, CHI2_1_95, chiSquare1Survival, christoffersenIndependence, kupiecPof, trafficLight } from '../../src-main/engine/risk/backtest-stats'
+import { backtestStats, CHI2_1_95, chiSquare1Survival, christoffersenIndependence, kupiecPof, trafficLight, trafficLightZones } from '../../src-main/engine/risk/backtest-stats'
+import { trafficLightZonesText } from '../../src-preload/contract/risk'
 import { normCdf } from '../../src-main/engine/pricing/normal'
 
 /** Kupiec's LR from its definition, with powers instead of logs: an independent twin. */
@@ -87,3 +88,71 @@ describe('Christoffersen independence', () => {
     expect(c.lr).toBeCloseTo(expected, 9)
   })
 })
+
+/**
+ * The zones by exact rational arithmetic, an independent twin: with p = a/b, P(X = k) =
+ * C(n, k) a^k (b − a)^(n−k) / b^n in BigInt, and the Basel rule (yellow from P(X ≤ k) ≥ 95 %, red
+ * from ≥ 99.99 %) decided on exact fractions.
+ */
+function exactZones(n: number, a: bigint, b: bigint): { yellowFrom: number; redFrom: number } {
+  const total = b ** BigInt(n)
+  let choose = 1n
+  let sum = 0n
+  let yellowFrom = -1
+  for (let k = 0; k <= n; k++) {
+    if (k > 0) choose = (choose * BigInt(n - k + 1)) / BigInt(k)
+    sum += choose * a ** BigInt(k) * (b - a) ** BigInt(n - k)
+    if (yellowFrom < 0 && sum * 100n >= total * 95n) yellowFrom = k
+    if (sum * 10_000n >= total * 9_999n) return { yellowFrom, redFrom: k }
+  }
+  return { yellowFrom, redFrom: n + 1 }
+}
+
+describe('traffic-light zones at any confidence (issue 21)', () => {
+  it('at 99 % over 250 days: Basel Table 1, its cumulative probabilities and its 5 and 10', () => {
+    const z = trafficLightZones(0.99, 250)
+    expect([z.yellowFrom, z.redFrom]).toEqual([5, 10])
+    // Basel Committee (1996), Table 1, "cumulative probability" column, in %.
+    const table1 = [8.11, 28.58, 54.32, 75.81, 89.22, 95.88, 98.63, 99.6, 99.89, 99.97, 99.99]
+    z.cumulative.forEach((c, k) => expect(c * 100).toBeCloseTo(table1[k]!, 2))
+    expect(Array.from({ length: 15 }, (_, x) => trafficLight(x, z))).toEqual(Array.from({ length: 15 }, (_, x) => trafficLight(x)))
+  })
+
+  it('equals the exact binomial at 99.5 %, 97.5 %, 95 % and 99.9 %, and over other windows', () => {
+    const cases: [number, number, bigint, bigint][] = [
+      [0.995, 250, 1n, 200n],
+      [0.975, 250, 1n, 40n],
+      [0.95, 250, 1n, 20n],
+      [0.999, 250, 1n, 1000n],
+      [0.99, 500, 1n, 100n],
+      [0.99, 1000, 1n, 100n]
+    ]
+    for (const [confidence, days, a, b] of cases) {
+      const z = trafficLightZones(confidence, days)
+      expect({ confidence, days, yellowFrom: z.yellowFrom, redFrom: z.redFrom }).toEqual({ confidence, days, ...exactZones(days, a, b) })
+    }
+    // At 99.5 % the 99 % zones would call 3 and 4 exceptions green: the binomial puts them in yellow.
+    expect(trafficLightZones(0.995)).toMatchObject({ yellowFrom: 3, redFrom: 7 })
+  })
+
+  it('judges a backtest by the zones of its own confidence, and says which', () => {
+    const days = 300
+    const measure = new Float64Array(days).fill(100)
+    const loss = new Float64Array(days)
+    for (const t of [10, 50, 90]) loss[t] = 150 // 3 exceptions in the first window
+    const at99 = backtestStats(measure, loss, 0.99)
+    const at995 = backtestStats(measure, loss, 0.995)
+    expect(at99.windows[0]).toMatchObject({ exceptions: 3, zone: 'green' })
+    expect(at995.windows[0]).toMatchObject({ exceptions: 3, zone: 'yellow' })
+    expect(at995.worstZone).toBe('yellow')
+    expect(at995.zones).toMatchObject({ days: 250, confidence: 0.995, yellowFrom: 3, redFrom: 7 })
+    expect(trafficLightZonesText(at995.zones)).toMatch(/^green 0–2, yellow 3–6, red 7 or more exceptions in 250 days at 99.5 % \(Basel's rule/)
+    expect(trafficLightZonesText(at99.zones)).toMatch(/^green 0–4, yellow 5–9, red 10 or more exceptions in 250 days at 99 %/)
+  })
+
+  it('refuses a confidence outside (0, 1) and a window that is not a whole number of days', () => {
+    expect(() => trafficLightZones(1)).toThrow(/confidence in \(0, 1\)/)
+    expect(() => trafficLightZones(0.99, 0)).toThrow(/whole number of days/)
+  })
+})
+

@@ -6,8 +6,11 @@
  *   LR_POF = −2 ln[(1 − p)^(N−x) p^x] + 2 ln[(1 − x/N)^(N−x) (x/N)^x], χ²(1) under H0.
  * - Christoffersen (1998), "Evaluating interval forecasts": LR_ind compares the first-order Markov
  *   chain of exceptions with independent ones, χ²(1) under H0.
- * - Basel Committee (1996), "Supervisory framework for the use of backtesting": 250 days at 99 %,
- *   0–4 exceptions green, 5–9 yellow, 10 or more red.
+ * - Basel Committee (1996), "Supervisory framework for the use of backtesting in conjunction with
+ *   the internal models approach to market risk capital requirements", Table 1: 250 days at 99 %,
+ *   0–4 exceptions green, 5–9 yellow, 10 or more red. The zones are cut where the binomial
+ *   probability of that many exceptions or fewer reaches 95 % (yellow) and 99.99 % (red); the same
+ *   rule gives the zones at any confidence and window (trafficLightZones).
  */
 import { normCdf } from '../pricing/normal'
 
@@ -66,9 +69,52 @@ export function christoffersenIndependence(exceptions: ArrayLike<boolean>): Like
 
 export type TrafficLight = 'green' | 'yellow' | 'red'
 
-/** Basel zone of the exceptions in 250 days at 99 %. */
-export const trafficLight = (exceptionsIn250: number): TrafficLight => (exceptionsIn250 <= 4 ? 'green' : exceptionsIn250 <= 9 ? 'yellow' : 'red')
+/** The Basel cut-offs: yellow from the count whose cumulative binomial probability reaches 95 %, red from 99.99 %. */
+export const YELLOW_CUMULATIVE = 0.95
+export const RED_CUMULATIVE = 0.9999
 
+/** Where the zones begin, in exceptions per window, for a measure at `confidence` over `days` days. */
+export interface TrafficLightZones {
+  days: number
+  confidence: number
+  /** Fewest exceptions in the yellow zone (green below). */
+  yellowFrom: number
+  /** Fewest exceptions in the red zone. */
+  redFrom: number
+  /** P(X ≤ k) for k = 0 … redFrom, X ~ binomial(days, 1 − confidence): the table Basel prints. */
+  cumulative: number[]
+}
+
+/**
+ * The traffic-light zones at any confidence by Basel's own rule (Table 1 of the 1996 framework):
+ * exceptions X ~ binomial(days, p = 1 − confidence) if the model is right; a count k is yellow once
+ * P(X ≤ k) ≥ 95 % and red once P(X ≤ k) ≥ 99.99 %. At 99 % over 250 days this gives Basel's 5 and
+ * 10; at 99.5 %, 3 and 7. The probabilities are summed term by term (pmf(k+1) = pmf(k)·(n−k)/(k+1)·p/(1−p)).
+ */
+export function trafficLightZones(confidence: number, days = 250): TrafficLightZones {
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`traffic light needs a confidence in (0, 1), not ${confidence}`)
+  if (!(Number.isInteger(days) && days > 0)) throw new RangeError(`traffic light needs a whole number of days, not ${days}`)
+  const p = 1 - confidence
+  let pmf = Math.exp(days * Math.log1p(-p))
+  let sum = 0
+  const cumulative: number[] = []
+  let yellowFrom = -1
+  for (let k = 0; k <= days; k++) {
+    sum += pmf
+    cumulative.push(Math.min(1, sum))
+    if (yellowFrom < 0 && sum >= YELLOW_CUMULATIVE) yellowFrom = k
+    if (sum >= RED_CUMULATIVE) return { days, confidence, yellowFrom, redFrom: k, cumulative }
+    pmf *= ((days - k) / (k + 1)) * (p / (1 - p))
+  }
+  // Only when even every day an exception stays below 99.99 % (p near 1): nothing is red.
+  return { days, confidence, yellowFrom: yellowFrom < 0 ? days + 1 : yellowFrom, redFrom: days + 1, cumulative }
+}
+
+const BASEL_99 = { yellowFrom: 5, redFrom: 10 }
+
+/** Basel zone of `exceptions` in a window, given the zones (default: 250 days at 99 %: 0–4, 5–9, 10+). */
+export const trafficLight = (exceptions: number, zones: Pick<TrafficLightZones, 'yellowFrom' | 'redFrom'> = BASEL_99): TrafficLight =>
+  exceptions >= zones.redFrom ? 'red' : exceptions >= zones.yellowFrom ? 'yellow' : 'green'
 export interface BacktestStats {
   days: number
   exceptions: number
@@ -81,6 +127,8 @@ export interface BacktestStats {
   /** Exceptions and zone of each complete window (250 days), by the index of its last day. */
   windows: { end: number; exceptions: number; zone: TrafficLight }[]
   worstZone: TrafficLight
+  /** The zones the windows were judged by: at this confidence, over `window` days. */
+  zones: TrafficLightZones
 }
 
 /**
@@ -94,11 +142,12 @@ export function backtestStats(measure: ArrayLike<number>, loss: ArrayLike<number
   const hits = Array.from({ length: n }, (_, t) => loss[t]! > measure[t]!)
   const exceptions = hits.filter(Boolean).length
   const windows: BacktestStats['windows'] = []
+  const zones = trafficLightZones(confidence, window)
   let inWindow = 0
   for (let t = 0; t < n; t++) {
     if (hits[t]) inWindow++
     if (t >= window && hits[t - window]) inWindow--
-    if (t >= window - 1) windows.push({ end: t, exceptions: inWindow, zone: trafficLight(inWindow) })
+    if (t >= window - 1) windows.push({ end: t, exceptions: inWindow, zone: trafficLight(inWindow, zones) })
   }
   const rank = { green: 0, yellow: 1, red: 2 } as const
   const worstZone = windows.reduce<TrafficLight>((z, w) => (rank[w.zone] > rank[z] ? w.zone : z), 'green')
@@ -111,6 +160,7 @@ export function backtestStats(measure: ArrayLike<number>, loss: ArrayLike<number
     kupiec: kupiecPof(n, exceptions, 1 - confidence),
     christoffersen: christoffersenIndependence(hits),
     windows,
-    worstZone
+    worstZone,
+    zones
   }
 }

@@ -4,6 +4,7 @@
  * page numbers are CSS (@page margin boxes, CSS Paged Media), so Electron's printToPDF and headless
  * Chromium produce the same pages from it.
  */
+import { trafficLightZonesText } from '@contract/risk'
 import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
@@ -210,7 +211,8 @@ ${table(
   ['Days', 'Exceptions', 'Expected rate', 'Observed rate', 'Kupiec p', 'Christoffersen p', 'Worst zone', 'Zones (green / yellow / red)'],
   [[String(s.days), String(s.exceptions), pct(s.expectedRate, 2), pct(s.observedRate, 2), num(s.kupiec.pValue, 3), num(s.christoffersen.pValue, 3), s.worstZone, `${b.zoneCounts.green} / ${b.zoneCounts.yellow} / ${b.zoneCounts.red}`]],
   { numeric: [0, 1, 2, 3, 4, 5] }
-)}`)
+)}
+<p class="lead">Zones: ${esc(trafficLightZonesText(s.zones))}.</p>`)
     }
   }
   return `<section><h2>7. VaR, expected shortfall and backtest</h2>${parts.join('')}</section>`
