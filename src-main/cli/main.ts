@@ -26,6 +26,7 @@ import { reportCommand } from './report-command'
 import { clipText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
 import { nativeModuleFailure } from '../app/runtime-check'
+import { deriveCaseCommand } from './derive-case-command'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -38,6 +39,9 @@ commands:
                             margin per account and currency of a book or a portfolio file, on
                             the book's market or a market file; --params: parameter-set
                             overrides (JSON); M: all (default), ${ALL_METHODS.join(', ')}
+  margin --derive-case CASE.json [CASE.json …] [--json]
+                            Derive portfolio margin (PMRM_2 replica) of the protocol's own case
+                            files: IM and MM as the venue states them, with every component
   export [--book-id N] [--portfolio OUT.json] [--market OUT.json]
                             write a book's positions and market snapshot as portfolio and
                             market files (formats: README, "Portfolio and market files")
@@ -140,6 +144,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'full-positions': { type: 'boolean', default: false },
         method: { type: 'string', default: 'all' },
         params: { type: 'string' },
+        'derive-case': { type: 'string', multiple: true },
         horizon: { type: 'string' },
         lookback: { type: 'string' },
         confidence: { type: 'string' },
@@ -268,7 +273,11 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       const { detail, problems } = chainMarketDetail(values.chain)
       return printMarketDetail(io, detail, problems, values.json, verbose)
     }
-    const files: MarginFiles = { portfolio: values.portfolio, market: marketFile, params: values.params, method: method as MarginMethod | 'all' }
+    if (command === 'margin' && values['derive-case'] !== undefined) {
+      // A case file holds its own market and parameters: no book is opened.
+      return deriveCaseCommand(io, [...values['derive-case'], ...positionals.slice(1)], values.json)
+    }
+        const files: MarginFiles = { portfolio: values.portfolio, market: marketFile, params: values.params, method: method as MarginMethod | 'all' }
     // Files alone need no book: a margin run on them must not create or migrate a book file.
     if (command === 'margin' && files.portfolio !== undefined && files.market !== undefined) {
       return printMargin(io, marginReport(readMarginInputs(files)), values.json, verbose)
