@@ -8,10 +8,11 @@
 import type { AccountBalance } from '../book/balances-repository'
 import type { MarketView } from '../engine/market/market-view'
 import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
-import { pnlCoinFrom, pnlInFrom, positionBase, type MarginPosition, type PositionBase } from '../engine/margin/margin-position'
+import { pnlCoinFrom, pnlInAtValue, pnlInFrom, positionBase, type MarginPosition, type PositionBase } from '../engine/margin/margin-position'
+import { movedPmBook, movedUnitShare, type MovedPmBook, type MovedUnitShare } from '../engine/margin/pm-moved-book'
 import type { MarginMethod } from '../engine/margin/margin-result'
 import { isPriced } from '../engine/instruments/instrument'
-import { valuePosition } from '../engine/valuation/position-valuation'
+import { valueResolved } from '../engine/valuation/position-valuation'
 import type { MarginParamSets } from './margin-params'
 import { groupModels, type GroupDraft, type MarginGroup } from './margin-service'
 
@@ -76,6 +77,9 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
   const pools = new Map<string, GroupDraft[]>()
   for (const d of drafts) pools.set(d.pool, [...(pools.get(d.pool) ?? []), d])
   const out: PoolHealth[] = []
+  // Liquidation searches run once every pool is set up: options several of them move are then
+  // revalued once per ladder step (shareLadderRevaluations).
+  const pending: { health: PoolHealth; searches: LiquidationSearch[] }[] = []
   for (const [pool, members] of pools) {
     const { account, venue, currency } = members[0]!
     const poolGroups = groups.filter((g) => g.pool === pool)
@@ -122,7 +126,8 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
       d.held.forEach((h, r) => {
         if (!isPriced(h.instrument)) return
         // Settled futures P&L is in the cash already: the position adds only what runs from its session price.
-        const v = valuePosition(h.instrument, h.sizeContracts, h.sessionPrice ?? h.avgPrice, view)
+        // valuePosition(h.instrument, h.sizeContracts, …) from the inputs marginGroups resolved already.
+        const v = valueResolved(d.resolved[r]!, h.sessionPrice ?? h.avgPrice, view)
         positionsValue += coinPool ? v.valueSettle : v.valueUsd
         if (!coinPool && d.positions[r]!.inverse) coinValues.set(d.positions[r]!, v.valueSettle)
       })
@@ -134,12 +139,44 @@ export function accountHealth(drafts: readonly GroupDraft[], groups: readonly Ma
     })
     const own = byMethod.find((b) => b.method === method)!
     const underlyings = [...new Set(members.flatMap((d) => d.positions.map((p) => p.underlying)))].sort()
-    const liquidation = withLiquidation
-      ? underlyings.map((u) => liquidationPoint(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0, coinValues))
-      : []
-    out.push({ pool, account, venue, collateral, positionsValue, equity, currency, ...own, byMethod, liquidation, notes })
+    // Each group's MM under the method, as its result has it; a group with no result has no model
+    // for any method asked, so none for this one: maintenanceOf would give 0.
+    const mmOf = (d: GroupDraft): number => poolGroups.find((g) => g.account === d.account && g.currency === d.currency && g.riskUnit === d.riskUnit)?.results.find((r) => r.method === method)?.maintenanceMargin ?? 0
+    const health: PoolHealth = { pool, account, venue, collateral, positionsValue, equity, currency, ...own, byMethod, liquidation: [], notes }
+    if (withLiquidation) pending.push({ health, searches: underlyings.map((u) => liquidationSearch(u, members, view, sets, method, equity, coinPool, coinCollateral.get(u) ?? 0, coinValues, mmOf)) })
+    out.push(health)
   }
+  shareLadderRevaluations(pending.flatMap((p) => p.searches))
+  for (const { health, searches } of pending) health.liquidation = searches.map((s) => s.run())
   return out
+}
+
+/**
+ * Options several searches move (the same option in pools of one settlement currency, each
+ * searched on the same ladder): their per-coin PM revaluation at each ladder step is computed by
+ * the first search and read by the others (engine/margin/pm-moved-book.ts movedUnitShare). Only
+ * searches that leave m = 0 (a positive cushion there) walk the ladder.
+ */
+function shareLadderRevaluations(searches: readonly LiquidationSearch[]): void {
+  const walking = searches.filter((s) => !(s.f0 <= 0))
+  const key = (p: MarginPosition): string => `${p.underlying}\u0000${p.strikeUsd}\u0000${p.expiryMs}\u0000${p.optionType}\u0000${p.priceUsd}\u0000${p.vol}`
+  const held = new Map<string, Map<string, number>>()
+  for (const s of walking)
+    s.books.forEach(({ currency, book, positions }) => {
+      if (!book) return
+      let counts = held.get(currency)
+      if (!counts) held.set(currency, (counts = new Map()))
+      for (const p of positions) if (p.kind === 'option' && p.underlying === s.u) counts.set(key(p), (counts.get(key(p)) ?? 0) + 1)
+    })
+  const shares = new Map<string, MovedUnitShare>()
+  for (const s of walking)
+    s.books.forEach(({ currency, book }) => {
+      const counts = held.get(currency)!
+      if (!book || ![...counts.values()].some((c) => c > 1)) return
+      let share = shares.get(currency)
+      if (!share) shares.set(currency, (share = movedUnitShare([...LADDER_DOWN, ...LADDER_UP])))
+      book.shareWith(share, (p) => (counts.get(key(p)) ?? 0) > 1)
+    })
 }
 
 /**
@@ -162,52 +199,137 @@ const maintenanceOf = (d: GroupDraft, positions: MarginPosition[], view: MarketV
 }
 
 /**
+ * A moving group under the Deribit PM replica: its record sum at each move from movedPmBook
+ * (engine/margin/pm-moved-book.ts), the sum maintenanceOf would add, with what no move changes
+ * computed once for the whole search. Null for other methods and venues (maintenanceOf then).
+ */
+function movedBookOf(d: GroupDraft, u: string, view: MarketView, sets: MarginParamSets, method: MarginMethod): MovedPmBook | null {
+  if (method !== 'deribit-pm' || d.venue !== 'deribit') return null
+  const pm = sets.deribitPm.currencies[d.currency]
+  // groupModels builds no PM model without the currency's parameters: maintenanceOf gives 0.
+  if (!pm) return null
+  return movedPmBook(d.positions, u, { currency: d.currency, asOfMs: view.snapshot.asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId: view.snapshot.id })
+}
+
+interface Search {
+  u: string
+  moving: readonly GroupDraft[]
+  /** Per moving group, its PM book (null: revalued through maintenanceOf). */
+  books: readonly (MovedPmBook | null)[]
+  otherMm: number
+  view: MarketView
+  sets: MarginParamSets
+  method: MarginMethod
+  equity0: number
+  coinPool: boolean
+  coinCollateral: number
+  coinValues: ReadonlyMap<MarginPosition, number>
+  /** Today's value of each position (per moving group, by row), the same at every step of the search: computed once. */
+  bases: (PositionBase | undefined)[][]
+  /** One private copy per position for the whole search, moved in place at each step. */
+  scratch: Map<MarginPosition, MarginPosition>
+  /** Per moving group, its worst standard PM scenario at the last full revaluation (−1: none). */
+  lastWorst: number[]
+  /** Per moving group, the worst standard scenarios seen where the cushion was ≤ 0: the lower cushion's scenarios. */
+  rootWorst: Set<number>[]
+}
+
+/**
  * equity(m) − MM(m) for a relative move m of one underlying, everything else held. Only the groups
  * holding that underlying are revalued; `otherMm` is the rest of the pool's MM, which the move
- * cannot change.
+ * cannot change. `mmAtMove`, when given, is the pool's MM at this move already known (m = 0: the
+ * methods' own results), summed as the revaluation would sum it. `lower`: each PM group's MM from
+ * MovedPmBook.lowerTotalAt on its rootWorst scenarios, a lower bound, so the cushion returned is at
+ * least the true one (the equity is the same).
  */
-function cushion(u: string, m: number, moving: readonly GroupDraft[], otherMm: number, view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>, bases: Map<MarginPosition, PositionBase>, scratch: Map<MarginPosition, MarginPosition>): number {
+function cushion(s: Search, m: number, mmAtMove?: number, lower = false): number {
+  const { u, view, coinPool, coinValues, bases, scratch } = s
   const asOfMs = view.snapshot.asOfMs
-  let equity = equity0
-  let mm = otherMm
-  for (const d of moving) {
-    const moved = d.positions.map((p) => {
-      if (p.underlying !== u) return p
-      // Today's value of each position is the same at every step of the search: computed once (bases).
-      let base = bases.get(p)
-      if (!base) bases.set(p, (base = positionBase(p, asOfMs)))
-      if (coinPool || !p.inverse) equity += pnlInFrom(coinPool, p, base, m, p.vol, 0)
+  let equity = s.equity0
+  let mm = s.otherMm
+  s.moving.forEach((d, g) => {
+    const book = mmAtMove === undefined ? s.books[g] : null
+    const total = !book ? null : lower ? book.lowerTotalAt(m, [...s.rootWorst[g]!]) : book.totalAt(m)
+    if (book && !lower) s.lastWorst[g] = book.standardWorstIndex(total!)
+    const moved: MarginPosition[] | null = book || mmAtMove !== undefined ? null : []
+    d.positions.forEach((p, r) => {
+      if (p.underlying !== u) {
+        moved?.push(p)
+        return
+      }
+      let base = bases[g]![r]
+      if (!base) bases[g]![r] = base = positionBase(p, asOfMs)
+      // The PM book revalued the position at the moved price already (its record's base): the
+      // equity's revaluation is that same value.
+      if (coinPool || !p.inverse) equity += book ? pnlInAtValue(coinPool, p, base, m, book.valueUsd[r]!) : pnlInFrom(coinPool, p, base, m, p.vol, 0)
       else {
         // A coin-settled position in a USD pool is worth its coin value at the coin's index, and both
         // move: the coin it already holds (unrealised P&L, option value) is revalued too.
         const coin0 = coinValues.get(p) ?? 0
-        equity += (coin0 + pnlCoinFrom(p, base, m, p.vol, 0)) * p.indexUsd * (1 + m) - coin0 * p.indexUsd
+        const pnlCoin = book ? pnlInAtValue(true, p, base, m, book.valueUsd[r]!) : pnlCoinFrom(p, base, m, p.vol, 0)
+        equity += (coin0 + pnlCoin) * p.indexUsd * (1 + m) - coin0 * p.indexUsd
       }
+      if (!moved) return
       // Inverse futures and perpetuals are USD contracts: their coin size is N/F, so it shrinks as F rises.
       const sizeCoin = p.inverse && p.kind !== 'option' ? p.sizeCoin / (1 + m) : p.sizeCoin
-      // One private copy per position for the whole search, moved in place at each step: the
-      // margin models read it during maintenanceOf only and keep nothing.
+      // The margin models read the moved copy during maintenanceOf only and keep nothing.
       let q = scratch.get(p)
       if (!q) scratch.set(p, (q = { ...p }))
       q.sizeCoin = sizeCoin
       q.priceUsd = p.priceUsd * (1 + m)
       q.indexUsd = p.indexUsd * (1 + m)
-      return q
+      moved.push(q)
     })
-    mm += maintenanceOf(d, moved, view, sets, method)
-  }
-  if (!coinPool) equity += coinCollateral * (view.curves.get(u)?.indexUsd ?? 0) * m
+    if (mmAtMove !== undefined) return
+    mm += book ? book.model.evaluate(total!, 0).maintenanceMargin : maintenanceOf(d, moved!, view, s.sets, s.method)
+  })
+  if (mmAtMove !== undefined) mm = mmAtMove
+  if (!coinPool) equity += s.coinCollateral * (view.curves.get(u)?.indexUsd ?? 0) * m
   return equity - mm
 }
 
-function liquidationPoint(u: string, members: readonly GroupDraft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>): LiquidationPoint {
+/**
+ * The liquidation prices of one underlying. `mmOf` gives a group's MM under the method as its
+ * result has it (0 when the group has none): at m = 0 the moved book is the book itself, so
+ * that is what the revaluation would find.
+ */
+interface LiquidationSearch {
+  u: string
+  /** The cushion at m = 0. */
+  f0: number
+  /** Each moving group's PM book (null: maintenanceOf), with its currency and positions. */
+  books: { currency: string; book: MovedPmBook | null; positions: readonly MarginPosition[] }[]
+  run(): LiquidationPoint
+}
+
+function liquidationSearch(u: string, members: readonly GroupDraft[], view: MarketView, sets: MarginParamSets, method: MarginMethod, equity0: number, coinPool: boolean, coinCollateral: number, coinValues: ReadonlyMap<MarginPosition, number>, mmOf: (d: GroupDraft) => number): LiquidationSearch {
   const indexUsd = view.curves.get(u)!.indexUsd
   const moving = members.filter((d) => d.positions.some((p) => p.underlying === u))
-  const otherMm = members.filter((d) => !moving.includes(d)).reduce((a, d) => a + maintenanceOf(d, d.positions, view, sets, method), 0)
-  const bases = new Map<MarginPosition, PositionBase>()
-  const scratch = new Map<MarginPosition, MarginPosition>()
-  const f = (m: number): number => cushion(u, m, moving, otherMm, view, sets, method, equity0, coinPool, coinCollateral, coinValues, bases, scratch)
-  const f0 = f(0)
+  // The groups the move leaves alone keep their MM: maintenanceOf(d, d.positions) is their result's.
+  const otherMm = members.filter((d) => !moving.includes(d)).reduce((a, d) => a + mmOf(d), 0)
+  const books = moving.map((d) => movedBookOf(d, u, view, sets, method))
+  const search: Search = { u, moving, books, otherMm, view, sets, method, equity0, coinPool, coinCollateral, coinValues, bases: moving.map(() => []), scratch: new Map(), lastWorst: moving.map(() => -1), rootWorst: moving.map(() => new Set()) }
+  const f = (m: number): number => {
+    const c = cushion(search, m)
+    // Where the cushion is gone, the worst scenarios are those lowerCushion bounds the margin with.
+    if (c <= 0) search.lastWorst.forEach((i, g) => i >= 0 && search.rootWorst[g]!.add(i))
+    return c
+  }
+  /**
+   * Whether f(m) ≤ 0, known without the full revaluation: the cushion with each PM group's margin
+   * bounded from below (MovedPmBook.lowerTotalAt: a few of the grid's scenarios, the roll and delta
+   * shocks exact) is at least f(m), so when it is ≤ 0 so is f(m), and the bisection takes the same
+   * step. False when it cannot tell (then f(m) decides) or a moving group is not under the PM replica.
+   */
+  const surelyGone = (m: number): boolean => books.every((b) => b !== null) && search.rootWorst.some((w) => w.size > 0) && cushion(search, m, undefined, true) <= 0
+  // At m = 0 the moved book is the book (× 1, ÷ 1 change no number): its MM is the results',
+  // otherMm + each moving group's in the order the revaluation adds them.
+  const f0 = cushion(search, 0, moving.reduce((a, d) => a + mmOf(d), otherMm))
+  return { u, f0, books: moving.map((d, g) => ({ currency: d.currency, book: books[g]!, positions: d.positions })), run: () => liquidationPoint(u, indexUsd, f0, f, surelyGone) }
+}
+
+/** The nearest liquidation levels below and above: the ladder until the cushion is gone, then bisection. */
+function liquidationPoint(u: string, indexUsd: number, f0: number, f: (m: number) => number, surelyGone: (m: number) => boolean): LiquidationPoint {
   const find = (ladder: number[]): number | null => {
     if (f0 <= 0) return 0
     let lo = 0
@@ -219,7 +341,7 @@ function liquidationPoint(u: string, members: readonly GroupDraft[], view: Marke
         let b = hi
         for (let k = 0; k < 60 && Math.abs(b - a) > 1e-7; k++) {
           const mid = (a + b) / 2
-          if (f(mid) > 0) a = mid
+          if (!surelyGone(mid) && f(mid) > 0) a = mid
           else b = mid
         }
         return (a + b) / 2

@@ -21,7 +21,7 @@ import { okxPmModel } from '../engine/margin/okx-pm'
 import { spanModel } from '../engine/margin/span'
 import { standardModel } from '../engine/margin/standard'
 import { MARGIN_METHODS, type MarginMethod, type MarginResult } from '../engine/margin/margin-result'
-import type { MarginPosition } from '../engine/margin/margin-position'
+import type { MarginPosition, OptionUnitShare } from '../engine/margin/margin-position'
 import { marginParamSets, type MarginParamSets } from './margin-params'
 import { accountHealth, type PoolHealth } from './account-health'
 
@@ -82,10 +82,13 @@ export function marginPositionOf(r: ResolvedPosition, view: MarketView): MarginP
   // Coin-quoted marks (inverse options) are coin per coin: × the underlying price gives USD per coin.
   const toUsd = mark && isCoinCurrency(mark.currency) ? price : 1
   const halfSpreadUsd = mark?.bid !== undefined && mark.ask !== undefined ? ((mark.ask - mark.bid) / 2) * toUsd : null
-  const base = { underlying: i.underlying, inverse: r.inverse, sizeCoin: r.sizeCoin, priceUsd: price, indexUsd: r.indexUsd, halfSpreadUsd }
-  if (i.kind !== 'option') return { ...base, kind: i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot', expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
+  // One literal per kind, fields in one order (no spread: 10,000 positions per book).
+  if (i.kind !== 'option') {
+    const kind = i.kind === 'future' ? 'future' : i.kind === 'perpetual' ? 'perpetual' : 'spot'
+    return { underlying: i.underlying, inverse: r.inverse, sizeCoin: r.sizeCoin, priceUsd: price, indexUsd: r.indexUsd, halfSpreadUsd, kind, expiryMs: i.expiryMs, strikeUsd: 0, vol: 0, optionType: null, markCoin: 0 }
+  }
   const markCoin = mark ? (isCoinCurrency(mark.currency) ? mark.price : mark.price / price) : 0
-  return { ...base, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: r.vol!, optionType: i.optionType!, markCoin }
+  return { underlying: i.underlying, inverse: r.inverse, sizeCoin: r.sizeCoin, priceUsd: price, indexUsd: r.indexUsd, halfSpreadUsd, kind: 'option', expiryMs: i.expiryMs, strikeUsd: i.strikeUsd!, vol: r.vol!, optionType: i.optionType!, markCoin }
 }
 
 /** A margining group before its methods run: its held positions and their margin view. */
@@ -97,10 +100,32 @@ export interface GroupDraft {
   pool: string
   held: HeldPosition[]
   positions: MarginPosition[]
+  /** Each held position's inputs as resolvePosition gave them (health values the positions from them). */
+  resolved: ResolvedPosition[]
+}
+
+/**
+ * Revaluations shared between the groups of one bookMargin call (the same option held in several
+ * accounts is revalued once): the PM replica's and SPAN's per-coin option records, per account
+ * currency (engine/margin/margin-position.ts OptionUnitShare). The results are the same numbers.
+ */
+export interface GroupShares {
+  pmUnits: Map<string, OptionUnitShare>
+  spanUnits: Map<string, OptionUnitShare>
+}
+
+export const groupShares = (): GroupShares => ({ pmUnits: new Map(), spanUnits: new Map() })
+
+/** The share of one method and account currency, created on first use; undefined without shares. */
+function shareOf(shares: Map<string, OptionUnitShare> | undefined, currency: string): OptionUnitShare | undefined {
+  if (!shares) return undefined
+  let share = shares.get(currency)
+  if (!share) shares.set(currency, (share = new Map()))
+  return share
 }
 
 /** The models of one group for the requested methods. */
-export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit' | 'positions'>, view: MarketView, sets: MarginParamSets, methods: readonly MarginMethod[]): MarginModel<MarginMethod>[] {
+export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit' | 'positions'>, view: MarketView, sets: MarginParamSets, methods: readonly MarginMethod[], shares?: GroupShares): MarginModel<MarginMethod>[] {
   const asOfMs = view.snapshot.asOfMs
   const marketId = view.snapshot.id
   const want = (m: MarginMethod): boolean => methods.includes(m)
@@ -112,17 +137,17 @@ export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit
   if (g.venue === 'deribit') {
     const pm = sets.deribitPm.currencies[g.currency]
     if (want('standard')) models.push(standardModel({ currency: g.currency, coinAccount: isCoinCurrency(g.currency), params: sets.standard, marketId }))
-    if (want('span')) models.push(spanModel(g.positions, { currency: g.currency, asOfMs, params: sets.span, marketId, indexUsd }))
+    if (want('span')) models.push(spanModel(g.positions, { currency: g.currency, asOfMs, params: sets.span, marketId, indexUsd, unitShare: shareOf(shares?.spanUnits, g.currency) }))
     if (pm) {
       // The PM replica and the Greeks method revalue each position on the same grid: once, shared.
       const gridShare = want('deribit-pm') && want('greeks') ? new Map<MarginPosition, Float64Array>() : undefined
-      const ctx = { currency: g.currency, asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId, gridShare }
+      const ctx = { currency: g.currency, asOfMs, params: pm, paramsId: sets.deribitPm.id, marketId, gridShare, unitShare: shareOf(shares?.pmUnits, g.currency) }
       if (want('deribit-pm')) models.push(deribitPmModel(g.positions, ctx))
       if (want('greeks')) models.push(greeksModel(ctx))
     }
     return models
   }
-  if (want('span')) models.push(spanModel(g.positions, { currency: 'USD', asOfMs, params: sets.span, marketId, indexUsd }))
+  if (want('span')) models.push(spanModel(g.positions, { currency: 'USD', asOfMs, params: sets.span, marketId, indexUsd, unitShare: shareOf(shares?.spanUnits, 'USD') }))
   if (g.venue === 'okx' && want('okx-pm') && g.riskUnit) models.push(okxPmModel(g.positions, { underlying: g.riskUnit, indexUsd: indexUsd[g.riskUnit]!, asOfMs, params: sets.okxPm, marketId }))
   return models
 }
@@ -150,9 +175,10 @@ export function marginGroups(held: readonly HeldPosition[], view: MarketView, no
     const currency = deribit ? i.settleCurrency : 'USD'
     const riskUnit = deribit ? null : i.underlying
     const key = `${p.accountName}\u0000${currency}\u0000${riskUnit ?? ''}`
-    const g = groups.get(key) ?? { account: p.accountName, venue: p.venue, currency, riskUnit, pool: `${p.accountName} · ${currency}`, held: [], positions: [] }
+    const g = groups.get(key) ?? { account: p.accountName, venue: p.venue, currency, riskUnit, pool: `${p.accountName} · ${currency}`, held: [], positions: [], resolved: [] }
     g.held.push(p)
     g.positions.push(pos)
+    g.resolved.push(r)
     groups.set(key, g)
   }
   return [...groups.values()]
@@ -164,8 +190,9 @@ export function bookMargin(held: readonly HeldPosition[], view: MarketView, opti
   const notCovered: BookMargin['notCovered'] = []
   const drafts = marginGroups(held, view, notCovered)
   const accounts: MarginGroup[] = []
+  const shares = groupShares()
   for (const g of drafts) {
-    const results = groupModels(g, view, sets, methods).map((m) => modelResult(buildModelState(m, g.positions)))
+    const results = groupModels(g, view, sets, methods, shares).map((m) => modelResult(buildModelState(m, g.positions)))
     if (!results.length) continue
     const addOns = options.addOns === false ? null : modelResult(buildModelState(groupAddOnsModel(g, view, sets), g.positions))
     accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results, addOns })

@@ -15,10 +15,10 @@
  * Delta shock is unpublished too: ours charges the net delta beyond a threshold at a further move.
  */
 import type { MarginModel, ModelEvaluation } from './additive-model'
-import { marginOf, worstLoss } from './additive-model'
+import { marginOf } from './additive-model'
 import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
-import { moveDelta, pnlInFrom, pnlUsdFrom, positionBase, type MarginPosition, type PositionBase } from './margin-position'
+import { MOVE_DELTA_STEP, moveDelta, pnlInFrom, pnlUsdFrom, positionBase, sharedUnit, type MarginPosition, type OptionUnitShare, type PositionBase } from './margin-position'
 import { normCdf } from '../pricing/normal'
 import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'
 
@@ -51,6 +51,11 @@ export interface PmContext {
   marketId: string
   /** Grid revaluations shared between the PM replica and the Greeks method of one group. */
   gridShare?: PmGridShare
+  /**
+   * Per-coin option records shared by every group of one settlement currency (margin-position.ts
+   * OptionUnitShare): 27 grid P&Ls, the extended ones' USD P&Ls, moveDelta's two legs.
+   */
+  unitShare?: OptionUnitShare
 }
 
 
@@ -121,6 +126,11 @@ function optionGrid(pos: MarginPosition, coin: boolean, p: DeribitPmParams, base
     if (!(f1 > 0 && f1 < Infinity)) return false
     const logFK = Math.log(f1 / k)
     for (let i = 0; i < 3; i++) {
+      // No move, vol unchanged: unitValueUsd's operations on today's inputs, i.e. the base value.
+      if (j === 0 && i === 1 && f1 === pos.priceUsd) {
+        out[s++] = coin ? pos.sizeCoin * (base.valueUsd / f1 - v0) : pos.sizeCoin * (base.valueUsd - v0)
+        continue
+      }
       const sd = i === 0 ? sd0 : i === 1 ? sd1 : sd2
       const d1 = logFK / sd + sd / 2
       const d2 = d1 - sd
@@ -137,6 +147,29 @@ function optionGrid(pos: MarginPosition, coin: boolean, p: DeribitPmParams, base
  */
 export type PmGridShare = Map<MarginPosition, Float64Array>
 
+/**
+ * An option's PM record per coin (margin-position.ts OptionUnitShare) from the share, computed the
+ * first time by the record's own operations on a 1-coin copy: the 27 grid P&Ls (the Greeks method's
+ * full revaluation too), the extended scenarios' USD P&Ls, moveDelta's two legs.
+ */
+export function pmSharedUnit(pos: MarginPosition, coin: boolean, asOfMs: number, p: DeribitPmParams, share: OptionUnitShare): Float64Array {
+  return sharedUnit(share, pos, (one) => {
+    const S0 = PM_STANDARD_SCENARIOS
+    const S = S0 + p.extendedMoves.length
+    const unit = new Float64Array(S + 2)
+    const base = positionBase(one, asOfMs)
+    const volUp = pmShockedVol(one.vol, base.years * 365, 'up', p)
+    pmStandardPnl(one, coin, asOfMs, p, unit, 0, base, volUp)
+    for (let j = 0; j < p.extendedMoves.length; j++) unit[S0 + j] = pnlUsdFrom(one, base, p.extendedMoves[j]!, volUp, 0)
+    unit[S] = pnlInFrom(coin, one, base, MOVE_DELTA_STEP, one.vol, 0)
+    unit[S + 1] = pnlInFrom(coin, one, base, -MOVE_DELTA_STEP, one.vol, 0)
+    return unit
+  })
+}
+
+/** The grid's standard scenarios: 9 price moves × 3 vol shocks (pmStandardMoves). */
+export const PM_STANDARD_SCENARIOS = 27
+
 /** Expiry bucket key: perpetuals and spot form their own bucket at T = 0. */
 const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
 
@@ -150,6 +183,24 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
   const buckets = [...new Set(positions.map(bucketKey))].sort((a, b) => a - b)
   const bucketYears = buckets.map((b) => (b === 0 ? 0 : Math.max((b - ctx.asOfMs) / (365 * 86_400_000), 0)))
   const bucketIndex = new Map(buckets.map((b, i) => [b, i]))
+  const rollRate = buckets.map((_, b) => Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * bucketYears[b]!))
+  const extendedScale = p.extendedMoves.map((m) => (p.extendedFactor * p.range) / Math.abs(m))
+
+  /** record() of an option from its per-coin record: × its size where record() multiplies by it. */
+  function recordFromUnit(pos: MarginPosition, out: Float64Array, o: number, unit: Float64Array): void {
+    const size = pos.sizeCoin
+    // The Greeks method reads the grid from the same share (pmSharedUnit), not from gridShare.
+    for (let s = 0; s < S0; s++) out[o + s] = size * unit[s]!
+    for (let j = 0; j < p.extendedMoves.length; j++) {
+      const m = p.extendedMoves[j]!
+      const usd = size * unit[S0 + j]!
+      const edge = coin ? pos.priceUsd * (1 + Math.sign(m) * p.range) : 1
+      out[o + S0 + j] = (usd / edge) * extendedScale[j]! * p.extendedDampener
+    }
+    const delta = (size * unit[S]! - size * unit[S + 1]!) / (2 * MOVE_DELTA_STEP)
+    out[o + S + bucketIndex.get(bucketKey(pos))!] = delta
+    out[o + S + buckets.length] = coin ? delta : delta / pos.priceUsd
+  }
   return {
     method: 'deribit-pm',
     currency: ctx.currency,
@@ -171,6 +222,10 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
         }
       : undefined,
     record(pos, out, o) {
+      if (ctx.unitShare && pos.kind === 'option') {
+        recordFromUnit(pos, out, o, pmSharedUnit(pos, coin, ctx.asOfMs, p, ctx.unitShare))
+        return
+      }
       const base = positionBase(pos, ctx.asOfMs)
       const volUp = pmShockedVol(pos.vol, base.years * 365, 'up', p)
       const shared = ctx.gridShare?.get(pos)
@@ -190,15 +245,28 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
       out[o + S + buckets.length] = coin ? delta : delta / pos.priceUsd
     },
     evaluate(t, o, detail = true): ModelEvaluation {
-      const standardWorst = worstLoss(t, o, 0, S0, p.pnlOffset)
-      const allWorst = worstLoss(t, o, 0, S, p.pnlOffset)
+      // worstLoss over [0, S0) and over [0, S) in one pass (modelResult evaluates twice per
+      // position): the second scan's first S0 steps are the first scan, so its state there is it.
+      let allIndex = -1
+      let allLoss = 0
+      let standardWorst = { index: -1, loss: 0 }
+      for (let s = 0; s < S; s++) {
+        const x = t[o + s]!
+        const adjusted = x > 0 ? x * p.pnlOffset : x
+        if (-adjusted > allLoss) {
+          allLoss = -adjusted
+          allIndex = s
+        }
+        if (s === S0 - 1) standardWorst = { index: allIndex, loss: allLoss }
+      }
+      const allWorst = { index: allIndex, loss: allLoss }
       let rollShock = 0
       let netDelta = 0
-      buckets.forEach((_, b) => {
+      for (let b = 0; b < buckets.length; b++) {
         const delta = t[o + S + b]!
         netDelta += delta
-        rollShock += Math.abs(delta) * Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * bucketYears[b]!)
-      })
+        rollShock += Math.abs(delta) * rollRate[b]!
+      }
       const coinDelta = t[o + S + buckets.length]!
       // In a USD account the move-delta per coin of delta is the book's delta-weighted price.
       const usdPerCoin = coin || coinDelta === 0 ? 1 : Math.abs(netDelta / coinDelta)

@@ -128,6 +128,17 @@ export function pnlInFrom(coinAccount: boolean, pos: MarginPosition, base: Posit
   return coinAccount ? pnlCoinFrom(pos, base, move, vol, elapsedYears) : pnlUsdFrom(pos, base, move, vol, elapsedYears)
 }
 
+/**
+ * pnlInFrom(coinAccount, pos, base, move, pos.vol, 0) given unitValueUsd(pos, pos.priceUsd × (1 + move),
+ * pos.vol, base.years) already computed (valueUsd): the same operations after it. The liquidation
+ * search revalues each position at its moved price once, for its equity and its margin record.
+ */
+export function pnlInAtValue(coinAccount: boolean, pos: MarginPosition, base: PositionBase, move: number, valueUsd: number): number {
+  if (!coinAccount) return pos.sizeCoin * (valueUsd - base.valueUsd)
+  if (pos.kind !== 'option') return (pos.sizeCoin * move) / (1 + move)
+  return pos.sizeCoin * (valueUsd / (pos.priceUsd * (1 + move)) - base.valueUsd / pos.priceUsd)
+}
+
 /** P&L in USD (gain positive) of the whole position in a scenario. */
 export function pnlUsd(pos: MarginPosition, asOfMs: number, s: ScenarioMove): number {
   return pnlUsdFrom(pos, positionBase(pos, asOfMs), s.move, s.vol, s.elapsedYears)
@@ -148,9 +159,33 @@ export function pnlIn(coinAccount: boolean, pos: MarginPosition, asOfMs: number,
   return coinAccount ? pnlCoin(pos, asOfMs, s) : pnlUsd(pos, asOfMs, s)
 }
 
+/** moveDelta's central-difference step, a relative move. */
+export const MOVE_DELTA_STEP = 1e-4
+
 /** ∂P&L/∂m at m = 0 in the account currency (coin delta for coin accounts, USD per unit move otherwise), by central difference. */
 export function moveDelta(coinAccount: boolean, pos: MarginPosition, asOfMs: number, base = pos.kind === 'option' ? positionBase(pos, asOfMs) : null): number {
   if (pos.kind !== 'option') return coinAccount ? pos.sizeCoin : pos.sizeCoin * pos.priceUsd
-  const h = 1e-4
+  const h = MOVE_DELTA_STEP
   return (pnlInFrom(coinAccount, pos, base!, h, pos.vol, 0) - pnlInFrom(coinAccount, pos, base!, -h, pos.vol, 0)) / (2 * h)
+}
+
+/**
+ * Per-coin revaluations of options shared between margin groups (the same option held in several
+ * accounts is revalued once). A method's option record is sizeCoin × per-coin amounts when every
+ * P&L in it is pnlInFrom's or pnlUsdFrom's (an option's is sizeCoin × (v1 − v0)): the per-coin
+ * amounts, computed by the method's own operations on a 1-coin copy (1 × x = x), then × each
+ * holding's size, are the same numbers. Keyed by strike, then matched on every input the amounts
+ * depend on besides the method's (underlying, price, vol, expiry, type): a position moved or edited
+ * after the share was filled simply misses. One share per method and account currency.
+ */
+export type OptionUnitShare = Map<number, { underlying: string; priceUsd: number; vol: number; expiryMs: number | null; optionType: MarginPosition['optionType']; unit: Float64Array }[]>
+
+/** The option's per-coin amounts from the share, computed by `compute` on a 1-coin copy the first time. */
+export function sharedUnit(share: OptionUnitShare, pos: MarginPosition, compute: (one: MarginPosition) => Float64Array): Float64Array {
+  let entries = share.get(pos.strikeUsd)
+  if (!entries) share.set(pos.strikeUsd, (entries = []))
+  for (const e of entries) if (e.priceUsd === pos.priceUsd && e.vol === pos.vol && e.expiryMs === pos.expiryMs && e.optionType === pos.optionType && e.underlying === pos.underlying) return e.unit
+  const unit = compute({ ...pos, sizeCoin: 1 })
+  entries.push({ underlying: pos.underlying, priceUsd: pos.priceUsd, vol: pos.vol, expiryMs: pos.expiryMs, optionType: pos.optionType, unit })
+  return unit
 }

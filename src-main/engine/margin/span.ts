@@ -21,7 +21,7 @@ import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf } from './additive-model'
 import { isCoinCurrency } from '../market/currency'
 import type { MarginComponent, MarginResult } from './margin-result'
-import { moveDelta, pnlInFrom, positionBase, type MarginPosition } from './margin-position'
+import { MOVE_DELTA_STEP, moveDelta, pnlInFrom, positionBase, sharedUnit, type MarginPosition, type OptionUnitShare } from './margin-position'
 
 export interface SpanUnderlyingParams {
   priceScanRange: number
@@ -67,6 +67,11 @@ export interface SpanContext {
   marketId: string
   /** Index per underlying, USD: the unit price of spread and short option rates in USD accounts. */
   indexUsd: Record<string, number>
+  /**
+   * Per-coin option records shared by every group of one account currency (margin-position.ts
+   * OptionUnitShare): the 16 risk-array P&Ls, then moveDelta's two legs.
+   */
+  unitShare?: OptionUnitShare
 }
 
 export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext): MarginModel<'span'> {
@@ -86,6 +91,36 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
   const labels = underlyings.flatMap((u, i) => arrays[i]!.map((s) => `${u} ${s.label}`))
   const unitPrice = (u: string): number => (coin ? 1 : ctx.indexUsd[u]!)
   const daysOf = (expiryMs: number): number => (expiryMs === 0 ? 0 : Math.max((expiryMs - ctx.asOfMs) / 86_400_000, 0))
+  // What evaluate() needs that depends on the model alone.
+  const U = underlyings.length
+  const unitPriceOf = underlyings.map(unitPrice)
+  const scanWeights = arrays.map((a) => Float64Array.from(a, (sc) => sc.weight))
+  const expiryTiers = underlyings.map((u, i) => tierIndices(ctx.params.underlyings[u]!, expiries[i]!.map(daysOf)))
+  const tierSpreadPairs = underlyings.map((u) => tierSpreadIndices(ctx.params.underlyings[u]!))
+  const badTierSpread = underlyings.map((u) => ctx.params.underlyings[u]!.tierSpreads.find((sp) => !sp.tiers.every((n) => ctx.params.underlyings[u]!.tiers.some((t) => t.name === n)))).find((x) => x !== undefined)
+  const scratch = underlyings.map((u) => tierScratch(ctx.params.underlyings[u]!))
+  const scanning: number[] = underlyings.map(() => 0)
+  const netDelta: number[] = underlyings.map(() => 0)
+  const perUnderlying: number[] = underlyings.map(() => 0)
+  const shortOptionMinimum: number[] = underlyings.map(() => 0)
+  /** An option's record per coin (OptionUnitShare): record()'s operations on a 1-coin copy. */
+  const unitRecord = (one: MarginPosition, i: number): Float64Array => {
+    const unit = new Float64Array(SPAN_SCENARIOS + 2)
+    const up = ctx.params.underlyings[one.underlying]!
+    const elapsedYears = up.lookaheadDays / 365
+    const base = positionBase(one, ctx.asOfMs)
+    const elapsed = Math.min(elapsedYears, base.years)
+    const scan = arrays[i]!
+    for (let j = 0; j < scan.length; j++) {
+      const s = scan[j]!
+      const vol = one.vol * (1 + s.vol * up.volScanRange)
+      unit[j] = pnlInFrom(coin, one, base, s.move, vol, elapsed)
+    }
+    // moveDelta's two legs (margin-position.ts).
+    unit[SPAN_SCENARIOS] = pnlInFrom(coin, one, base, MOVE_DELTA_STEP, one.vol, 0)
+    unit[SPAN_SCENARIOS + 1] = pnlInFrom(coin, one, base, -MOVE_DELTA_STEP, one.vol, 0)
+    return unit
+  }
 
   return {
     method: 'span',
@@ -100,35 +135,44 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
     },
     record(pos, out, o) {
       const i = underlyings.indexOf(pos.underlying)
-      const up = ctx.params.underlyings[pos.underlying]!
-      const elapsedYears = up.lookaheadDays / 365
-      const base = positionBase(pos, ctx.asOfMs)
-      const elapsed = Math.min(elapsedYears, base.years)
-      const scan = arrays[i]!
-      for (let j = 0; j < scan.length; j++) {
-        const s = scan[j]!
-        const vol = pos.vol * (1 + s.vol * up.volScanRange)
-        out[o + i * SPAN_SCENARIOS + j] = pnlInFrom(coin, pos, base, s.move, vol, elapsed)
-      }
       const f = featureStart[i]!
-      const delta = moveDelta(coin, pos, ctx.asOfMs, base)
+      let delta: number
+      if (ctx.unitShare && pos.kind === 'option') {
+        // × the size where pnlInFrom and moveDelta multiply by it (OptionUnitShare).
+        const unit = sharedUnit(ctx.unitShare, pos, (one) => unitRecord(one, i))
+        const size = pos.sizeCoin
+        for (let j = 0; j < SPAN_SCENARIOS; j++) out[o + i * SPAN_SCENARIOS + j] = size * unit[j]!
+        delta = (size * unit[SPAN_SCENARIOS]! - size * unit[SPAN_SCENARIOS + 1]!) / (2 * MOVE_DELTA_STEP)
+      } else {
+        const up = ctx.params.underlyings[pos.underlying]!
+        const elapsedYears = up.lookaheadDays / 365
+        const base = positionBase(pos, ctx.asOfMs)
+        const elapsed = Math.min(elapsedYears, base.years)
+        const scan = arrays[i]!
+        for (let j = 0; j < scan.length; j++) {
+          const s = scan[j]!
+          const vol = pos.vol * (1 + s.vol * up.volScanRange)
+          out[o + i * SPAN_SCENARIOS + j] = pnlInFrom(coin, pos, base, s.move, vol, elapsed)
+        }
+        delta = moveDelta(coin, pos, ctx.asOfMs, base)
+      }
       out[o + f + expiries[i]!.indexOf(pos.expiryMs ?? 0)] = coin ? delta : delta / pos.priceUsd
       if (pos.kind === 'option' && pos.sizeCoin < 0) out[o + f + expiries[i]!.length] = -pos.sizeCoin
     },
     evaluate(t, o, detail = true): ModelEvaluation {
+      // modelResult evaluates twice per position (standalone, incremental): what depends only on
+      // the model (days, tiers, weights) is computed once above, the operations on t are as before.
+      if (badTierSpread) throw new RangeError(`SPAN tier spread ${badTierSpread.tiers.join('/')}: unknown tier`)
       let scanningTotal = 0
       let intraTotal = 0
       let worstIndex: number | null = null
       let worstScan = 0
-      const scanning: number[] = []
-      const netDelta: number[] = []
-      const perUnderlying: number[] = []
-      const shortOptionMinimum: number[] = []
-      underlyings.forEach((u, i) => {
-        const up = ctx.params.underlyings[u]!
+      for (let i = 0; i < U; i++) {
+        const up = ctx.params.underlyings[underlyings[i]!]!
+        const weights = scanWeights[i]!
         let scan = 0
-        arrays[i]!.forEach((s, j) => {
-          const loss = -t[o + i * SPAN_SCENARIOS + j]! * s.weight
+        for (let j = 0; j < weights.length; j++) {
+          const loss = -t[o + i * SPAN_SCENARIOS + j]! * weights[j]!
           if (loss > scan) {
             scan = loss
             if (loss > worstScan) {
@@ -136,20 +180,22 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
               worstIndex = i * SPAN_SCENARIOS + j
             }
           }
-        })
+        }
         const f = featureStart[i]!
-        const deltas = expiries[i]!.map((_, k) => t[o + f + k]!)
-        const intra = intraSpreadCharge(up, expiries[i]!.map(daysOf), deltas) * unitPrice(u)
-        shortOptionMinimum.push(up.shortOptionMinimumRate * t[o + f + expiries[i]!.length]! * unitPrice(u))
-        scanning.push(scan)
-        netDelta.push(deltas.reduce((a, b) => a + b, 0))
-        perUnderlying.push(scan + intra)
+        const n = expiries[i]!.length
+        const intra = intraChargeByTier(up, expiryTiers[i]!, t, o + f, n, tierSpreadPairs[i]!, scratch[i]!) * unitPriceOf[i]!
+        shortOptionMinimum[i] = up.shortOptionMinimumRate * t[o + f + n]! * unitPriceOf[i]!
+        let net = 0
+        for (let k = 0; k < n; k++) net += t[o + f + k]!
+        scanning[i] = scan
+        netDelta[i] = net
+        perUnderlying[i] = scan + intra
         scanningTotal += scan
         intraTotal += intra
-      })
+      }
       const credits = interSpreadCredits(ctx.params, underlyings, scanning, netDelta)
       let requirement = 0
-      underlyings.forEach((_, i) => (requirement += Math.max(perUnderlying[i]! - credits[i]!, shortOptionMinimum[i]!)))
+      for (let i = 0; i < U; i++) requirement += Math.max(perUnderlying[i]! - credits[i]!, shortOptionMinimum[i]!)
       // Per-position evaluations (standalone, incremental) read only the requirement.
       if (!detail) return { initialMargin: requirement, maintenanceMargin: requirement, components: [], worstIndex }
       const somTotal = shortOptionMinimum.reduce((a, b) => a + b, 0)
@@ -171,30 +217,57 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
  * in USD accounts): opposite net deltas within a tier first, then tier against tier in priority order.
  */
 export function intraSpreadCharge(up: SpanUnderlyingParams, days: readonly number[], deltas: readonly number[]): number {
-  const tierOf = (d: number): number => {
+  const pairs = tierSpreadIndices(up)
+  for (let k = 0; k < pairs.length; k++) if (pairs[k]! < 0) throw new RangeError(`SPAN tier spread ${up.tierSpreads[k >> 1]!.tiers.join('/')}: unknown tier`)
+  return intraChargeByTier(up, tierIndices(up, days), Float64Array.from(deltas), 0, deltas.length, pairs, tierScratch(up))
+}
+
+/** The tier of each expiry (by its days to expiry): the first whose bound it is under, else the last. */
+function tierIndices(up: SpanUnderlyingParams, days: readonly number[]): Int32Array {
+  return Int32Array.from(days, (d) => {
     const i = up.tiers.findIndex((t) => t.maxDays === null || d < t.maxDays)
     return i < 0 ? up.tiers.length - 1 : i
+  })
+}
+
+/** The tier indices of each tier-against-tier spread, two per spread (−1: no such tier). */
+function tierSpreadIndices(up: SpanUnderlyingParams): Int32Array {
+  return Int32Array.from(up.tierSpreads.flatMap((s) => [up.tiers.findIndex((t) => t.name === s.tiers[0]), up.tiers.findIndex((t) => t.name === s.tiers[1])]))
+}
+
+interface TierScratch {
+  long: Float64Array
+  short: Float64Array
+  net: Float64Array
+}
+
+const tierScratch = (up: SpanUnderlyingParams): TierScratch => ({ long: new Float64Array(up.tiers.length), short: new Float64Array(up.tiers.length), net: new Float64Array(up.tiers.length) })
+
+/**
+ * intraSpreadCharge on the deltas at t[o, o + n) with each expiry's tier and the spreads' tiers
+ * known (pairs: valid indices): the same operations in the same order.
+ */
+function intraChargeByTier(up: SpanUnderlyingParams, tierOf: Int32Array, t: Float64Array, o: number, n: number, pairs: Int32Array, s: TierScratch): number {
+  const { long, short, net } = s
+  long.fill(0)
+  short.fill(0)
+  for (let k = 0; k < n; k++) {
+    const d = t[o + k]!
+    if (d > 0) long[tierOf[k]!]! += d
+    else short[tierOf[k]!]! -= d
   }
-  const long = new Float64Array(up.tiers.length)
-  const short = new Float64Array(up.tiers.length)
-  deltas.forEach((d, k) => {
-    if (d > 0) long[tierOf(days[k]!)]! += d
-    else short[tierOf(days[k]!)]! -= d
-  })
   let charge = 0
-  const net = new Float64Array(up.tiers.length)
-  up.tiers.forEach((tier, i) => {
+  for (let i = 0; i < up.tiers.length; i++) {
     const spreads = Math.min(long[i]!, short[i]!)
-    charge += spreads * tier.intraRate
+    charge += spreads * up.tiers[i]!.intraRate
     net[i] = long[i]! - short[i]!
-  })
-  for (const s of up.tierSpreads) {
-    const a = up.tiers.findIndex((t) => t.name === s.tiers[0])
-    const b = up.tiers.findIndex((t) => t.name === s.tiers[1])
-    if (a < 0 || b < 0) throw new RangeError(`SPAN tier spread ${s.tiers.join('/')}: unknown tier`)
+  }
+  for (let k = 0; k < up.tierSpreads.length; k++) {
+    const a = pairs[2 * k]!
+    const b = pairs[2 * k + 1]!
     if (net[a]! * net[b]! >= 0) continue
     const spreads = Math.min(Math.abs(net[a]!), Math.abs(net[b]!))
-    charge += spreads * s.rate
+    charge += spreads * up.tierSpreads[k]!.rate
     net[a] = net[a]! - Math.sign(net[a]!) * spreads
     net[b] = net[b]! - Math.sign(net[b]!) * spreads
   }
