@@ -9,6 +9,7 @@ import { paramSetViews, resetParamSet, saveParamSet } from '../margin-params-sto
 import type { BookContext } from '../book-context'
 import { bookMarginMemo, fileStamp } from './book-margin-cache'
 import type { HandlerSlice, ServiceContext } from '../service-context'
+import { settledReply } from '../settled-reply'
 
 /** The book's margin by every method, health per pool, and what no method covers. */
 export function bookMarginView(bc: BookContext) {
@@ -28,7 +29,7 @@ export function marginHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof m
         bookId,
         fileStamp(ctx.db),
         () => ({ marketId: bc.market?.id ?? null, params: bc.params.params, balances: bc.balances, held: bc.held }),
-        () => bookMarginView(bc)
+        () => settledReply(bookMarginView(bc))
       )
     },
     scenarioDrill: ({ bookId, ...q }) => {
