@@ -9,7 +9,8 @@ import { basename } from 'node:path'
 import type { BookDb } from '../book/database'
 import { commitImport, previewImport, type ImportPreview } from '../services/import-service'
 import type { CashLine } from '../services/import-cash'
-import { readTextFile, type CliIo } from './commands'
+import type { CliIo } from './commands'
+import { statementFile } from '../services/import/statement-file'
 import { formatTable } from './format-table'
 import { clipText, echoCell, echoLine } from './excerpt'
 import { printIssueReport, type IssueLog } from './issue-report'
@@ -119,7 +120,8 @@ function printIssues(io: CliIo, p: ImportPreview, o: IssueOptions): void {
 }
 
 export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
-  const text = readTextFile(o.file)
+  // Read a chunk at a time as the import goes: a 1M-row log is never one 190 MB string (issue 20).
+  const text = statementFile(o.file)
   const request = {
     bookId: o.bookId, fileName: basename(o.file), text, format: o.format, accountName: o.account,
     openingBalance: o.openingBalance, openingBalances: o.openingBalances.length ? o.openingBalances : undefined, asOf: o.asOf

@@ -111,18 +111,8 @@ export function balanceChain(file: string, all: readonly ChainRow[], balanceColu
   }
   const chain: Chain = { closing: [], opening: [], issues: [], notes: [] }
   for (const [currency, unsorted] of byCurrency) {
-    // A loop, not Math.max(...rows): a three-year log has more rows than a call takes arguments.
-    let magnitude = 0
-    let printed = 0
-    for (const r of unsorted) {
-      magnitude = Math.max(magnitude, Math.abs(r.balance))
-      printed = Math.max(printed, r.decimals)
-    }
-    const decimals = usableDecimals(printed, magnitude)
-    const unit = 10 ** -decimals
-    // Rounding of two printed balances (half a unit each) plus the double's own error.
-    const close = (a: number, b: number): boolean => Math.abs(a - b) <= unit * (1 + 1e-9) + 8 * Number.EPSILON * Math.max(1, Math.abs(a), Math.abs(b))
     const sorted = [...unsorted].sort((a, b) => a.order - b.order || a.tiebreak - b.tiebreak)
+    const { close } = chainPrecision(arrayRows(sorted))
     let rows = sorted
     if (sameInstantByChain) {
       rows = []
@@ -133,27 +123,70 @@ export function balanceChain(file: string, all: readonly ChainRow[], balanceColu
         i = j
       }
     }
-    const gaps = unreadable.filter((u) => u.currency === currency)
-    for (let i = 1; i < rows.length; i++) {
-      const prev = rows[i - 1]!
-      const r = rows[i]!
-      // An unreadable row in between already has its issue; the chain simply resumes after it.
-      if (close(prev.balance + r.change, r.balance) || gaps.some((g) => g.order >= prev.order && g.order <= r.order)) continue
+    currencyChain(file, currency, arrayRows(rows), balanceColumn, unreadable, chain)
+  }
+  return chain
+}
+
+/** One currency's rows in chain order, read one at a time (a 1M-row log keeps them in columns: deribit-rows.ts). */
+export interface ChainRows {
+  length: number
+  at(k: number): ChainRow
+}
+
+const arrayRows = (rows: readonly ChainRow[]): ChainRows => ({ length: rows.length, at: (k) => rows[k]! })
+
+/** The currency's printed precision (the most decimals any of its balance cells shows) and the tolerance it gives. */
+function chainPrecision(rows: ChainRows): { decimals: number; close: (a: number, b: number) => boolean } {
+  // A loop, not Math.max(...rows): a three-year log has more rows than a call takes arguments.
+  let magnitude = 0
+  let printed = 0
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows.at(k)
+    magnitude = Math.max(magnitude, Math.abs(r.balance))
+    printed = Math.max(printed, r.decimals)
+  }
+  const decimals = usableDecimals(printed, magnitude)
+  const unit = 10 ** -decimals
+  // Rounding of two printed balances (half a unit each) plus the double's own error.
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= unit * (1 + 1e-9) + 8 * Number.EPSILON * Math.max(1, Math.abs(a), Math.abs(b))
+  return { decimals, close }
+}
+
+/**
+ * balanceChain of one currency whose rows come already in chain order (Deribit: UserSeq, then file
+ * order), without an object per row held: the same opening, closing, issues and notes.
+ */
+export function orderedBalanceChain(file: string, currency: string, rows: ChainRows, balanceColumn: string, unreadable: readonly UnreadableRow[] = []): Chain {
+  const chain: Chain = { closing: [], opening: [], issues: [], notes: [] }
+  if (rows.length > 0) currencyChain(file, currency, rows, balanceColumn, unreadable, chain)
+  return chain
+}
+
+/** The chain's breaks, opening and closing of one currency's rows (in chain order), added to `chain`. */
+function currencyChain(file: string, currency: string, rows: ChainRows, balanceColumn: string, unreadable: readonly UnreadableRow[], chain: Chain): void {
+  const { decimals, close } = chainPrecision(rows)
+  const gaps = unreadable.filter((u) => u.currency === currency)
+  let prev = rows.at(0)
+  const first = prev
+  for (let i = 1; i < rows.length; i++) {
+    const r = rows.at(i)
+    // An unreadable row in between already has its issue; the chain simply resumes after it.
+    if (!(close(prev.balance + r.change, r.balance) || gaps.some((g) => g.order >= prev.order && g.order <= r.order))) {
       chain.issues.push({
         file, line: r.line, column: balanceColumn, severity: 'warning',
         reason: `${currency} balance ${r.balance} does not follow from line ${prev.line}'s ${prev.balance} and this row's change ${r.change} (${roundTo(prev.balance + r.change, decimals)}): a row is missing or the file was edited`
       })
     }
-    const first = rows[0]!
-    const last = rows[rows.length - 1]!
-    const lastGap = gaps.find((g) => g.order > last.order || (g.order === last.order && g.line !== last.line))
-    const firstGap = gaps.find((g) => g.order < first.order)
-    if (lastGap) chain.notes.push(`No closing ${currency} balance: the last ${currency} row (line ${lastGap.line}) has no readable balance`)
-    else chain.closing.push({ currency, amount: last.balance, atMs: last.atMs, line: last.line, decimals })
-    if (firstGap) chain.notes.push(`No opening ${currency} balance: the first ${currency} row (line ${firstGap.line}) has no readable balance`)
-    else chain.opening.push({ currency, amount: roundTo(first.balance - first.change, decimals) + 0, atMs: first.atMs, line: first.line, decimals })
+    prev = r
   }
-  return chain
+  const last = prev
+  const lastGap = gaps.find((g) => g.order > last.order || (g.order === last.order && g.line !== last.line))
+  const firstGap = gaps.find((g) => g.order < first.order)
+  if (lastGap) chain.notes.push(`No closing ${currency} balance: the last ${currency} row (line ${lastGap.line}) has no readable balance`)
+  else chain.closing.push({ currency, amount: last.balance, atMs: last.atMs, line: last.line, decimals })
+  if (firstGap) chain.notes.push(`No opening ${currency} balance: the first ${currency} row (line ${firstGap.line}) has no readable balance`)
+  else chain.opening.push({ currency, amount: roundTo(first.balance - first.change, decimals) + 0, atMs: first.atMs, line: first.line, decimals })
 }
 
 /** One part of a row's change, booked as its own cash flow. */

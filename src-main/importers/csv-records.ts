@@ -7,6 +7,7 @@
  */
 import Papa from 'papaparse'
 import type { RowIssue } from './statement'
+import type { ChunkedText, StatementText } from './statement-text'
 import { boundProblem, INPUT_BOUNDS, quoteInput, type BoundKind } from '../engine/instruments/bounds'
 
 /** One row: its values in header order (arrays, not keyed objects: 100,000-row files stay fast). */
@@ -42,11 +43,12 @@ export const CSV_CHUNK_CHARS = 4 * 1024 * 1024
  * read come to `onProblem`. Empty lines are passed over.
  */
 export function eachCsvRow(
-  text: string,
+  text: StatementText,
   onRow: (row: CsvRecord) => boolean | void,
   onProblem: (p: CsvTable['problems'][number]) => boolean | void,
   chunkChars = CSV_CHUNK_CHARS
 ): void {
+  if (typeof text !== 'string') return eachChunkedCsvRow(text, onRow, onProblem, chunkChars)
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   let line = 1
   let counted = 0
@@ -60,16 +62,98 @@ export function eachCsvRow(
       const end = row.meta.cursor
       for (let i = body.indexOf('\n', counted); i !== -1 && i < end; i = body.indexOf('\n', i + 1)) line++
       counted = end
-      // A new array only when a cell carries a byte-order mark (most files: none; keep the row's own).
-      const values = row.data.some((c) => c.includes('\uFEFF')) ? row.data.map(unmarked) : row.data
-      if (values.length === 1 && values[0]!.trim() === '') return
-      // A short file (a two-column funding history) leaves papaparse unable to guess a delimiter: it
-      // takes ',' and flags the first row, which is fine, not a problem of that row.
-      const errors = row.errors.filter((e) => e.code !== 'UndetectableDelimiter')
-      const more = errors.length ? onProblem({ line: startLine, message: errors.map((e) => e.message).join('; ') }) : onRow({ line: startLine, values })
-      if (more === false) handle.abort()
+      if (handRow(row, startLine, onRow, onProblem) === false) handle.abort()
     }
   })
+}
+
+/** One row papaparse read, to `onRow` (or `onProblem`); false to stop. */
+function handRow(row: Papa.ParseStepResult<string[]>, startLine: number, onRow: (row: CsvRecord) => boolean | void, onProblem: (p: CsvTable['problems'][number]) => boolean | void): boolean | void {
+  // A new array only when a cell carries a byte-order mark (most files: none; keep the row's own).
+  const values = row.data.some((c) => c.includes('\uFEFF')) ? row.data.map(unmarked) : row.data
+  if (values.length === 1 && values[0]!.trim() === '') return
+  // A short file (a two-column funding history) leaves papaparse unable to guess a delimiter: it
+  // takes ',' and flags the first row, which is fine, not a problem of that row.
+  const errors = row.errors.filter((e) => e.code !== 'UndetectableDelimiter')
+  return errors.length ? onProblem({ line: startLine, message: errors.map((e) => e.message).join('; ') }) : onRow({ line: startLine, values })
+}
+
+/** The part of papaparse's string streamer that eachChunkedCsvRow drives (papaparse 5: ChunkStreamer). */
+interface PapaChunkStreamer {
+  _finished: boolean
+  _partialLine: string
+  _baseIndex: number
+  _nextChunk: () => void
+  parseChunk(chunk: string): unknown
+}
+
+/**
+ * eachCsvRow over a text that comes in chunks (a file read a chunk at a time): papaparse's own
+ * string streamer, fed the chunks instead of slices of one string (the first one joined up to
+ * `firstChars`). It carries a row cut at a
+ * chunk's end over to the next (its partial line) and guesses the delimiter on the first chunk, as
+ * with a string; the rows, lines and problems are the same (tests/importers/import-streaming.test.ts).
+ * Line numbers count the line breaks of the text papaparse holds: the carried part and the chunk.
+ */
+function eachChunkedCsvRow(text: ChunkedText, onRow: (row: CsvRecord) => boolean | void, onProblem: (p: CsvTable['problems'][number]) => boolean | void, firstChars: number): void {
+  const source = text.chunks()[Symbol.iterator]()
+  let next = source.next()
+  let first = true
+  let line = 1
+  /** Where the last row ended, in the whole text. */
+  let counted = 0
+  /** What papaparse parses now (the carried part and the chunk) and where it starts in the whole text. */
+  let window = ''
+  let windowAt = 0
+  const newlinesUpTo = (end: number): void => {
+    for (let i = window.indexOf('\n', counted - windowAt); i !== -1 && i < end - windowAt; i = window.indexOf('\n', i + 1)) line++
+    counted = end
+  }
+  const Streamer = (Papa as unknown as { StringStreamer: new (config: Papa.ParseConfig<string[]>) => PapaChunkStreamer }).StringStreamer
+  const streamer = new Streamer({
+    skipEmptyLines: false,
+    dynamicTyping: false,
+    step: (row, handle) => {
+      const startLine = line
+      newlinesUpTo(row.meta.cursor)
+      if (handRow(row, startLine, onRow, onProblem) === false) handle.abort()
+    }
+  })
+  // papaparse asks for the next chunk at the end of parsing one (a call inside the call): taken in
+  // a loop instead, so thousands of small chunks do not nest thousands of calls deep.
+  let parsing = false
+  let asked = false
+  streamer._nextChunk = function (this: PapaChunkStreamer): void {
+    if (parsing) return void (asked = true)
+    parsing = true
+    try {
+      do {
+        asked = false
+        if (this._finished) return
+        let chunk = next.done ? '' : next.value
+        next = source.next()
+        if (first) {
+          // The first chunk papaparse sees is as long as a string's first chunk (firstChars): it
+          // guesses the delimiter and the line ending on it, and needs the first line break in it.
+          while (chunk.length < firstChars && !next.done) {
+            chunk += next.value
+            next = source.next()
+          }
+          if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1)
+          first = false
+        }
+        this._finished = next.done === true
+        // Line breaks between the last row's end and the carried part are in the text parsed last.
+        if (counted < this._baseIndex) newlinesUpTo(this._baseIndex)
+        window = this._partialLine + chunk
+        windowAt = this._baseIndex
+        this.parseChunk(chunk)
+      } while (asked)
+    } finally {
+      parsing = false
+    }
+  }
+  streamer._nextChunk()
 }
 
 /** Every row with its first line, without header handling (multi-section files like IBKR's). */
@@ -112,15 +196,15 @@ export interface CsvHead {
 
 /**
  * The table of a statement, one record at a time: `onRecord` gets each row below the header as it
- * is read, `onProblem` each unreadable row below it, so a 1M-row file is never held as rows
- * (issue 20). With `isHeader`, the header is the first of the file's first rows it accepts, and
+ * is read (return false to stop), `onProblem` each unreadable row below it, so a 1M-row file is
+ * never held as rows (issue 20). With `isHeader`, the header is the first of the file's first rows it accepts, and
  * the rows above it are the preamble; without, the first row is the header. Line numbers are
  * always the file's own. Returns the header (throws when there is none).
  */
 export function streamCsv(
-  text: string,
+  text: StatementText,
   file: string,
-  onRecord: (record: CsvRecord, head: CsvHead) => void,
+  onRecord: (record: CsvRecord, head: CsvHead) => boolean | void,
   onProblem: (problem: CsvTable['problems'][number]) => void,
   isHeader?: (cells: readonly string[]) => boolean
 ): CsvHead {
@@ -137,7 +221,7 @@ export function streamCsv(
   eachCsvRow(
     text,
     (row) => {
-      if (head) return void onRecord(row, head)
+      if (head) return onRecord(row, head)
       before.push(row)
       if (!isHeader) return void accept(0)
       if (isHeader(row.values.map((h) => h.trim()))) return void accept(before.length - 1)
@@ -165,7 +249,7 @@ export function streamCsv(
 export function readCsv(text: string, file: string, isHeader?: (cells: readonly string[]) => boolean): CsvTable & { preamble: CsvRecord[] } {
   const records: CsvRecord[] = []
   const problems: CsvTable['problems'] = []
-  const head = streamCsv(text, file, (r) => records.push(r), (p) => problems.push(p), isHeader)
+  const head = streamCsv(text, file, (r) => void records.push(r), (p) => problems.push(p), isHeader)
   return { header: head.header, columns: head.columns, records, problems, preamble: head.preamble }
 }
 
@@ -248,11 +332,64 @@ export class CellReader {
   }
 }
 
+/** '0'..'9' → 0..9, anything else → −1. */
+const digitAt = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48
+  return c >= 0 && c <= 9 ? c : -1
+}
+
+/** Where a 'YYYY-MM-DD…' time has its date's digits. */
+const DAY_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9]
+
+/** Each day's first instant (UTC), or null for a day that does not exist, by yyyymmdd: a log's rows share a few hundred days. */
+const dayStarts = new Map<number, number | null>()
+
+/**
+ * 'YYYY-MM-DD HH:MM:SS' (or with T), the form most logs print on every row (Deribit: 1M rows),
+ * read without a regular expression: exactly what parseTime's general path gives for it (the same
+ * Date.UTC for the day, and its check that the day exists; an hour, minute or second that would
+ * roll over is left to the general path). undefined: not of this form.
+ */
+function plainUtcTime(s: string): number | null | undefined {
+  if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined
+  const sep = s.charCodeAt(10)
+  if (sep !== 32 && sep !== 84) return undefined
+  let day = 0
+  for (const i of DAY_DIGITS) {
+    const d = digitAt(s, i)
+    if (d < 0) return undefined
+    day = day * 10 + d
+  }
+  const two = (i: number): number => {
+    const a = digitAt(s, i)
+    const b = digitAt(s, i + 1)
+    return a < 0 || b < 0 ? -1 : a * 10 + b
+  }
+  const h = two(11)
+  const mi = two(14)
+  const sec = two(17)
+  if (h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59) return undefined
+  let start = dayStarts.get(day)
+  if (start === undefined) {
+    const y = Math.floor(day / 10000)
+    const mo = Math.floor(day / 100) % 100
+    const d = day % 100
+    const ms = Date.UTC(y, mo - 1, d)
+    const check = new Date(ms)
+    start = check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d ? null : ms
+    if (dayStarts.size > 100_000) dayStarts.clear()
+    dayStarts.set(day, start)
+  }
+  return start === null ? null : start + h * 3_600_000 + mi * 60_000 + sec * 1000
+}
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 
 /** Statement timestamps: ISO (space or T, optional offset/Z, UTC by default), '12 Mar 2024 05:57:12', epoch s/ms. */
 export function parseTime(raw: string): number | null {
   const s = raw.trim()
+  const plain = plainUtcTime(s)
+  if (plain !== undefined) return plain
   if (/^\d{10}$/.test(s)) return Number(s) * 1000
   if (/^\d{13}$/.test(s)) return Number(s)
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s)

@@ -83,8 +83,10 @@ export function planImport(
     if (!instruments.has(key)) instruments.set(key, resolveInstrument(ref))
     return key
   }
-  const newTrades = parsed.trades.filter((t) => !knownTradeIds.has(t.externalId))
-  const newCashFlows = parsed.cashFlows.filter((c) => !knownCashFlowIds.has(c.externalId))
+  // The statement's own arrays when the book knows none of their ids (a new account: a 1M-row
+  // log's first import), not a copy of them (issue 20).
+  const newTrades = knownTradeIds.size === 0 ? parsed.trades : parsed.trades.filter((t) => !knownTradeIds.has(t.externalId))
+  const newCashFlows = knownCashFlowIds.size === 0 ? parsed.cashFlows : parsed.cashFlows.filter((c) => !knownCashFlowIds.has(c.externalId))
   const working = new Map<string, HeldLot>()
   const source = new Map<string, PositionChange['source']>()
   const lot = (key: string): HeldLot => {

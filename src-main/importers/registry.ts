@@ -5,6 +5,7 @@
 import { clippedIssues, type ParsedStatement } from './statement'
 import { dropWithinFileDuplicates } from './within-file-duplicates'
 import { candidateHeaders } from './csv-records'
+import { headOf, wholeText, type StatementText } from './statement-text'
 import { parseGenericCsv, type GenericMapping } from './formats/generic-csv'
 import { detectDeribitLog, parseDeribitLog } from './formats/deribit-transaction-log'
 import { detectBinanceStatement, parseBinanceStatement } from './formats/binance-statement'
@@ -75,10 +76,27 @@ function firstRowExcerpt(cells: readonly string[]): string {
 
 const knownList = (): string => [...STATEMENT_FORMATS, ...MARKET_FORMATS].map((f) => `  - ${f.label}`).join('\n')
 
-export function parseStatement(text: string, file: string, formatId?: string, mapping?: GenericMapping): ParsedStatement {
+/** Whether a text's first rows are a Deribit log's (a head not telling, or not one: the whole text decides). */
+function isDeribitLog(head: string, file: string, formatId?: string): boolean {
+  try {
+    return detectStatementFormat(head, file, formatId).id === 'deribit-transaction-log'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The statement in a file's text. A text read in chunks (a file on disk) is handed as chunks to the
+ * Deribit log, which reads its rows as they come; any other format gets the whole text.
+ */
+export function parseStatement(text: StatementText, file: string, formatId?: string, mapping?: GenericMapping): ParsedStatement {
   if (formatId === 'generic-csv') {
     if (!mapping) throw new Error(`${file}: a generic CSV needs a column mapping`)
-    return clippedIssues(dropWithinFileDuplicates(parseGenericCsv(text, file, mapping)))
+    return clippedIssues(dropWithinFileDuplicates(parseGenericCsv(wholeText(text), file, mapping)))
   }
-  return clippedIssues(dropWithinFileDuplicates(detectStatementFormat(text, file, formatId).parse(text, file)))
+  if (typeof text !== 'string' && isDeribitLog(headOf(text), file, formatId)) {
+    return clippedIssues(dropWithinFileDuplicates(parseDeribitLog(text, file)))
+  }
+  const whole = wholeText(text)
+  return clippedIssues(dropWithinFileDuplicates(detectStatementFormat(whole, file, formatId).parse(whole, file)))
 }

@@ -19,6 +19,7 @@ function dedupe<T extends { externalId: string; line: number }>(rows: T[], file:
 }
 
 export function dropWithinFileDuplicates(parsed: ParsedStatement): ParsedStatement {
+  if (parsed.externalIdsUnique) return parsed
   const issues = [...parsed.issues]
   return {
     ...parsed,

@@ -21,6 +21,7 @@ import { detectMarketDataset, parseMarketFile, type MarketDataset, type ParsedMa
 import { commitMarketFile } from './market-import'
 import { planImport } from '../importers/plan'
 import type { ParsedStatement, StatementCashFlow } from '../importers/statement'
+import { headOf, inChunks, wholeText, type StatementText } from '../importers/statement-text'
 import { NotFoundError } from './errors'
 import { dropCrossExportDuplicates } from './cross-export'
 import { absorbLaterOpenings, previewCash, settleCash, type CashLine, type CashOptions } from './import-cash'
@@ -34,7 +35,8 @@ import { closeSettledByVenue, recordDeliveryPrices, settleExpired, unsettle } fr
 export interface ImportRequest {
   bookId: number
   fileName: string
-  text: string
+  /** The file's text; the CLI passes a file read in chunks (statement-file.ts), so a 1M-row log is never one string. */
+  text: StatementText
   /** Book account to import into; default: the one the statement names. */
   accountName?: string
   format?: string
@@ -77,21 +79,15 @@ export class ImportRefusedError extends Error {
  * halves of a surrogate pair, so the bytes hashed are exactly the whole text's. The last text's
  * digest is kept: a preview and its commit hash the same file once.
  */
-export function sha256Of(text: string): string {
+export function sha256Of(text: StatementText): string {
   if (lastHashed && lastHashed.text === text) return lastHashed.sha256
   const hash = createHash('sha256')
-  const SLICE = 1 << 22
-  for (let at = 0; at < text.length; ) {
-    let end = Math.min(text.length, at + SLICE)
-    const last = text.charCodeAt(end - 1)
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++
-    hash.update(text.slice(at, end))
-    at = end
-  }
+  // A text in chunks (a file) is hashed chunk by chunk: its chunks never split a surrogate pair either.
+  for (const slice of typeof text === 'string' ? inChunks(text, 1 << 22) : text.chunks()) hash.update(slice)
   lastHashed = { text, sha256: hash.digest('hex') }
   return lastHashed.sha256
 }
-let lastHashed: { text: string; sha256: string } | null = null
+let lastHashed: { text: StatementText; sha256: string } | null = null
 
 /**
  * Statements and market files go to the trader's live book only: the demo is a read-only sample
@@ -146,17 +142,51 @@ function prepareImport(db: BookDb, req: ImportRequest, sha256 = sha256Of(req.tex
   return { parsed, sha256, accountName, accountId: account?.id ?? null, plan, cash: lines, openingFlows, notes }
 }
 
+/**
+ * The preview's plan, kept for the commit that follows it (the CLI previews, then commits: on a
+ * 1M-row log the plan, the cross-export check and the cash preview took seconds, twice; issue 20).
+ * Reused only for the same file and request, on a book nothing has written to since: SQLite's
+ * data_version (another connection's commits) and total_changes() (this connection's writes) both
+ * as they were. The next commit takes it and lets it go, used or not.
+ */
+interface KeptPlan {
+  /** The connection it was planned on: another connection's counters say nothing about this one's. */
+  db: BookDb
+  key: string
+  bookState: string
+  prepared: Prepared
+}
+let keptPlan: KeptPlan | null = null
+
+const planKey = (req: ImportRequest, sha256: string): string =>
+  JSON.stringify([sha256, req.bookId, req.fileName, req.format ?? null, req.mapping ?? null, req.accountName ?? null, req.openingBalance ?? null, req.openingBalances ?? null])
+
+function bookState(db: BookDb): string {
+  const dataVersion = db.pragma('data_version', { simple: true }) as number
+  const changes = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+  return `${dataVersion}:${changes}`
+}
+
+/** prepareImport, or the preview's plan when the book has not changed since (see KeptPlan). */
+function preparedForCommit(db: BookDb, req: ImportRequest, sha256: string): Prepared {
+  const kept = keptPlan
+  keptPlan = null
+  if (kept && kept.db === db && kept.key === planKey(req, sha256) && kept.bookState === bookState(db)) return kept.prepared
+  return prepareImport(db, req, sha256)
+}
+
 /** A market file's dataset, from its header; null for statements (and XML). */
 function marketDataset(req: ImportRequest): MarketDataset | null {
   if (req.format) return (['prices', 'vol-index', 'funding', 'option-chain'] as const).find((d) => d === req.format) ?? null
-  return req.text.trimStart().startsWith('<') ? null : detectMarketDataset(readCsvHeader(req.text))
+  const head = headOf(req.text)
+  return head.trimStart().startsWith('<') ? null : detectMarketDataset(readCsvHeader(head))
 }
 
 function parseMarketCached(req: ImportRequest, dataset: MarketDataset, sha256: string): ParsedMarketFile {
   const key = `${sha256}\u0000${req.fileName}\u0000${dataset}\u0000${req.underlying ?? ''}\u0000${req.quoteCurrency ?? ''}\u0000${req.source ?? ''}\u0000${req.asOf ?? ''}`
   const hit = marketCache.get(key)
   if (hit) return hit
-  const parsed = parseMarketFile(req.text, req.fileName, dataset, { underlying: req.underlying, quoteCurrency: req.quoteCurrency, source: req.source, asOfMs: req.asOf === undefined ? undefined : Date.parse(req.asOf) })
+  const parsed = parseMarketFile(wholeText(req.text), req.fileName, dataset, { underlying: req.underlying, quoteCurrency: req.quoteCurrency, source: req.source, asOfMs: req.asOf === undefined ? undefined : Date.parse(req.asOf) })
   marketCache.set(key, parsed)
   if (marketCache.size > PARSE_CACHE_SIZE) marketCache.delete(marketCache.keys().next().value!)
   return parsed
@@ -171,7 +201,10 @@ export function previewImport(db: BookDb, req: ImportRequest): ImportPreview {
     const sha256 = sha256Of(req.text)
     return marketPreview(db, req, parseMarketCached(req, dataset, sha256), sha256)
   }
-  return statementPreview(db, req, prepareImport(db, req))
+  const sha256 = sha256Of(req.text)
+  const prepared = prepareImport(db, req, sha256)
+  keptPlan = { db, key: planKey(req, sha256), bookState: bookState(db), prepared }
+  return statementPreview(db, req, prepared)
 }
 
 /**
@@ -235,7 +268,7 @@ function commitStatement(
   const sha256 = sha256Of(req.text)
   parseCached(req, sha256)
   return withImportCache(db, () => db.transaction((): ImportResult => {
-    const p = prepareImport(db, req, sha256)
+    const p = preparedForCommit(db, req, sha256)
     const rejected = p.parsed.issues.filter((i) => i.severity === 'rejected')
     const rejectedRows = rowsWith(p.parsed.issues, 'rejected')
     if (rejected.length > 0 && !req.allowPartial) {
@@ -301,7 +334,7 @@ function commitStatement(
     }
     // The venue's own settlement rows (flows-only statements) close what they settled.
     closeSettledByVenue(db, accountId, p.plan.newCashFlows)
-    absorbLaterOpenings(db, accountId, p.openingFlows.length ? [...p.plan.newCashFlows, ...p.openingFlows] : p.plan.newCashFlows)
+    absorbLaterOpenings(db, accountId, [p.plan.newCashFlows, p.openingFlows])
     const cash = settleCash(db, accountId, p.accountName, p.parsed, p.cash, req.fileName)
     // Positions now past the market's as-of settle at expiry (cash after settleCash: rows at expiry
     // before a newer statement balance do not move the cash again).

@@ -24,10 +24,13 @@
  */
 import { CellReader, streamCsv, type CsvHead, type CsvRecord } from '../csv-records'
 import { parseSymbol } from '../../engine/instruments/parse-symbol'
-import type { ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from '../statement'
-import { venueId } from '../row-identity'
+import type { ParsedStatement, RowIssue } from '../statement'
 import { quoteInput } from '../../engine/instruments/bounds'
-import { balanceChain, flowsOf, printedDecimals, readAmount, type ChainRow, type FlowPart, type UnreadableRow } from '../balance-chain'
+import { orderedBalanceChain, printedDecimals, readAmount, roundTo, type FlowPart } from '../balance-chain'
+import { StringTable } from '../columns'
+import type { StatementText } from '../statement-text'
+import { DeribitChain, DeribitFlows, DeribitTrades, InstrumentRefs, ownCopy, type DeribitIdKind, type FlowView } from './deribit-rows'
+import { AccountOrder, IdsMonotonic, type RowOutcome } from './deribit-account-order'
 
 const COMMON = ['ID', 'UserSeq', 'Date', 'Instrument', 'Type', 'Side', 'Position', 'Price', 'Cash Flow', 'Change', 'Balance', 'Trade ID']
 
@@ -85,6 +88,9 @@ function deliveryValue(symbol: string, deliveryPrice: number): number | null {
 
 const sameAmount = (a: number, b: number, unit: number): boolean => Math.abs(a - b) <= unit * (1 + 1e-9)
 
+/** One part of a row's Change, booked as its own cash flow; its id is `deribit:<idKind>:<ID>`. */
+type Part = Omit<FlowPart, 'externalId'> & { idKind: DeribitIdKind }
+
 /**
  * A future's or perpetual's trade row: Change is the fee alone and Cash Flow the session P&L the
  * trade realised, which reaches cash at the next settlement (research notes §1.3). A Change of 0
@@ -92,69 +98,68 @@ const sameAmount = (a: number, b: number, unit: number): boolean => Math.abs(a -
  * less the fee, the P&L reached cash with the trade: booked as realised_pnl, so the ledger still
  * follows Change.
  */
-function futuresTradeParts(id: string, change: number, cashFlow: number, fee: number, unit: number): { parts: FlowPart[]; odd: boolean } {
-  const feeId = venueId('deribit', 'fee', id)
+function futuresTradeParts(change: number, cashFlow: number, fee: number, unit: number): { parts: Part[]; odd: boolean } {
   const feeOnly = change === 0 || sameAmount(change, -fee, unit)
   if (!feeOnly && cashFlow !== 0 && sameAmount(change, cashFlow - fee, unit)) {
-    return { parts: [{ kind: 'fee', amount: -fee, externalId: feeId }, { kind: 'realised_pnl', amount: change + fee, externalId: venueId('deribit', 'log', id) }], odd: false }
+    return { parts: [{ kind: 'fee', amount: -fee, idKind: 'fee' }, { kind: 'realised_pnl', amount: change + fee, idKind: 'log' }], odd: false }
   }
-  const session: FlowPart = { kind: 'session_pnl', amount: cashFlow, externalId: venueId('deribit', 'session', id), movesCash: false }
-  return { parts: [{ kind: 'fee', amount: change, externalId: feeId }, session], odd: !feeOnly }
+  const session: Part = { kind: 'session_pnl', amount: cashFlow, idKind: 'session', movesCash: false }
+  return { parts: [{ kind: 'fee', amount: change, idKind: 'fee' }, session], odd: !feeOnly }
 }
 
-/**
- * What one row makes, read without the rows around it: its cash flows, trade, settlement and
- * issues, and what the account-order pass (UserSeq) still has to check (the Position column's
- * continuity, session P&L pending settlement, the balance chain).
- */
-interface RowOutcome {
-  seq: number
-  line: number
-  /** The row's place in the balance chain; 'unreadable' when its Change or Balance is not readable. */
-  chain: ChainRow | 'unreadable' | null
-  issues: RowIssue[] | null
-  flows: StatementCashFlow[] | null
-  /** Session P&L a futures trade realised (added to its instrument's pending total). */
-  sessionPnl: { symbol: string; amount: number } | null
-  /** A delivery or settlement: the instrument's pending session P&L is cash now. */
-  sessionSettled: string | null
-  position: { symbol: string; position: number; signed: number; side: 'buy' | 'sell'; amount: number; contractSize: number } | null
-  delivery: NonNullable<ParsedStatement['deliveryPrices']>[number] | null
-  trade: StatementTrade | null
-  settlement: StatementSettlement | null
+/** Where a log's rows go as they are read: the columns their trades, cash flows and chain rows are kept in. */
+interface RowTables {
+  refs: InstrumentRefs
+  trades: DeribitTrades
+  flows: DeribitFlows
+  /** Null until the log's currency is known (rows read before then have none). */
+  chain: DeribitChain | null
 }
-
-/**
- * One `{ venue, symbol }` per instrument, shared by its rows (a 1M-row log names a few dozen), its
- * symbol a copy of its own: a cell is a slice of the chunk papaparse read it from, and a slice kept
- * in every row's cash flow would keep every chunk, a second copy of the file (issue 20).
- */
-class InstrumentRefs {
-  private readonly refs = new Map<string, { venue: string; symbol: string }>()
-  of(symbol: string): { venue: string; symbol: string } {
-    let ref = this.refs.get(symbol)
-    if (!ref) this.refs.set(symbol, (ref = { venue: 'deribit', symbol: ownCopy(symbol) }))
-    return ref
-  }
-}
-
-/** The same characters in a string of their own (not a slice keeping the chunk it was cut from alive). */
-const ownCopy = (s: string): string => s.split('').join('')
 
 /** Reads one row of a log into its outcome (RowOutcome); the order-dependent checks come after. */
 class RowReader {
   private readonly amountCol: string
   private readonly feeCol: string
   private readonly seqAt: number
+  readonly ids = new IdsMonotonic()
   constructor(
     private readonly file: string,
     private readonly head: CsvHead,
-    private readonly refs: InstrumentRefs,
+    private readonly tables: RowTables,
     private readonly seqIssues: RowIssue[]
   ) {
     this.amountCol = amountColumn(head.header)
     this.feeCol = feeColumn(head.header)
     this.seqAt = head.columns.get('UserSeq')!
+  }
+
+  /**
+   * A row's cash flows: its parts, each rounded to the row's printed precision (so a difference
+   * like Change − Cash Flow carries no binary residue) and left out when zero (flowsOf's rule).
+   */
+  private flowsOf(common: { line: number; atMs: number; currency: string; instrumentIndex: number; note?: string }, id: string, parts: readonly Part[], decimals: number): FlowView[] {
+    const out: FlowView[] = []
+    for (const p of parts) {
+      const amount = roundTo(p.amount, decimals) + 0
+      if (amount === 0) continue
+      out.push(this.tables.flows.add({ ...common, kind: p.kind, amount, id, idKind: p.idKind, movesCash: p.movesCash !== false }))
+    }
+    return out
+  }
+
+  /** Contract size per instrument (tables.refs index), parsed from its symbol once (a log names a few dozen). */
+  private readonly contractSizes: number[] = []
+  private contractSizeOf(instrumentIndex: number, symbol: string): number {
+    let size = this.contractSizes[instrumentIndex]
+    if (size === undefined) {
+      try {
+        size = parseSymbol('deribit', symbol).contractSize
+      } catch {
+        size = 1
+      }
+      this.contractSizes[instrumentIndex] = size
+    }
+    return size
   }
 
   /** The row's outcome; null when its UserSeq is unreadable (rejected: the row has no place in the account's order). */
@@ -167,19 +172,22 @@ class RowReader {
       return null
     }
     const line = record.line
-    const o: RowOutcome = { seq, line, chain: null, issues: null, flows: null, sessionPnl: null, sessionSettled: null, position: null, delivery: null, trade: null, settlement: null }
+    const o: RowOutcome = { seq, line, chain: false, issues: null, flows: null, sessionPnl: null, sessionSettled: null, position: null, delivery: null, trade: null, settlement: null }
     const issue = (i: RowIssue): void => void (o.issues ??= []).push(i)
     const r = new CellReader(file, this.head, record)
     const id = r.text('ID')
+    if (id !== null) this.ids.see(id)
     const atMs = r.time('Date')
     const typeText = (r.text('Type') ?? '').toLowerCase()
     const type = KNOWN_TYPES.get(typeText) ?? typeText
     const symbolText = r.text('Instrument', false)
-    const symbol = symbolText === null || symbolText === '-' ? null : this.refs.of(symbolText).symbol
+    const instrumentIndex = symbolText === null || symbolText === '-' ? -1 : this.tables.refs.indexOf(symbolText)
+    const symbol = instrumentIndex < 0 ? null : this.tables.refs.refs[instrumentIndex]!.symbol
     const change = readAmount(r, 'Change')
     const balance = readAmount(r, 'Balance')
     if (currency && atMs !== null && change !== null && balance !== null) {
-      o.chain = { line, atMs, currency, order: seq, tiebreak: 0, change, balance, decimals: printedDecimals(r.raw('Balance')) }
+      this.tables.chain!.add({ line, atMs, order: seq, change, balance, decimals: printedDecimals(r.raw('Balance')) })
+      o.chain = true
     } else if (currency) o.chain = 'unreadable'
     if (!r.ok || id === null || atMs === null || change === null || balance === null) {
       if (r.issues.length) o.issues = [...r.issues]
@@ -192,9 +200,7 @@ class RowReader {
     // Parts are rounded to the precision the row prints them with.
     const decimals = Math.max(...['Change', 'Cash Flow', 'Funding', feeCol].map((c) => printedDecimals(r.raw(c))))
     const info = r.text('Info', false)
-    const common = { line, atMs, currency, instrumentSymbol: symbol ?? undefined, note: info === null ? undefined : ownCopy(info) }
-    const main = venueId('deribit', 'log', id)
-    const feeId = venueId('deribit', 'fee', id)
+    const common = { line, atMs, currency, instrumentIndex, note: info === null ? undefined : ownCopy(info) }
 
     if (POSITION_TYPES.has(type)) {
       if (!symbol) {
@@ -203,12 +209,7 @@ class RowReader {
       }
       // A symbol no parser knows still changes a real position: the commit keeps it as "not priced",
       // in the venue's own units.
-      let contractSize: number
-      try {
-        contractSize = parseSymbol('deribit', symbol).contractSize
-      } catch {
-        contractSize = 1
-      }
+      const contractSize = this.contractSizeOf(instrumentIndex, symbol)
       const amount = r.number(amountCol, true, 'sizeContracts')
       const position = r.number('Position', true, 'sizeContracts')
       // A position move may carry no price: it moves the size, never the average price.
@@ -224,10 +225,10 @@ class RowReader {
       }
       const futures = type !== 'delivery' && !isOption(symbol)
       const split = futures
-        ? futuresTradeParts(id, change, cashFlow, fee, 10 ** -decimals)
-        : { parts: [{ kind: type === 'delivery' ? 'delivery' : 'premium', amount: cashFlow, externalId: main }, { kind: 'fee', amount: change - cashFlow, externalId: feeId }] as FlowPart[], odd: false }
+        ? futuresTradeParts(change, cashFlow, fee, 10 ** -decimals)
+        : { parts: [{ kind: type === 'delivery' ? 'delivery' : 'premium', amount: cashFlow, idKind: 'log' }, { kind: 'fee', amount: change - cashFlow, idKind: 'fee' }] as Part[], odd: false }
       if (split.odd) issue({ file, line, column: 'Change', reason: `Change ${change} is neither the fee −${fee} nor Cash Flow ${cashFlow} less the fee: booked as the fee`, severity: 'warning' })
-      o.flows = flowsOf(common, split.parts, decimals)
+      o.flows = this.flowsOf(common, id, split.parts, decimals)
       if (split.parts.some((p) => p.kind === 'session_pnl')) o.sessionPnl = { symbol, amount: cashFlow }
       if (type === 'delivery') o.sessionSettled = symbol
       if (amount === 0) {
@@ -246,10 +247,11 @@ class RowReader {
           // an unknown symbol: no expiry to settle
         }
       }
-      o.trade = {
+      o.trade = this.tables.trades.add({
         line,
-        externalId: main,
-        instrument: this.refs.of(symbol),
+        id,
+        instrument: this.tables.refs.refs[instrumentIndex]!,
+        instrumentIndex,
         tradedAtMs: atMs,
         side,
         sizeContracts: Math.abs(amount) / contractSize,
@@ -259,7 +261,7 @@ class RowReader {
         fee,
         feeCurrency: currency,
         kind: type
-      }
+      })
       return o
     }
     if (type === 'settlement') {
@@ -269,20 +271,20 @@ class RowReader {
         o.issues = [...r.issues]
         return o
       }
-      o.flows = flowsOf(common, [
-        { kind: 'settlement', amount: change - funding, externalId: main },
-        { kind: 'funding', amount: funding, externalId: venueId('deribit', 'funding', id) }
+      o.flows = this.flowsOf(common, id, [
+        { kind: 'settlement', amount: change - funding, idKind: 'log' },
+        { kind: 'funding', amount: funding, idKind: 'funding' }
       ], decimals)
       if (symbol) o.sessionSettled = symbol
       if (symbol && !isOption(symbol)) {
-        if (price !== null && price > 0) o.settlement = { line, atMs, instrument: this.refs.of(symbol), price }
+        if (price !== null && price > 0) o.settlement = { line, atMs, instrument: this.tables.refs.refs[instrumentIndex]!, price }
         else issue({ file, line, column: 'Price', reason: `a settlement of ${symbol} without its settlement price: the position's unsettled P&L cannot be measured from it`, severity: 'warning' })
       }
       return o
     }
     const cashKind = CASH_TYPES[type]
     if (cashKind) {
-      o.flows = flowsOf(common, [{ kind: cashKind, amount: change, externalId: main }], decimals)
+      o.flows = this.flowsOf(common, id, [{ kind: cashKind, amount: change, idKind: 'log' }], decimals)
       return o
     }
     issue({ file, line, column: 'Type', reason: `unknown transaction type ${quoteInput(type)}`, severity: 'rejected' })
@@ -291,41 +293,59 @@ class RowReader {
 }
 
 /**
- * A log, read a row at a time (the file is streamed, never held as rows: issue 20), then taken in
- * UserSeq order for what depends on the rows before (Position continuity, session P&L, the chain).
+ * A log, read a row at a time (the file is streamed, never held as rows), then taken in UserSeq
+ * order for what depends on the rows before (Position continuity, session P&L, the chain). A log
+ * already in UserSeq order (oldest first) is taken as it is read, so no row's outcome is held; a
+ * log in another order (exports list newest first) is read again with every outcome held and
+ * sorted (issue 20: 1M rows' outcomes were ~1 GB).
  */
-export function parseDeribitLog(text: string, file: string, currencyHint?: string): ParsedStatement {
+export function parseDeribitLog(text: StatementText, file: string, currencyHint?: string): ParsedStatement {
+  return parseInOrder(text, file, currencyHint, true) ?? parseInOrder(text, file, currencyHint, false)!
+}
+
+/** The log parsed; `asRead`: taking rows as they are read, giving up (null) at the first row out of UserSeq order. */
+function parseInOrder(text: StatementText, file: string, currencyHint: string | undefined, asRead: boolean): ParsedStatement | null {
   const problemIssues: RowIssue[] = []
   const seqIssues: RowIssue[] = []
-  const issues: RowIssue[] = []
   const notes: string[] = ['Deribit prints its log times without a zone: taken as UTC (its settlements and deliveries are stamped 08:00, the UTC settlement time).']
-  const trades: StatementTrade[] = []
-  const cashFlows: StatementCashFlow[] = []
-  const settlements: StatementSettlement[] = []
-  const deliveryPrices: NonNullable<ParsedStatement['deliveryPrices']> = []
-  const chainRows: ChainRow[] = []
-  const unreadable: UnreadableRow[] = []
-  const lastPosition = new Map<string, { line: number; position: number; contractSize: number }>()
   const outcomes: RowOutcome[] = []
+  const strings = new StringTable()
   const refs = new InstrumentRefs()
+  const tables: RowTables = { refs, trades: new DeribitTrades(refs, strings), flows: new DeribitFlows(refs, strings), chain: null }
+  const order = new AccountOrder(file)
   let rowsTotal = 0
+  let lastSeq = -Infinity
+  let outOfOrder = false
 
   // One currency per file: the file name says it; else the first instrument's settlement currency,
   // known only once that row is read (then the rows are held and read after).
   let currency = currencyHint ?? currencyFromFileName(file)
+  if (currency) tables.chain = new DeribitChain(currency)
   const held: CsvRecord[] = []
   let firstSymbol: string | undefined
   let reader: RowReader | null = null
-  const read = (record: CsvRecord, rr: RowReader): void => {
+  /** Reads a row; false when the rows are taken as read and this one is out of UserSeq order. */
+  const read = (record: CsvRecord, rr: RowReader): boolean => {
     const o = rr.read(record, currency)
-    if (o) outcomes.push(o)
+    if (!o) return true
+    if (!asRead) {
+      outcomes.push(o)
+      return true
+    }
+    if (o.seq < lastSeq) {
+      outOfOrder = true
+      return false
+    }
+    lastSeq = o.seq
+    order.take(o, currency)
+    return true
   }
   const head = streamCsv(
     text,
     file,
     (record, h) => {
       rowsTotal++
-      reader ??= new RowReader(file, h, refs, seqIssues)
+      reader ??= new RowReader(file, h, tables, seqIssues)
       if (currency) return read(record, reader)
       if (firstSymbol === undefined) {
         const s = (record.values[h.columns.get('Instrument')!] ?? '').trim()
@@ -336,58 +356,34 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     (p) => problemIssues.push({ file, line: p.line, column: null, reason: `not readable as CSV: ${p.message}`, severity: 'rejected' }),
     detectDeribitLog
   )
+  if (outOfOrder) return null
   const { header } = head
   const amountCol = amountColumn(header)
   if (!currency && firstSymbol) {
     currency = settleCurrencyOf(firstSymbol)
+    tables.chain = new DeribitChain(currency)
     notes.push(`Currency ${currency} taken from the instruments: the file name does not say it (Deribit names its logs transaction_log-<uid>-<CCY>-….csv).`)
   }
-  for (const record of held) read(record, reader!)
+  for (const record of held) if (!read(record, reader!)) return null
   held.length = 0
-  issues.push(...problemIssues, ...seqIssues)
 
-  // UserSeq is the account's own sequence; exports list newest first (BittyTax orders by it too).
-  // A stable sort: rows of one UserSeq keep the file's order.
-  let sorted = true
-  for (let i = 1; i < outcomes.length && sorted; i++) sorted = outcomes[i - 1]!.seq <= outcomes[i]!.seq
-  if (!sorted) outcomes.sort((a, b) => a.seq - b.seq)
-
-  /** Per instrument: session P&L realised by trades since its last settlement (not cash yet). */
-  const pendingSession = new Map<string, number>()
-
-  for (const o of outcomes) {
-    const line = o.line
-    if (o.chain === 'unreadable') unreadable.push({ line, currency: currency!, order: o.seq })
-    else if (o.chain) chainRows.push(o.chain)
-    if (o.issues) issues.push(...o.issues)
-    if (o.flows) cashFlows.push(...o.flows)
-    if (o.sessionPnl) pendingSession.set(o.sessionPnl.symbol, (pendingSession.get(o.sessionPnl.symbol) ?? 0) + o.sessionPnl.amount)
-    if (o.sessionSettled) pendingSession.delete(o.sessionSettled)
-    const p = o.position
-    if (p) {
-      const previous = lastPosition.get(p.symbol)
-      if (previous && Math.abs(previous.position + p.signed - p.position) > 1e-9 * Math.max(1, Math.abs(p.position))) {
-        issues.push({
-          file, line, column: 'Position',
-          reason: `position ${p.position} does not follow from line ${previous.line}'s ${previous.position} ${p.side === 'buy' ? '+' : '−'} ${Math.abs(p.amount)}`,
-          severity: 'warning'
-        })
-      }
-      lastPosition.set(p.symbol, { line, position: p.position, contractSize: p.contractSize })
-    }
-    if (o.delivery) deliveryPrices.push(o.delivery)
-    if (o.trade) trades.push(o.trade)
-    if (o.settlement) settlements.push(o.settlement)
+  if (!asRead) {
+    // UserSeq is the account's own sequence; exports list newest first (BittyTax orders by it too).
+    // A stable sort: rows of one UserSeq keep the file's order.
+    let sorted = true
+    for (let i = 1; i < outcomes.length && sorted; i++) sorted = outcomes[i - 1]!.seq <= outcomes[i]!.seq
+    if (!sorted) outcomes.sort((a, b) => a.seq - b.seq)
+    for (const o of outcomes) order.take(o, currency)
+    outcomes.length = 0
   }
-  outcomes.length = 0
 
-  const chain = balanceChain(file, chainRows, 'Balance', false, unreadable)
-  issues.push(...chain.issues)
+  const chain = tables.chain ? orderedBalanceChain(file, tables.chain.currency, tables.chain.rows(), 'Balance', order.unreadable) : { closing: [], opening: [], issues: [], notes: [] }
+  const issues: RowIssue[] = [...problemIssues, ...seqIssues, ...order.issues, ...chain.issues]
   notes.push(...chain.notes)
   for (const o of chain.opening) {
     if (o.amount !== 0) notes.push(`The file starts with a balance of ${o.amount} ${o.currency} (before line ${o.line}): the account's earlier history is not in it.`)
   }
-  const pending = [...pendingSession.values()].reduce((s, p) => s + p, 0)
+  const pending = [...order.pendingSession.values()].reduce((s, p) => s + p, 0)
   if (currency && Math.abs(pending) > 0) {
     notes.push(`${pending.toFixed(8)} ${currency} of futures P&L realised after the last settlement is not cash yet: Deribit books it at the next 08:00 UTC settlement.`)
   }
@@ -402,16 +398,17 @@ export function parseDeribitLog(text: string, file: string, currencyHint?: strin
     accountName: uidFromFileName(file) ? `Deribit ${uidFromFileName(file)}` : `Deribit ${currency ?? ''}`.trim(),
     baseCurrency: currency ?? 'BTC',
     rowsTotal,
-    trades,
-    cashFlows,
+    trades: order.trades,
+    cashFlows: order.cashFlows,
     positions: null,
     positionsAsOfMs: null,
     closingBalances: chain.closing,
     openingBalances: chain.opening,
-    settlements,
-    deliveryPrices,
+    settlements: order.settlements,
+    deliveryPrices: order.deliveryPrices,
     notes,
-    reportedPositions: [...lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: refs.of(symbol), sizeContracts: p.position / p.contractSize })),
-    issues
+    reportedPositions: [...order.lastPosition].map(([symbol, p]) => ({ line: p.line, instrument: refs.of(symbol), sizeContracts: p.position / p.contractSize })),
+    issues,
+    externalIdsUnique: (reader as RowReader | null)?.ids.holds ?? true
   }
 }
