@@ -21,6 +21,8 @@ export interface GridFigures {
   positions: number
   /** Navigation start to the first position row in the DOM, ms (page clock). */
   firstRowMs: number
+  /** The page's load event (navigation timing loadEventEnd), ms from navigation start: first row − this = after the page loads. */
+  loadEventMs: number
   /** Bytes of the listPositions reply as the browser received it. */
   listPositionsBytes: number | null
   /** Through the whole book in ~150 frames (a fling: every frame a new screen of rows). */
@@ -29,6 +31,12 @@ export interface GridFigures {
   scrollSteady: ScrollFigures
   /** 150 frames at 0 px: the frame floor of this browser on this machine, the baseline beside the two above. */
   idleFrames: ScrollFigures
+  /**
+   * The steady scroll again, traced: the renderer main thread's CPU time per frame, split by kind of
+   * work. Frame gaps are wall time, quantised to vsync and moved by any other load on the machine;
+   * thread time is what the page itself costs (null when the trace has no renderer main thread).
+   */
+  steadyMainThread: MainThreadFigures | null
   domNodes: { beforeScroll: number; afterScroll: number }
   /** Grouping the rows in the page: the store's own measure, and the pre-issue-20 sort beside it. */
   grouping: GroupingFigures
@@ -54,6 +62,14 @@ export interface GroupingFigures {
   referenceRows: number
   /** referenceSortMs scaled to the whole book by n·log n: an estimate, said so. */
   referenceSortMsScaled: number | null
+}
+
+export interface MainThreadFigures {
+  frames: number
+  /** Thread (CPU) time of the renderer main thread per frame, ms (Chrome trace events' `tdur`). */
+  cpuMsPerFrame: number
+  /** The same by kind: script, style, layout, paint, layerize (PaintArtifactCompositor), gc, other. */
+  byKindMsPerFrame: Record<string, number>
 }
 
 const FRAMES = 150
@@ -122,6 +138,57 @@ const REFERENCE_GROUPING = `async ([callUrl, token, bookId, limit]) => {
     a.symbol.localeCompare(b.symbol))
   return performance.now() - t0
 }`
+// Trace event names → kind of work (Chromium's devtools.timeline names).
+const KINDS: [string, RegExp][] = [
+  ['gc', /GC|Scavenge/i],
+  ['script', /FunctionCall|EvaluateScript|TimerFire|FireAnimationFrame|EventDispatch|RunMicrotasks|AsyncTask|^V8\.|^v8\./],
+  ['style', /Style|UpdateLayoutTree|rebuildLayoutTree/i],
+  ['layout', /Layout|Shape|InlineNode/i],
+  ['layerize', /PaintArtifactCompositor|Layeriz/],
+  ['paint', /Paint/]
+]
+const kindOf = (name: string): string => KINDS.find(([, re]) => re.test(name))?.[0] ?? 'other'
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  tdur?: number
+  args?: { name?: string }
+}
+
+/**
+ * CPU time of the renderer main thread in a Chrome trace, per frame, by kind: each complete event's
+ * own thread time (its `tdur` less its children's), so nested events are counted once.
+ */
+export function mainThreadFigures(trace: { traceEvents?: TraceEvent[] } | TraceEvent[], frames: number): MainThreadFigures | null {
+  const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? [])
+  const threads = events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  const complete = (t: TraceEvent) => events.filter((e) => e.pid === t.pid && e.tid === t.tid && e.ph === 'X' && e.dur !== undefined)
+  // The page's renderer is the busiest one (an extension or spare renderer may exist beside it).
+  const mine = threads.map(complete).sort((a, b) => b.length - a.length)[0]
+  if (!mine || frames <= 0) return null
+  mine.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)
+  const self = new Map<string, number>()
+  const open: TraceEvent[] = []
+  let total = 0
+  for (const e of mine) {
+    while (open.length && open[open.length - 1]!.ts + open[open.length - 1]!.dur! <= e.ts) open.pop()
+    const cpu = e.tdur ?? e.dur!
+    const parent = open[open.length - 1]
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - cpu)
+    else total += cpu
+    self.set(e.name, (self.get(e.name) ?? 0) + cpu)
+    open.push(e)
+  }
+  const byKindMsPerFrame: Record<string, number> = {}
+  for (const [name, us] of self) byKindMsPerFrame[kindOf(name)] = (byKindMsPerFrame[kindOf(name)] ?? 0) + us / 1000 / frames
+  return { frames, cpuMsPerFrame: total / 1000 / frames, byKindMsPerFrame }
+}
+
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN
 
 /** Open a book file in the browser host and measure the grid (see the file comment). */
@@ -152,6 +219,7 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     await page.goto(url)
     await page.waitForFunction('window.__firstRowMs !== undefined', undefined, { timeout: 600_000, polling: 100 })
     const firstRowMs = (await page.evaluate('window.__firstRowMs')) as number
+    const loadEventMs = (await page.evaluate(`performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? NaN`)) as number
     // Let the first render and whatever else the page started (margin) settle before scrolling.
     await page.waitForTimeout(1000)
     const beforeScroll = (await page.evaluate(DOM_NODES)) as number
@@ -172,6 +240,10 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     const scrollToEnd = await scroll(null)
     await page.waitForTimeout(300)
     const afterScroll = (await page.evaluate(DOM_NODES)) as number
+    // Traced apart from the timed runs above (tracing slows the page).
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] })
+    await scroll(100)
+    const steadyMainThread = mainThreadFigures(JSON.parse((await browser.stopTracing()).toString('utf8')) as TraceEvent[], FRAMES)
     // The store's grouping of the book's rows (not of the empty list it starts with).
     const currentMs = (await page.evaluate(`performance.getEntriesByName('positions.group').find((e) => e.detail?.positions > 0)?.duration ?? null`)) as number | null
     let referenceSortMs: number | null = null
@@ -184,10 +256,12 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     return {
       positions,
       firstRowMs,
+      loadEventMs,
       listPositionsBytes,
       scrollToEnd,
       scrollSteady,
       idleFrames,
+      steadyMainThread,
       domNodes: { beforeScroll, afterScroll },
       grouping: { currentMs, referenceSortMs, referenceRows, referenceSortMsScaled: referenceSortMs === null ? null : (referenceSortMs * nLogN(positions)) / nLogN(referenceRows) }
     }
