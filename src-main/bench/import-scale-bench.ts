@@ -3,7 +3,9 @@
  * by the command line (`cli import FILE --book NEW`: preview, then the all-or-nothing commit), in
  * a child process so that its peak RSS is its own; beside the same import of a 100k-row log, so
  * that growth with size shows. Each run is checked: the book's trades and cash flows equal the
- * file's (counted from the generator's rows, not from the importer).
+ * file's (counted from the generator's rows, not from the importer). The 1M-row log is imported in
+ * both orders: as the generator writes it (UserSeq order, oldest first, reduced as it is read) and
+ * newest first, as Deribit's own exports list it (every row held, then sorted).
  */
 import { PEAK_RSS_KB_SOURCE } from './peak-rss'
 import { spawn } from 'node:child_process'
@@ -11,10 +13,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openBookDatabase } from '../book/database'
-import { syntheticDeribitRows, writeSyntheticDeribitLog } from './synthetic-statement'
+import { syntheticDeribitRows, writeSyntheticDeribitLog, type LogOrder } from './synthetic-statement'
 
 export interface ImportScaleRun {
   rows: number
+  /** The order the file lists its rows in. */
+  order: LogOrder
   megabytes: number
   /** Wall time of the whole `cli import` run (start, read, preview, commit), in seconds. */
   seconds: number
@@ -69,10 +73,10 @@ function run(cliPath: string, args: readonly string[]): Promise<{ code: number |
 }
 
 /** One log of `rows` rows imported into a new book by `cli import`, timed and checked. */
-export async function importScaleRun(cliPath: string, dir: string, rows: number): Promise<ImportScaleRun> {
-  const file = join(dir, `transaction_log-1-BTC-scale-${rows}.csv`)
-  const book = join(dir, `scale-${rows}.sqlite`)
-  writeSyntheticDeribitLog(file, rows)
+export async function importScaleRun(cliPath: string, dir: string, rows: number, order: LogOrder = 'oldest-first'): Promise<ImportScaleRun> {
+  const file = join(dir, `transaction_log-1-BTC-scale-${rows}-${order}.csv`)
+  const book = join(dir, `scale-${rows}-${order}.sqlite`)
+  writeSyntheticDeribitLog(file, rows, 11, order)
   const megabytes = statSync(file).size / 1e6
   const r = await run(cliPath, ['import', file, '--book', book])
   const report = /IMPORT-SCALE maxRSS=(\d+) cpuUs=(\d+)/.exec(r.stderr)
@@ -91,6 +95,7 @@ export async function importScaleRun(cliPath: string, dir: string, rows: number)
   rmSync(file, { force: true })
   return {
     rows,
+    order,
     megabytes,
     seconds: r.seconds,
     rowsPerSecond: rows / r.seconds,
@@ -103,14 +108,20 @@ export async function importScaleRun(cliPath: string, dir: string, rows: number)
 }
 
 /**
- * The bench's import-scale line: 100k rows, then 1M, each a fresh book in a temp dir (removed after).
+ * The bench's import-scale lines: 100k rows, then 1M, each oldest first, then each of
+ * `newestFirstSizes` newest first; each a fresh book in a temp dir (removed after).
  * `cliPath`: the built CLI (out/main/cli.js; from bench.ts, `join(import.meta.dirname, 'cli.js')`).
  */
-export async function importScaleBench(cliPath: string, sizes: readonly number[] = [100_000, 1_000_000]): Promise<ImportScaleRun[]> {
+export async function importScaleBench(
+  cliPath: string,
+  sizes: readonly number[] = [100_000, 1_000_000],
+  newestFirstSizes: readonly number[] = [1_000_000]
+): Promise<ImportScaleRun[]> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-import-scale-'))
   try {
     const runs: ImportScaleRun[] = []
-    for (const rows of sizes) runs.push(await importScaleRun(cliPath, dir, rows))
+    for (const rows of sizes) runs.push(await importScaleRun(cliPath, dir, rows, 'oldest-first'))
+    for (const rows of newestFirstSizes) runs.push(await importScaleRun(cliPath, dir, rows, 'newest-first'))
     return runs
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -122,7 +133,7 @@ export const describeImportScale = (runs: readonly ImportScaleRun[]): string =>
   runs
     .map(
       (r) =>
-        `import at scale: ${r.rows.toLocaleString('en-US')}-row Deribit log (${r.megabytes.toFixed(0)} MB) by cli import into a new book: ` +
+        `import at scale: ${r.rows.toLocaleString('en-US')}-row Deribit log, ${r.order} (${r.megabytes.toFixed(0)} MB), by cli import into a new book: ` +
         `${r.seconds.toFixed(1)} s (${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s; CPU ${r.cpuSeconds.toFixed(1)} s), peak RSS ${r.peakRssMb.toFixed(0)} MB, ` +
         `${r.trades} trades and ${r.cashFlows} cash flows ${r.correct ? 'equal to the file' : 'NOT EQUAL TO THE FILE'} (target ≥ 100,000 rows/s, ≤ 600 MB at 1M)`
     )

@@ -5,7 +5,7 @@
  * Deribit prints it (so the import's balance chain and cash reconciliation close). Seeded, so
  * every run writes the same file.
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs'
 import Papa from 'papaparse'
 import { mulberry32 } from '../engine/random/mulberry32'
 
@@ -45,33 +45,65 @@ export function* syntheticDeribitRows(count: number, seed: number): Generator<(s
   }
 }
 
-export function syntheticDeribitLog(count: number, seed = 11): string {
+/**
+ * The order a log lists its rows in: the generator's (UserSeq ascending, oldest first), or Deribit's
+ * own export's, newest first (Deribit support, "Transaction log": the export lists the latest
+ * transaction first), the order the importer must sort (issue 20).
+ */
+export type LogOrder = 'oldest-first' | 'newest-first'
+
+export function syntheticDeribitLog(count: number, seed = 11, order: LogOrder = 'oldest-first'): string {
+  const rows = [...syntheticDeribitRows(count, seed)]
+  if (order === 'newest-first') rows.reverse()
   // Deribit's export ends every line, the last included, with LF.
-  return Papa.unparse([HEADER, ...syntheticDeribitRows(count, seed)], { newline: '\n' }) + '\n'
+  return Papa.unparse([HEADER, ...rows], { newline: '\n' }) + '\n'
 }
 
 /**
- * The same log as syntheticDeribitLog(count, seed), byte for byte, written to `path` a few thousand
- * rows at a time: the import-scale bench's 1M-row file (190 MB) without a 190 MB string.
+ * The same log as syntheticDeribitLog(count, seed, order), byte for byte, written to `path` a few
+ * thousand rows at a time: the import-scale bench's 1M-row file (190 MB) without a 190 MB string.
+ * Newest first, the rows go oldest first to a scratch file beside `path` (removed after), then
+ * are copied a batch at a time from its end, each batch's lines reversed.
  */
-export function writeSyntheticDeribitLog(path: string, count: number, seed = 11): number {
+export function writeSyntheticDeribitLog(path: string, count: number, seed = 11, order: LogOrder = 'oldest-first'): number {
   const ROWS_PER_WRITE = 10_000
+  const reversed = order === 'newest-first'
+  const scratch = `${path}.oldest-first`
+  /** Where each batch of rows lies in the scratch file (newest first only). */
+  const batches: { at: number; bytes: number }[] = []
   const fd = openSync(path, 'w')
+  const scratchFd = reversed ? openSync(scratch, 'w+') : -1
   let bytes = 0
+  let scratchBytes = 0
   try {
-    let batch: (string | number)[][] = [HEADER]
+    bytes += writeSync(fd, Papa.unparse([HEADER], { newline: '\n' }) + '\n')
+    let batch: (string | number)[][] = []
     const write = (): void => {
       const text = Papa.unparse(batch, { newline: '\n' }) + '\n'
-      bytes += writeSync(fd, text)
       batch = []
+      if (!reversed) return void (bytes += writeSync(fd, text))
+      const written = writeSync(scratchFd, text)
+      batches.push({ at: scratchBytes, bytes: written })
+      scratchBytes += written
     }
     for (const row of syntheticDeribitRows(count, seed)) {
       batch.push(row)
       if (batch.length === ROWS_PER_WRITE) write()
     }
     if (batch.length) write()
+    for (let b = batches.length - 1; b >= 0; b--) {
+      const { at, bytes: length } = batches[b]!
+      const buffer = Buffer.alloc(length)
+      readSync(scratchFd, buffer, 0, length, at)
+      const lines = buffer.toString('utf8').slice(0, -1).split('\n').reverse()
+      bytes += writeSync(fd, lines.join('\n') + '\n')
+    }
   } finally {
     closeSync(fd)
+    if (reversed) {
+      closeSync(scratchFd)
+      rmSync(scratch, { force: true })
+    }
   }
   return bytes
 }

@@ -76,6 +76,37 @@ describe('the Deribit log in columns equals the previous parser', () => {
     expectTwins(log(sameSeq), file)
   })
 
+  it('newest first, as Deribit exports it: with ties, issues, deliveries and settlements held beside the common rows', () => {
+    const newest = [...rows].reverse()
+    const p = expectTwins(log(newest), file)!
+    expect(p.trades.length).toBeGreaterThan(2000)
+    expect(p.settlements!.length).toBeGreaterThan(0)
+    // The held rows come back as views of the same columns, their externalIds those of the log.
+    expect(p.trades[0]!.externalId).toBe('deribit:log:1')
+    // Ties: newest first, but three rows share a UserSeq (each keeps the file's order).
+    const ties = newest.map((r, i) => (i >= 100 && i < 103 ? r.replace(/^(\d+),(\d+),/, (_m, id) => `${id},2900,`) : r))
+    expectTwins(log(ties), file)
+    // A row with issues, a delivery (a settlement price), and an unreadable Balance, among newest-first rows.
+    const cell = (row: string, at: number, value: string): string => row.split(',').map((c, k) => (k === at ? value : c)).join(',')
+    const option = newest.findIndex((r, i) => i > 20 && /-[CP],trade,/.test(r))
+    const mixed = newest.map((r, i) =>
+      i === 5 ? cell(r, 18, 'abc') : i === option ? cell(cell(r, 4, 'delivery'), 9, '61000') : i === 11 ? cell(r, 5, 'sideways') : i === 13 ? cell(r, 6, '0') : r
+    )
+    const m = expectTwins(log(mixed), file)!
+    expect(m.issues.length).toBeGreaterThan(0)
+    expect(m.deliveryPrices!.length).toBe(1)
+    // Shuffled (seeded): the general sort, not the reversal.
+    let seed = 7
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const shuffled = [...rows]
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      ;[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!]
+    }
+    expectTwins(log(shuffled), file)
+    expectTwins(log(mixed), 'export.csv')
+  })
+
   it('a repeated ID (a row listed twice), an unreadable UserSeq or Balance, and a log naming no currency', () => {
     const twice = expectTwins(log([...rows.slice(0, 100), rows[50]!, ...rows.slice(100)]), file)!
     expect(twice.externalIdsUnique).toBe(false)

@@ -113,6 +113,12 @@ describe('the synthetic log written in batches', () => {
         const path = join(dir, `log-${rows}.csv`)
         writeSyntheticDeribitLog(path, rows)
         expect(readFileSync(path, 'utf8')).toBe(syntheticDeribitLog(rows))
+        // Newest first, as Deribit exports it: the same rows, the last line first (batches reversed too).
+        writeSyntheticDeribitLog(path, rows, 11, 'newest-first')
+        const newest = readFileSync(path, 'utf8')
+        expect(newest).toBe(syntheticDeribitLog(rows, 11, 'newest-first'))
+        const [header, ...lines] = syntheticDeribitLog(rows).trimEnd().split('\n')
+        expect(newest).toBe([header, ...lines.reverse()].join('\n') + '\n')
       }
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -1,11 +1,13 @@
 /**
  * The Deribit log's order-dependent pass (deribit-transaction-log.ts): what a row makes, read on
- * its own (RowOutcome), taken in UserSeq order by AccountOrder; and whether the log's IDs make
- * every externalId unique (IdsMonotonic).
+ * its own (RowOutcome), taken in UserSeq order by AccountOrder, held compactly until then when the
+ * log is out of that order (HeldOutcomes); and whether the log's IDs make every externalId unique
+ * (IdsMonotonic).
  */
 import type { ParsedStatement, RowIssue, StatementCashFlow, StatementSettlement, StatementTrade } from '../statement'
 import type { UnreadableRow } from '../balance-chain'
-import type { FlowView, TradeView } from './deribit-rows'
+import { float64Column, int32Column, uint8Column } from '../columns'
+import type { DeribitFlows, DeribitTrades, FlowView, InstrumentRefs, TradeView } from './deribit-rows'
 
 /**
  * What one row makes, read without the rows around it: its cash flows, trade, settlement and
@@ -90,5 +92,139 @@ export class AccountOrder {
     if (o.delivery) this.deliveryPrices.push(o.delivery)
     if (o.trade) this.trades.push(o.trade)
     if (o.settlement) this.settlements.push(o.settlement)
+  }
+}
+
+/** HeldOutcomes' flag bits: what a held row has. */
+const IN_CHAIN = 1
+const CHAIN_UNREADABLE = 2
+const SESSION_PNL = 4
+const SESSION_SETTLED = 8
+const POSITION = 16
+const BUYS = 32
+/** The outcome is not of the common shape: kept whole (HeldOutcomes.whole). */
+const WHOLE = 64
+
+/**
+ * The outcomes of a log read out of UserSeq order (Deribit's exports list the newest row first),
+ * held until every row is read and then handed out in UserSeq order. The common outcome (a trade
+ * or settlement row without issues: its cash flows, trade, position and session P&L) is kept in
+ * columns, ~58 bytes a row, its trade and cash flows as their row numbers in the log's tables;
+ * any other (issues, a delivery price, a settlement price) is kept whole, as few logs have many.
+ * Issue 20: 1M held RowOutcome objects, with their arrays, views and position objects, were ~500
+ * MB, and a newest-first 1M-row import peaked near 1 GB.
+ */
+export class HeldOutcomes {
+  private readonly seq = float64Column()
+  private readonly line = int32Column()
+  private readonly flags = uint8Column()
+  /** The row's first cash flow (its flows are added one after another) and how many. */
+  private readonly firstFlow = int32Column()
+  private readonly flowCount = uint8Column()
+  /** −1: no trade. */
+  private readonly trade = int32Column()
+  /** The instrument (InstrumentRefs index) of the session P&L, settlement and position; −1: none. */
+  private readonly instrument = int32Column()
+  private readonly sessionPnl = float64Column()
+  private readonly position = float64Column()
+  /** The row's Amount; its signed change is ±|Amount| by its side, as RowReader computes it. */
+  private readonly amount = float64Column()
+  /** Per instrument (a symbol's contract size is parsed once, so one per instrument). */
+  private readonly contractSizes = new Map<number, number>()
+  private readonly whole = new Map<number, RowOutcome>()
+  constructor(
+    private readonly trades: DeribitTrades,
+    private readonly flows: DeribitFlows,
+    private readonly refs: InstrumentRefs
+  ) {}
+
+  get length(): number {
+    return this.seq.length
+  }
+
+  add(o: RowOutcome): void {
+    const i = this.seq.push(o.seq)
+    this.line.push(o.line)
+    let flags = o.chain === true ? IN_CHAIN : o.chain === 'unreadable' ? CHAIN_UNREADABLE : 0
+    const symbol = o.position?.symbol ?? o.sessionPnl?.symbol ?? o.sessionSettled
+    const sameSymbol = (s: string | null | undefined): boolean => s == null || s === symbol
+    const flows = o.flows ?? []
+    let contiguous = flows.length < 256
+    for (let k = 1; k < flows.length && contiguous; k++) contiguous = flows[k]!.row === flows[0]!.row + k
+    const instrument = symbol == null ? -1 : this.refs.indexOf(symbol)
+    const p = o.position
+    const positionFits = !p || (p.signed === (p.side === 'buy' ? Math.abs(p.amount) : -Math.abs(p.amount)) && (this.contractSizes.get(instrument) ?? p.contractSize) === p.contractSize)
+    const common =
+      !o.issues && !o.delivery && !o.settlement && contiguous && positionFits && sameSymbol(o.sessionPnl?.symbol) && sameSymbol(o.sessionSettled) && sameSymbol(p?.symbol)
+    if (!common) {
+      this.whole.set(i, o)
+      flags |= WHOLE
+    }
+    if (common && o.sessionPnl) flags |= SESSION_PNL
+    if (common && o.sessionSettled !== null) flags |= SESSION_SETTLED
+    if (common && o.position) flags |= POSITION | (o.position.side === 'buy' ? BUYS : 0)
+    this.flags.push(flags)
+    this.firstFlow.push(common && flows.length ? flows[0]!.row : -1)
+    this.flowCount.push(common ? flows.length : 0)
+    this.trade.push(common && o.trade ? o.trade.row : -1)
+    this.instrument.push(common ? instrument : -1)
+    this.sessionPnl.push(common && o.sessionPnl ? o.sessionPnl.amount : 0)
+    const kept = common ? p : null
+    this.position.push(kept ? kept.position : 0)
+    this.amount.push(kept ? kept.amount : 0)
+    if (kept) this.contractSizes.set(instrument, kept.contractSize)
+  }
+
+  /** The `i`-th outcome added, as it was. */
+  at(i: number): RowOutcome {
+    const flags = this.flags.data[i]!
+    if (flags & WHOLE) return this.whole.get(i)!
+    const k = this.instrument.data[i]!
+    const symbol = k < 0 ? '' : this.refs.refs[k]!.symbol
+    const count = this.flowCount.data[i]!
+    let flows: FlowView[] | null = null
+    if (count > 0) {
+      const first = this.firstFlow.data[i]!
+      flows = []
+      for (let f = 0; f < count; f++) flows.push(this.flows.view(first + f))
+    }
+    const trade = this.trade.data[i]!
+    const buys = (flags & BUYS) !== 0
+    const amount = this.amount.data[i]!
+    return {
+      seq: this.seq.data[i]!,
+      line: this.line.data[i]!,
+      chain: flags & IN_CHAIN ? true : flags & CHAIN_UNREADABLE ? 'unreadable' : false,
+      issues: null,
+      flows,
+      sessionPnl: flags & SESSION_PNL ? { symbol, amount: this.sessionPnl.data[i]! } : null,
+      sessionSettled: flags & SESSION_SETTLED ? symbol : null,
+      position:
+        flags & POSITION
+          ? { symbol, position: this.position.data[i]!, signed: buys ? Math.abs(amount) : -Math.abs(amount), side: buys ? 'buy' : 'sell', amount, contractSize: this.contractSizes.get(k)! }
+          : null,
+      delivery: null,
+      trade: trade < 0 ? null : this.trades.view(trade),
+      settlement: null
+    }
+  }
+
+  /**
+   * The outcomes' numbers in UserSeq order, rows of one UserSeq in the order they were read: what
+   * a stable sort by UserSeq gives. A log wholly newest first (UserSeq strictly falling, Deribit's
+   * export) is simply reversed.
+   */
+  inSeqOrder(): Uint32Array {
+    const n = this.seq.length
+    const seq = this.seq.data
+    const at = new Uint32Array(n)
+    let falling = true
+    for (let i = 1; i < n && falling; i++) falling = seq[i - 1]! > seq[i]!
+    if (falling) {
+      for (let i = 0; i < n; i++) at[i] = n - 1 - i
+      return at
+    }
+    for (let i = 0; i < n; i++) at[i] = i
+    return at.sort((a, b) => seq[a]! - seq[b]! || a - b)
   }
 }

@@ -62,8 +62,8 @@ export class InstrumentRefs {
   }
 }
 
-/** A trade of the log, read from its columns (DeribitTrades); toJSON gives it as a plain object. */
-export type TradeView = StatementTrade & { toJSON(): StatementTrade }
+/** A trade of the log, read from its columns (DeribitTrades) at `row`; toJSON gives it as a plain object. */
+export type TradeView = StatementTrade & { readonly row: number; toJSON(): StatementTrade }
 
 export class DeribitTrades {
   readonly line = int32Column()
@@ -99,41 +99,46 @@ export class DeribitTrades {
     this.id.push(t.id)
     return new this.View(i)
   }
+
+  /** The trade added `row`-th, as a view again (a held row outcome keeps its row number, not its view). */
+  view(row: number): TradeView {
+    return new this.View(row)
+  }
 }
 
 function tradeViewOf(t: DeribitTrades): new (i: number) => TradeView {
   return class DeribitTrade implements TradeView {
-    constructor(private readonly i: number) {}
+    constructor(readonly row: number) {}
     get line(): number {
-      return t.line.data[this.i]!
+      return t.line.data[this.row]!
     }
     get externalId(): string {
-      return venueId('deribit', 'log', t.id.at(this.i))
+      return venueId('deribit', 'log', t.id.at(this.row))
     }
     get instrument(): InstrumentRef {
-      return t.refs.refs[t.instrument.data[this.i]!]!
+      return t.refs.refs[t.instrument.data[this.row]!]!
     }
     get tradedAtMs(): number {
-      return t.atMs.data[this.i]!
+      return t.atMs.data[this.row]!
     }
     get side(): 'buy' | 'sell' {
-      return t.buy.data[this.i] === 1 ? 'buy' : 'sell'
+      return t.buy.data[this.row] === 1 ? 'buy' : 'sell'
     }
     get sizeContracts(): number {
-      return t.size.data[this.i]!
+      return t.size.data[this.row]!
     }
     get price(): number | null {
-      const p = t.price.data[this.i]!
+      const p = t.price.data[this.row]!
       return Number.isNaN(p) ? null : p
     }
     get fee(): number {
-      return t.fee.data[this.i]!
+      return t.fee.data[this.row]!
     }
     get feeCurrency(): string | null {
-      return t.strings.values[t.currency.data[this.i]!]!
+      return t.strings.values[t.currency.data[this.row]!]!
     }
     get kind(): string {
-      return t.strings.values[t.kind.data[this.i]!]!
+      return t.strings.values[t.kind.data[this.row]!]!
     }
     toJSON(): StatementTrade {
       const { line, externalId, instrument, tradedAtMs, side, sizeContracts, price, fee, feeCurrency, kind } = this
@@ -142,8 +147,8 @@ function tradeViewOf(t: DeribitTrades): new (i: number) => TradeView {
   }
 }
 
-/** A cash flow of the log, read from its columns (DeribitFlows); toJSON gives it as a plain object. */
-export type FlowView = StatementCashFlow & { toJSON(): StatementCashFlow }
+/** A cash flow of the log, read from its columns (DeribitFlows) at `row`; toJSON gives it as a plain object. */
+export type FlowView = StatementCashFlow & { readonly row: number; toJSON(): StatementCashFlow }
 
 export class DeribitFlows {
   readonly line = int32Column()
@@ -180,38 +185,43 @@ export class DeribitFlows {
     if (f.note !== undefined) this.notes.set(i, f.note)
     return new this.View(i)
   }
+
+  /** The cash flow added `row`-th, as a view again (a held row outcome keeps its row numbers, not its views). */
+  view(row: number): FlowView {
+    return new this.View(row)
+  }
 }
 
 function flowViewOf(f: DeribitFlows): new (i: number) => FlowView {
   return class DeribitCashFlow implements FlowView {
-    constructor(private readonly i: number) {}
+    constructor(readonly row: number) {}
     get line(): number {
-      return f.line.data[this.i]!
+      return f.line.data[this.row]!
     }
     get externalId(): string {
-      return venueId('deribit', ID_KINDS[f.idKind.data[this.i]!]!, f.id.at(this.i))
+      return venueId('deribit', ID_KINDS[f.idKind.data[this.row]!]!, f.id.at(this.row))
     }
     get atMs(): number {
-      return f.atMs.data[this.i]!
+      return f.atMs.data[this.row]!
     }
     get kind(): string {
-      return f.strings.values[f.kind.data[this.i]!]!
+      return f.strings.values[f.kind.data[this.row]!]!
     }
     get currency(): string {
-      return f.strings.values[f.currency.data[this.i]!]!
+      return f.strings.values[f.currency.data[this.row]!]!
     }
     get amount(): number {
-      return f.amount.data[this.i]!
+      return f.amount.data[this.row]!
     }
     get instrumentSymbol(): string | undefined {
-      const k = f.instrument.data[this.i]!
+      const k = f.instrument.data[this.row]!
       return k < 0 ? undefined : f.refs.refs[k]!.symbol
     }
     get note(): string | undefined {
-      return f.notes.get(this.i)
+      return f.notes.get(this.row)
     }
     get movesCash(): boolean | undefined {
-      return f.movesCash.data[this.i] === 1 ? undefined : false
+      return f.movesCash.data[this.row] === 1 ? undefined : false
     }
     get positionEffect(): undefined {
       return undefined
@@ -253,9 +263,12 @@ export class DeribitChain {
     let at: Uint32Array | null = null
     if (!this.sorted) {
       at = new Uint32Array(n)
-      for (let i = 0; i < n; i++) at[i] = i
       const order = this.order.data
-      at.sort((a, b) => order[a]! - order[b]! || a - b)
+      // Newest first (Deribit's export: UserSeq strictly falling), the stable sort is the reverse.
+      let falling = true
+      for (let i = 1; i < n && falling; i++) falling = order[i - 1]! > order[i]!
+      for (let i = 0; i < n; i++) at[i] = falling ? n - 1 - i : i
+      if (!falling) at.sort((a, b) => order[a]! - order[b]! || a - b)
     }
     const row = (k: number): ChainRow => {
       const i = at ? at[k]! : k

@@ -30,7 +30,7 @@ import { orderedBalanceChain, printedDecimals, readAmount, roundTo, type FlowPar
 import { StringTable } from '../columns'
 import type { StatementText } from '../statement-text'
 import { DeribitChain, DeribitFlows, DeribitTrades, InstrumentRefs, ownCopy, type DeribitIdKind, type FlowView } from './deribit-rows'
-import { AccountOrder, IdsMonotonic, type RowOutcome } from './deribit-account-order'
+import { AccountOrder, HeldOutcomes, IdsMonotonic, type RowOutcome } from './deribit-account-order'
 
 const COMMON = ['ID', 'UserSeq', 'Date', 'Instrument', 'Type', 'Side', 'Position', 'Price', 'Cash Flow', 'Change', 'Balance', 'Trade ID']
 
@@ -296,8 +296,9 @@ class RowReader {
  * A log, read a row at a time (the file is streamed, never held as rows), then taken in UserSeq
  * order for what depends on the rows before (Position continuity, session P&L, the chain). A log
  * already in UserSeq order (oldest first) is taken as it is read, so no row's outcome is held; a
- * log in another order (exports list newest first) is read again with every outcome held and
- * sorted (issue 20: 1M rows' outcomes were ~1 GB).
+ * log in another order (exports list newest first) is read again with every outcome held in
+ * columns (HeldOutcomes) and taken in UserSeq order (issue 20: 1M rows' outcomes as objects were
+ * ~500 MB, and a newest-first 1M-row import peaked near 1 GB).
  */
 export function parseDeribitLog(text: StatementText, file: string, currencyHint?: string): ParsedStatement {
   return parseInOrder(text, file, currencyHint, true) ?? parseInOrder(text, file, currencyHint, false)!
@@ -308,10 +309,10 @@ function parseInOrder(text: StatementText, file: string, currencyHint: string | 
   const problemIssues: RowIssue[] = []
   const seqIssues: RowIssue[] = []
   const notes: string[] = ['Deribit prints its log times without a zone: taken as UTC (its settlements and deliveries are stamped 08:00, the UTC settlement time).']
-  const outcomes: RowOutcome[] = []
   const strings = new StringTable()
   const refs = new InstrumentRefs()
   const tables: RowTables = { refs, trades: new DeribitTrades(refs, strings), flows: new DeribitFlows(refs, strings), chain: null }
+  let outcomes = asRead ? null : new HeldOutcomes(tables.trades, tables.flows, refs)
   const order = new AccountOrder(file)
   let rowsTotal = 0
   let lastSeq = -Infinity
@@ -328,8 +329,8 @@ function parseInOrder(text: StatementText, file: string, currencyHint: string | 
   const read = (record: CsvRecord, rr: RowReader): boolean => {
     const o = rr.read(record, currency)
     if (!o) return true
-    if (!asRead) {
-      outcomes.push(o)
+    if (outcomes) {
+      outcomes.add(o)
       return true
     }
     if (o.seq < lastSeq) {
@@ -367,14 +368,12 @@ function parseInOrder(text: StatementText, file: string, currencyHint: string | 
   for (const record of held) if (!read(record, reader!)) return null
   held.length = 0
 
-  if (!asRead) {
+  if (outcomes) {
     // UserSeq is the account's own sequence; exports list newest first (BittyTax orders by it too).
-    // A stable sort: rows of one UserSeq keep the file's order.
-    let sorted = true
-    for (let i = 1; i < outcomes.length && sorted; i++) sorted = outcomes[i - 1]!.seq <= outcomes[i]!.seq
-    if (!sorted) outcomes.sort((a, b) => a.seq - b.seq)
-    for (const o of outcomes) order.take(o, currency)
-    outcomes.length = 0
+    // Rows of one UserSeq keep the file's order.
+    for (const i of outcomes.inSeqOrder()) order.take(outcomes.at(i), currency)
+    // Its columns (~75 MB at 1M rows) are not needed while the chain is checked.
+    outcomes = null
   }
 
   const chain = tables.chain ? orderedBalanceChain(file, tables.chain.currency, tables.chain.rows(), 'Balance', order.unreadable) : { closing: [], opening: [], issues: [], notes: [] }
