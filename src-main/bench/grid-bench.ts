@@ -212,8 +212,9 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     let listPositionsBytes: number | null = null
     let listPositions: { url: string; body: string } | null = null
     page.on('response', (r) => {
-      if (!r.url().includes('/listPositions')) return
-      listPositions = { url: r.url(), body: r.request().postData() ?? '{}' }
+      // The grid loads its rows as columns (listPositionColumns); the baseline sort asks listPositions for the same rows as objects.
+      if (!/\/listPosition(s|Columns)$/.test(new URL(r.url()).pathname)) return
+      listPositions = { url: r.url().replace(/\/listPositionColumns$/, '/listPositions'), body: r.request().postData() ?? '{}' }
       void r.body().then((b) => (listPositionsBytes = Math.max(listPositionsBytes ?? 0, b.length)), () => undefined)
     })
     await page.goto(url)

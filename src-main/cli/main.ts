@@ -26,7 +26,6 @@ import { reportCommand } from './report-command'
 import { clipText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
 import { nativeModuleFailure } from '../app/runtime-check'
-import { deriveCaseCommand } from './derive-case-command'
 
 export const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -275,6 +274,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
     }
     if (command === 'margin' && values['derive-case'] !== undefined) {
       // A case file holds its own market and parameters: no book is opened.
+      // Loaded here only: no other command pays for the Derive replica's modules (issue 20: CLI start).
+      const { deriveCaseCommand } = await import('./derive-case-command')
       return deriveCaseCommand(io, [...values['derive-case'], ...positionals.slice(1)], values.json)
     }
         const files: MarginFiles = { portfolio: values.portfolio, market: marketFile, params: values.params, method: method as MarginMethod | 'all' }
