@@ -35,6 +35,8 @@ describe.skipIf(!present)('cli margin --derive-case', () => {
     expect(r.code).toBe(0)
     const { results } = JSON.parse(r.out) as { results: { case: string; method: string; venueValues: { IM: number; MM: number }; initialMargin: number; maintenanceMargin: number; components: { markToMarketUsd: number } }[] }
     expect(results.map((x) => x.case).sort()).toEqual([...files].sort())
+    // Scenario labels carry the case's shocks, not binary-fraction dust (×0.82, never ×0.8200000000000001).
+    for (const x of results) expect((x.components as unknown as { worstScenario: string }).worstScenario).not.toMatch(/\d\.\d{9,}/)
     for (const x of results) {
       const want = (JSON.parse(readFileSync(join(sharedData(CASES), x.case), 'utf8')) as { Result: { IM: number; MM: number } }).Result
       expect(x.method).toBe('derive-pm')

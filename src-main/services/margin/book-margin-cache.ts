@@ -1,5 +1,6 @@
 /**
- * The last bookMargin answer per book, reused while nothing it was computed from has changed.
+ * The last bookMargin answer per book, reused while nothing it was computed from has changed (the
+ * positions grid keeps its answer the same way: bookAnswerMemo is not margin-specific).
  * The workstation asks for a book's margin on every view that shows it (dashboard, margin grid,
  * positions' margin columns, reports): a 10,000-position book costs about half a second of CPU
  * per answer (the liquidation search dominates), the same answer each time until the book moves.
@@ -47,7 +48,7 @@ export function samePlain(a: unknown, b: unknown): boolean {
  * the inputs read afresh equal those it was computed from; else it computes, keeps and returns a
  * new one. `inputs` is called only when the stamp moved: an unchanged file costs no read at all.
  */
-export function bookMarginMemo<T>(): { get(bookId: number, stamp: string, inputs: () => MarginInputs, compute: () => T): T; readonly computed: number } {
+export function bookAnswerMemo<T>(): { get(bookId: number, stamp: string, inputs: () => MarginInputs, compute: () => T): T; readonly computed: number } {
   const last = new Map<number, { stamp: string; inputs: MarginInputs; value: T }>()
   let computed = 0
   return {

@@ -7,7 +7,7 @@ import { bookMargin, scenarioDrill } from '../margin-service'
 import { marginView } from '../margin-view'
 import { paramSetViews, resetParamSet, saveParamSet } from '../margin-params-store'
 import type { BookContext } from '../book-context'
-import { bookMarginMemo, fileStamp } from './book-margin-cache'
+import { bookAnswerMemo, fileStamp } from './book-margin-cache'
 import type { HandlerSlice, ServiceContext } from '../service-context'
 import { settledReply } from '../settled-reply'
 
@@ -21,7 +21,7 @@ export function bookMarginView(bc: BookContext) {
 export function marginHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof marginMethods> {
   // The last answer per book while the book file is unwritten, or its inputs (positions, market,
   // parameters, balances) unchanged when it was written (book-margin-cache.ts).
-  const memo = bookMarginMemo<ReturnType<typeof bookMarginView>>()
+  const memo = bookAnswerMemo<ReturnType<typeof bookMarginView>>()
   return {
     bookMargin: ({ bookId }) => {
       const bc = ctx.bookContext(bookId)

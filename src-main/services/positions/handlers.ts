@@ -8,7 +8,7 @@ import { toPositionRow } from '../positions-view'
 import { marketDetail, marketSummary } from '../market-detail'
 import type { BookContext } from '../book-context'
 import type { HandlerSlice, ServiceContext } from '../service-context'
-import { bookMarginMemo as bookAnswerMemo, fileStamp } from '../margin/book-margin-cache'
+import { bookAnswerMemo, fileStamp } from '../margin/book-margin-cache'
 import { settledReply } from '../settled-reply'
 
 /** The positions grid: every held position valued on the book's market, or saying why not. */

@@ -33,7 +33,9 @@ export interface DeriveCaseReport {
   }
 }
 
-const label = (s: DeriveScenario): string => `spot ×${s.spotShock}, vol ${s.volShock}, dampening ${s.dampening}`
+// Shocks to 6 significant digits for reading (0.82, not 0.8200000000000001): a label, not an input.
+const plain = (x: number): number => Number(x.toPrecision(6))
+const label = (s: DeriveScenario): string => `spot ×${plain(s.spotShock)}, vol ${s.volShock}, dampening ${plain(s.dampening)}`
 
 export function deriveCaseReport(caseName: string, json: unknown): DeriveCaseReport {
   const { portfolio, params } = readDeriveCase(json)
