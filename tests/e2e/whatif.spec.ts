@@ -89,7 +89,9 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
 
   // Resize and close from the positions grid: double-click opens the ticket to trade the position away.
   await page.keyboard.press('Alt+1')
-  await page.locator('.ag-row.position-row', { hasText: 'BTC-PERPETUAL' }).first().dblclick()
+  // On the pinned Instrument cell: a double-click on the row's middle focuses whichever column lies
+  // there, and ag-grid scrolls that column into view, taking Contracts out of the rendered columns.
+  await page.locator('.ag-row.position-row', { hasText: 'BTC-PERPETUAL' }).first().locator('[col-id="position"]').dblclick()
   await expect(ticket.getByLabel('Instrument')).toHaveValue('BTC-PERPETUAL')
   await expect(ticket.getByLabel('Contracts')).toHaveValue('25000')
   await expect(ticket.getByTestId('ticket-fill')).toContainText('Buy 25,000.00 BTC-PERPETUAL')
