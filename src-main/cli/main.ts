@@ -34,10 +34,13 @@ commands:
   positions [--book-id N]   positions of a book (default: the live book)
   market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
   market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
-  margin [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--params FILE]
+  margin [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--params FILE|SET[,…]]
                             margin per account and currency of a book or a portfolio file, on
                             the book's market or a market file; --params: parameter-set
-                            overrides (JSON); M: all (default), ${ALL_METHODS.join(', ')}
+                            overrides (JSON, or a Deribit pme/simulate or pme/get_params
+                            response), or a shipped set (deribit-pm-2024-06-published,
+                            deribit-pm-2026-02-live); several, comma-separated: margin under
+                            each side by side; M: all (default), ${ALL_METHODS.join(', ')}
   margin --derive-case CASE.json [CASE.json …] [--json]
                             Derive portfolio margin (PMRM_2 replica) of the protocol's own case
                             files: IM and MM as the venue states them, with every component

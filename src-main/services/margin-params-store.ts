@@ -5,7 +5,7 @@
  */
 import type { BookDb } from '../book/database'
 import { deleteUserParamSet, listUserParamSets, saveUserParamSet } from '../book/margin-params-repository'
-import { defaultParamDocument, PARAM_KINDS, paramKind, prepareUserParamSet, userParamsOverride, type ParamKind } from './margin-params'
+import { defaultParamDocument, normaliseParamsOverride, PARAM_KINDS, paramKind, prepareUserParamSet, SHIPPED_DERIBIT_PM_SETS, shippedDeribitPmSet, userParamsOverride, type ParamKind } from './margin-params'
 
 export interface ParamSetView {
   kind: ParamKind
@@ -16,7 +16,13 @@ export interface ParamSetView {
   userDocument: Record<string, unknown> | null
   updatedAt: string | null
   activeId: string
+  /** Other shipped sets of the kind (Deribit PM: the venue's own), with date, source and the document choosing one saves. */
+  shippedSets?: { id: string; date: string; source: string; document: Record<string, unknown> }[]
 }
+
+/** The shipped Deribit PM sets besides the default, each as the document choosing it stores. */
+const shippedPmChoices = (): NonNullable<ParamSetView['shippedSets']> =>
+  SHIPPED_DERIBIT_PM_SETS.map((e) => ({ id: e.id, date: e.date, source: e.source, document: shippedDeribitPmSet(e.id)! as Record<string, unknown> }))
 
 export function paramSetViews(db: BookDb): ParamSetView[] {
   const stored = new Map(listUserParamSets(db).map((s) => [s.kind, s]))
@@ -32,7 +38,8 @@ export function paramSetViews(db: BookDb): ParamSetView[] {
       defaultDocument,
       userDocument,
       updatedAt: user?.updatedAt ?? null,
-      activeId: String((userDocument ?? defaultDocument).id)
+      activeId: String((userDocument ?? defaultDocument).id),
+      ...(k.kind === 'deribit-pm' ? { shippedSets: shippedPmChoices() } : {})
     }
   })
 }
@@ -56,9 +63,11 @@ export function resetParamSet(db: BookDb, kind: string, now = new Date()): Param
  * The override document for a margin run of this book file: its stored sets, each kind replaced
  * by `explicit` (a --params file, a market file's params) when that names it.
  */
-export function bookParamsOverride(db: BookDb, explicit?: unknown): unknown {
+export function bookParamsOverride(db: BookDb, explicit?: unknown, source = 'parameter override'): unknown {
   const stored = userParamsOverride(listUserParamSets(db))
   if (explicit === undefined || explicit === null) return stored
+  // A Deribit venue document replaces the "deribit-pm" kind only, like any override naming it.
+  explicit = normaliseParamsOverride(explicit, source)
   if (!stored || typeof explicit !== 'object' || Array.isArray(explicit)) return explicit
   return { ...stored, ...(explicit as Record<string, unknown>) }
 }

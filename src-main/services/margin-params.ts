@@ -10,6 +10,8 @@ import { z } from 'zod'
 import addOnsJson from '../../resources/params/add-ons-house-2026.json'
 import collateralJson from '../../resources/params/collateral-haircuts.json'
 import deribitPmJson from '../../resources/params/deribit-pm-2024-06.json'
+import deribitPmPublishedJson from '../../resources/params/deribit-pm-2024-06-published.json'
+import deribitPmLiveJson from '../../resources/params/deribit-pm-2026-02-live.json'
 import deribitStandardJson from '../../resources/params/deribit-standard-2024.json'
 import okxPmJson from '../../resources/params/okx-pm-2025-01.json'
 import spanJson from '../../resources/params/span-house-2026.json'
@@ -18,6 +20,7 @@ import type { AddOnParams } from '../engine/margin/add-ons'
 import type { DeribitPmParams } from '../engine/margin/deribit-pm'
 import { tiersFromJson } from '../engine/margin/okx-tiers'
 import { InvalidDocumentError } from './errors'
+import { deribitPmFromModelParams, isDeribitModelParams } from './deribit/pme-model-params'
 import { okxParamsFromJson, type OkxPmParams } from '../engine/margin/okx-pm'
 import type { SpanParams } from '../engine/margin/span'
 import type { StandardParams } from '../engine/margin/standard'
@@ -31,9 +34,20 @@ const PmCurrency = z.strictObject({
   volUp: rate, volDown: rate.max(1), minVolUp: rate, pnlOffset: rate.max(1),
   minAnnualisedMove: rate, annualisedMoveRisk: rate, mmFactor: z.number().positive().max(1),
   extendedMoves: z.array(z.number().gt(-1).refine((m) => m !== 0, 'an extended move of 0 % has no fraction')),
-  extendedFactor: rate, extendedDampener: rate, deltaShockThresholdCoin: rate, deltaShockMove: rate
+  extendedFactor: rate, extendedDampener: rate, deltaShockThresholdCoin: rate, deltaShockMove: rate,
+  // Deribit's own keys (services/deribit/pme-model-params.ts), optional so older sets stay valid.
+  extendedDampenerUsd: rate.optional(), maxOffsetablePnlUsd: rate.nullable().optional(),
+  shortTermVegaPower: rate.optional(), longTermVegaPower: rate.optional()
 })
-export const DeribitPmFile = z.strictObject({ $comment: z.string().optional(), id: z.string().min(1), currencies: z.record(z.string(), PmCurrency) })
+export const DeribitPmFile = z.strictObject({
+  $comment: z.string().optional(),
+  id: z.string().min(1),
+  // Where the set comes from (a venue document read by pme-model-params.ts says so, with what it left out).
+  date: utcDayOf().optional(),
+  source: z.string().optional(),
+  notes: z.array(z.string()).optional(),
+  currencies: z.record(z.string(), PmCurrency)
+})
 export const StandardFile = z.strictObject({
   $comment: z.string().optional(),
   id: z.string().min(1),
@@ -45,7 +59,11 @@ export const OkxPmFile = z.strictObject({
   $comment: z.string().optional(),
   id: z.string().min(1),
   underlyingClass: z.record(z.string(), z.string()),
-  classes: z.record(z.string(), z.strictObject({ spotShocks: z.array(rate), extremeMove: z.number().positive().lt(1), annualisedBasisMove: rate })),
+  classes: z.record(z.string(), z.strictObject({
+    spotShocks: z.array(rate), extremeMove: z.number().positive().lt(1), annualisedBasisMove: rate,
+    // Read off OKX's position-builder example (METHODOLOGY §5.4); absent = 0 (not charged).
+    perpetualBasisRate: rate.optional(), mr7DeltaOneRate: rate.optional()
+  })),
   volShock: z.strictObject({ volUp: rate, volDown: rate.max(1), minVolUp: rate }),
   extremeWeight: rate, thetaDays: rate, mr7OptionRate: rate,
   mr7Tiers: z.array(Tier).min(1), mr9Tiers: z.array(Tier).min(1)
@@ -76,6 +94,9 @@ export const AddOnsFile = z.strictObject({
   }),
   concentration: z.record(z.string(), z.array(Tier).min(1))
 })
+function utcDayOf() {
+  return z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD')
+}
 const utcDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a calendar day')
 const move = z.number().gt(-1, 'a move cannot reach −100 %').max(10)
 // Underlyings are upper case in the book: "btc" would match nothing and its shock would silently not apply.
@@ -151,11 +172,22 @@ export function defaultParamDocument(kind: ParamKind): { id: string } & Record<s
  * name the set they used and must never pass an edited set off as the venue's file.
  */
 export function prepareUserParamSet(kind: ParamKind, document: unknown, source: string, now = new Date()): { id: string } & Record<string, unknown> {
+  // A Deribit venue document (or a shipped set's id) is stored as the set it reads as.
+  const fromVenue = kind === 'deribit-pm' && (isDeribitModelParams(document) || typeof document === 'string')
+  document = (normaliseParamsOverride({ [kind]: document }, source) as Record<string, unknown>)[kind]
   parseParams(ParamsOverride, { [kind]: document }, source)
   const doc = { ...(document as { id: string } & Record<string, unknown>) }
   delete doc.$comment
+  const edited = `+edited-${now.toISOString().slice(0, 16)}Z`
   const shipped = defaultParamDocument(kind)
-  if (doc.id === shipped.id && !isDeepStrictEqual(doc, shipped)) doc.id = `${shipped.id}+edited-${now.toISOString().slice(0, 16)}Z`
+  if (doc.id === shipped.id && !isDeepStrictEqual(doc, shipped)) doc.id = `${shipped.id}${edited}`
+  if (kind === 'deribit-pm' && !fromVenue) {
+    // The venue's sets too: a shipped one changed, or an imported one (id deribit-pme-…) saved from
+    // an edit rather than read from the venue's document, no longer is the venue's.
+    const venueSet = shippedDeribitPmSet(doc.id)
+    if (venueSet && doc.id !== shipped.id && !isDeepStrictEqual(doc, venueSet)) doc.id = `${doc.id}${edited}`
+    else if (/^deribit-pme-[^+]*$/.test(doc.id)) doc.id = `${doc.id}${edited}`
+  }
   return doc
 }
 
@@ -192,5 +224,83 @@ function shippedSets(): { documents: ParamDocuments; sets: MarginParamSets } {
 export function marginParamSets(override?: unknown, source = 'parameter override'): MarginParamSets {
   const { documents, sets } = shippedSets()
   if (override === undefined || override === null) return sets
-  return engineSets({ ...documents, ...parseParams(ParamsOverride, override, source) })
+  return engineSets({ ...documents, ...parseParams(ParamsOverride, normaliseParamsOverride(override, source), source) })
+}
+
+export type DeribitPmDocument = z.infer<typeof DeribitPmFile>
+
+/**
+ * The Deribit PM sets shipped in resources/params, each with its date and source: Marginal's own
+ * (the default every result used so far) and the venue's, read from Deribit's model_params as
+ * published. Switch with `--params <id>`, a market file's `"params": { "deribit-pm": "<id>" }`, or
+ * the parameters view.
+ */
+export const SHIPPED_DERIBIT_PM_SETS = [
+  {
+    id: 'deribit-pm-2024-06',
+    file: 'resources/params/deribit-pm-2024-06.json',
+    date: '2024-06-17',
+    source: "Marginal's set (the default): Deribit's published ranges with Marginal's roll-shock rate 0.1, ETH and USDC sets of its own, a multiplier for the dampener",
+    json: deribitPmJson as unknown
+  },
+  {
+    id: 'deribit-pm-2024-06-published',
+    file: 'resources/params/deribit-pm-2024-06-published.json',
+    date: '2024-06-17',
+    source: "Deribit's API reference, private/pme/simulate example response (model_params, timestamp 1718619740501): BTC and USDC",
+    json: deribitPmPublishedJson as unknown
+  },
+  {
+    id: 'deribit-pm-2026-02-live',
+    file: 'resources/params/deribit-pm-2026-02-live.json',
+    date: '2026-02-15',
+    source: 'a live Deribit private/pme/simulate response recorded 2026-02-15 (model_params, timestamp 1771197609587), published by a trader on GitHub: ETH and USDC',
+    json: deribitPmLiveJson as unknown
+  }
+] as const
+
+const shippedPmDocuments = new Map<string, DeribitPmDocument>()
+
+/** A shipped Deribit PM set by id, in the project's keys (a venue file read through pme-model-params.ts); undefined for another id. */
+export function shippedDeribitPmSet(id: string): DeribitPmDocument | undefined {
+  const entry = SHIPPED_DERIBIT_PM_SETS.find((e) => e.id === id)
+  if (!entry) return undefined
+  let doc = shippedPmDocuments.get(id)
+  if (!doc) {
+    const raw = isDeribitModelParams(entry.json) ? deribitPmFromModelParams(entry.json, entry.file) : entry.json
+    const { $comment: _comment, ...rest } = parseParams(DeribitPmFile, raw, entry.file)
+    shippedPmDocuments.set(id, (doc = rest))
+  }
+  return structuredClone(doc)
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
+/**
+ * An override document with Deribit's own parameters in the project's keys: a venue document
+ * (pme/simulate or pme/get_params response, its result, or the model_params block) at the top
+ * level or under "deribit-pm", or a shipped set's id under "deribit-pm", becomes that set. Anything
+ * else is returned as it is (parseParams validates it).
+ */
+export function normaliseParamsOverride(json: unknown, source: string): unknown {
+  if (isDeribitModelParams(json)) return { 'deribit-pm': deribitPmFromModelParams(json, source) }
+  if (!isRecord(json)) return json
+  const pm = json['deribit-pm']
+  if (typeof pm === 'string') {
+    const shipped = shippedDeribitPmSet(pm)
+    if (!shipped) throw new InvalidDocumentError(`${source}: invalid margin parameters at deribit-pm: "${pm}" is not a shipped set (${SHIPPED_DERIBIT_PM_SETS.map((e) => e.id).join(', ')})`, 'deribit-pm')
+    return { ...json, 'deribit-pm': shipped }
+  }
+  if (isDeribitModelParams(pm)) return { ...json, 'deribit-pm': deribitPmFromModelParams(pm, `${source} (deribit-pm)`) }
+  return json
+}
+
+/**
+ * What a run's parameters say about themselves: the Deribit PM set's id, date and source, and its
+ * notes (what a venue document left unread and why), when the override carries one.
+ */
+export function paramsNotes(override: unknown, source = 'parameter override'): { id: string; date: string | null; source: string | null; notes: string[] } | null {
+  const pm = (normaliseParamsOverride(override, source) as Record<string, unknown> | undefined)?.['deribit-pm']
+  if (!isRecord(pm) || typeof pm.id !== 'string') return null
+  return { id: pm.id, date: typeof pm.date === 'string' ? pm.date : null, source: typeof pm.source === 'string' ? pm.source : null, notes: Array.isArray(pm.notes) ? pm.notes.filter((n): n is string => typeof n === 'string') : [] }
 }

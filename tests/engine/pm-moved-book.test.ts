@@ -11,6 +11,7 @@ import { deribitPmModel, type PmContext } from '../../src-main/engine/margin/der
 import { deltaOnePosition, optionPosition, pnlInAtValue, pnlInFrom, positionBase, type MarginPosition } from '../../src-main/engine/margin/margin-position'
 import { movedPmBook, movedUnitShare } from '../../src-main/engine/margin/pm-moved-book'
 import { mulberry32 } from '../../src-main/engine/random/mulberry32'
+import { shippedDeribitPmSet } from '../../src-main/services/margin-params'
 
 const asOfMs = Date.parse('2024-06-17T08:00:00Z')
 const DAY = 86_400_000
@@ -133,5 +134,20 @@ describe('movedPmBook: the liquidation search\'s PM revaluation, bit for bit', (
     const positions = [...book(2, false, 'BTC', 65_000), ...book(3, false, 'ETH', 3_400)].sort((a, b) => (a.strikeUsd % 7) - (b.strikeUsd % 7))
     expectSame(positions, 'ETH', ctx)
     expectSame(positions, 'BTC', ctx)
+  })
+
+  it('the venue\'s own parameters (vega powers, USD dampener, offset cap): the same totals and margins, the USD amounts at the moved index', () => {
+    const published = shippedDeribitPmSet('deribit-pm-2024-06-published')!
+    // Powers off Deribit's values and a dampener small enough to bite at the large moves.
+    const params = { ...published.currencies.BTC!, shortTermVegaPower: 0.27, longTermVegaPower: 0.11, extendedDampenerUsd: 25_000, pnlOffset: 0.5, maxOffsetablePnlUsd: 40_000 }
+    const ctx = { currency: 'BTC', asOfMs, params, paramsId: published.id, marketId: 't' }
+    expectSame(book(9, true, 'BTC', 65_000), 'BTC', ctx)
+    // The dampened extended table determines the margin at some moves, so its conversion at the moved index is exercised.
+    const b = movedPmBook(book(9, true, 'BTC', 65_000), 'BTC', ctx)
+    const bites = MOVES.filter((m) => b.model.evaluate(b.totalAt(m), 0).components.find((c) => c.name === 'extended scenarios')!.amount > 0)
+    expect(bites.length).toBeGreaterThan(0)
+    expectLowerBound(book(10, true, 'BTC', 65_000), 'BTC', ctx)
+    const usdc = { currency: 'USDC', asOfMs, params: { ...published.currencies.USDC!, extendedDampenerUsd: 2_000 }, paramsId: published.id, marketId: 't' }
+    expectSame([...book(11, false, 'BTC', 65_000), ...book(12, false, 'ETH', 3_400)], 'ETH', usdc)
   })
 })

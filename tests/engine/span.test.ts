@@ -25,6 +25,8 @@ const future = (underlying: string, contracts: number, priceUsd: number, days: n
   deltaOnePosition({ underlying, kind: 'future', inverse: false, sizeCoin: contracts, priceUsd, expiryMs: asOfMs + days * day })
 const usd = (params: SpanParams, index: Record<string, number>) => ({ currency: 'USD', asOfMs, params, marketId: 'cme-example', indexUsd: index })
 
+// CME, "Spread calculations" (cmegroup.com/clearing/margins/spread-calc.html): the inter-spread
+// (corn/soybeans) and the intra-spread (months 2, 3 and 4) examples.
 describe('SPAN-style margin: CME published spread examples (METHODOLOGY §5.2)', () => {
   const params: SpanParams = { id: 'cme-example', underlyings: { X: cmeUnderlying() }, interSpreads: [] }
   const ctx = usd(params, { X: 10_000 })
@@ -42,6 +44,55 @@ describe('SPAN-style margin: CME published spread examples (METHODOLOGY §5.2)',
     const m24 = spanMargin([future('X', 1, 10_000, 40), future('X', -1, 15_000, 100)], ctx)
     expect(m24.initialMargin).toBeCloseTo(300, 9)
     expect(m24.components.find((c) => c.name === 'intra-commodity spread charge')!.amount).toBeCloseTo(50, 9)
+  })
+
+  // The same page's third portfolio, +1 M3 −1 M4 = 250, needs M3 and M4 in different tiers with a
+  // zero M3/M4 charge: under the two-tier mapping above M3 sits with M2 and pays the A/B rate (300).
+  // One tier per month reproduces all three (cmegroup.com/clearing/margins/spread-calc.html).
+  it('three tiers, one per month, spreads M2/M3 200, M2/M4 50, M3/M4 0: the page\'s 200 / 300 / 250', () => {
+    const three: SpanParams = {
+      id: 'cme-example-3',
+      underlyings: {
+        X: cmeUnderlying({
+          tiers: [{ name: 'M2', maxDays: 50, intraRate: 0 }, { name: 'M3', maxDays: 80, intraRate: 0 }, { name: 'M4', maxDays: null, intraRate: 0 }],
+          tierSpreads: [{ tiers: ['M2', 'M3'], rate: 0.02 }, { tiers: ['M2', 'M4'], rate: 0.005 }, { tiers: ['M3', 'M4'], rate: 0 }]
+        })
+      },
+      interSpreads: []
+    }
+    const c3 = usd(three, { X: 10_000 })
+    const m2 = (n: number): MarginPosition => future('X', n, 10_000, 40)
+    const m3 = (n: number): MarginPosition => future('X', n, 10_000, 70)
+    const m4 = (n: number): MarginPosition => future('X', n, 15_000, 100)
+    const intra = (r: ReturnType<typeof spanMargin>): number => r.components.find((c) => c.name === 'intra-commodity spread charge')!.amount
+    const r23 = spanMargin([m2(1), m3(-1)], c3)
+    expect(r23.initialMargin).toBeCloseTo(200, 9)
+    expect(intra(r23)).toBeCloseTo(200, 9)
+    const r24 = spanMargin([m2(1), m4(-1)], c3)
+    expect(r24.initialMargin).toBeCloseTo(300, 9)
+    expect(intra(r24)).toBeCloseTo(50, 9)
+    const r34 = spanMargin([m3(1), m4(-1)], c3)
+    expect(r34.initialMargin).toBeCloseTo(250, 9)
+    expect(intra(r34)).toBeCloseTo(0, 9)
+    // The two-tier mapping of the test above cannot give 250: M3 shares M2's tier.
+    expect(spanMargin([m3(1), m4(-1)], ctx).initialMargin).toBeCloseTo(300, 9)
+  })
+
+  // SPAN forms tier spreads in priority order, each consuming the delta it uses (CME SPAN report
+  // "Intracommodity Spreading Tier Requirements": original and remaining delta per tier): with
+  // +1 M2 −1 M3 −1 M4 the first spread in the list takes M2's one long delta and the other
+  // short leg stays outright (covered by scanning risk alone).
+  it('tier spreads in priority order, each consuming its legs\' delta', () => {
+    const tiers = [{ name: 'M2', maxDays: 50, intraRate: 0 }, { name: 'M3', maxDays: 80, intraRate: 0 }, { name: 'M4', maxDays: null, intraRate: 0 }]
+    const spreads = [{ tiers: ['M2', 'M3'] as [string, string], rate: 0.02 }, { tiers: ['M2', 'M4'] as [string, string], rate: 0.005 }]
+    const ordered = (s: typeof spreads): SpanParams => ({ id: 'cme-priority', underlyings: { X: cmeUnderlying({ tiers, tierSpreads: s }) }, interSpreads: [] })
+    const book = [future('X', 1, 10_000, 40), future('X', -1, 10_000, 70), future('X', -1, 15_000, 100)]
+    // Scanning risk: the +5 % move loses 500 + 750 − 500 = 750.
+    const m23First = spanMargin(book, usd(ordered(spreads), { X: 10_000 }))
+    expect(m23First.components.find((c) => c.name === 'scanning risk')!.amount).toBeCloseTo(750, 9)
+    expect(m23First.initialMargin).toBeCloseTo(750 + 200, 9)
+    const m24First = spanMargin(book, usd(ordered([spreads[1]!, spreads[0]!]), { X: 10_000 }))
+    expect(m24First.initialMargin).toBeCloseTo(750 + 50, 9)
   })
 
   it('inter-commodity 2:1 with outrights 1,750 and 2,500 at a 55 % credit → 2,700', () => {

@@ -13,6 +13,13 @@
  * Risk-matrix margin = worst case (standard and extended) + roll shock (Σ over expiry buckets
  * |net delta| × max(minAnnualisedMove, annualisedMoveRisk·T)) + delta shock; IM = it, MM = mmFactor × it.
  * Delta shock is unpublished too: ours charges the net delta beyond a threshold at a further move.
+ *
+ * The venue's own parameters (Deribit private/pme/simulate and public/pme/get_params, `model_params`;
+ * read by services/deribit/pme-model-params.ts) add three things, all optional so older files keep
+ * their results: the vega powers (short_term_vega_power 0.3, long_term_vega_power 0.13, fixed before),
+ * the USD extended_dampener and the pnl_offset cap max_offsetable_pnl (USD). How the two USD amounts
+ * act is what Deribit's responses show, not a published formula (pmStandardCounted, pmExtendedCounted),
+ * and is labelled as ours wherever it is shown.
  */
 import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf } from './additive-model'
@@ -33,7 +40,19 @@ export interface DeribitPmParams {
   mmFactor: number
   extendedMoves: number[]
   extendedFactor: number
+  /** Multiplier on the extended table (1 = none): Marginal's older stand-in for the dampener. */
   extendedDampener: number
+  /**
+   * Deribit's `extended_dampener`, USD (absent or 0: none). Ours: each extended scenario's loss is
+   * reduced by this amount (converted to the account currency at the index) and gains count 0.
+   */
+  extendedDampenerUsd?: number
+  /** Deribit's `max_offsetable_pnl`, USD: the most a scenario's gain may count (× pnlOffset); absent or null: no cap. */
+  maxOffsetablePnlUsd?: number | null
+  /** Vega power below 30 days (Deribit `short_term_vega_power`; absent: 0.3). */
+  shortTermVegaPower?: number
+  /** Vega power from 30 days (Deribit `long_term_vega_power`; absent: 0.13). */
+  longTermVegaPower?: number
   /** Net delta (coin) beyond which the delta shock charges. */
   deltaShockThresholdCoin: number
   /** Relative price move charged on the excess delta. */
@@ -56,13 +75,28 @@ export interface PmContext {
    * OptionUnitShare): 27 grid P&Ls, the extended ones' USD P&Ls, moveDelta's two legs.
    */
   unitShare?: OptionUnitShare
+  /**
+   * The settlement coin's index, USD, converting the USD dampener and cap into coin; read at each
+   * evaluation (the liquidation search moves it). Absent: the index of the first position of the
+   * coin's own underlying (else the first position's). Unused in USD-like accounts.
+   */
+  readonly indexUsd?: number
 }
 
 
-/** The shocked vol of Deribit's risk matrix for a position DTE days from expiry. */
-export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: Pick<DeribitPmParams, 'volUp' | 'volDown' | 'minVolUp'>): number {
+/** The vega powers when a set does not name them: the values Deribit publishes (pme/simulate example, 2024-06-17). */
+export const PM_SHORT_TERM_VEGA_POWER = 0.3
+export const PM_LONG_TERM_VEGA_POWER = 0.13
+
+/**
+ * The shocked vol of Deribit's risk matrix for a position DTE days from expiry: vol up
+ * max(σ·(1 + volUp·(30/DTE)^p), minVolUp), vol down σ·(1 − volDown·(30/DTE)^p), p the short-term
+ * vega power below 30 days, else the long-term one. **Approximation (ours):** the DTE floor of one
+ * hour (Deribit does not say what it does at expiry).
+ */
+export function pmShockedVol(vol: number, dte: number, shock: PmVolShock, p: Pick<DeribitPmParams, 'volUp' | 'volDown' | 'minVolUp' | 'shortTermVegaPower' | 'longTermVegaPower'>): number {
   if (shock === 'unchanged') return vol
-  const power = dte < 30 ? 0.3 : 0.13
+  const power = dte < 30 ? (p.shortTermVegaPower ?? PM_SHORT_TERM_VEGA_POWER) : (p.longTermVegaPower ?? PM_LONG_TERM_VEGA_POWER)
   const scale = Math.pow(30 / Math.max(dte, 1 / 24), power)
   return shock === 'up' ? Math.max(vol * (1 + p.volUp * scale), p.minVolUp) : vol * (1 - p.volDown * scale)
 }
@@ -170,6 +204,53 @@ export function pmSharedUnit(pos: MarginPosition, coin: boolean, asOfMs: number,
 /** The grid's standard scenarios: 9 price moves × 3 vol shocks (pmStandardMoves). */
 export const PM_STANDARD_SCENARIOS = 27
 
+/**
+ * A set's USD amounts in the account currency at the settlement coin's index (USD-like accounts: as
+ * they are): the cap on a counted gain (Infinity: none) and the extended table's dampener (0: none).
+ * No usable index (a book without a position of the coin): nothing to convert, so none of either.
+ */
+export function pmUsdAmounts(p: Pick<DeribitPmParams, 'maxOffsetablePnlUsd' | 'extendedDampenerUsd'>, coin: boolean, indexUsd: number | undefined): { capIn: number; dampenerIn: number } {
+  const usdPerUnit = coin ? (indexUsd ?? NaN) : 1
+  if (!(usdPerUnit > 0 && usdPerUnit < Infinity)) return { capIn: Infinity, dampenerIn: 0 }
+  const cap = p.maxOffsetablePnlUsd
+  return { capIn: cap === undefined || cap === null ? Infinity : cap / usdPerUnit, dampenerIn: p.extendedDampenerUsd ? p.extendedDampenerUsd / usdPerUnit : 0 }
+}
+
+/**
+ * A standard scenario's P&L as it counts (Deribit's aggregated_risk_vectors): a loss in full, a gain
+ * × pnlOffset and at most the cap. **Approximation (ours):** the cap's form; Deribit publishes the
+ * quantity max_offsetable_pnl, not where it applies. In one settlement currency's vector the worst
+ * case reads only losses, so neither the offset nor the cap moves the margin.
+ */
+export const pmStandardCounted = (pnl: number, pnlOffset: number, capIn: number): number => (pnl > 0 ? Math.min(pnl * pnlOffset, capIn) : pnl)
+
+/**
+ * An extended scenario's P&L as it counts: the loss less the dampener, a gain 0. **Approximation
+ * (ours):** Deribit publishes the quantity extended_dampener (USD) and "application of a dampener";
+ * both of its published responses (BTC 2024-06-17, ETH 2026-02-15) show extended entries of 0 where
+ * the undampened loss is far below the dampener and gains of 0 where pnl_offset would credit them.
+ */
+export const pmExtendedCounted = (pnl: number, dampenerIn: number): number => Math.min(pnl + dampenerIn, 0)
+
+/**
+ * Deribit's aggregated_risk_vectors entry of a group from its record sum `t` (deribitPmModel's
+ * layout at offset o): the 27 standard and the extended scenarios as they count towards the worst
+ * case, in the account currency. indexUsd: the settlement coin's index (pmUsdAmounts).
+ */
+export function pmAggregatedRiskVectors(t: ArrayLike<number>, o: number, p: DeribitPmParams, coin: boolean, indexUsd: number | undefined): { standard: number[]; extended: number[] } {
+  const { capIn, dampenerIn } = pmUsdAmounts(p, coin, indexUsd)
+  const standard: number[] = []
+  const extended: number[] = []
+  for (let s = 0; s < PM_STANDARD_SCENARIOS; s++) standard.push(pmStandardCounted(t[o + s]!, p.pnlOffset, capIn))
+  for (let e = 0; e < p.extendedMoves.length; e++) extended.push(pmExtendedCounted(t[o + PM_STANDARD_SCENARIOS + e]!, dampenerIn))
+  return { standard, extended }
+}
+
+/** The settlement coin's index a model converts USD amounts at when its context names none. */
+export function pmDefaultIndexUsd(positions: readonly MarginPosition[], currency: string): number | undefined {
+  return (positions.find((p) => p.underlying === currency) ?? positions[0])?.indexUsd
+}
+
 /** Expiry bucket key: perpetuals and spot form their own bucket at T = 0. */
 const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
 
@@ -185,6 +266,8 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
   const bucketIndex = new Map(buckets.map((b, i) => [b, i]))
   const rollRate = buckets.map((_, b) => Math.max(p.minAnnualisedMove, p.annualisedMoveRisk * bucketYears[b]!))
   const extendedScale = p.extendedMoves.map((m) => (p.extendedFactor * p.range) / Math.abs(m))
+  const defaultIndexUsd = pmDefaultIndexUsd(positions, ctx.currency)
+  const dampenedUsd = (p.extendedDampenerUsd ?? 0) > 0
 
   /** record() of an option from its per-coin record: × its size where record() multiplies by it. */
   function recordFromUnit(pos: MarginPosition, out: Float64Array, o: number, unit: Float64Array): void {
@@ -212,8 +295,9 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
     accepts: (pos) => bucketIndex.has(bucketKey(pos)),
     // Worst loss over standard and extended scenarios + roll shock (|delta| per bucket) + delta
     // shock (|net coin delta| beyond the threshold): linear pieces, so an exact LP. USD accounts
-    // scale the delta shock by a ratio of two features: not linear, no form.
-    linearForm: coin
+    // scale the delta shock by a ratio of two features: not linear, no form. A USD dampener shifts
+    // the extended losses by an amount the form cannot carry: no form either.
+    linearForm: coin && !dampenedUsd
       ? {
           lossFrom: 0,
           lossTo: S,
@@ -247,12 +331,14 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
     evaluate(t, o, detail = true): ModelEvaluation {
       // worstLoss over [0, S0) and over [0, S) in one pass (modelResult evaluates twice per
       // position): the second scan's first S0 steps are the first scan, so its state there is it.
+      // Read at each evaluation: the liquidation search moves the index (pm-moved-book.ts).
+      const { capIn, dampenerIn } = pmUsdAmounts(p, coin, ctx.indexUsd ?? defaultIndexUsd)
       let allIndex = -1
       let allLoss = 0
       let standardWorst = { index: -1, loss: 0 }
       for (let s = 0; s < S; s++) {
         const x = t[o + s]!
-        const adjusted = x > 0 ? x * p.pnlOffset : x
+        const adjusted = s < S0 ? pmStandardCounted(x, p.pnlOffset, capIn) : pmExtendedCounted(x, dampenerIn)
         if (-adjusted > allLoss) {
           allLoss = -adjusted
           allIndex = s
@@ -281,7 +367,7 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
       if (!detail) return { initialMargin: riskMatrix, maintenanceMargin: p.mmFactor * riskMatrix, components: [], worstIndex: worst.index >= 0 ? worst.index : null }
       const components: MarginComponent[] = [
         { name: 'worst case', amount: standardWorst.loss, published: true },
-        { name: 'extended scenarios', amount: extended, published: false, note: 'moves, vol-up and fraction as Deribit describes them; the dampener is not published (ours: a multiplier, 1 = none)' },
+        { name: 'extended scenarios', amount: extended, published: false, note: dampenedUsd ? `moves, vol-up and fraction as Deribit describes them; the dampener's form is not published (ours: each extended loss less extended_dampener ${p.extendedDampenerUsd} USD at the index, gains 0)` : 'moves, vol-up and fraction as Deribit describes them; the dampener is not published (ours: a multiplier, 1 = none)' },
         { name: 'roll shock', amount: rollShock, published: true },
         { name: 'delta shock', amount: deltaShock, published: false, note: 'not published by Deribit; ours: |net delta| beyond the threshold × a further move' }
       ]

@@ -17,14 +17,17 @@
  * done once per ladder step.
  */
 import type { MarginModel } from './additive-model'
-import { deribitPmModel, pmShockedVol, pmStandardMoves, type PmContext } from './deribit-pm'
+import { deribitPmModel, pmShockedVol, pmStandardCounted, pmStandardMoves, type PmContext } from './deribit-pm'
 import { MOVE_DELTA_STEP, positionBase, sharedUnit, unitValueUsd, yearsLeft, type MarginPosition, type OptionUnitShare } from './margin-position'
 import { isCoinCurrency } from '../market/currency'
 import { normCdf } from '../pricing/normal'
 import { MIN_SCENARIO_VOL } from '../scenarios/scenario-set'
 
 export interface MovedPmBook {
-  /** The group's PM model (no grid sharing): evaluate() the totals with it. */
+  /**
+   * The group's PM model (no grid sharing): evaluate() the totals with it, after the totalAt or
+   * lowerTotalAt of that move: it converts the set's USD amounts at the index of the last move.
+   */
   model: MarginModel<'deribit-pm'>
   /**
    * The record sum at move m (the same array each call, overwritten). Also fills valueUsd.
@@ -88,7 +91,22 @@ const DELTA_STEP = MOVE_DELTA_STEP
 export function movedPmBook(positions: readonly MarginPosition[], underlying: string, ctx: PmContext): MovedPmBook {
   const p = ctx.params
   const coinAccount = isCoinCurrency(ctx.currency)
-  const model = deribitPmModel(positions, { ...ctx, gridShare: undefined })
+  // The settlement coin's index, USD, at the last move asked: what the model converts the set's
+  // USD dampener and cap at. It is the index record() would see on the moved positions: the one the
+  // model takes by default (deribit-pm.ts pmDefaultIndexUsd) moves when its underlying does, as
+  // index × (1 + m), the search's own operation (account-health.ts cushion()).
+  let lastMove = 0
+  const indexPos = positions.find((pos) => pos.underlying === ctx.currency) ?? positions[0]
+  const index0 = ctx.indexUsd ?? indexPos?.indexUsd
+  const indexMoves = ctx.indexUsd === undefined ? indexPos?.underlying === underlying : ctx.currency === underlying
+  const movedCtx: PmContext = {
+    ...ctx,
+    gridShare: undefined,
+    get indexUsd() {
+      return index0 === undefined || !indexMoves ? index0 : index0 * (1 + lastMove)
+    }
+  }
+  const model = deribitPmModel(positions, movedCtx)
   // The model's layout (deribit-pm.ts): 27 standard scenarios, the extended ones, ∂P&L/∂m per
   // expiry bucket, the net coin delta.
   const S0 = pmStandardMoves(p).length
@@ -164,6 +182,7 @@ export function movedPmBook(positions: readonly MarginPosition[], underlying: st
     onlyMask.fill(0)
     for (const s of standardScenarios) if (s >= 0 && s < S0) onlyMask[s] = 1
     only = onlyMask
+    lastMove = m
     try {
       sumAt(m)
     } finally {
@@ -175,12 +194,13 @@ export function movedPmBook(positions: readonly MarginPosition[], underlying: st
   }
 
   function standardWorstIndex(t: Float64Array): number {
-    // worstLoss(t, 0, 0, S0, pnlOffset)'s index (additive-model.ts).
+    // The model's standard worst case's index (deribit-pm.ts evaluate): only losses can be worst,
+    // so the cap on counted gains (Infinity here) cannot change it.
     let index = -1
     let loss = 0
     for (let s = 0; s < S0; s++) {
       const x = t[s]!
-      const adjusted = x > 0 ? x * p.pnlOffset : x
+      const adjusted = pmStandardCounted(x, p.pnlOffset, Infinity)
       if (-adjusted > loss) {
         loss = -adjusted
         index = s
@@ -190,6 +210,7 @@ export function movedPmBook(positions: readonly MarginPosition[], underlying: st
   }
 
   function totalAt(m: number): Float64Array {
+    lastMove = m
     return sumAt(m)
   }
 

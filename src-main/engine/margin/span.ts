@@ -14,8 +14,12 @@
  *   ratio earn `credit` × the legs' weighted price risk (scanning risk per coin of delta).
  * - Short option minimum: rate × coins of short options × index; the requirement per underlying is
  *   max(scanning + intra − credit, short option minimum).
- * Published checks (CME): inter-spread 2:1 with outrights 1,750 and 2,500 at 55 % → 2,700; intra
- * tiers month rates 500/500/750, M2/M3 200, M2/M4 50 → +1 M2 −1 M3 = 200, +1 M2 −1 M4 = 300.
+ * Published checks (CME, "Spread calculations", cmegroup.com/clearing/margins/spread-calc.html):
+ * inter-spread 2:1 with outrights 1,750 and 2,500 at 55 % → 2,700; intra-spread month rates
+ * 500/500/750 with charges M2/M3 200, M2/M4 50, M3/M4 0 → +1 M2 −1 M3 = 200, +1 M2 −1 M4 = 300,
+ * +1 M3 −1 M4 = 250 (one tier per month, tier spreads in that priority order).
+ * Not modelled: leg ratios other than 1 : 1 and A/B sides in tier spreads (a spread forms from
+ * opposite net deltas whichever tier is long).
  */
 import type { MarginModel, ModelEvaluation } from './additive-model'
 import { marginOf } from './additive-model'
