@@ -3,7 +3,8 @@
  * haircuts + the positions' value: option values and futures' unrealised P&L), the venue method's
  * IM and MM, utilisation, thresholds, and per underlying the liquidation price: the move at which
  * equity = MM under full revaluation, with MM itself recomputed at the moved market (the scenario
- * grid re-centres), found by bracketing on a move ladder, then bisection.
+ * grid re-centres). Every band of moves where equity ≤ MM is found, not only the first crossing: a
+ * book with options can dip below MM and recover (engine/margin/liquidation-scan.ts).
  */
 import type { AccountBalance } from '../book/balances-repository'
 import type { MarketView } from '../engine/market/market-view'
@@ -11,6 +12,9 @@ import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
 import { pnlCoinFrom, pnlInAtValue, pnlInFrom, positionBase, type MarginPosition, type PositionBase } from '../engine/margin/margin-position'
 import { movedPmBook, movedUnitShare, type MovedPmBook, type MovedUnitShare } from '../engine/margin/pm-moved-book'
 import type { MarginMethod } from '../engine/margin/margin-result'
+import { scanLiquidation, type CushionBand } from '../engine/margin/liquidation-scan'
+import { liquidationFeatures, type LiquidationFeatures } from '../engine/margin/liquidation-features'
+import { pmStandardMoves } from '../engine/margin/deribit-pm'
 import { isPriced } from '../engine/instruments/instrument'
 import { valueResolved } from '../engine/valuation/position-valuation'
 import type { MarginParamSets } from './margin-params'
@@ -19,11 +23,28 @@ import { groupModels, type GroupDraft, type MarginGroup } from './margin-service
 export interface LiquidationPoint {
   underlying: string
   indexUsd: number
-  /** Nearest index level below / above today's at which equity = MM; null when none within the ladder. */
+  /** Nearest index level below / above today's at which equity = MM; null when none within the search (−95 % … +500 %). */
   downUsd: number | null
   upUsd: number | null
   /** Signed distance to the nearer one, % of the index; null when neither exists. */
   distancePct: number | null
+  /**
+   * Every band of index levels below today's where equity ≤ MM, nearest first: fromUsd where it
+   * starts (the nearer end), toUsd where the cushion returns (null: it runs beyond −95 %). Empty
+   * when none, and when equity ≤ MM today (downUsd = upUsd = indexUsd then). The search always
+   * fills the three fields below; they are optional only so the frozen pre-issue-21 margin code
+   * (src-main/bench/margin-reference/, the bench's baseline) still has this type.
+   */
+  bandsDown?: LiquidationBand[]
+  /** The same above today's index (toUsd null: beyond +500 %). */
+  bandsUp?: LiquidationBand[]
+  /** The scan's finest step, % of the index: a band narrower than it can be missed (ours; docs/METHODOLOGY.md §5.11). */
+  scanStepPct?: number
+}
+
+export interface LiquidationBand {
+  fromUsd: number
+  toUsd: number | null
 }
 
 export interface PoolHealth {
@@ -60,7 +81,8 @@ export interface MethodHealth {
 /** Warning from 80 % of equity used by IM; margin call above 100 % IM; liquidation at MM ≥ equity. */
 export const UTILISATION_WARNING = 0.8
 
-const poolMethod = (venue: string): MarginMethod => (venue === 'deribit' ? 'deribit-pm' : venue === 'okx' ? 'okx-pm' : 'span')
+/** The venue's own method (Derive: its PMRM_2 replica, docs/METHODOLOGY.md §5.4a); SPAN-style for any other venue. */
+const poolMethod = (venue: string): MarginMethod => (venue === 'deribit' ? 'deribit-pm' : venue === 'okx' ? 'okx-pm' : venue === 'derive' ? 'derive-pm' : 'span')
 
 function methodHealth(method: MarginMethod, im: number, mm: number, equity: number): MethodHealth {
   const ratio = (x: number): number => (equity > 0 ? x / equity : x > 0 ? Infinity : 0)
@@ -316,48 +338,54 @@ function liquidationSearch(u: string, members: readonly GroupDraft[], view: Mark
     return c
   }
   /**
-   * Whether f(m) ≤ 0, known without the full revaluation: the cushion with each PM group's margin
+   * An upper bound of f(m) without the full revaluation: the cushion with each PM group's margin
    * bounded from below (MovedPmBook.lowerTotalAt: a few of the grid's scenarios, the roll and delta
    * shocks exact) is at least f(m), so when it is ≤ 0 so is f(m), and the bisection takes the same
-   * step. False when it cannot tell (then f(m) decides) or a moving group is not under the PM replica.
+   * step. Null when it cannot tell (no gone point seen yet) or a moving group is not under the PM replica.
    */
-  const surelyGone = (m: number): boolean => books.every((b) => b !== null) && search.rootWorst.some((w) => w.size > 0) && cushion(search, m, undefined, true) <= 0
+  const cushionUpperBound = (m: number): number | null => (books.every((b) => b !== null) && search.rootWorst.some((w) => w.size > 0) ? cushion(search, m, undefined, true) : null)
   // At m = 0 the moved book is the book (× 1, ÷ 1 change no number): its MM is the results',
   // otherMm + each moving group's in the order the revaluation adds them.
   const f0 = cushion(search, 0, moving.reduce((a, d) => a + mmOf(d), otherMm))
-  return { u, f0, books: moving.map((d, g) => ({ currency: d.currency, book: books[g]!, positions: d.positions })), run: () => liquidationPoint(u, indexUsd, f0, f, surelyGone) }
+  const scan = scanShape(u, moving, indexUsd, method, sets)
+  return { u, f0, books: moving.map((d, g) => ({ currency: d.currency, book: books[g]!, positions: d.positions })), run: () => liquidationPoint(u, indexUsd, f0, f, cushionUpperBound, scan) }
 }
 
-/** The nearest liquidation levels below and above: the ladder until the cushion is gone, then bisection. */
-function liquidationPoint(u: string, indexUsd: number, f0: number, f: (m: number) => number, surelyGone: (m: number) => boolean): LiquidationPoint {
-  const find = (ladder: number[]): number | null => {
-    if (f0 <= 0) return 0
-    let lo = 0
-    for (const hi of ladder) {
-      const fhi = f(hi)
-      if (fhi <= 0) {
-        // Bisection to 1e-7 of the move: root-bracketed, so it cannot miss or run away.
-        let a = lo
-        let b = hi
-        for (let k = 0; k < 60 && Math.abs(b - a) > 1e-7; k++) {
-          const mid = (a + b) / 2
-          if (!surelyGone(mid) && f(mid) > 0) a = mid
-          else b = mid
-        }
-        return (a + b) / 2
-      }
-      lo = hi
-    }
-    return null
-  }
-  const down = find(LADDER_DOWN)
-  const up = find(LADDER_UP)
+/**
+ * The scenario grid of methods other than Deribit PM, for the scan's features (ours): ±16 % in
+ * steps of 4 %, the Deribit BTC grid's shape; SPAN and OKX PM scan ranges are of that order.
+ */
+const OTHER_GRID_MOVES = [-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]
+
+/**
+ * The scan's features and fine step for one underlying (engine/margin/liquidation-features.ts):
+ * its options' strikes and the method's grid (Deribit PM: the standard and extended moves,
+ * pmStandardMoves, and the step range / 4).
+ */
+function scanShape(u: string, moving: readonly GroupDraft[], indexUsd: number, method: MarginMethod, sets: MarginParamSets): LiquidationFeatures {
+  const strikesUsd = moving.flatMap((d) => d.positions.filter((p) => p.underlying === u && p.kind === 'option').map((p) => p.strikeUsd))
+  const pm = method === 'deribit-pm' ? moving.map((d) => sets.deribitPm.currencies[d.currency]).filter((p) => p !== undefined) : []
+  const gridMoves = pm.length ? [...new Set(pm.flatMap((p) => [...pmStandardMoves(p).map((x) => x.move), ...p.extendedMoves]))] : OTHER_GRID_MOVES
+  const gridStep = pm.length ? Math.min(...pm.map((p) => p.range)) / 4 : OTHER_GRID_MOVES[1]! - OTHER_GRID_MOVES[0]!
+  return liquidationFeatures({ strikesUsd, indexUsd, gridMoves, gridStep, downTo: LADDER_DOWN[LADDER_DOWN.length - 1]!, upTo: LADDER_UP[LADDER_UP.length - 1]! })
+}
+
+/** Every band below MM on each side, nearest first (the scan), with the nearest levels. */
+function liquidationPoint(u: string, indexUsd: number, f0: number, f: (m: number) => number, cushionUpperBound: (m: number) => number | null, shape: LiquidationFeatures): LiquidationPoint {
+  const scan = scanLiquidation({ cushion: f, today: f0, cushionUpperBound, anchorsDown: LADDER_DOWN, anchorsUp: LADDER_UP, features: shape.features, fineStep: shape.fineStep, slopeAllowance: 0 })
+  const down = scan.nearestDown
+  const up = scan.nearestUp
   const nearer = [down, up].filter((x): x is number => x !== null).sort((a, b) => Math.abs(a) - Math.abs(b))[0]
+  const level = (m: number): number => indexUsd * (1 + m)
+  const bands = (list: CushionBand[]): LiquidationBand[] => list.map((b) => ({ fromUsd: level(b.from), toUsd: b.to === null ? null : level(b.to) }))
   return {
     underlying: u,
     indexUsd,
-    downUsd: down === null ? null : indexUsd * (1 + down),
-    upUsd: up === null ? null : indexUsd * (1 + up),
-    distancePct: nearer === undefined ? null : nearer * 100
+    downUsd: down === null ? null : level(down),
+    upUsd: up === null ? null : level(up),
+    distancePct: nearer === undefined ? null : nearer * 100,
+    bandsDown: bands(scan.down),
+    bandsUp: bands(scan.up),
+    scanStepPct: shape.fineStep * 100
   }
 }
