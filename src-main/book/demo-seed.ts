@@ -12,7 +12,7 @@ import { insertPosition } from './positions-repository'
 import { setSeedBalance } from './balances-repository'
 import { saveMarketSnapshot } from './market-repository'
 import { instrumentKey, priceCurrency, type Instrument } from '../engine/instruments/instrument'
-import { black76InverseCoin, yearsBetween } from '../engine/pricing/black76'
+import { black76InverseCoin, black76PriceUsd, yearsBetween } from '../engine/pricing/black76'
 import type { MarketSnapshotData } from '../engine/market/snapshot'
 
 const InstrumentSpec = z.object({
@@ -47,7 +47,29 @@ const DemoBook = z.object({
     forwardsUsd: z.record(z.string(), z.record(z.iso.datetime(), z.number().positive())),
     linearMarks: z.record(z.string(), z.number().positive()),
     fundingRate8h: z.record(z.string(), z.number()),
-    optionMarkIvPct: z.record(z.string(), z.number().positive())
+    optionMarkIvPct: z.record(z.string(), z.number().positive()),
+    /** Derive's own feeds (forward, rate, SVI per expiry) for the Derive account's replica. */
+    deriveFeeds: z
+      .record(
+        z.string(),
+        z.object({
+          spotConfidence: z.number(),
+          perpConfidence: z.number(),
+          stablePriceUsd: z.number().positive(),
+          expiries: z.array(
+            z.object({
+              expiryUtc: z.iso.datetime(),
+              forwardUsd: z.number().positive(),
+              rate: z.number(),
+              svi: z.object({ a: z.number(), b: z.number(), rho: z.number(), m: z.number(), sigma: z.number() }),
+              forwardConfidence: z.number(),
+              rateConfidence: z.number(),
+              volConfidence: z.number()
+            })
+          )
+        })
+      )
+      .optional()
   })
 })
 type DemoBook = z.infer<typeof DemoBook>
@@ -78,18 +100,17 @@ export function buildDemoMarket(demo: DemoBook, instruments: Instrument[]): Mark
     const ivPct = m.optionMarkIvPct[key]
     const forward = forwardsUsd[inst.underlying]?.[String(inst.expiryMs)]
     if (ivPct === undefined || forward === undefined) throw new Error(`demo book: no mark IV or forward for ${key}`)
-    const coin = black76InverseCoin({
-      forwardUsd: forward,
-      strikeUsd: inst.strikeUsd!,
-      years: yearsBetween(asOfMs, inst.expiryMs!),
-      vol: ivPct / 100,
-      optionType: inst.optionType!
-    })
-    // Venues quote inverse options on their tick (0.0001 BTC at Deribit); keep the demo on-tick.
-    marks[key] = { price: Math.round(coin / inst.tickSize) * inst.tickSize, currency: priceCurrency(inst), ivPct }
+    const input = { forwardUsd: forward, strikeUsd: inst.strikeUsd!, years: yearsBetween(asOfMs, inst.expiryMs!), vol: ivPct / 100, optionType: inst.optionType! }
+    // Inverse options are quoted in coin, linear ones (Derive's, USDC-settled) in the quote currency.
+    const price = inst.settlement === 'inverse' ? black76InverseCoin(input) : black76PriceUsd(input)
+    // Venues quote options on their tick (0.0001 BTC at Deribit, 0.01 USDC at Derive); keep the demo on-tick.
+    marks[key] = { price: Math.round(price / inst.tickSize) * inst.tickSize, currency: priceCurrency(inst), ivPct }
     ;(volQuotes[inst.underlying] ??= []).push({ expiryMs: inst.expiryMs!, strikeUsd: inst.strikeUsd!, forwardUsd: forward, vol: ivPct / 100 })
   }
-  return { id: m.id, asOfMs, source: m.source, indexUsd: m.indexUsd, forwardsUsd, volQuotes, marks, fundingRate8h: m.fundingRate8h }
+  const deriveFeeds: MarketSnapshotData['deriveFeeds'] = m.deriveFeeds
+    ? Object.fromEntries(Object.entries(m.deriveFeeds).map(([u, f]) => [u, { ...f, expiries: f.expiries.map(({ expiryUtc, ...e }) => ({ ...e, expiryMs: Date.parse(expiryUtc) })) }]))
+    : undefined
+  return { id: m.id, asOfMs, source: m.source, indexUsd: m.indexUsd, forwardsUsd, volQuotes, marks, fundingRate8h: m.fundingRate8h, ...(deriveFeeds ? { deriveFeeds } : {}) }
 }
 
 /** Seed the demo book (kind 'demo': read-only, never an import target) in one transaction; returns its id. */

@@ -6,12 +6,19 @@
 import type { BookMarginResponse } from '@contract/api'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
+import { bandsSayMore, liquidationText } from '@contract/liquidation'
 import { listLine } from './issue-report'
 
-export { marginReport, readMarginInputs, type MarginFiles, type MarginInputs } from '../services/portfolio-files/margin-inputs'
+import type { ParamsComparison } from '../services/portfolio-files/margin-inputs'
 
-/** A margin run as the API returns it, whether it came through the API or from files. */
-export type MarginReport = BookMarginResponse
+export { marginReport, readMarginInputs, type MarginFiles, type MarginInputs, type ParamsComparison } from '../services/portfolio-files/margin-inputs'
+
+/**
+ * A margin run as the API returns it, whether it came through the API or from files; from files,
+ * also the Deribit PM set chosen (its date, source, notes) and, with several --params, the margin
+ * under each (margin-inputs.ts).
+ */
+export type MarginReport = BookMarginResponse & { paramsComparison?: ParamsComparison[]; deribitPmParams?: { id: string; date: string | null; source: string | null; notes: string[] } | null }
 
 /** The --json shape documented in the README (issue 5): amounts in each result's currency. */
 export function marginJson(m: MarginReport): unknown {
@@ -33,7 +40,10 @@ export function marginJson(m: MarginReport): unknown {
     results: m.accounts.flatMap((a) => a.results.map((r) => entry(a, r))),
     addOns: m.accounts.flatMap((a) => (a.addOns ? [entry(a, a.addOns)] : [])),
     health: m.health,
-    notCovered: m.notCovered
+    notCovered: m.notCovered,
+    groupNotes: m.accounts.flatMap((a) => a.notes.map((note) => ({ account: a.account, riskUnit: a.riskUnit, currency: a.currency, note }))),
+    ...(m.deribitPmParams ? { deribitPmParams: m.deribitPmParams } : {}),
+    ...(m.paramsComparison ? { paramsComparison: m.paramsComparison } : {})
   }
 }
 
@@ -52,6 +62,8 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean, verbose =
   )
   io.out(formatTable(['Account', 'Risk unit', 'Currency', 'Method', 'IM', 'MM', 'Determining scenario', 'Parameters'], rows))
   if (rows.length === 0) io.out('No margin result: no account has a position the chosen method covers yet.')
+  // What a group lacks (a Derive group whose market has no Derive feeds): said, never left blank.
+  for (const a of m.accounts) for (const n of a.notes) io.out(`${a.account}${a.riskUnit ? ` ${a.riskUnit}` : ''}: ${n}`)
   for (const a of m.accounts) {
     const std = a.results.find((r) => r.method === 'standard')
     const pm = a.results.find((r) => r.method === 'deribit-pm')
@@ -85,6 +97,33 @@ export function printMargin(io: CliIo, m: MarginReport, json: boolean, verbose =
           const where = near ? `${near.underlying} ${(near.distancePct! >= 0 ? near.upUsd : near.downUsd)!.toFixed(2)} USD (${near.distancePct!.toFixed(1)} %)` : null
           return [h.account, h.currency, h.method, amount(h.equity), percent(h.imUtilisation), percent(h.mmUtilisation), h.status, where]
         })
+      )
+    )
+    // Every band, not only the nearest level: a book with options can dip below MM and recover.
+    const bands = m.health.flatMap((h) => h.liquidation.filter(bandsSayMore).map((l) => `  ${h.account} ${h.currency}: ${liquidationText(l)}`))
+    if (bands.length) {
+      io.out('Liquidation bands (index levels where equity ≤ MM, each underlying moved alone, nearest first):')
+      for (const line of bands) io.out(line)
+    }
+  }
+  if (m.deribitPmParams) {
+    const p = m.deribitPmParams
+    io.out('')
+    io.out(`Deribit PM parameters: ${p.id}${p.date ? ` (${p.date})` : ''}${p.source ? `, ${p.source}` : ''}`)
+    for (const n of p.notes) io.out(`  ${n}`)
+  }
+  if (m.paramsComparison) {
+    io.out('')
+    io.out('Margin under each parameter choice (--params):')
+    const keys = [...new Set(m.paramsComparison.flatMap((c) => c.results.map((r) => `${r.account}\u0000${r.currency}\u0000${r.method}`)))]
+    const cell = (c: ParamsComparison, key: string, what: 'initialMargin' | 'maintenanceMargin'): number | null => {
+      const r = c.results.find((x) => `${x.account}\u0000${x.currency}\u0000${x.method}` === key)
+      return r ? amount(r[what]) : null
+    }
+    io.out(
+      formatTable(
+        ['Account', 'Currency', 'Method', ...m.paramsComparison.flatMap((c) => [`IM ${c.params}`, `MM ${c.params}`])],
+        keys.map((key) => [...key.split('\u0000'), ...m.paramsComparison!.flatMap((c) => [cell(c, key, 'initialMargin'), cell(c, key, 'maintenanceMargin')])])
       )
     )
   }

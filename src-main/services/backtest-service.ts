@@ -76,6 +76,7 @@ const METHOD_LABEL: Record<BacktestMethod, string> = {
   span: 'SPAN-style margin (house)',
   'deribit-pm': 'Deribit portfolio margin (replica)',
   'okx-pm': 'OKX portfolio margin (replica)',
+  'derive-pm': 'Derive portfolio margin PMRM_2 (replica)',
   greeks: 'Greeks-based margin'
 }
 

@@ -12,12 +12,14 @@ import type { HeldPosition } from '../book/positions-repository'
 import { instrumentKey, type Instrument } from '../engine/instruments/instrument'
 import type { MarketView } from '../engine/market/market-view'
 import { requireResolved, resolvePosition, type ResolvedPosition } from '../engine/positions/resolve-position'
-import { buildModelState, modelResult, type MarginModel } from '../engine/margin/additive-model'
+import { buildModelState, modelResult, positionScenarioPnl, type MarginModel } from '../engine/margin/additive-model'
 import { deribitPmModel } from '../engine/margin/deribit-pm'
 import { isCoinCurrency, isUsdLike } from '../engine/market/currency'
 import { addOnsModel } from '../engine/margin/add-ons'
 import { greeksModel } from '../engine/margin/greeks-margin'
 import { okxPmModel } from '../engine/margin/okx-pm'
+import { deriveModel, missingDeriveFeeds } from '../engine/margin/derive-pmrm2/derive-model'
+import { shippedDeriveParams } from './derive/derive-params'
 import { spanModel } from '../engine/margin/span'
 import { standardModel } from '../engine/margin/standard'
 import { MARGIN_METHODS, type MarginMethod, type MarginResult } from '../engine/margin/margin-result'
@@ -41,6 +43,8 @@ export interface MarginGroup {
   results: MarginResult[]
   /** House liquidity and concentration add-ons (§5.9), beside the methods and never inside them. */
   addOns: MarginResult<'add-ons'> | null
+  /** What the group lacks, said plainly (a Derive group whose market has no Derive feeds). */
+  notes: string[]
 }
 
 export interface BookMargin {
@@ -149,7 +153,26 @@ export function groupModels(g: Pick<GroupDraft, 'venue' | 'currency' | 'riskUnit
   }
   if (want('span')) models.push(spanModel(g.positions, { currency: 'USD', asOfMs, params: sets.span, marketId, indexUsd, unitShare: shareOf(shares?.spanUnits, 'USD') }))
   if (g.venue === 'okx' && want('okx-pm') && g.riskUnit) models.push(okxPmModel(g.positions, { underlying: g.riskUnit, indexUsd: indexUsd[g.riskUnit]!, asOfMs, params: sets.okxPm, marketId }))
+  if (g.venue === 'derive' && want('derive-pm') && g.riskUnit) {
+    // Derive's replica needs the venue's own feeds (forward, rate, SVI per expiry): without them the
+    // group has the house methods only, and deriveFeedGap says why (MarginGroup.notes).
+    const feeds = view.snapshot.deriveFeeds?.[g.riskUnit]
+    if (feeds && missingDeriveFeeds(g.positions, feeds).length === 0) {
+      const set = shippedDeriveParams()
+      models.push(deriveModel(g.positions, { underlying: g.riskUnit, asOfMs, snapshotIndexUsd: view.curves.get(g.riskUnit)?.indexUsd ?? g.positions[0]!.indexUsd, feeds, params: set.params, paramsId: set.id, marketId }))
+    }
+  }
   return models
+}
+
+/** Why a Derive group has no Derive replica result (the market lacks the venue's feeds); null when it has one or is not Derive's. */
+export function deriveFeedGap(g: Pick<GroupDraft, 'venue' | 'riskUnit' | 'positions'>, view: MarketView): string | null {
+  if (g.venue !== 'derive' || !g.riskUnit) return null
+  const feeds = view.snapshot.deriveFeeds?.[g.riskUnit]
+  if (!feeds) return `Derive PM not computed for ${g.riskUnit}: market ${view.snapshot.id} has no Derive feeds (forward, rate and SVI per expiry) for it; the house methods margin it`
+  const missing = missingDeriveFeeds(g.positions, feeds)
+  if (!missing.length) return null
+  return `Derive PM not computed for ${g.riskUnit}: market ${view.snapshot.id} has no Derive feed for the expiries ${missing.map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z')).join(', ')}; the house methods margin it`
 }
 
 /** The house add-ons of one group, in the group's currency. */
@@ -195,7 +218,8 @@ export function bookMargin(held: readonly HeldPosition[], view: MarketView, opti
     const results = groupModels(g, view, sets, methods, shares).map((m) => modelResult(buildModelState(m, g.positions)))
     if (!results.length) continue
     const addOns = options.addOns === false ? null : modelResult(buildModelState(groupAddOnsModel(g, view, sets), g.positions))
-    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results, addOns })
+    const gap = methods.includes('derive-pm') ? deriveFeedGap(g, view) : null
+    accounts.push({ account: g.account, venue: g.venue, currency: g.currency, riskUnit: g.riskUnit, pool: g.pool, positionIds: g.held.map((h) => h.positionId), symbols: g.held.map((h) => h.instrument.symbol), results, addOns, notes: gap ? [gap] : [] })
   }
   const health = options.balances ? accountHealth(drafts, accounts, view, sets, options.balances, options.liquidation !== false) : []
   return { accounts, health, notCovered }
@@ -226,6 +250,6 @@ export function scenarioDrill(held: readonly HeldPosition[], view: MarketView, q
   return {
     ...q,
     label: model.scenarioLabels[q.scenarioIndex]!,
-    positions: g.held.map((h, r) => ({ positionId: h.positionId, symbol: h.instrument.symbol, pnl: state.records[r * model.width + q.scenarioIndex]! }))
+    positions: ((pnl) => g.held.map((h, r) => ({ positionId: h.positionId, symbol: h.instrument.symbol, pnl: pnl[r]! })))(positionScenarioPnl(state, q.scenarioIndex))
   }
 }

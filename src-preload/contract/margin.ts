@@ -5,9 +5,10 @@ import { z } from 'zod'
 import { EmptyRequest } from './common'
 import { BookRequest } from './books'
 import type { MethodTable } from './method-table'
+import { LiquidationBandView } from './liquidation'
 
 /** Every margin method, in display order (the engine's MARGIN_METHODS; services/margin-view.ts checks they are equal). */
-export const MarginMethodName = z.enum(['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'])
+export const MarginMethodName = z.enum(['standard', 'span', 'deribit-pm', 'okx-pm', 'derive-pm', 'greeks'])
 
 export const MarginResultView = z.object({
   method: MarginMethodName,
@@ -55,7 +56,25 @@ export const PoolHealthView = z.object({
     })
   ),
   liquidation: z.array(
-    z.object({ underlying: z.string(), indexUsd: z.number(), downUsd: z.number().nullable(), upUsd: z.number().nullable(), distancePct: z.number().nullable() })
+    z.object({
+      underlying: z.string(),
+      indexUsd: z.number(),
+      /** The nearest index levels below / above today's where equity = MM; null when none within −95 % … +500 %. */
+      downUsd: z.number().nullable(),
+      upUsd: z.number().nullable(),
+      distancePct: z.number().nullable(),
+      /**
+       * Every band of index levels where equity ≤ MM, below and above today's, nearest first:
+       * fromUsd the nearer end, toUsd the farther (null: beyond the search's end). Empty when equity
+       * ≤ MM today (the levels above are then today's index). Always sent by the search; optional
+       * only because the bench's frozen pre-issue-21 margin code (src-main/bench/margin-reference/)
+       * shares the type.
+       */
+      bandsDown: z.array(LiquidationBandView).optional(),
+      bandsUp: z.array(LiquidationBandView).optional(),
+      /** The search's finest step, % of the index: a narrower band can be missed (ours). */
+      scanStepPct: z.number().optional()
+    })
   ),
   notes: z.array(z.string())
 })
@@ -74,7 +93,9 @@ export const BookMarginResponse = z.object({
       symbols: z.array(z.string()),
       results: z.array(MarginResultView),
       /** House liquidity and concentration add-ons, shown beside the methods (never part of them). */
-      addOns: MarginResultView.extend({ method: z.literal('add-ons') }).nullable()
+      addOns: MarginResultView.extend({ method: z.literal('add-ons') }).nullable(),
+      /** What the group lacks, said plainly (e.g. a Derive group whose market has no Derive feeds). */
+      notes: z.array(z.string())
     })
   ),
   health: z.array(PoolHealthView),
@@ -108,7 +129,12 @@ export const MarginParamSetView = z.object({
   userDocument: z.record(z.string(), z.unknown()).nullable(),
   updatedAt: z.string().nullable(),
   /** The id results name: the user's set when there is one, else the shipped one. */
-  activeId: z.string()
+  activeId: z.string(),
+  /**
+   * Other sets of this kind shipped with the app, with their date and source (Deribit PM: the
+   * venue's own, read from its published model_params); `document` is what choosing one saves.
+   */
+  shippedSets: z.array(z.object({ id: z.string(), date: z.string(), source: z.string(), document: z.record(z.string(), z.unknown()) })).optional()
 })
 export const MarginParamsResponse = z.array(MarginParamSetView)
 export const SaveMarginParamsRequest = z.object({ kind: MarginParamKind, document: z.record(z.string(), z.unknown()) })

@@ -5,6 +5,9 @@
  * demo book with the shared BTC/ETH history and DVOL, and on a statement's book valued on the shared
  * Deribit BTC chain — and checks today's equal them to 1e-12 relative (1e-9 absolute near zero:
  * a summation order leaves dust in a number that is zero).
+ * Regenerated once on purpose by issue 21: the demo book gained a Derive account (its positions
+ * enter every demo figure), OKX's replica follows OKX's own position-builder example (MR4, MR6, MR7,
+ * MR9), and liquidation points gained their bands; the Deribit and chain figures did not move.
  * Regenerate only for a change meant to move results, saying why in the commit:
  *   GOLDEN_WRITE=1 npx vitest run tests/app/results-unchanged.test.ts
  */

@@ -28,7 +28,7 @@ describe('a new book file', () => {
     const book = openBook(tempPath())
     expect(listBooks(book.db).map((b) => [b.kind, b.name, b.positionCount, b.isDemo])).toEqual([
       ['live', 'Live book', 0, false],
-      ['demo', 'Demo book', 32, true]
+      ['demo', 'Demo book', 36, true]
     ])
     // One live book per file, one demo: the schema holds it.
     expect(() => book.db.prepare("INSERT INTO books (name, kind, created_at) VALUES ('second', 'live', 'now')").run()).toThrow(/UNIQUE/)
@@ -47,7 +47,7 @@ describe('a new book file', () => {
     expect(book.db.prepare("SELECT action FROM audit_log WHERE action = 'remove demo'").all()).toHaveLength(1)
     expect(removeDemoBook(book.db)).toBe(0)
     const again = restoreDemoBook(book.db)
-    expect(again).toMatchObject({ kind: 'demo', positionCount: 32 })
+    expect(again).toMatchObject({ kind: 'demo', positionCount: 36 })
     book.db.close()
   })
 })

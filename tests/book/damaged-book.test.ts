@@ -58,7 +58,7 @@ describe('a book with a damaged data page', () => {
       // Viewable: the books and the demo book's positions (their pages are intact).
       const positions = await call(s, 'listPositions', { bookId: DEMO })
       expect(positions.ok).toBe(true)
-      if (positions.ok) expect((positions.value as { rows: unknown[] }).rows).toHaveLength(32)
+      if (positions.ok) expect((positions.value as { rows: unknown[] }).rows).toHaveLength(36)
 
       // Every write is refused with the damaged code, naming the file; none is an "unreadable file".
       for (const [method, req] of [
@@ -98,7 +98,7 @@ describe('a book with a damaged data page', () => {
       const reopened = servicesOn(target)
       expect(await call(reopened, 'appInfo', {})).toMatchObject({ ok: true, value: { bookState: 'ok' } })
       const again = await call(reopened, 'listPositions', { bookId: DEMO })
-      if (again.ok) expect((again.value as { rows: unknown[] }).rows).toHaveLength(32)
+      if (again.ok) expect((again.value as { rows: unknown[] }).rows).toHaveLength(36)
       reopened.db.close()
     } finally {
       s.db.close()
@@ -120,7 +120,7 @@ describe('a read-only book', () => {
         expect(await call(s, 'appInfo', {})).toMatchObject({ ok: true, value: { bookState: 'read-only', bookStateReason: 'the file is read-only' } })
         const positions = await call(s, 'listPositions', { bookId: DEMO })
         expect(positions.ok).toBe(true)
-        if (positions.ok) expect((positions.value as { rows: unknown[] }).rows).toHaveLength(32)
+        if (positions.ok) expect((positions.value as { rows: unknown[] }).rows).toHaveLength(36)
         expect((await call(s, 'bookMargin', { bookId: DEMO })).ok).toBe(true)
         expect((await call(s, 'listBalances', { bookId: DEMO })).ok).toBe(true)
         for (const [method, req] of [
@@ -155,7 +155,7 @@ describe('a read-only book', () => {
       const book = openBookDatabase(path, { quickCheck: true })
       expect(book.state).toBe('read-only')
       expect(book.stateReason).toBe(`its folder ${dir} is read-only`)
-      expect((book.db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n).toBe(32)
+      expect((book.db.prepare('SELECT COUNT(*) AS n FROM positions').get() as { n: number }).n).toBe(36)
       expect(() => book.db.prepare("INSERT INTO ui_state (key, value, updated_at) VALUES ('k', '1', 'now')").run()).toThrow(/readonly/)
       book.db.close()
     } finally {

@@ -9,7 +9,8 @@ import { pricedPositions } from '../support/priced'
 import { loadMarketSnapshot } from '../../src-main/book/market-repository'
 import { instrumentKey } from '../../src-main/engine/instruments/instrument'
 import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
-import { black76InverseCoin, yearsBetween } from '../../src-main/engine/pricing/black76'
+import { black76InverseCoin, black76PriceUsd, yearsBetween } from '../../src-main/engine/pricing/black76'
+import { sviVol } from '../../src-main/engine/margin/derive-pmrm2/svi'
 
 describe('demo book', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'marginal-demo-')), 'book.sqlite')
@@ -20,7 +21,7 @@ describe('demo book', () => {
 
   it('is seeded on first open, labelled as the demo, and only once', () => {
     expect(book.seededDemo).toBe(true)
-    expect(demo).toMatchObject({ name: 'Demo book', kind: 'demo', isDemo: true, accountCount: 2 })
+    expect(demo).toMatchObject({ name: 'Demo book', kind: 'demo', isDemo: true, accountCount: 3 })
     // The trader's own book is apart from the demo, and empty.
     expect(listBooks(book.db).find((b) => b.kind === 'live')).toMatchObject({ name: 'Live book', accountCount: 0, positionCount: 0, marketSnapshotId: null })
     book.db.close()
@@ -30,14 +31,15 @@ describe('demo book', () => {
     again.db.close()
   })
 
-  it('holds 30+ positions across BTC and ETH options, futures, perpetuals and spot at Deribit and OKX', () => {
+  it('holds 30+ positions across BTC and ETH options, futures, perpetuals and spot at Deribit, OKX and Derive', () => {
     expect(positions.length).toBeGreaterThanOrEqual(30)
-    expect(new Set(positions.map((p) => p.venue))).toEqual(new Set(['deribit', 'okx']))
+    expect(new Set(positions.map((p) => p.venue))).toEqual(new Set(['deribit', 'okx', 'derive']))
     expect(new Set(positions.map((p) => p.instrument.underlying))).toEqual(new Set(['BTC', 'ETH']))
     expect(new Set(positions.map((p) => p.instrument.kind))).toEqual(new Set(['option', 'future', 'perpetual', 'spot']))
     const options = positions.filter((p) => p.instrument.kind === 'option')
     expect(options.some((p) => p.sizeContracts > 0) && options.some((p) => p.sizeContracts < 0)).toBe(true)
-    expect(options.every((p) => p.instrument.settlement === 'inverse')).toBe(true)
+    // Deribit's and OKX's options are coin-settled; Derive's settle in USDC.
+    expect(options.every((p) => p.instrument.settlement === (p.venue === 'derive' ? 'linear' : 'inverse'))).toBe(true)
     expect(new Set(options.map((p) => p.instrument.expiryMs)).size).toBeGreaterThanOrEqual(4)
     expect(options.every((p) => p.instrument.expiryMs! > market.asOfMs)).toBe(true)
   })
@@ -48,14 +50,22 @@ describe('demo book', () => {
       expect(mark, p.instrument.symbol).toBeDefined()
       if (p.instrument.kind !== 'option') continue
       const forward = market.forwardsUsd[p.instrument.underlying]![String(p.instrument.expiryMs)]!
-      const model = black76InverseCoin({
-        forwardUsd: forward,
-        strikeUsd: p.instrument.strikeUsd!,
-        years: yearsBetween(market.asOfMs, p.instrument.expiryMs!),
-        vol: mark!.ivPct! / 100,
-        optionType: p.instrument.optionType!
-      })
+      const input = { forwardUsd: forward, strikeUsd: p.instrument.strikeUsd!, years: yearsBetween(market.asOfMs, p.instrument.expiryMs!), vol: mark!.ivPct! / 100, optionType: p.instrument.optionType! }
+      // Inverse options are quoted in coin per coin; Derive's linear ones in USDC.
+      const model = p.instrument.settlement === 'inverse' ? black76InverseCoin(input) : black76PriceUsd(input)
       expect(Math.abs(mark!.price - model), p.instrument.symbol).toBeLessThanOrEqual(p.instrument.tickSize / 2 + 1e-12)
+    }
+  })
+
+  it("the Derive account's mark IVs are its SVI feeds' vols, so the book's marks and Derive's replica agree", () => {
+    const feeds = market.deriveFeeds!.ETH!
+    const derive = positions.filter((p) => p.venue === 'derive' && p.instrument.kind === 'option')
+    expect(derive.length).toBeGreaterThan(0)
+    for (const p of derive) {
+      const f = feeds.expiries.find((e) => e.expiryMs === p.instrument.expiryMs)!
+      const vol = sviVol(p.instrument.strikeUsd!, { ...f.svi, forwardUsd: f.forwardUsd, years: yearsBetween(market.asOfMs, f.expiryMs) })
+      // The demo file keeps the IV to 4 decimals of a percent.
+      expect(Math.abs(market.marks[instrumentKey('derive', p.instrument.symbol)]!.ivPct! - vol * 100), p.instrument.symbol).toBeLessThan(5e-5)
     }
   })
 

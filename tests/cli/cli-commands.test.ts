@@ -27,10 +27,10 @@ describe('cli', () => {
     expect(await booksCommand(services, table.io, false)).toBe(0)
     expect(table.text()).toMatch(/^Id\s+Name\s+Kind/)
     expect(table.text()).toMatch(/2\s+Live book\s+live\s+—\s+0\s+0/)
-    expect(table.text()).toMatch(/1\s+Demo book \(demo\)\s+demo\s+—\s+2\s+32/)
+    expect(table.text()).toMatch(/1\s+Demo book \(demo\)\s+demo\s+—\s+3\s+36/)
     const json = capture()
     await booksCommand(services, json.io, true)
-    expect(JSON.parse(json.text())).toMatchObject([{ id: 2, name: 'Live book', kind: 'live', positionCount: 0 }, { id: 1, name: 'Demo book', kind: 'demo', positionCount: 32 }])
+    expect(JSON.parse(json.text())).toMatchObject([{ id: 2, name: 'Live book', kind: 'live', positionCount: 0 }, { id: 1, name: 'Demo book', kind: 'demo', positionCount: 36 }])
   })
 
   it('positions prints every position of a book with units; by default the (empty) live book', async () => {
@@ -40,12 +40,12 @@ describe('cli', () => {
     const out = capture()
     expect(await positionsCommand(services, out.io, { bookId: 1, json: false })).toBe(0)
     const text = out.text()
-    expect(text).toMatch(/^Book 1: 32 positions, market demo-2026-11-20T09:00Z as of 2026-11-20T09:00:00.000Z/)
-    expect(text.split('\n')).toHaveLength(1 + 2 + 32) // title, header, rule, rows
+    expect(text).toMatch(/^Book 1: 36 positions, market demo-2026-11-20T09:00Z as of 2026-11-20T09:00:00.000Z/)
+    expect(text.split('\n')).toHaveLength(1 + 2 + 36) // title, header, rule, rows
     expect(text).toMatch(/Deribit main\s+BTC\s+perpetual\s+BTC-PERPETUAL\s+-25000\s+-2\.7058\s+92395\s+USD/)
     const json = capture()
     await positionsCommand(services, json.io, { bookId: 1, json: true })
-    expect(JSON.parse(json.text()).rows).toHaveLength(32)
+    expect(JSON.parse(json.text()).rows).toHaveLength(36)
   })
 
   it('positions of a missing book fails with the API message', async () => {

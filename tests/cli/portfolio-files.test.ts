@@ -114,7 +114,7 @@ describe('cli export: a book as portfolio and market files, read back', () => {
     const { code, out, err } = await cli('export', '--book', bookPath, '--book-id', '1', '--portfolio', portfolioOut, '--market', marketOut)
     expect(err).toBe('')
     expect(code).toBe(0)
-    expect(out).toContain(`${portfolioOut}: 32 positions of book 1, as of 2026-11-20T09:00:00.000Z`)
+    expect(out).toContain(`${portfolioOut}: 36 positions of book 1, as of 2026-11-20T09:00:00.000Z`)
     expect(out).toContain(`${marketOut}: market of book 1 as of 2026-11-20T09:00:00.000Z`)
     const portfolio = JSON.parse(readFileSync(portfolioOut, 'utf8'))
     expect(portfolio.positions).toContainEqual({ instrument: 'BTC-PERPETUAL', venue: 'deribit', quantity: -250_000, unit: 'usd', account: 'Deribit main', avgPrice: 91_880.5 })
@@ -176,7 +176,7 @@ describe('bad files: the message names the file, the JSON path and the problem',
     const file = withPosition('unknown-instrument.json', { instrument: 'BTC-28JUNE24' })
     expect(await failure(file)).toMatch(new RegExp(`^marginal: ${file}: positions\\[1\\]\\.instrument: unknown instrument: deribit symbol "BTC-28JUNE24": `))
     const venue = withPosition('unknown-venue.json', { venue: 'ftx' })
-    expect(await failure(venue)).toBe(`marginal: ${venue}: positions[1].venue: unknown venue "ftx" (expected "deribit", "okx", "bybit", "binance", "ibkr")`)
+    expect(await failure(venue)).toBe(`marginal: ${venue}: positions[1].venue: unknown venue "ftx" (expected "deribit", "okx", "bybit", "binance", "ibkr", "derive")`)
   })
 
   it('unknown unit and unknown field', async () => {
@@ -305,7 +305,7 @@ describe('cli margin: house add-ons beside the methods', () => {
 describe('cli usage errors (exit 2)', () => {
   it.each([
     [['margin', '--book-id', '1', '--portfolio', goldenPortfolio], 'margin takes --book-id or --portfolio, not both'],
-    [['margin', '--method', 'var'], '--method "var" is not a margin method (all, standard, span, deribit-pm, okx-pm, greeks)'],
+    [['margin', '--method', 'var'], '--method "var" is not a margin method (all, standard, span, deribit-pm, okx-pm, derive-pm, greeks)'],
     [['export', '--book-id', '1'], 'export needs --portfolio OUT.json, --market OUT.json, --xlsx OUT.xlsx or --csv OUT.csv'],
     [['schema', 'positions'], 'schema needs "portfolio" or "market"']
   ])('%j', async (argv, message) => {

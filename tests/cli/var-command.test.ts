@@ -44,7 +44,7 @@ describe.skipIf(!have)('cli var on the demo book with the shared BTC/ETH history
       expect(r.components.reduce((s, c) => s + c.expectedShortfall[i]!, 0)).toBeCloseTo(l.expectedShortfall, 4)
       expect(r.components.reduce((s, c) => s + c.valueAtRisk[i]!, 0)).toBeCloseTo(l.valueAtRisk, 4)
     })
-    expect(r.components).toHaveLength(32)
+    expect(r.components).toHaveLength(36)
     const sticky = JSON.parse((await cli('var', '--book', book, '--book-id', '1', '--lookback', '500', '--no-vol-index', '--json')).out) as VarJson
     expect(sticky.volMoves).toBe("implied vols slide along today's smile with the move (sticky moneyness)")
     expect(sticky.levels[0]!.valueAtRisk).not.toBeCloseTo(r.levels[0]!.valueAtRisk, 0)

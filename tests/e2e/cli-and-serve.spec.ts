@@ -24,7 +24,7 @@ test('cli books and positions read the book named by --book or MARGINAL_BOOK', (
   const positions = run('cli.js', ['positions', '--book-id', '1', '--json'], { MARGINAL_BOOK: book })
   expect(positions.status).toBe(0)
   const parsed = JSON.parse(positions.stdout) as { rows: { symbol: string; sizeContracts: number }[] }
-  expect(parsed.rows).toHaveLength(32)
+  expect(parsed.rows).toHaveLength(36)
   expect(parsed.rows.find((r) => r.symbol === 'ETH-PERPETUAL')?.sizeContracts).toBe(-60_000)
 })
 
@@ -136,8 +136,9 @@ test('cli margin: a table by default, the documented results shape with --json',
   expect(table.stdout).toMatch(/OKX portfolio\s+BTC\s+USD\s+okx-pm\s+[\d.]+/)
   expect(table.stdout).toMatch(/portfolio margin saves [\d.]+ BTC/)
   const json = JSON.parse(run('cli.js', ['margin', '--book', book, '--book-id', '1', '--json']).stdout) as { results: Record<string, unknown>[] }
-  // Deribit: standard, span, deribit-pm, greeks × BTC, ETH; OKX: span, okx-pm × BTC, ETH risk units.
-  expect(json.results).toHaveLength(12)
+  // Deribit: standard, span, deribit-pm, greeks × BTC, ETH; Derive: span, derive-pm × ETH; OKX: span, okx-pm × BTC, ETH risk units.
+  expect(json.results).toHaveLength(14)
+  expect(table.stdout).toMatch(/Derive ETH\s+ETH\s+USD\s+derive-pm\s+[\d.]+\s+[\d.]+\s+spot [+−][\d.]+ %( \(dampened ×[\d.]+\))?, (vol|skew) \w+.*derive-pmrm2-mainnet-2026-01/)
   for (const r of json.results) {
     expect(Object.keys(r)).toEqual(expect.arrayContaining(['method', 'currency', 'initialMargin', 'maintenanceMargin', 'components', 'worstScenario', 'paramsId', 'marketId']))
   }
@@ -158,7 +159,7 @@ test('cli hedge: the exact Deribit PM hedge of the demo book, as text and as the
   expect(delta.stdout).toMatch(/^Deribit main · BTC: delta −?-?\d+\.\d{4} → -?0\.000\d BTC\nbuy \d+ BTC-PERPETUAL/)
   const bad = run('cli.js', ['hedge', '--book', book, '--book-id', '1', '--objective', 'es-ish'])
   expect(bad.status).toBe(1)
-  expect(bad.stderr).toContain('--objective es-ish: expected one of standard, span, deribit-pm, okx-pm, greeks, es, delta')
+  expect(bad.stderr).toContain('--objective es-ish: expected one of standard, span, deribit-pm, okx-pm, derive-pm, greeks, es, delta')
 })
 
 test('cli export --xlsx and --csv: the workstation\'s export, for nightly jobs', () => {
@@ -244,7 +245,7 @@ test('cli backup round-trips a book being written by the browser host (WAL): eve
       expect(json.ok).toBe(true)
       return json.value
     }
-    // What-if copies of the demo: each one transaction of a book, 2 accounts, 32 positions.
+    // What-if copies of the demo: each one transaction of a book, 3 accounts, 36 positions.
     for (let i = 0; i < 10; i++) await call('copyBook', { bookId: 1, name: `before ${i}` })
     // The host holds the file open and its last commits sit in the write-ahead log.
     expect(statSync(`${book}-wal`).size).toBeGreaterThan(0)
@@ -269,7 +270,7 @@ test('cli backup round-trips a book being written by the browser host (WAL): eve
       // Every book in the backup is whole: a copy's accounts and positions came with it or not at all.
       const books = copy.prepare("SELECT b.id, (SELECT COUNT(*) FROM accounts a WHERE a.book_id = b.id) AS accounts, (SELECT COUNT(*) FROM positions p JOIN accounts a ON a.id = p.account_id WHERE a.book_id = b.id) AS positions FROM books b WHERE b.kind = 'whatif'").all() as { id: number; accounts: number; positions: number }[]
       expect(books.length).toBeGreaterThanOrEqual(10)
-      for (const b of books) expect([b.accounts, b.positions], `book ${b.id}`).toEqual([2, 32])
+      for (const b of books) expect([b.accounts, b.positions], `book ${b.id}`).toEqual([3, 36])
       // And every row the backup holds is the source's, the same to the byte.
       for (const table of ['books', 'accounts', 'positions', 'account_balances', 'audit_log']) {
         const rows = copy.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()

@@ -142,7 +142,7 @@ test('exports: the positions grid as CSV and the book as an Excel workbook, down
   expect(csv.suggestedFilename()).toMatch(/^Demo-book-.*-positions\.csv$/)
   const text = readFileSync((await csv.path())!, 'utf8')
   expect(text.split('\r\n')[0]).toContain('Vega (USD per vol pt)')
-  expect(text.trim().split('\r\n')).toHaveLength(33)
+  expect(text.trim().split('\r\n')).toHaveLength(37)
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx-Positions').click()])
   expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/)
   // An xlsx is a zip: its first bytes are the local-file-header signature.

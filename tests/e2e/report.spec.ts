@@ -14,7 +14,7 @@ test('Ctrl+P: one account\'s report on Letter pages, with progress; it opens in 
   await page.keyboard.press('Control+p')
   const dialog = page.getByTestId('report-dialog')
   await expect(dialog).toBeVisible()
-  await expect(dialog.getByTestId('report-account').locator('option')).toHaveText(['Whole book', 'Account: Deribit main', 'Account: OKX portfolio'])
+  await expect(dialog.getByTestId('report-account').locator('option')).toHaveText(['Whole book', 'Account: Deribit main', 'Account: Derive ETH', 'Account: OKX portfolio'])
   // Appendix A is the positions summary unless the full list is chosen (issue 20).
   await expect(dialog.getByTestId('report-positions-summary')).toBeChecked()
   await expect(dialog.getByTestId('report-positions-full')).not.toBeChecked()

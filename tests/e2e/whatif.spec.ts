@@ -43,7 +43,7 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   await expect(page.getByTestId('whatif-badge')).toBeVisible()
   await expect(page.getByTestId('shell')).toHaveClass(/whatif-frame/)
   await expect(page.getByLabel('Book', { exact: true })).toHaveValue(/\d+/)
-  await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
+  await expect(page.getByTestId('position-count')).toHaveText('36 of 36 positions')
 
   await page.keyboard.press('F9')
   const ticket = page.getByTestId('trade-ticket')
@@ -97,7 +97,7 @@ test('what-if: copy the demo book, short a call via the ticket with its pre-trad
   await expect(ticket.getByTestId('ticket-fill')).toContainText('Buy 25,000.00 BTC-PERPETUAL')
   await expect(ticket.getByTestId('ticket-cash')).toContainText(/^realises [+−]0\.\d{4} BTC \(−?[\d,]+ USD\) of P&L into the balance/)
   await ticket.getByTestId('ticket-confirm').click()
-  await expect(page.getByTestId('position-count')).toHaveText('31 of 31 positions')
+  await expect(page.getByTestId('position-count')).toHaveText('35 of 35 positions')
   await page.getByLabel('Scale factor').fill('2')
   await page.getByTestId('scale-book').click()
   await expect(page.locator('.ag-row.position-row', { hasText: 'BTC-29JAN27-110000-C' }).locator('[col-id="sizeContracts"]')).toHaveText('−10')

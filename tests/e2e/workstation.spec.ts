@@ -15,15 +15,15 @@ test('the demo book opens with 30+ positions grouped account → underlying → 
   await page.setViewportSize({ width: 1600, height: 1800 })
   await workstation.open(page)
   await expect(page.getByTestId('demo-badge')).toHaveText('DEMO BOOK · sample data')
-  await expect(page.getByTestId('position-count')).toHaveText('32 of 32 positions')
+  await expect(page.getByTestId('position-count')).toHaveText('36 of 36 positions')
   // Tall viewport: every row is rendered, so the DOM can be counted.
-  await expect(page.locator('.ag-row.position-row')).toHaveCount(32)
+  await expect(page.locator('.ag-row.position-row')).toHaveCount(36)
   // Amounts read as columns of figures: right-aligned, shorts in the negative colour.
   const perpContracts = page.locator('.ag-row.position-row[row-id="p:11"] [col-id="sizeContracts"]')
   await expect(perpContracts).toHaveText('−25,000')
   await expect(perpContracts).toHaveCSS('text-align', 'right')
   await expect(perpContracts).toHaveClass(/neg/)
-  await expect(page.locator('.ag-row.group-level-0')).toHaveText([/Deribit main · deribit\s*20/, /OKX portfolio · okx\s*12/])
+  await expect(page.locator('.ag-row.group-level-0')).toHaveText([/Deribit main · deribit\s*20/, /Derive ETH · derive\s*4/, /OKX portfolio · okx\s*12/])
   await expect(page.getByTestId('status-bar')).toContainText(`book file: ${workstation.bookPath}`)
   await expect(page.getByTestId('status-bar')).toContainText('market as of: 2026-11-20 09:00 UTC')
   await expect(page.getByTestId('engine-state')).toContainText(/engine: \d+ workers?, idle/)
@@ -46,7 +46,7 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
   expect(await firstRows()).toEqual(['group', 'group', 'group', 'position', 'group', 'position'])
 
   await page.getByLabel('Filter positions').fill('ETH 25DEC26')
-  await expect(page.getByTestId('position-count')).toHaveText('3 of 32 positions')
+  await expect(page.getByTestId('position-count')).toHaveText('3 of 36 positions')
   // Still sorted by contracts, ascending, inside the one group left.
   await expect(page.locator('.position-row .tree-cell')).toHaveText([
     'ETH-25DEC26-3500-C',
@@ -56,7 +56,7 @@ test('sorting keeps groups; filters and collapse hide rows; the layout persists 
   await page.getByLabel('Filter positions').fill('')
   await page.getByRole('button', { name: 'option' }).click()
   await page.getByLabel('Side').selectOption('short')
-  await expect(page.getByTestId('position-count')).toHaveText('10 of 32 positions')
+  await expect(page.getByTestId('position-count')).toHaveText('12 of 36 positions')
   await page.screenshot(shot('positions-filtered-short-options'))
   await page.getByRole('button', { name: 'option' }).click()
   await page.getByLabel('Side').selectOption('all')
@@ -232,7 +232,9 @@ test('the risk dashboard sits above every view; the method selector switches wha
   await page.setViewportSize({ width: 1600, height: 1000 })
   await workstation.open(page)
   const dash = page.getByTestId('risk-dashboard')
-  await expect(dash.locator('.pool')).toHaveCount(3)
+  await expect(dash.locator('.pool')).toHaveCount(4)
+  // The Derive account is judged by Derive's own replica, and the card says so.
+  await expect(page.getByTestId('pool-Derive ETH · USD').getByTestId('pool-method')).toHaveText('Derive PM replica (PMRM_2)')
   const btc = page.getByTestId('pool-Deribit main · BTC')
   await expect(btc).toContainText(/Equity \d+\.\d{4}/)
   await expect(btc).toContainText(/IM \d+\.\d{4}/)
@@ -262,11 +264,12 @@ test('the risk view compares every method per group; heatmap click drills throug
   const comparison = page.getByTestId('margin-comparison')
   // The group column is pinned: keep the centre half of each row (the one with method cells).
   const rows = comparison.locator('.ag-row:has([col-id="standard:im"])')
-  await expect(rows).toHaveCount(4)
+  await expect(rows).toHaveCount(5)
   const btcRow = rows.nth(0)
   for (const m of ['standard', 'span', 'deribit-pm', 'greeks']) await expect(btcRow.locator(`[col-id="${m}:im"]`)).toHaveText(/^\d+\.\d{4}$/)
   await expect(btcRow.locator('[col-id="okx-pm:im"]')).toHaveText('—')
-  await expect(rows.nth(2).locator('[col-id="okx-pm:im"]')).toHaveText(/^[\d,]+$/)
+  await expect(rows.nth(2).locator('[col-id="derive-pm:im"]')).toHaveText(/^[\d,]+$/)
+  await expect(rows.nth(3).locator('[col-id="okx-pm:im"]')).toHaveText(/^[\d,]+$/)
   await expect(btcRow.locator('[col-id="saving"]')).toHaveText(/^\d+\.\d{4}$/)
   await expect(page.getByTestId('method-components')).toContainText('approximation')
   await expect(page.getByTestId('determining-scenario')).toContainText(/Determining scenario: (price|extended)/)
@@ -301,13 +304,31 @@ test('the risk view compares every method per group; heatmap click drills throug
   await page.screenshot(shot('risk-attribution'))
 })
 
+test('a Derive account: its card names Derive\'s replica; the risk view shows PMRM_2\'s scenarios, contingencies and what is ours', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1600, height: 1500 })
+  await workstation.open(page)
+  const card = page.getByTestId('pool-Derive ETH · USD')
+  await expect(card.getByTestId('pool-method')).toHaveText('Derive PM replica (PMRM_2)')
+  await expect(card).toContainText(/IM [\d,]+(\.\d+)? USD|IM [\d,]+/)
+  await page.keyboard.press('Alt+2')
+  const rows = page.getByTestId('margin-comparison').locator('.ag-row:has([col-id="standard:im"])')
+  await rows.nth(2).click()
+  await expect(page.getByText('Derive ETH · USD · ETH · Derive PM replica (PMRM_2) · parameters derive-pmrm2-mainnet-2026-01')).toBeVisible()
+  const components = page.getByTestId('method-components')
+  for (const name of ['worst scenario loss × IM factor', 'perp contingency', 'naked short option contingency', 'oracle confidence contingency (IM)']) await expect(components).toContainText(name)
+  // The one figure that is ours (per-position shares of an expiry's P&L) carries the badge.
+  await expect(components.locator('dt', { hasText: 'per-position scenario P&L' }).locator('.badge.approx')).toHaveText('approximation')
+  await expect(page.getByTestId('determining-scenario')).toContainText(/Determining scenario: spot [+−][\d.]+ %( \(dampened ×[\d.]+\))?, (vol|skew) /)
+  await page.screenshot(shot('risk-derive-pm'))
+})
+
 test('house add-ons sit beside the methods: comparison columns, their own tab, and the dashboard', async ({ page, workstation }) => {
   await page.setViewportSize({ width: 1600, height: 1300 })
   await workstation.open(page)
   await expect(page.getByTestId('pool-Deribit main · BTC').getByTestId('pool-add-ons')).toContainText(/\+ add-ons \d+\.\d{4}/)
   await page.keyboard.press('Alt+2')
   const rows = page.getByTestId('margin-comparison').locator('.ag-row:has([col-id="standard:im"])')
-  await expect(rows).toHaveCount(4)
+  await expect(rows).toHaveCount(5)
   await expect(rows.nth(0).locator('[col-id="liquidity"]')).toHaveText(/^\d+\.\d{4}$/)
   await expect(rows.nth(2).locator('[col-id="liquidity"]')).toHaveText(/^[\d,]+(\.\d+)?$/)
   await page.getByTestId('tab-add-ons').click()

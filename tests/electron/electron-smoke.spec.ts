@@ -11,7 +11,7 @@ test('the Electron window opens the demo book through the preload bridge', async
   })
   const window = await app.firstWindow()
   await expect(window.locator('.ag-row.position-row').first()).toBeVisible()
-  await expect(window.getByTestId('position-count')).toHaveText('32 of 32 positions')
+  await expect(window.getByTestId('position-count')).toHaveText('36 of 36 positions')
   // The sandboxed renderer sees the typed bridge and nothing of Node.
   expect(await window.evaluate(() => typeof (window as unknown as { marginal?: unknown }).marginal)).toBe('object')
   expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')

@@ -17,12 +17,14 @@ const held = listHeldPositions(book.db, 1)
 const m = bookMargin(held, view, { balances: listBalances(book.db, 1) })
 
 describe('margin of the demo book', () => {
-  it('groups Deribit by settlement currency and OKX by risk unit, covering every position', () => {
-    expect(m.accounts.map((a) => `${a.account} ${a.currency}${a.riskUnit ? ` ${a.riskUnit}` : ''}`)).toEqual(['Deribit main BTC', 'Deribit main ETH', 'OKX portfolio USD BTC', 'OKX portfolio USD ETH'])
+  it('groups Deribit by settlement currency, OKX and Derive by risk unit, covering every position', () => {
+    expect(m.accounts.map((a) => `${a.account} ${a.currency}${a.riskUnit ? ` ${a.riskUnit}` : ''}`)).toEqual(['Deribit main BTC', 'Deribit main ETH', 'Derive ETH USD ETH', 'OKX portfolio USD BTC', 'OKX portfolio USD ETH'])
     expect(m.notCovered).toEqual([])
-    expect(m.accounts.reduce((n, a) => n + a.positionIds.length, 0)).toBe(32)
+    expect(m.accounts.reduce((n, a) => n + a.positionIds.length, 0)).toBe(36)
     expect(m.accounts[0]!.results.map((r) => r.method)).toEqual(['standard', 'span', 'deribit-pm', 'greeks'])
-    expect(m.accounts[2]!.results.map((r) => r.method)).toEqual(['span', 'okx-pm'])
+    expect(m.accounts[2]!.results.map((r) => r.method)).toEqual(['span', 'derive-pm'])
+    expect(m.accounts[3]!.results.map((r) => r.method)).toEqual(['span', 'okx-pm'])
+    expect(m.accounts.every((a) => a.notes.length === 0)).toBe(true)
   })
 
   it('every group carries the house add-ons in its own currency, apart from its methods; unquoted demo marks take the default spread', () => {
@@ -75,6 +77,7 @@ describe('margin of the demo book', () => {
     const ids = new Set(m.accounts.flatMap((a) => a.results.map((r) => `${r.method}:${r.paramsId}:${r.marketId}`)))
     expect([...ids].sort()).toEqual([
       'deribit-pm:deribit-pm-2024-06:demo-2026-11-20T09:00Z',
+      'derive-pm:derive-pmrm2-mainnet-2026-01:demo-2026-11-20T09:00Z',
       'greeks:deribit-pm-2024-06:demo-2026-11-20T09:00Z',
       'okx-pm:okx-pm-2025-01:demo-2026-11-20T09:00Z',
       'span:span-house-2026:demo-2026-11-20T09:00Z',
@@ -150,8 +153,12 @@ describe('margin of the demo book', () => {
     const spanIm = m.accounts.filter((a) => a.pool === okx.pool).reduce((s, a) => s + a.results.find((r) => r.method === 'span')!.initialMargin, 0)
     expect(okx.byMethod.find((b) => b.method === 'span')!.initialMargin).toBeCloseTo(spanIm, 9)
     const spanOnly = bookMargin(held, view, { methods: ['span'], balances: listBalances(book.db, 1), liquidation: false })
-    expect(spanOnly.health.map((h) => [h.pool, h.method])).toEqual([['Deribit main · BTC', 'span'], ['Deribit main · ETH', 'span'], ['OKX portfolio · USD', 'span']])
-    expect(spanOnly.health[2]!.initialMargin).toBeCloseTo(spanIm, 9)
+    expect(spanOnly.health.map((h) => [h.pool, h.method])).toEqual([['Deribit main · BTC', 'span'], ['Deribit main · ETH', 'span'], ['Derive ETH · USD', 'span'], ['OKX portfolio · USD', 'span']])
+    expect(spanOnly.health[3]!.initialMargin).toBeCloseTo(spanIm, 9)
+    // A Derive pool is judged by Derive's own replica.
+    const derive = m.health.find((h) => h.pool === 'Derive ETH · USD')!
+    expect(derive.method).toBe('derive-pm')
+    expect(derive.byMethod.map((b) => b.method)).toEqual(['span', 'derive-pm'])
   })
 
   it('a parameter override is validated and named in results; a bad one names the field', () => {

@@ -4,6 +4,10 @@
  * synthetic book with collateral (so health and liquidation prices are searched), every method,
  * add-ons, per-position standalone and incremental margin, health. Equal exactly: the new code
  * does the same floating-point operations in the same order, only fewer times.
+ *
+ * Issue 21 changed some results on purpose, and those are compared without it: OKX's replica
+ * (MR4, MR6, MR7, MR9 from OKX's own example), the new Derive replica, and the liquidation bands
+ * (the nearest levels are compared; the bands did not exist). The Deribit methods are unchanged.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,18 +37,27 @@ listAccounts(db, live.id).forEach((a, k) => {
   setBalance(db, a.id, 'ETH', [60, 5, 300, 20][k % 4]!)
 })
 
+type View = ReturnType<typeof marginView>
+/** The fields issue 21 added to liquidation points, which the frozen code has not. */
+const withoutBands = (v: View): View => ({
+  ...v,
+  health: v.health.map((h) => ({ ...h, liquidation: h.liquidation.map(({ bandsDown: _down, bandsUp: _up, scanStepPct: _step, ...l }) => l) }))
+})
+
 function expectSameMargin(bookId: number, options: { methods?: ('standard' | 'span' | 'deribit-pm' | 'okx-pm' | 'greeks')[] } = {}): void {
-  const held = listHeldPositions(db, bookId)
+  // Deribit's accounts only: OKX's replica changed by design in issue 21, Derive's is new.
+  const held = listHeldPositions(db, bookId).filter((p) => p.venue === 'deribit')
   const balances = listBalances(db, bookId)
   const now = bookMargin(held, view, { balances, ...options })
   const then = referenceBookMargin(held, view, { balances, ...options })
   expect(now.accounts.length).toBeGreaterThan(0)
   // marginView: typed arrays as arrays, so toEqual compares every element (Object.is: −0 ≠ 0).
-  expect(marginView(now)).toEqual(marginView(then as typeof now))
+  // The frozen code predates group notes (Derive feed gaps); this book has none.
+  expect(withoutBands(marginView(now))).toEqual(marginView({ ...then, accounts: then.accounts.map((a) => ({ ...a, notes: [] as string[] })) } as typeof now))
 }
 
 describe('bookMargin is unchanged by the speed work', () => {
-  it('the demo book: every method, add-ons, health and liquidation prices', () => {
+  it('the demo book\'s Deribit account: every method, add-ons, health and liquidation prices', () => {
     expectSameMargin(demo.id)
   })
 

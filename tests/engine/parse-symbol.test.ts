@@ -30,7 +30,12 @@ describe('venue symbols (METHODOLOGY §2 examples)', () => {
     ['binance', 'BTCUSDT_241227', { kind: 'future', settlement: 'linear', expiryMs: at8('2024-12-27') }],
     ['binance', 'BTC-241227-60000-C', { kind: 'option', settlement: 'linear', settleCurrency: 'USDT', strikeUsd: 60_000 }],
     ['ibkr', 'AAPL  250221C00180000', { kind: 'option', underlying: 'AAPL', strikeUsd: 180, optionType: 'call', contractSize: 100, expiryMs: Date.parse('2025-02-21T21:00:00Z') }],
-    ['ibkr', 'TSLA  250221P00200000', { kind: 'option', underlying: 'TSLA', strikeUsd: 200, optionType: 'put' }]
+    ['ibkr', 'TSLA  250221P00200000', { kind: 'option', underlying: 'TSLA', strikeUsd: 200, optionType: 'put' }],
+    // Derive (docs.derive.xyz/trading/instrument-names): options settle at 08:00 UTC on their YYYYMMDD date; "_" is the strike's decimal point.
+    ['derive', 'ETH-PERP', { kind: 'perpetual', settlement: 'linear', underlying: 'ETH', settleCurrency: 'USDC', contractSize: 1, contractUnit: 'eth' }],
+    ['derive', 'ETH-20240914-2400-C', { kind: 'option', settlement: 'linear', underlying: 'ETH', strikeUsd: 2400, optionType: 'call', settleCurrency: 'USDC', expiryMs: Date.parse('2024-09-14T08:00:00Z') }],
+    ['derive', 'ETH-20240914-2400_5-P', { kind: 'option', strikeUsd: 2400.5, optionType: 'put' }],
+    ['derive', 'ETH-USDC', { kind: 'spot', underlying: 'ETH', quoteCurrency: 'USDC' }]
   ])('%s %s', (venue, symbol, expected) => {
     expect(parseSymbol(venue, symbol)).toMatchObject({ venue, symbol: symbol.trim(), ...expected })
   })
@@ -54,6 +59,8 @@ describe('venue symbols (METHODOLOGY §2 examples)', () => {
     ['binance', 'BTCUSDT_PERP', /_PERP is the COIN-M suffix/],
     ['ibkr', 'ESH5', /needs its expiry and multiplier from the statement/],
     ['ibkr', 'AAPL  250230C00180000', /250230 is not a date/],
+    ['derive', 'ETH-20240231-2400-C', /"20240231" is not an expiry date/],
+    ['derive', 'ETH-PERPETUAL', /not a Derive instrument name/],
     ['kraken', 'XBTUSD', /unknown venue/],
     ['okx', '', /empty symbol/]
   ])('%s %s is an error naming the symbol', (venue, symbol, reason) => {

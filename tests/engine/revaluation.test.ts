@@ -59,7 +59,7 @@ describe('scenario revaluation', () => {
     expect(arrays.kind[perp]).toBe(ROW_INVERSE)
     expect(rv.matrix[perp * 2 + 1]).toBeCloseTo(-250_000 * (1 / 92_395 - 1 / (92_395 * 1.1)), 12)
     expect(rv.vectors.get('BTC')![0]).toBeCloseTo(0, 9)
-    expect([...rv.vectors.keys()].sort()).toEqual(['BTC', 'ETH', 'USDT'])
+    expect([...rv.vectors.keys()].sort()).toEqual(['BTC', 'ETH', 'USDC', 'USDT'])
   })
 
   it('settles options at their payoff once the time shift passes expiry', () => {
@@ -121,7 +121,7 @@ describe('sticky-moneyness scenarios (statistical and stress sets)', () => {
   })
 
   it('it reads the vol at the same moneyness on today\'s smile, σ(K/g), far closer than sticky strike does (±2 % and ±5 % moves)', () => {
-    expect(arrays.count).toBe(20)
+    expect(arrays.count).toBe(23)
     let slideError = 0
     let strikeError = 0
     let worst = 0

@@ -100,11 +100,11 @@ describe('API over the browser host', () => {
   it('listBooks, listPositions and currentMarket return the demo book', async () => {
     const books = await api.listBooks({})
     // A new file: the trader's live book, empty, listed first; the demo beside it.
-    expect(books.map((b) => [b.id, b.kind, b.positionCount])).toEqual([[LIVE, 'live', 0], [1, 'demo', 32]])
+    expect(books.map((b) => [b.id, b.kind, b.positionCount])).toEqual([[LIVE, 'live', 0], [1, 'demo', 36]])
     const demo = books[1]!
-    expect(demo).toMatchObject({ name: 'Demo book', isDemo: true, positionCount: 32 })
+    expect(demo).toMatchObject({ name: 'Demo book', isDemo: true, positionCount: 36 })
     const positions = await api.listPositions({ bookId: demo.id })
-    expect(positions.rows).toHaveLength(32)
+    expect(positions.rows).toHaveLength(36)
     expect(positions.asOfUtc).toBe('2026-11-20T09:00:00.000Z')
     const perp = positions.rows.find((r) => r.symbol === 'BTC-PERPETUAL')!
     // 25,000 short $10 contracts at a 92,395 USD mark = −250,000 USD = −2.7058 BTC.
@@ -112,7 +112,7 @@ describe('API over the browser host', () => {
     // The grid's columns, over HTTP and through the contract on both sides, are the same rows.
     expect(positionRowsOf(await api.listPositionColumns({ bookId: demo.id }))).toEqual(positions)
     const market = await api.currentMarket({ bookId: demo.id })
-    expect(market.snapshot).toMatchObject({ id: positions.marketSnapshotId, asOfUtc: positions.asOfUtc, instrumentCount: 32 })
+    expect(market.snapshot).toMatchObject({ id: positions.marketSnapshotId, asOfUtc: positions.asOfUtc, instrumentCount: 36 })
     expect(market.snapshot!.underlyings).toEqual([
       { underlying: 'BTC', indexUsd: 92_350, asOfUtc: '2026-11-20T09:00:00.000Z', source: 'demo book (illustrative prices)' },
       { underlying: 'ETH', indexUsd: 3081.5, asOfUtc: '2026-11-20T09:00:00.000Z', source: 'demo book (illustrative prices)' }
@@ -149,7 +149,7 @@ describe('API over the browser host', () => {
     expect(-pm.scenarioPnl![pm.determiningScenario!.index]!).toBeCloseTo(pm.components.find((c) => c.name === 'worst case')!.amount + pm.components.find((c) => c.name === 'extended scenarios')!.amount, 12)
     expect(pm.standalone).toHaveLength(btc.positionIds.length)
     expect(m.notCovered).toEqual([])
-    expect(m.health.map((h) => h.pool)).toEqual(['Deribit main · BTC', 'Deribit main · ETH', 'OKX portfolio · USD'])
+    expect(m.health.map((h) => h.pool)).toEqual(['Deribit main · BTC', 'Deribit main · ETH', 'Derive ETH · USD', 'OKX portfolio · USD'])
   })
 
   it('scenarioDrill gives each position\'s P&L in one scenario, summing to the portfolio P&L', async () => {
@@ -282,7 +282,7 @@ describe('statistical risk over the API (history written by the test in Binance\
   it('runStress: worst first, each scenario\'s positions add up to its P&L', async () => {
     const r = await api.runStress({ bookId: 1 })
     expect(r.underlyings).toEqual(['BTC', 'ETH'])
-    expect(r.positions).toHaveLength(32)
+    expect(r.positions).toHaveLength(36)
     expect(r.scenarios.map((x) => x.pnl)).toEqual([...r.scenarios.map((x) => x.pnl)].sort((x, y) => x - y))
     for (const x of r.scenarios) expect(x.positionPnl.reduce((a, b) => a + b, 0)).toBeCloseTo(x.pnl, 4)
     // The synthetic history starts in 2024: the March 2020 episode has no history and says so.
@@ -377,7 +377,7 @@ describe('cash, the demo and backups over the API', () => {
     expect(left.some((b) => b.kind === 'demo' || b.id === copy.id)).toBe(false)
     await expect(api.removeDemo({})).rejects.toMatchObject({ code: 'not_found' })
     const restored = await api.restoreDemo({})
-    expect(restored).toMatchObject({ kind: 'demo', positionCount: 32 })
+    expect(restored).toMatchObject({ kind: 'demo', positionCount: 36 })
   })
 
   it('setBookMarket: a copy of the live book follows its market, can hold its own; the live and demo books refuse; settledPositions lists none yet', async () => {

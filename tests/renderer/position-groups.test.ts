@@ -24,9 +24,9 @@ const rows = buildGroupedRows(positions)
 const leaves = (rs: GridRow[]) => rs.filter((r): r is Extract<GridRow, { rowType: 'position' }> => r.rowType === 'position')
 
 describe('positions grouping account → underlying → expiry', () => {
-  it('groups the demo book (32 positions on its own market)', () => {
+  it('groups the demo book (36 positions on its own market)', () => {
     expect(market).toBeDefined()
-    expect(positions).toHaveLength(32)
+    expect(positions).toHaveLength(36)
   })
 
   it('keeps every position exactly once, under groups that match its own fields', () => {

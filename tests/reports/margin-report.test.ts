@@ -101,10 +101,13 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
     expect(page1).toContain('Margin report')
     expect(page1).toContain(`Market snapshot ${margin.marketId}`)
     for (const p of params) expect(page1).toContain(p.activeId)
+    // The demo's Derive account: its set is named, and its pool is margined by Derive's own replica.
+    expect(page1).toContain('derive-pmrm2-mainnet-2026-01')
+    expect(margin.health.find((h) => h.venue === 'derive')?.method).toBe('derive-pm')
 
     // 1. Summary: each pool's equity, IM, MM and utilisation.
     const summary = section(text, '1. Summary')
-    expect(margin.health.length).toBe(3)
+    expect(margin.health.length).toBe(4)
     for (const h of margin.health) {
       const m = new RegExp(`^${esc(h.account)}\\s+${esc(h.venue)}\\s+${esc(h.currency)}\\s+${esc(METHOD_LABELS[h.method]!)}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM} %\\s+${NUM} %\\s+${esc(h.status)}`, 'm').exec(summary)
       expect(m, `summary row of ${h.pool}`).not.toBeNull()
@@ -221,7 +224,7 @@ describe.skipIf(missing.length > 0)('PDF margin report (system Chromium, read ba
   }, 120_000)
 
   it('refuses what it cannot report, naming it: an unknown account, a book without a market snapshot', async () => {
-    await expect(api.marginReport({ bookId: 1, account: 'Nope', pageSize: 'A4', statistics: false, hedges: false })).rejects.toThrow(/account "Nope" has no positions or balances in book "Demo book" \(accounts: Deribit main, OKX portfolio\)/)
+    await expect(api.marginReport({ bookId: 1, account: 'Nope', pageSize: 'A4', statistics: false, hedges: false })).rejects.toThrow(/account "Nope" has no positions or balances in book "Demo book" \(accounts: Deribit main, Derive ETH, OKX portfolio\)/)
     const blank = await api.copyBook({ bookId: 1, name: 'no market', blank: true })
     t.services.db.prepare('UPDATE books SET market_snapshot_id = NULL WHERE id = ?').run(blank.id)
     await expect(api.marginReport({ bookId: blank.id, pageSize: 'A4', statistics: false, hedges: false })).rejects.toThrow('book "no market" has no market snapshot: import an option chain first')

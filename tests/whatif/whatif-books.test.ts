@@ -51,7 +51,7 @@ describe('what-if copies', () => {
   it('copies accounts, balances and positions into new rows under a what-if book', () => {
     const id = copyBook(db, liveId, { name: 'Hedge idea' })
     const copy = findBook(db, id)!
-    expect(copy).toMatchObject({ kind: 'whatif', parentId: liveId, name: 'Hedge idea', marketSnapshotId: findBook(db, liveId)!.marketSnapshotId, positionCount: 32, accountCount: 2 })
+    expect(copy).toMatchObject({ kind: 'whatif', parentId: liveId, name: 'Hedge idea', marketSnapshotId: findBook(db, liveId)!.marketSnapshotId, positionCount: 36, accountCount: 3 })
     const strip = (ps: ReturnType<typeof listHeldPositions>) => ps.map(({ positionId: _p, accountId: _a, ...rest }) => rest)
     expect(strip(listHeldPositions(db, id))).toEqual(strip(listHeldPositions(db, liveId)))
     const liveIds = new Set(listHeldPositions(db, liveId).map((p) => p.positionId))
@@ -80,7 +80,7 @@ describe('what-if copies', () => {
 
   it('a blank copy keeps the accounts and collateral, no positions', () => {
     const id = copyBook(db, liveId, { name: 'Blank', blank: true })
-    expect(findBook(db, id)).toMatchObject({ positionCount: 0, accountCount: 2, parentId: liveId })
+    expect(findBook(db, id)).toMatchObject({ positionCount: 0, accountCount: 3, parentId: liveId })
     expect(listBalances(db, id).length).toBe(listBalances(db, liveId).length)
   })
 
@@ -147,7 +147,7 @@ describe('the trade ticket', () => {
 
   it('lists the snapshot instruments with their lot sizes and marks', () => {
     const list = tradableInstruments(db, view)
-    expect(list.length).toBe(32)
+    expect(list.length).toBe(36)
     const call = list.find((i) => i.symbol === 'BTC-27NOV26-95000-C')!
     expect(call).toMatchObject({ venue: 'deribit', lotSize: 0.1, priceCurrency: 'BTC', priceSource: 'mark', optionType: 'call', strikeUsd: 95000 })
   })

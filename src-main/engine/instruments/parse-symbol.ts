@@ -7,8 +7,9 @@ import { parseOkx } from './venues/okx'
 import { parseBybit } from './venues/bybit'
 import { parseBinance } from './venues/binance'
 import { parseIbkr } from './venues/ibkr'
+import { parseDerive } from './venues/derive'
 
-export const VENUES = ['deribit', 'okx', 'bybit', 'binance', 'ibkr'] as const
+export const VENUES = ['deribit', 'okx', 'bybit', 'binance', 'ibkr', 'derive'] as const
 export type Venue = (typeof VENUES)[number]
 
 /**
@@ -38,6 +39,8 @@ function parseVenueSymbol(venue: string, symbol: string, hints: SymbolHints): In
       return parseBinance(trimmed, hints)
     case 'ibkr':
       return parseIbkr(trimmed, hints)
+    case 'derive':
+      return parseDerive(trimmed)
     default:
       throw new SymbolError(venue, symbol, `unknown venue (known: ${VENUES.join(', ')})`)
   }

@@ -16,6 +16,12 @@ export interface ModelEvaluation {
   components: MarginComponent[]
   /** Index of the determining scenario, or null when no scenario loses (or the method has none). */
   worstIndex: number | null
+  /**
+   * The portfolio's scenario P&L when it is not the record sum's first columns: a method that is
+   * additive only per expiry (Derive's static discount and skew sign act on an expiry's whole value)
+   * sums raw parts and finishes them here. Absent: the record sum is the vector.
+   */
+  scenarioPnl?: Float64Array
 }
 
 /**
@@ -61,6 +67,21 @@ export interface MarginModel<M extends ResultMethod = ResultMethod> {
   evaluate(total: Float64Array, offset: number, detail?: boolean): ModelEvaluation
   /** The method's IM as a linear form, when it is one (the exact hedge LP); absent otherwise. */
   linearForm?: LinearForm
+  /**
+   * Each position's P&L in scenario s, summing to the portfolio's, when a record's first columns are
+   * not that (a method additive only per group of positions); absent: the records' column s.
+   */
+  positionPnl?(records: Float64Array, positions: number, total: Float64Array, scenario: number): Float64Array
+}
+
+/** Each position's P&L in one scenario of the model (drill-through, attribution): sums to the portfolio's. */
+export function positionScenarioPnl(state: ModelState, scenario: number, total: Float64Array = totalOf(state)): Float64Array {
+  const { model, records } = state
+  const n = state.positions.length
+  if (model.positionPnl) return model.positionPnl(records, n, total, scenario)
+  const out = new Float64Array(n)
+  for (let r = 0; r < n; r++) out[r] = records[r * model.width + scenario]!
+  return out
 }
 
 export interface ModelState<M extends ResultMethod = ResultMethod> {
@@ -117,16 +138,16 @@ export function modelResult<M extends ResultMethod>(state: ModelState<M>, option
       incremental[r] = e.initialMargin - model.evaluate(without, 0, false).initialMargin
     }
   }
-  const attribution = new Float64Array(n)
-  for (let r = 0; r < n; r++) attribution[r] = e.worstIndex === null ? (S === 0 ? standalone[r]! : 0) : records[r * w + e.worstIndex]!
+  const attribution = e.worstIndex === null ? new Float64Array(n) : positionScenarioPnl(state, e.worstIndex, total)
+  if (e.worstIndex === null && S === 0) attribution.set(standalone)
   return {
     method: model.method,
     currency: model.currency,
     initialMargin: e.initialMargin,
     maintenanceMargin: e.maintenanceMargin,
     components: e.components,
-    determiningScenario: e.worstIndex === null ? null : { index: e.worstIndex, label: model.scenarioLabels[e.worstIndex]!, pnl: total[e.worstIndex]! },
-    scenarioPnl: S ? total.slice(0, S) : null,
+    determiningScenario: e.worstIndex === null ? null : { index: e.worstIndex, label: model.scenarioLabels[e.worstIndex]!, pnl: (e.scenarioPnl ?? total)[e.worstIndex]! },
+    scenarioPnl: S ? (e.scenarioPnl ? e.scenarioPnl.slice(0, S) : total.slice(0, S)) : null,
     scenarioLabels: model.scenarioLabels,
     attribution,
     standalone,

@@ -5,7 +5,7 @@
  * used. Amounts are in `currency`, positive = required.
  */
 /** Every margin method, in the order they are shown: the one list (the contract's MarginMethodName is checked equal to it in services/margin-view.ts). */
-export const MARGIN_METHODS = ['standard', 'span', 'deribit-pm', 'okx-pm', 'greeks'] as const
+export const MARGIN_METHODS = ['standard', 'span', 'deribit-pm', 'okx-pm', 'derive-pm', 'greeks'] as const
 export type MarginMethod = (typeof MARGIN_METHODS)[number]
 
 /** The house liquidity and concentration add-ons: reported beside the methods, never as one. */

@@ -38,4 +38,35 @@ export interface MarketSnapshotData {
   marks: Record<string, InstrumentMark>
   /** Funding rate per 8 h per perpetual key, as a fraction. */
   fundingRate8h: Record<string, number>
+  /**
+   * Derive's own feeds per underlying, as its portfolio-margin manager (PMRM_2) reads them: per
+   * expiry a forward, a rate and an SVI surface, each with its oracle confidence. Only the Derive
+   * replica reads them; absent: Derive accounts are margined by the house methods alone.
+   */
+  deriveFeeds?: Record<string, DeriveMarketFeeds>
+}
+
+/** One expiry's feeds on Derive (PMRM_2: forward feed, interest-rate feed, SVI vol feed). */
+export interface DeriveExpiryFeedData {
+  /** The option expiry instant (epoch ms): 08:00 UTC on the option's date by default. */
+  expiryMs: number
+  forwardUsd: number
+  /** Continuously compounded, annual (0.05 = 5 %). */
+  rate: number
+  /** SVI raw parameters: total variance w(k) = a + b·(ρ(k − m) + √((k − m)² + σ²)), k = ln(K/F). */
+  svi: { a: number; b: number; rho: number; m: number; sigma: number }
+  /** The forward and time (years) the SVI fit was made at; default: this forward, and the time to expiry. */
+  sviForwardUsd?: number
+  sviYears?: number
+  forwardConfidence: number
+  rateConfidence: number
+  volConfidence: number
+}
+
+export interface DeriveMarketFeeds {
+  spotConfidence: number
+  perpConfidence: number
+  /** Price of the cash stable (USDC) in USD: below the peg-loss threshold IM rises. */
+  stablePriceUsd: number
+  expiries: DeriveExpiryFeedData[]
 }

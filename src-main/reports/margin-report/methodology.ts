@@ -16,6 +16,7 @@ export const METHOD_SECTIONS: Readonly<Record<string, string>> = {
   span: '§5.2',
   'deribit-pm': '§5.3',
   'okx-pm': '§5.4',
+  'derive-pm': '§5.4a',
   greeks: '§5.5',
   'hs-var': '§5.6',
   'add-ons': '§5.9'
@@ -38,9 +39,14 @@ export const MODEL_APPROXIMATIONS: readonly { topic: string; section: string; te
     text: 'Deribit, OKX and standard margins are replicas of the venues’ published rules with the parameter sets listed below; where a venue does not publish a formula, the component is marked as our approximation and named in the table that follows. SPAN-style figures use Marginal’s house parameters, not a clearing house’s, and are not sub-additive across groups.'
   },
   {
+    topic: 'Derive PM (PMRM_2)',
+    section: '§5.4a',
+    text: 'Derive accounts are margined by our implementation of the protocol’s public contract code (derivexyz/v2-core PMRM_2), which reproduces the protocol’s own test cases; its parameters are the mainnet deployment script’s (derivexyz/v2-core scripts/config-mainnet.sol, 2026-01), not read from the live contract. Ours: a spot holding counts as risk-cancelling collateral without haircut; a position’s figure in a scenario is before its expiry’s static discount; in the liquidation search forwards move with the index and SVI vols stay at the strike.'
+  },
+  {
     topic: 'Account health',
     section: '§5.11',
-    text: 'Equity is collateral after haircuts plus the positions’ value. The liquidation price moves one underlying, the others and all vols unchanged, until equity equals maintenance margin, with the margin recomputed at the moved market.'
+    text: 'Equity is collateral after haircuts plus the positions’ value. The liquidation price moves one underlying, the others and all vols unchanged, until equity equals maintenance margin, with the margin recomputed at the moved market. A book with options can fall below maintenance margin and recover further on, so every band of index levels below it is reported, nearest first. Ours: the search scans −95 % … +500 % on the old ladder plus the options’ strikes (shifted by the scenario grid’s moves) and steps sized by the cushion’s own slope, never finer than the step shown; a band narrower than that step, or behind a bend sharper than the slope seen so far, can be missed.'
   },
   {
     topic: 'Add-ons',

@@ -5,6 +5,7 @@
  * Chromium produce the same pages from it.
  */
 import { trafficLightZonesText } from '@contract/risk'
+import { bandsSayMore, liquidationText as liquidationBandsLine } from '@contract/liquidation'
 import { isUsdLike } from '../../engine/market/currency'
 import { profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
@@ -17,6 +18,7 @@ export const METHOD_LABELS: Record<string, string> = {
   span: 'SPAN-style (house)',
   'deribit-pm': 'Deribit PM',
   'okx-pm': 'OKX PM',
+  'derive-pm': 'Derive PM',
   greeks: 'Greeks-based',
   'add-ons': 'House add-ons',
   'hs-var': 'Historical VaR'
@@ -82,6 +84,18 @@ function header(r: MarginReportModel): string {
 <dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl></header>`
 }
 
+/**
+ * Under the summary: every band of index levels where a pool's equity is at or below its MM, per
+ * underlying, nearest first (the table shows the nearest level; a book with options can dip below
+ * MM and recover, docs/METHODOLOGY.md §5.11).
+ */
+function liquidationBands(m: ReportMargin): string {
+  const lines = m.health.flatMap((h) => h.liquidation.filter(bandsSayMore).map((l) => `<li>${esc(h.account)} ${esc(h.currency)}: ${esc(liquidationBandsLine(l))}</li>`))
+  if (!lines.length) return ''
+  const step = Math.max(...m.health.flatMap((h) => h.liquidation.map((l) => l.scanStepPct ?? 0)))
+  return `<p class="bands-lead">Liquidation bands (index levels where equity ≤ MM, each underlying moved alone, nearest first; ours: a band narrower than ${num(step, 2)} % of the index can be missed):</p><ul class="bands">${lines.join('')}</ul>`
+}
+
 function summary(m: ReportMargin): string {
   if (!m.health.length) return '<section><h2>1. Summary</h2><p class="na">No margin pools: the book holds no priced positions.</p></section>'
   const worst = [...m.health].sort((a, b) => (b.imUtilisation ?? Infinity) - (a.imUtilisation ?? Infinity))[0]!
@@ -102,6 +116,7 @@ function summary(m: ReportMargin): string {
   return `<section><h2>1. Summary</h2>
 <p class="lead">${m.health.length} margin pool${m.health.length === 1 ? '' : 's'}. Highest IM utilisation: <b>${pct(worst.imUtilisation)}</b> (${esc(worst.account)} ${esc(worst.currency)}, ${worst.status}). Amounts are in each pool’s currency (column Ccy); utilisation is margin ÷ equity.</p>
 ${table(['Account', 'Venue', 'Ccy', 'Method', 'Equity', 'IM', 'MM', 'IM util.', 'MM util.', 'Status', 'Liquidation (index move)'], rows, { numeric: [4, 5, 6, 7, 8], cls: 'summary' })}
+${liquidationBands(m)}
 ${notes.length ? `<ul class="notes">${notes.join('')}</ul>` : ''}
 ${m.notCovered.length ? `<p class="warn">Not margined (${m.notCovered.length}): ${m.notCovered.map((n) => `${esc(n.account)} ${esc(n.symbol)} (${esc(n.reason)})`).join('; ')}</p>` : ''}
 </section>`
@@ -379,6 +394,7 @@ tr { break-inside: avoid; }
 .warn { color: #b71c1c; }
 .tag { font-size: 6.5pt; padding: 0 1mm; border: 0.4pt solid #1a237e; color: #1a237e; border-radius: 1mm; }
 .status { font-weight: bold; } .status.warning { color: #e65100; } .status.margin-call, .status.liquidation { color: #b71c1c; } .status.ok { color: #2e7d32; }
+.bands-lead { margin: 2mm 0 0; } ul.bands { margin: 0 0 2mm; }
 .keep, figure { break-inside: avoid; }
 figure { margin: 0 0 3mm; } figcaption { margin: 0 0 1mm; }
 figure svg { display: block; width: 100%; height: auto; }

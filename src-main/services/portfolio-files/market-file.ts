@@ -70,6 +70,22 @@ export function readMarketFile(text: string, file: string): MarketFileContents {
     forwardsUsd[u] = Object.fromEntries(Object.entries(byExpiry).map(([iso, f]) => [String(Date.parse(iso)), f]))
   }
 
+  const deriveFeeds: NonNullable<MarketSnapshotData['deriveFeeds']> = {}
+  for (const [u, f] of Object.entries(data.derive ?? {})) {
+    if (data.index[u] === undefined) throw new FileFormatError(file, jsonPath(['derive', u]), `no ${u} index: add "${u}" to "index"`)
+    deriveFeeds[u] = {
+      spotConfidence: f.spotConfidence,
+      perpConfidence: f.perpConfidence,
+      stablePriceUsd: f.stablePrice,
+      expiries: Object.entries(f.expiries).map(([iso, e]) => {
+        const expiryMs = Date.parse(iso)
+        if (!(expiryMs > asOfMs)) throw new FileFormatError(file, jsonPath(['derive', u, 'expiries', iso]), 'is not after asOf: an expired expiry has no feed')
+        const { forward: sviForwardUsd, tau: sviYears, ...svi } = e.svi
+        return { expiryMs, forwardUsd: e.forward, rate: e.rate, svi, ...(sviForwardUsd === undefined ? {} : { sviForwardUsd }), ...(sviYears === undefined ? {} : { sviYears }), forwardConfidence: e.forwardConfidence, rateConfidence: e.rateConfidence, volConfidence: e.volConfidence }
+      }).sort((a, b) => a.expiryMs - b.expiryMs)
+    }
+  }
+
   const marks: MarketSnapshotData['marks'] = {}
   const options = new Map<string, { i: Instrument; path: string; mark?: number; iv?: number }>()
   const futureMarks = new Map<string, { underlying: string; expiryMs: number; prices: number[] }>()
@@ -146,7 +162,7 @@ export function readMarketFile(text: string, file: string): MarketFileContents {
     mark.bid = q.bid
     mark.ask = q.ask
   }
-  return { snapshot: { ...base, volQuotes }, params: data.params }
+  return { snapshot: { ...base, volQuotes, ...(Object.keys(deriveFeeds).length ? { deriveFeeds } : {}) }, params: data.params }
 }
 
 /** The market snapshot a book is valued on; errors a trader can act on when there is none. */
@@ -174,7 +190,34 @@ export function marketFileOf(s: MarketSnapshotData, comment?: string): z.input<t
     forwards: Object.fromEntries(
       Object.entries(s.forwardsUsd).map(([u, byExpiry]) => [u, Object.fromEntries(Object.entries(byExpiry).map(([ms, f]) => [isoOf(Number(ms)), f]))])
     ),
-    fundingRate8h: Object.fromEntries(Object.entries(s.fundingRate8h).map(([k, r]) => [fileKey(k), r]))
+    fundingRate8h: Object.fromEntries(Object.entries(s.fundingRate8h).map(([k, r]) => [fileKey(k), r])),
+    ...(s.deriveFeeds
+      ? {
+          derive: Object.fromEntries(
+            Object.entries(s.deriveFeeds).map(([u, f]) => [
+              u,
+              {
+                spotConfidence: f.spotConfidence,
+                perpConfidence: f.perpConfidence,
+                stablePrice: f.stablePriceUsd,
+                expiries: Object.fromEntries(
+                  f.expiries.map((e) => [
+                    isoOf(e.expiryMs),
+                    {
+                      forward: e.forwardUsd,
+                      rate: e.rate,
+                      svi: { ...e.svi, ...(e.sviForwardUsd === undefined ? {} : { forward: e.sviForwardUsd }), ...(e.sviYears === undefined ? {} : { tau: e.sviYears }) },
+                      forwardConfidence: e.forwardConfidence,
+                      rateConfidence: e.rateConfidence,
+                      volConfidence: e.volConfidence
+                    }
+                  ])
+                )
+              }
+            ])
+          )
+        }
+      : {})
   }
   return file
 }

@@ -76,6 +76,31 @@ const InstrumentKeyed = <T extends z.ZodType>(value: T, description: string) =>
     description: `${description} Keys are instrument symbols, with an optional "venue:" prefix (okx:BTC-USDT-SWAP); no prefix means ${DEFAULT_VENUE}.`
   })
 
+/** A confidence of Derive's oracles: 1 = fully trusted; below the threshold (0.55 on mainnet) IM adds a charge. */
+const Confidence = z.number().min(0, 'is not a confidence in [0, 1]').max(1, 'is not a confidence in [0, 1]')
+const DeriveExpiry = z.strictObject({
+  forward: PriceUsd.meta({ description: 'Forward of the expiry, USD.' }),
+  rate: z.number().min(-1, 'is not an annual rate as a fraction').max(1, 'is not an annual rate as a fraction (0.05 = 5 %)').default(0).meta({ description: 'Continuously compounded annual rate as a fraction; PMRM_2 reads a negative rate as 0.' }),
+  svi: z
+    .strictObject({
+      a: z.number().min(-10).max(10), b: z.number().min(0, 'is negative: SVI needs b ≥ 0').max(10),
+      rho: z.number().gt(-1, 'is not in (−1, 1)').lt(1, 'is not in (−1, 1)'), m: z.number().min(-10).max(10),
+      sigma: z.number().positive('is not positive: SVI needs σ > 0').max(10),
+      forward: PriceUsd.optional().meta({ description: 'The forward the surface was fitted at; default `forward`.' }),
+      tau: z.number().positive().max(10).optional().meta({ description: 'The surface\'s own time to expiry, years; default the time from asOf to the expiry (365-day years).' })
+    })
+    .meta({ description: 'Raw SVI: total variance w(k) = a + b·(ρ(k − m) + √((k − m)² + σ²)), k = ln(K/F).' }),
+  forwardConfidence: Confidence.default(1),
+  rateConfidence: Confidence.default(1),
+  volConfidence: Confidence.default(1)
+})
+const DeriveFeeds = z.strictObject({
+  spotConfidence: Confidence.default(1),
+  perpConfidence: Confidence.default(1),
+  stablePrice: z.number().positive().max(2).default(1).meta({ description: 'USD price of the cash stable (USDC); under the peg-loss threshold IM rises.' }),
+  expiries: z.record(z.iso.datetime({ offset: true, error: 'is not an ISO-8601 expiry instant, e.g. 2026-12-25T08:00:00Z' }), DeriveExpiry)
+})
+
 export const MarketFile = z
   .strictObject({
     ...FileComments,
@@ -104,6 +129,11 @@ export const MarketFile = z
         examples: [{ BTC: { '2024-06-28T08:00:00Z': 67371.75 } }]
       }),
     fundingRate8h: InstrumentKeyed(bounded('fundingRate8h'), 'Perpetual funding rate per 8 hours, as a fraction.').optional(),
+    derive: z.record(Underlying, DeriveFeeds).optional().meta({
+      description:
+        "Derive's own feeds per underlying, as its portfolio-margin manager (PMRM_2) reads them: oracle confidences, the cash stable's price, and per option expiry a forward, a rate and an SVI surface. Derive accounts get the Derive PM replica only where every option expiry they hold has a feed here.",
+      examples: [{ ETH: { expiries: { '2026-12-25T08:00:00Z': { forward: 3021.5, rate: 0.04, svi: { a: 0.01, b: 0.05, rho: -0.3, m: 0.02, sigma: 0.2 } } } } }]
+    }),
     params: z.unknown().optional().meta({
       description: 'Margin parameter-set overrides, in the shape of the files in resources/params. `cli margin --params FILE` replaces them.'
     })

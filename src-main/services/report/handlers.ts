@@ -3,6 +3,7 @@
  * (a cancellable task: gathering in the pool, then printing). The sheets are built from the same
  * assembly the positions, margin and Greeks views show.
  */
+import { shippedDeriveParams } from '../derive/derive-params'
 import type { reportMethods } from '@contract/report'
 import { version as appVersion } from '../../../package.json'
 import { bookSheets } from '../../reports/book-export'
@@ -54,7 +55,11 @@ export function reportHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof r
             view,
             balances: bc.balances,
             ...bc.params,
-            paramSets: paramSetViews(ctx.db).map((p) => ({ kind: p.kind, label: p.label, activeId: p.activeId, file: p.file, comment: p.comment, edited: p.userDocument !== null })),
+            paramSets: [
+              ...paramSetViews(ctx.db).map((p) => ({ kind: p.kind, label: p.label, activeId: p.activeId, file: p.file, comment: p.comment, edited: p.userDocument !== null })),
+              // Derive's set is the protocol's deployment script's, not editable in the book (METHODOLOGY §5.4a).
+              ((d) => ({ kind: 'derive-pm', label: 'Derive portfolio margin (PMRM_2)', activeId: d.id, file: d.file, comment: `${d.comment} Source: ${d.source}`, edited: false }))(shippedDeriveParams())
+            ],
             appVersion,
             now: generatedAt
           },

@@ -17,11 +17,12 @@ export type MarginGroup = BookMarginResponse['accounts'][number]
 
 const METHOD_KEY = 'risk.method'
 export const METHOD_LABELS: Record<MethodChoice, string> = {
-  venue: "Venue's own (Deribit PM / OKX PM)",
+  venue: "Venue's own (Deribit PM / OKX PM / Derive PM)",
   standard: 'Standard (isolated)',
   span: 'SPAN-style',
   'deribit-pm': 'Deribit PM replica',
   'okx-pm': 'OKX PM replica',
+  'derive-pm': 'Derive PM replica (PMRM_2)',
   greeks: 'Greeks-based'
 }
 const isChoice = (v: unknown): v is MethodChoice => typeof v === 'string' && v in METHOD_LABELS
@@ -70,6 +71,7 @@ export const useMarginStore = defineStore('margin', () => {
   /** The method shown for a group: the choice, or the venue's own method. */
   function methodFor(g: MarginGroup): MarginMethodName {
     if (method.value !== 'venue') return method.value
+    if (g.venue === 'derive') return g.results.some((r) => r.method === 'derive-pm') ? 'derive-pm' : 'span'
     return g.venue === 'deribit' ? 'deribit-pm' : g.venue === 'okx' ? 'okx-pm' : 'span'
   }
 

@@ -75,7 +75,7 @@ export function marginResult(method: MarginMethodName, initialMargin: number, ma
 
 type Group = BookMarginResponse['accounts'][number]
 export function marginGroup(account: string, venue: string, currency: string, results: Group['results'], more: Partial<Group> = {}): Group {
-  return { account, venue, currency, riskUnit: null, pool: `${account} · ${currency}`, positionIds: [1], symbols: ['BTC-PERPETUAL'], results, addOns: null, ...more }
+  return { account, venue, currency, riskUnit: null, pool: `${account} · ${currency}`, positionIds: [1], symbols: ['BTC-PERPETUAL'], results, addOns: null, notes: [], ...more }
 }
 
 export function bookMargin(accounts: Group[]): BookMarginResponse {

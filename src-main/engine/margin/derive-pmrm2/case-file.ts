@@ -138,6 +138,9 @@ function portfolioOf(s: Json): DerivePortfolio {
   }
 }
 
+/** A parameter set in the protocol cases' `Parameters` shape (resources/params/derive-pmrm2-*.json use it too). */
+export const deriveParametersOf = (json: unknown): DeriveParameters => paramsOf(obj(json, 'Parameters'))
+
 function paramsOf(p: Json): DeriveParameters {
   const scenarios: DeriveScenario[] = arr(p.Scenarios, 'Scenarios').map((sc, i) => {
     const x = obj(sc, `Scenarios[${i}]`)

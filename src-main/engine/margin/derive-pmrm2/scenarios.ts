@@ -33,7 +33,8 @@ export function scenarioPnlUsd(book: ScenarioBook, scenario: DeriveScenario, par
   return pnl
 }
 
-function shockedValue(expiry: PricedExpiry, scenario: DeriveScenario, params: DeriveParameters): number {
+/** The expiry's value in one scenario before its static discount and dampening (PMRMLib_2._getExpiryShockedMTM, or the skewed value). */
+export function shockedValue(expiry: PricedExpiry, scenario: DeriveScenario, params: DeriveParameters): number {
   switch (scenario.volShock) {
     case 'linear':
     case 'abs':
