@@ -5,6 +5,7 @@
  */
 import type { BookDb } from '../book/database'
 import { deleteUserParamSet, listUserParamSets, saveUserParamSet } from '../book/margin-params-repository'
+import { isDeribitModelParams } from './deribit/pme-model-params'
 import { defaultParamDocument, normaliseParamsOverride, PARAM_KINDS, paramKind, prepareUserParamSet, SHIPPED_DERIBIT_PM_SETS, shippedDeribitPmSet, userParamsOverride, type ParamKind } from './margin-params'
 
 export interface ParamSetView {
@@ -49,8 +50,31 @@ const viewOf = (db: BookDb, kind: ParamKind): ParamSetView => paramSetViews(db).
 /** Validate and store the user's set of one kind; nothing is written when it is invalid. */
 export function saveParamSet(db: BookDb, kind: string, document: unknown, now = new Date()): ParamSetView {
   const k = paramKind(kind).kind
-  saveUserParamSet(db, k, prepareUserParamSet(k, document, `${k} parameters`, now), now)
+  const prepared = prepareUserParamSet(k, document, `${k} parameters`, now)
+  const inUse = viewOf(db, k)
+  saveUserParamSet(db, k, k === 'deribit-pm' && isDeribitModelParams(document) ? keepOtherCurrencies(prepared, inUse.userDocument ?? inUse.defaultDocument) : prepared, now)
   return viewOf(db, k)
+}
+
+type PmSet = { id: string; notes?: string[]; currencies: Record<string, unknown> } & Record<string, unknown>
+
+/**
+ * A Deribit response covers the currencies it was asked for (pme/simulate: one). Imported over a set
+ * with others, it replaces the currencies it has and keeps the rest of the set in use, instead of
+ * leaving those accounts without a portfolio-margin result; the id names both sets, and a note says
+ * which currency came from where (results name the set they used).
+ */
+function keepOtherCurrencies(imported: Record<string, unknown>, inUse: Record<string, unknown>): Record<string, unknown> {
+  const venue = imported as PmSet
+  const current = inUse as PmSet
+  const kept = Object.keys(current.currencies ?? {}).filter((c) => !(c in venue.currencies))
+  if (!kept.length) return imported
+  return {
+    ...venue,
+    id: `${venue.id}+${kept.join('+')}:${current.id}`,
+    currencies: { ...Object.fromEntries(kept.map((c) => [c, current.currencies[c]])), ...venue.currencies },
+    notes: [...(venue.notes ?? []), `${kept.join(', ')} kept from ${current.id}, the set in use before the import: the imported response has no ${kept.join(' or ')} set`]
+  }
 }
 
 export function resetParamSet(db: BookDb, kind: string, now = new Date()): ParamSetView {

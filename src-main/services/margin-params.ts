@@ -186,7 +186,8 @@ export function prepareUserParamSet(kind: ParamKind, document: unknown, source: 
     // an edit rather than read from the venue's document, no longer is the venue's.
     const venueSet = shippedDeribitPmSet(doc.id)
     if (venueSet && doc.id !== shipped.id && !isDeepStrictEqual(doc, venueSet)) doc.id = `${doc.id}${edited}`
-    else if (/^deribit-pme-[^+]*$/.test(doc.id)) doc.id = `${doc.id}${edited}`
+    // An imported set (deribit-pme-…, with the currencies it kept from the set in use after a "+").
+    else if (/^deribit-pme-/.test(doc.id) && !doc.id.includes('+edited-')) doc.id = `${doc.id}${edited}`
   }
   return doc
 }

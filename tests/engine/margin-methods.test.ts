@@ -50,8 +50,10 @@ describe('Deribit portfolio margin: Deribit\'s published worked example (2024-06
     expect(pm.scenarioPnl![i]!).toBeGreaterThan(0)
   })
 
-  it('marks the extended table and delta shock as our approximations; neither adds to this linear book', () => {
-    expect(r.components.filter((c) => !c.published).map((c) => c.name)).toEqual(['extended scenarios', 'delta shock'])
+  it('marks the extended table, the roll shock\'s time function and the delta shock as ours; extended and delta shock add nothing to this linear book', () => {
+    expect(r.components.filter((c) => !c.published).map((c) => c.name)).toEqual(['extended scenarios', 'roll shock', 'delta shock'])
+    // No option, so no vol shock: the worst case is the published scenarios alone.
+    expect(r.components.find((c) => c.name === 'worst case')!.published).toBe(true)
     expect(r.components.find((c) => c.name === 'extended scenarios')!.amount).toBeLessThan(1e-15)
     expect(r.components.find((c) => c.name === 'delta shock')!.amount).toBe(0)
     expect(r.paramsId).toBe('deribit-pm-2024-06')

@@ -257,6 +257,8 @@ const bucketKey = (pos: MarginPosition): number => pos.expiryMs ?? 0
 export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmContext): MarginModel<'deribit-pm'> {
   const p = ctx.params
   const coin = isCoinCurrency(ctx.currency)
+  // Options bring in the vol-shock formula (the worst case's part that is partly ours, see below).
+  const withOptions = positions.some((x) => x.kind === 'option')
   const labels = pmScenarioLabels(p)
   const standard = pmStandardMoves(p)
   const S0 = standard.length
@@ -366,9 +368,11 @@ export function deribitPmModel(positions: readonly MarginPosition[], ctx: PmCont
       // Per-position evaluations (standalone, incremental) read only the requirement.
       if (!detail) return { initialMargin: riskMatrix, maintenanceMargin: p.mmFactor * riskMatrix, components: [], worstIndex: worst.index >= 0 ? worst.index : null }
       const components: MarginComponent[] = [
-        { name: 'worst case', amount: standardWorst.loss, published: true },
+        withOptions
+          ? { name: 'worst case', amount: standardWorst.loss, published: false, note: "the scenarios as Deribit publishes them; options' vols shocked by the term-scaled formula of Deribit's Knowledge Base with the set's vega powers; ours: the days to expiry floored at one hour in it (METHODOLOGY §5.3)" }
+          : { name: 'worst case', amount: standardWorst.loss, published: true },
         { name: 'extended scenarios', amount: extended, published: false, note: dampenedUsd ? `moves, vol-up and fraction as Deribit describes them; the dampener's form is not published (ours: each extended loss less extended_dampener ${p.extendedDampenerUsd} USD at the index, gains 0)` : 'moves, vol-up and fraction as Deribit describes them; the dampener is not published (ours: a multiplier, 1 = none)' },
-        { name: 'roll shock', amount: rollShock, published: true },
+        { name: 'roll shock', amount: rollShock, published: false, note: "Deribit's rates (annualised_move_risk, min_annualised_move) on |net delta| per expiry bucket; ours: the time function, years to each expiry (it reproduces Deribit's published example)" },
         { name: 'delta shock', amount: deltaShock, published: false, note: 'not published by Deribit; ours: |net delta| beyond the threshold × a further move' }
       ]
       return { initialMargin: riskMatrix, maintenanceMargin: p.mmFactor * riskMatrix, components, worstIndex: worst.index >= 0 ? worst.index : null }

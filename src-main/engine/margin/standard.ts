@@ -10,6 +10,9 @@
  */
 import type { MarginModel } from './additive-model'
 
+/** An amount in a note: 6 significant digits (a label, not an input). */
+const num = (x: number): string => String(Number(x.toPrecision(6)))
+
 export interface StandardParams {
   id: string
   futures: Record<string, { imBase: number; mmBase: number; perCoin: number }>
@@ -58,7 +61,9 @@ export function standardOptionMargin(p: StandardOptionInput, params: StandardPar
 
 /**
  * Standard margin as an additive model (record = [IM, MM] of the position alone, in the account's
- * currency), so the comparison grid and attribution treat it like every other method.
+ * currency, then the short options' IM), so the comparison grid and attribution treat it like every
+ * other method. The option formulas are the secondary sources' (METHODOLOGY §5.1): a group whose
+ * margin includes them says so (published: false), one of futures alone is Deribit's published rates.
  * Coin accounts: futures' USD requirement at the position's own price, options as quoted in coin.
  * USD accounts: futures in USD, options' coin amounts × the index.
  */
@@ -69,7 +74,7 @@ export function standardModel(ctx: { currency: string; coinAccount: boolean; par
     paramsId: ctx.params.id,
     marketId: ctx.marketId,
     scenarioLabels: [],
-    width: 2,
+    width: 3,
     accepts: () => true,
     record(pos, out, o) {
       if (pos.kind === 'spot') return // paid in full: nothing to margin
@@ -78,6 +83,7 @@ export function standardModel(ctx: { currency: string; coinAccount: boolean; par
         const k = ctx.coinAccount ? 1 : pos.indexUsd
         out[o] = m.im * k
         out[o + 1] = m.mm * k
+        out[o + 2] = m.im * k
         return
       }
       const m = standardFutureMargin({ underlying: pos.underlying, sizeCoin: pos.sizeCoin, priceUsd: pos.priceUsd }, ctx.params)
@@ -88,7 +94,11 @@ export function standardModel(ctx: { currency: string; coinAccount: boolean; par
     evaluate: (t, o) => ({
       initialMargin: t[o]!,
       maintenanceMargin: t[o + 1]!,
-      components: [{ name: 'sum of isolated position margins', amount: t[o]!, published: true }],
+      components: [
+        t[o + 2] === 0
+          ? { name: 'sum of isolated position margins', amount: t[o]!, published: true }
+          : { name: 'sum of isolated position margins', amount: t[o]!, published: false, note: `futures and perpetuals at Deribit's published rates; short options (${num(t[o + 2]!)} of it) by the option formulas as secondary sources state them, not a Deribit document (METHODOLOGY §5.1)` }
+      ],
       worstIndex: null
     })
   }
