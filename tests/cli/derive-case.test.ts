@@ -24,27 +24,41 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 const agrees = (ours: number, theirs: number): boolean =>
   Math.abs(ours) < 1e-10 || Math.abs(theirs) < 1e-10 ? Math.abs(ours - theirs) <= 1e-8 : Math.abs(ours - theirs) <= 1e-8 * Math.max(Math.abs(ours), Math.abs(theirs))
 
+type CaseResult = { case: string; method: string; venueValues: { IM: number; MM: number }; initialMargin: number; maintenanceMargin: number; components: { markToMarketUsd: number; worstScenario: string } }
+
+const caseFiles = present ? readdirSync(sharedData(CASES)).filter((f) => f.endsWith('.json')).sort() : []
+
 describe.skipIf(!present)('cli margin --derive-case', () => {
-  it("prints every case's IM and MM as the protocol states them", async () => {
-    const files = readdirSync(sharedData(CASES)).filter((f) => f.endsWith('.json'))
-    expect(files.length).toBe(98)
-    const [first, ...rest] = files.map((f) => join(sharedData(CASES), f))
-    // --derive-case once, the other files after it, as a shell glob gives them.
-    const r = await cli('margin', '--derive-case', first!, ...rest, '--json')
+  // One run over every file, as a shell glob gives them (--derive-case once, the other files after it).
+  let run: Promise<{ code: number; out: string; err: string; results: Map<string, CaseResult> }> | null = null
+  const all = () =>
+    (run ??= (async () => {
+      const [first, ...rest] = caseFiles.map((f) => join(sharedData(CASES), f))
+      const r = await cli('margin', '--derive-case', first!, ...rest, '--json')
+      const results = r.code === 0 ? (JSON.parse(r.out) as { results: CaseResult[] }).results : []
+      return { ...r, results: new Map(results.map((x) => [x.case, x])) }
+    })())
+
+  it('reads all 98 case files in one run, each once', async () => {
+    expect(caseFiles.length).toBe(98)
+    const r = await all()
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
-    const { results } = JSON.parse(r.out) as { results: { case: string; method: string; venueValues: { IM: number; MM: number }; initialMargin: number; maintenanceMargin: number; components: { markToMarketUsd: number } }[] }
-    expect(results.map((x) => x.case).sort()).toEqual([...files].sort())
+    expect([...r.results.keys()].sort()).toEqual(caseFiles)
+  })
+
+  // One test per case, named after it: the protocol's IM and MM to its own tolerance.
+  it.each(caseFiles)('%s', async (file) => {
+    const x = (await all()).results.get(file)
+    expect(x, `${file} is missing from the output`).toBeDefined()
+    const want = (JSON.parse(readFileSync(join(sharedData(CASES), file), 'utf8')) as { Result: { IM: number; MM: number } }).Result
+    expect(x!.method).toBe('derive-pm')
+    expect(agrees(x!.venueValues.IM, want.IM), `IM ${x!.venueValues.IM} vs ${want.IM}`).toBe(true)
+    expect(agrees(x!.venueValues.MM, want.MM), `MM ${x!.venueValues.MM} vs ${want.MM}`).toBe(true)
+    // The requirement a trader reads is what the account's mark-to-market is above its margin value.
+    expect(x!.initialMargin).toBeCloseTo(x!.components.markToMarketUsd - x!.venueValues.IM, 6)
     // Scenario labels carry the case's shocks, not binary-fraction dust (×0.82, never ×0.8200000000000001).
-    for (const x of results) expect((x.components as unknown as { worstScenario: string }).worstScenario).not.toMatch(/\d\.\d{9,}/)
-    for (const x of results) {
-      const want = (JSON.parse(readFileSync(join(sharedData(CASES), x.case), 'utf8')) as { Result: { IM: number; MM: number } }).Result
-      expect(x.method).toBe('derive-pm')
-      expect(agrees(x.venueValues.IM, want.IM), `${x.case} IM ${x.venueValues.IM} vs ${want.IM}`).toBe(true)
-      expect(agrees(x.venueValues.MM, want.MM), `${x.case} MM ${x.venueValues.MM} vs ${want.MM}`).toBe(true)
-      // The requirement a trader reads is what the account's mark-to-market is above its margin value.
-      expect(x.initialMargin).toBeCloseTo(x.components.markToMarketUsd - x.venueValues.IM, 6)
-    }
+    expect(x!.components.worstScenario).not.toMatch(/\d\.\d{9,}/)
   })
 
   it('prints a table without --json', async () => {
