@@ -107,19 +107,24 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
   const netDelta: number[] = underlyings.map(() => 0)
   const perUnderlying: number[] = underlyings.map(() => 0)
   const shortOptionMinimum: number[] = underlyings.map(() => 0)
-  /** An option's record per coin (OptionUnitShare): record()'s operations on a 1-coin copy. */
-  const unitRecord = (one: MarginPosition, i: number): Float64Array => {
-    const unit = new Float64Array(SPAN_SCENARIOS + 2)
-    const up = ctx.params.underlyings[one.underlying]!
+  /** The position's P&L in each scenario of underlying i's risk array, written from out[at]; returns its valuation base. */
+  const riskArrayInto = (p: MarginPosition, i: number, out: Float64Array, at: number): ReturnType<typeof positionBase> => {
+    const up = ctx.params.underlyings[p.underlying]!
     const elapsedYears = up.lookaheadDays / 365
-    const base = positionBase(one, ctx.asOfMs)
+    const base = positionBase(p, ctx.asOfMs)
     const elapsed = Math.min(elapsedYears, base.years)
     const scan = arrays[i]!
     for (let j = 0; j < scan.length; j++) {
       const s = scan[j]!
-      const vol = one.vol * (1 + s.vol * up.volScanRange)
-      unit[j] = pnlInFrom(coin, one, base, s.move, vol, elapsed)
+      const vol = p.vol * (1 + s.vol * up.volScanRange)
+      out[at + j] = pnlInFrom(coin, p, base, s.move, vol, elapsed)
     }
+    return base
+  }
+  /** An option's record per coin (OptionUnitShare): record()'s operations on a 1-coin copy. */
+  const unitRecord = (one: MarginPosition, i: number): Float64Array => {
+    const unit = new Float64Array(SPAN_SCENARIOS + 2)
+    const base = riskArrayInto(one, i, unit, 0)
     // moveDelta's two legs (margin-position.ts).
     unit[SPAN_SCENARIOS] = pnlInFrom(coin, one, base, MOVE_DELTA_STEP, one.vol, 0)
     unit[SPAN_SCENARIOS + 1] = pnlInFrom(coin, one, base, -MOVE_DELTA_STEP, one.vol, 0)
@@ -148,16 +153,7 @@ export function spanModel(positions: readonly MarginPosition[], ctx: SpanContext
         for (let j = 0; j < SPAN_SCENARIOS; j++) out[o + i * SPAN_SCENARIOS + j] = size * unit[j]!
         delta = (size * unit[SPAN_SCENARIOS]! - size * unit[SPAN_SCENARIOS + 1]!) / (2 * MOVE_DELTA_STEP)
       } else {
-        const up = ctx.params.underlyings[pos.underlying]!
-        const elapsedYears = up.lookaheadDays / 365
-        const base = positionBase(pos, ctx.asOfMs)
-        const elapsed = Math.min(elapsedYears, base.years)
-        const scan = arrays[i]!
-        for (let j = 0; j < scan.length; j++) {
-          const s = scan[j]!
-          const vol = pos.vol * (1 + s.vol * up.volScanRange)
-          out[o + i * SPAN_SCENARIOS + j] = pnlInFrom(coin, pos, base, s.move, vol, elapsed)
-        }
+        const base = riskArrayInto(pos, i, out, o + i * SPAN_SCENARIOS)
         delta = moveDelta(coin, pos, ctx.asOfMs, base)
       }
       out[o + f + expiries[i]!.indexOf(pos.expiryMs ?? 0)] = coin ? delta : delta / pos.priceUsd
