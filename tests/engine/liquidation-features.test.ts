@@ -31,4 +31,37 @@ describe('liquidationFeatures', () => {
     const many = Array.from({ length: 2 * FEATURE_BUDGET + 10 }, (_, k) => 50_000 + 1_000 * k)
     expect(liquidationFeatures({ ...base, strikesUsd: many }).features).toEqual([])
   })
+
+  it('the shortcut past strikes × grid moves (strikes alone overflow) gives what the whole computation gives', () => {
+    // The rule without the shortcut, written out: shifted moves if they fit, else the strikes, else none.
+    const whole = (strikes: number[], indexUsd: number, gridMoves: number[]): number[] => {
+      const sorted = [...new Set(strikes)].sort((a, b) => a - b)
+      let gap = base.gridStep
+      for (let k = 1; k < sorted.length; k++) gap = Math.min(gap, sorted[k]! / indexUsd - sorted[k - 1]! / indexUsd)
+      const fine = Math.min(0.01, Math.max(0.0025, gap / 4))
+      const thin = (moves: number[]): number[] => {
+        const kept: number[] = []
+        for (const m of moves.filter((x) => x > base.downTo && x < base.upTo && x !== 0).sort((a, b) => a - b)) if (!kept.length || m - kept[kept.length - 1]! >= fine) kept.push(m)
+        return kept
+      }
+      const fits = (ms: number[]): boolean => ms.filter((m) => m < 0).length <= FEATURE_BUDGET && ms.filter((m) => m > 0).length <= FEATURE_BUDGET
+      const shifted = thin(sorted.flatMap((k) => gridMoves.map((s) => k / (indexUsd * (1 + s)) - 1)))
+      const plain = thin(sorted.map((k) => k / indexUsd - 1))
+      return fits(shifted) ? shifted : fits(plain) ? plain : []
+    }
+    let seed = 7
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647)
+    const outcomes = { shifted: 0, plain: 0, none: 0 }
+    for (let round = 0; round < 400; round++) {
+      const n = 1 + Math.floor(random() * 3 * FEATURE_BUDGET)
+      const indexUsd = 50_000 + random() * 100_000
+      const strikes = Array.from({ length: n }, () => Math.round(indexUsd * (0.2 + random() * 2.5) / 500) * 500)
+      const got = liquidationFeatures({ ...base, indexUsd, strikesUsd: strikes }).features
+      const want = whole(strikes, indexUsd, GRID)
+      expect(got).toEqual(want)
+      outcomes[want.length === 0 ? 'none' : want.length === new Set(strikes).size || want.length < new Set(strikes).size ? 'plain' : 'shifted']++
+    }
+    // Every branch taken, the shortcut's (none) among them.
+    expect(Math.min(outcomes.shifted, outcomes.plain, outcomes.none)).toBeGreaterThan(10)
+  })
 })

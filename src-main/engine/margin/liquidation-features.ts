@@ -55,7 +55,14 @@ export function liquidationFeatures(i: LiquidationFeaturesInput): LiquidationFea
     return kept
   }
   const fits = (moves: number[]): boolean => moves.filter((m) => m < 0).length <= FEATURE_BUDGET && moves.filter((m) => m > 0).length <= FEATURE_BUDGET
-  const shifted = thin(strikes.flatMap((k) => i.gridMoves.map((s) => k / (i.indexUsd * (1 + s)) - 1)))
   const plain = thin(strikes.map((k) => k / i.indexUsd - 1))
+  // Greedy thinning keeps the most points a fineStep apart, so the shifted moves (the plain ones
+  // among them when the grid has the no-move scenario) keep at least as many below today, and at
+  // most one fewer above (the first may sit within fineStep of the last one below): when the
+  // strikes alone overflow a side by two, the shifted moves cannot fit, and a desk book's strikes ×
+  // grid moves are not worth sorting.
+  const overflows = (moves: number[]): boolean => moves.filter((m) => m < 0).length > FEATURE_BUDGET + 1 || moves.filter((m) => m > 0).length > FEATURE_BUDGET + 1
+  if (overflows(plain) && i.gridMoves.includes(0)) return { fineStep, features: [] }
+  const shifted = thin(strikes.flatMap((k) => i.gridMoves.map((s) => k / (i.indexUsd * (1 + s)) - 1)))
   return { fineStep, features: fits(shifted) ? shifted : fits(plain) ? plain : [] }
 }
