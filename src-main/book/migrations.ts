@@ -316,6 +316,61 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (venue, underlying, expiry_ms)
       );
     `
+  },
+  {
+    version: 9,
+    name: 'desk day: margin alerts, venue summaries',
+    sql: `
+      -- Margin alert rules (issue 22, §1): per margin pool (pool_key as the dashboard's health
+      -- card names it, services/account-health.ts) or book-wide (pool_key ''), one per rule and
+      -- underlying ('' unless a delta limit). Utilisations and distances in percent, delta in coin.
+      CREATE TABLE alert_rules (
+        id INTEGER PRIMARY KEY,
+        book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+        pool_key TEXT NOT NULL DEFAULT '',
+        rule TEXT NOT NULL CHECK (rule IN ('im-utilisation', 'mm-utilisation', 'liquidation-distance', 'delta-limit')),
+        underlying TEXT NOT NULL DEFAULT '',
+        threshold REAL NOT NULL CHECK (threshold = threshold AND abs(threshold) < 1e15),
+        enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        updated_at TEXT NOT NULL,
+        UNIQUE (book_id, pool_key, rule, underlying)
+      );
+      -- What the rules saw: a breach, its clearing, a re-arming (the trader's acknowledgement), each
+      -- with the value, the threshold and the market it was computed on. Never rewritten.
+      CREATE TABLE alert_log (
+        id INTEGER PRIMARY KEY,
+        book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+        at_ms INTEGER NOT NULL,
+        pool_key TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        underlying TEXT NOT NULL DEFAULT '',
+        event TEXT NOT NULL CHECK (event IN ('breach', 'clear', 'rearm')),
+        value REAL,
+        threshold REAL NOT NULL,
+        cause TEXT NOT NULL,
+        market_snapshot_id TEXT,
+        market_as_of_ms INTEGER
+      );
+      CREATE INDEX alert_log_by_book_time ON alert_log (book_id, at_ms);
+
+      -- The venue's own account summary as the trader saved it (issue 22, §4): the file verbatim,
+      -- beside what was read from it, to show the venue's IM/MM next to the replica's.
+      CREATE TABLE venue_summaries (
+        id INTEGER PRIMARY KEY,
+        book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+        account_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+        venue TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        as_of_ms INTEGER,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        body TEXT NOT NULL,
+        summary TEXT NOT NULL CHECK (json_valid(summary)),
+        imported_at TEXT NOT NULL,
+        UNIQUE (book_id, sha256, currency)
+      );
+    `
   }
 ]
 
