@@ -1,7 +1,8 @@
 /**
  * The command line behind `npm run cli`: arguments → command → exit code. Separate from the entry
  * (src-main/cli.ts) so tests run it in-process with their own output sinks and book files.
- * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error, 3 import rejected rows.
+ * Exit codes: 0 ok, 1 the command failed (message on stderr), 2 usage error, 3 import rejected rows,
+ * 4 check: a margin alert rule is breached.
  * Messages echo at most a short excerpt of any input (excerpt.ts); reports of one line per row
  * summarise beyond a screenful (issue-report.ts: --verbose, --issues FILE).
  */
@@ -23,6 +24,7 @@ import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 import { hedgeCommand } from './hedge-command'
 import { reportCommand } from './report-command'
+import { checkCommand } from './check-command'
 import { clipText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
 import { nativeModuleFailure } from '../app/runtime-check'
@@ -100,6 +102,10 @@ commands:
                             write the bench's seeded synthetic book of N positions (options,
                             futures and perpetuals, BTC and ETH, on the demo market) into the
                             book file's empty live book: desk-scale books to try and measure
+  check [--book-id N]       every margin alert rule of the book (default: the live book) now:
+                            IM/MM utilisation, liquidation distance, delta limits per pool;
+                            each breach printed, exit 4 when any is breached, 0 when none
+                            (for cron); raised and cleared alerts are logged in the book
   backup --out FILE         a consistent copy of the book file (SQLite VACUUM INTO; safe while
                             the workstation writes), read back and checked
 
@@ -113,7 +119,7 @@ options:
                 (file,line,column,severity,reason); beyond ${FIRST_ISSUES} issues the screen shows counts
                 per reason and the first ${FIRST_ISSUES}`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
@@ -298,6 +304,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)
+      if (command === 'check') return await checkCommand(services, io, id, values.json)
       if (command === 'stress') return await stressCommand(services, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {
@@ -337,7 +344,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json, verbose)
         return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json, verbose)
       }
-      return importCommand(services.db, io, {
+      const imported = importCommand(services.db, io, {
         file: positionals[1]!,
         bookId: id,
         dryRun: values['dry-run'],
@@ -351,6 +358,16 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         verbose,
         issuesLog
       })
+      // The book changed as the workstation's import changes it: its alert rules are evaluated and
+      // what they raise or clear is logged (issue 22, §1). `check` prints and pages; this stays quiet.
+      if (imported === 0 && !values['dry-run']) {
+        try {
+          await services.handlers.evaluateAlerts({ bookId: id })
+        } catch (e) {
+          io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(errorText(e))}`)
+        }
+      }
+      return imported
     } finally {
       await backend.services.close()
     }

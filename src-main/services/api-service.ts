@@ -21,7 +21,9 @@ import { marginHandlers } from './margin/handlers'
 import { riskHandlers } from './risk/handlers'
 import { whatifHandlers } from './whatif/handlers'
 import { hedgeHandlers } from './hedge/handlers'
+import { alertsHandlers, evaluateAfterChange, type AlertSources } from './alerts/handlers'
 import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
+import { MissingDataError, NotFoundError } from './errors'
 
 export type { Handlers } from './service-context'
 
@@ -55,18 +57,26 @@ export function createServices(opts: ServiceOptions): Services {
     tasks: createTasks(opts.pool, events),
     bookContext: bookContexts(opts.book.db)
   }
-  const handlers: Handlers = guardBookFile(opts.book, {
-    ...commonHandlers(ctx),
-    ...booksHandlers(ctx),
-    ...cashHandlers(ctx),
-    ...positionsHandlers(ctx),
-    ...importHandlers(ctx),
-    ...marginHandlers(ctx),
-    ...riskHandlers(ctx),
-    ...whatifHandlers(ctx),
-    ...hedgeHandlers(ctx),
-    ...lazyReportHandlers(ctx)
-  })
+  const margin = marginHandlers(ctx)
+  const positions = positionsHandlers(ctx)
+  // The alerts read the book's margin through its memo (the answer the dashboard shows, computed once).
+  const alertSources: AlertSources = { margin: async (bookId) => margin.bookMargin({ bookId }), positions: async (bookId) => positions.listPositions({ bookId }) }
+  const handlers: Handlers = guardBookFile(
+    opts.book,
+    evaluateAlertsAfterChanges(ctx, alertSources, {
+      ...commonHandlers(ctx),
+      ...booksHandlers(ctx),
+      ...cashHandlers(ctx),
+      ...positions,
+      ...importHandlers(ctx),
+      ...margin,
+      ...riskHandlers(ctx),
+      ...whatifHandlers(ctx),
+      ...hedgeHandlers(ctx),
+      ...lazyReportHandlers(ctx),
+      ...alertsHandlers(ctx, alertSources)
+    })
+  )
   return {
     handlers,
     events,
@@ -79,6 +89,63 @@ export function createServices(opts: ServiceOptions): Services {
       ctx.db.close()
     }
   }
+}
+
+/**
+ * Methods that change what a book's margin is computed from (positions, cash, market, parameters),
+ * with the books whose alerts they can move: the request's book; a market import also moves every
+ * book that follows the live book's market; new parameters, every book of the file. Their alerts
+ * are evaluated once the method has answered (issue 22, §1); an evaluation that fails never fails
+ * the change itself, it is reported on stderr.
+ */
+const CHANGES_BOOKS: Readonly<Record<string, (req: Record<string, unknown>, db: Services['db']) => number[]>> = {
+  commitImport: (req, db) => withFollowers(db, req.bookId),
+  setBookMarket: (req) => [Number(req.bookId)],
+  setBalance: (req) => [Number(req.bookId)],
+  applyTrades: (req) => [Number(req.bookId)],
+  editPositions: (req) => [Number(req.bookId)],
+  restoreDemo: (_req, db) => allBooks(db),
+  saveMarginParams: (_req, db) => allBooks(db),
+  resetMarginParams: (_req, db) => allBooks(db)
+}
+
+const allBooks = (db: Services['db']): number[] => (db.prepare('SELECT id FROM books ORDER BY id').all() as { id: number }[]).map((r) => r.id)
+
+function withFollowers(db: Services['db'], bookId: unknown): number[] {
+  const followers = (db.prepare("SELECT b.id FROM books b WHERE b.follows_live_market = 1 AND EXISTS (SELECT 1 FROM books l WHERE l.id = ? AND l.kind = 'live')").all(Number(bookId)) as { id: number }[]).map((r) => r.id)
+  return [Number(bookId), ...followers]
+}
+
+function evaluateAlertsAfterChanges(ctx: ServiceContext, sources: AlertSources, handlers: Handlers): Handlers {
+  const wrapped: Record<string, (req: never) => unknown> = { ...handlers }
+  for (const [method, booksOf] of Object.entries(CHANGES_BOOKS)) {
+    const handler = (handlers as unknown as Record<string, (req: never) => unknown>)[method]
+    if (!handler) continue
+    wrapped[method] = async (req: never) => {
+      const reply = await handler(req)
+      const cause = method === 'commitImport' ? `import ${String((req as { fileName?: unknown }).fileName ?? '')}`.trim() : METHOD_CAUSES[method] ?? method
+      for (const bookId of booksOf(req as Record<string, unknown>, ctx.db)) {
+        try {
+          await evaluateAfterChange(ctx, sources, bookId, cause)
+        } catch (e) {
+          // A book without a market, one just deleted: nothing to evaluate. Anything else is said, never thrown at the change.
+          if (!(e instanceof MissingDataError) && !(e instanceof NotFoundError)) console.error(`alerts of book ${bookId} after ${method}: ${(e as Error).message}`)
+        }
+      }
+      return reply
+    }
+  }
+  return wrapped as Handlers
+}
+
+const METHOD_CAUSES: Readonly<Record<string, string>> = {
+  setBookMarket: 'market changed',
+  setBalance: 'cash edited',
+  applyTrades: 'what-if trade',
+  editPositions: 'what-if edit',
+  restoreDemo: 'demo restored',
+  saveMarginParams: 'margin parameters saved',
+  resetMarginParams: 'margin parameters reset'
 }
 
 /**

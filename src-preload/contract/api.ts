@@ -1,6 +1,6 @@
 /**
  * The one API contract between the renderer and the main process, merged from one file per domain
- * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report): each
+ * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report, alerts): each
  * names its methods with their request and response schemas. Adding a method is one entry in its
  * domain's table; `MarginalApi`, `bindApi` and the hosts' dispatch follow from the table.
  * The Electron preload bridge and the browser host's HTTP client are both built by `bindApi`, and
@@ -17,6 +17,7 @@ import { riskMethods } from './risk'
 import { whatifMethods } from './whatif'
 import { hedgeMethods } from './hedge'
 import { reportMethods } from './report'
+import { alertsMethods } from './alerts'
 
 export type * from './common'
 export type * from './books'
@@ -28,6 +29,7 @@ export type * from './risk'
 export type * from './whatif'
 export type * from './hedge'
 export type * from './report'
+export type * from './alerts'
 
 export const apiMethods = {
   ...commonMethods,
@@ -39,7 +41,8 @@ export const apiMethods = {
   ...riskMethods,
   ...whatifMethods,
   ...hedgeMethods,
-  ...reportMethods
+  ...reportMethods,
+  ...alertsMethods
 } as const
 
 export type MethodName = keyof typeof apiMethods

@@ -86,7 +86,26 @@ export const ApiEvent = z.discriminatedUnion('type', [
     done: z.number(),
     total: z.number()
   }),
-  z.object({ type: z.literal('engine.status'), status: EngineStatus })
+  z.object({ type: z.literal('engine.status'), status: EngineStatus }),
+  // Margin alerts raised or cleared by an evaluation (issue 22, §1; contract/alerts.ts has the views).
+  z.object({
+    type: z.literal('alerts.raised'),
+    bookId: z.number().int().positive(),
+    cause: z.string(),
+    transitions: z.array(
+      z.object({
+        event: z.enum(['breach', 'clear']),
+        poolKey: z.string(),
+        rule: z.enum(['im-utilisation', 'mm-utilisation', 'liquidation-distance', 'delta-limit']),
+        underlying: z.string(),
+        threshold: z.number(),
+        source: z.enum(['pool', 'book', 'default']),
+        value: z.number().nullable(),
+        breached: z.boolean(),
+        text: z.string()
+      })
+    )
+  })
 ])
 
 /** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */

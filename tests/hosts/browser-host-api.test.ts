@@ -668,3 +668,47 @@ describe('exports over the API', () => {
     expect(lines).toContain(`Deribit main · BTC,deribit-pm,BTC,${pm.initialMargin},${pm.maintenanceMargin}`)
   })
 })
+
+describe('margin alerts over the API', () => {
+  it('rules saved, the breach they raise sent as an event over the stream, status, evaluation and re-arming', async () => {
+    const pool = 'Deribit main · ETH'
+    // The demo book (an earlier test removed and restored it: its id is whatever listBooks says).
+    const demo = (await api.listBooks({})).find((b) => b.isDemo)?.id ?? (await api.restoreDemo({})).id
+    // The event stream read as the renderer's EventSource reads it (Node has no EventSource).
+    const seen: unknown[] = []
+    const controller = new AbortController()
+    const stream = await fetch(`${base()}/api/events?token=${t.host.token}`, { signal: controller.signal })
+    const reading = (async () => {
+      const decoder = new TextDecoder()
+      let buffer = ''
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk)
+        for (const frame of buffer.split('\n\n').slice(0, -1)) {
+          if (!frame.startsWith('data: ')) continue
+          const e = JSON.parse(frame.slice(6))
+          if (e.type === 'alerts.raised') seen.push(e)
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2)
+      }
+    })().catch(() => undefined)
+    try {
+      const saved = await api.saveAlertRules({ bookId: demo, rules: [{ poolKey: pool, rule: 'im-utilisation', underlying: '', threshold: 50, enabled: true }] })
+      expect(saved.raised).toContainEqual({ poolKey: pool, rule: 'im-utilisation', underlying: '' })
+      for (let waited = 0; !seen.length && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20))
+      expect(seen[0]).toMatchObject({ type: 'alerts.raised', bookId: demo, cause: 'alert rules edited', transitions: [{ event: 'breach', poolKey: pool, rule: 'im-utilisation', threshold: 50 }] })
+      const evaluated = await api.evaluateAlerts({ bookId: demo })
+      expect(evaluated.transitions).toEqual([])
+      expect(evaluated.breached.some((c) => c.poolKey === pool && c.rule === 'im-utilisation')).toBe(true)
+      const rearmed = await api.rearmAlert({ bookId: demo, poolKey: pool, rule: 'im-utilisation', underlying: '' })
+      expect(rearmed.log.slice(0, 2).map((l) => l.event)).toEqual(['breach', 'rearm'])
+      const bad = await api.saveAlertRules({ bookId: demo, rules: [{ poolKey: pool, rule: 'im-utilisation', underlying: '', threshold: 0, enabled: true }] }).catch((e: unknown) => e)
+      expect(bad).toBeInstanceOf(MarginalApiError)
+      expect((bad as MarginalApiError).field).toBe('rules.0.threshold')
+    } finally {
+      controller.abort()
+      await reading
+      await api.saveAlertRules({ bookId: demo, rules: [] })
+    }
+    expect((await api.alertStatus({ bookId: demo })).raised).toEqual([])
+  })
+})

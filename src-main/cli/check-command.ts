@@ -1,0 +1,41 @@
+/**
+ * `cli check`: every margin alert rule of a book evaluated now (issue 22, §1), for a nightly job or
+ * cron that pages someone: each breach printed, exit 4 when any rule is breached, 0 when none. What
+ * changed since the last evaluation (a breach raised, one cleared) is logged in the book, as the
+ * workstation logs it; a book file opened view-only is checked without writing.
+ */
+import { call, type CliIo } from './commands'
+import type { Services } from '../services/api-service'
+import { formatTable } from './format-table'
+
+/** Exit code when a rule is breached (0 none; 1 the command failed; 2 usage; 3 import rejected rows). */
+export const EXIT_BREACHED = 4
+
+const RULE_LABELS: Record<string, string> = {
+  'im-utilisation': 'IM utilisation',
+  'mm-utilisation': 'MM utilisation',
+  'liquidation-distance': 'Liquidation distance',
+  'delta-limit': 'Delta limit'
+}
+
+export async function checkCommand(services: Services, io: CliIo, bookId: number, json: boolean): Promise<number> {
+  const book = (await call(services, 'listBooks', {})).find((b) => b.id === bookId)
+  const r = await call(services, 'evaluateAlerts', { bookId })
+  const status = await call(services, 'alertStatus', { bookId })
+  const code = r.breached.length ? EXIT_BREACHED : 0
+  if (json) {
+    io.out(JSON.stringify({ bookId, book: book?.name ?? null, marketId: status.marketId, marketAsOfUtc: status.marketAsOfUtc, breached: r.breached, checks: r.checks, transitions: r.transitions, exitCode: code }, null, 2))
+    return code
+  }
+  const unit = (rule: string, underlying: string): string => (rule === 'delta-limit' ? underlying : '%')
+  io.out(`Book ${bookId}${book ? ` (${book.name})` : ''}: ${r.checks.length} checks on market ${status.marketId ?? 'none'} as of ${status.marketAsOfUtc ?? '—'}; ${r.breached.length ? `${r.breached.length} BREACHED` : 'none breached'}`)
+  if (r.checks.length)
+    io.out(
+      formatTable(
+        ['Pool', 'Rule', 'Underlying', 'Value', 'Threshold', 'Unit', 'Rule from', 'State', 'Detail'],
+        r.checks.map((c) => [c.poolKey, RULE_LABELS[c.rule] ?? c.rule, c.underlying || null, c.value === null ? null : Number(c.value.toFixed(4)), c.threshold, unit(c.rule, c.underlying), c.source, c.breached ? 'BREACHED' : 'ok', c.text])
+      )
+    )
+  for (const t of r.transitions) io.out(`${t.event === 'breach' ? 'raised' : 'cleared'}: ${t.check.poolKey} — ${t.check.text}`)
+  return code
+}
