@@ -4,7 +4,7 @@
  * hardening lives in pure modules under ./electron/ that take the Electron objects as parameters
  * (tested with fakes in tests/electron/): this file only wires them to the real ones.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -25,6 +25,7 @@ import { openExternalSafely } from './electron/external-links'
 import { isTrustedSender } from './electron/ipc-sender'
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, originOf } from './electron/origins'
 import { installPermissionHandlers } from './electron/permissions'
+import { installAlertNotifications } from './electron/alert-notifications'
 import { createRotatingLog } from './electron/rotating-log'
 import { acquireBookLock, focusOnSecondInstance } from './electron/single-instance'
 import { mainWindowOptions } from './electron/window-options'
@@ -157,6 +158,24 @@ async function main(): Promise<void> {
     })
   }
   events.on((event) => mainWindow?.webContents.send(IPC_EVENT_CHANNEL, event))
+  // Margin alerts as OS notifications: the renderer is refused the web Notification permission.
+  const bookNames = backend.services.db.prepare('SELECT name FROM books WHERE id = ?')
+  installAlertNotifications(
+    events,
+    {
+      isSupported: () => Notification.isSupported(),
+      show: (n, onClick) => {
+        const note = new Notification({ title: n.title, body: n.body })
+        note.on('click', onClick)
+        note.show()
+      }
+    },
+    (bookId) => (bookNames.get(bookId) as { name: string } | undefined)?.name ?? null,
+    () => {
+      if (mainWindow?.isMinimized()) mainWindow.restore()
+      mainWindow?.focus()
+    }
+  )
 
   installMenu()
   createWindow()

@@ -85,3 +85,26 @@ export const alertsMethods = {
   /** Re-arm a raised alert (logged): it is raised and notified again while still breached. */
   rearmAlert: { request: RearmAlertRequest, response: AlertStatusResponse }
 } as const satisfies MethodTable
+
+/** An `alerts.raised` event as the hosts send it. */
+export interface AlertsRaisedEvent {
+  type: 'alerts.raised'
+  bookId: number
+  cause: string
+  transitions: { event: 'breach' | 'clear'; poolKey: string; text: string }[]
+}
+
+/**
+ * The OS notification of an evaluation's new breaches (none: null), worded once for both hosts:
+ * the Electron main process (Electron's Notification) and the browser host's page (the Notification
+ * API). Cleared alerts show on the cards and in the log, without a notification.
+ */
+export function alertNotification(e: AlertsRaisedEvent, bookName: string | null): { title: string; body: string } | null {
+  const breaches = e.transitions.filter((t) => t.event === 'breach')
+  if (!breaches.length) return null
+  const title = `Margin alert${breaches.length > 1 ? `s (${breaches.length})` : ''}${bookName ? ` · ${bookName}` : ''}`
+  const lines = breaches.slice(0, 4).map((t) => `${t.poolKey}: ${t.text}`)
+  if (breaches.length > 4) lines.push(`… and ${breaches.length - 4} more (Alerts view)`)
+  lines.push(`after: ${e.cause}`)
+  return { title, body: lines.join('\n') }
+}

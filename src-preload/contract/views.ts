@@ -14,7 +14,8 @@ export const VIEWS = [
   { view: 'statistics', label: 'VaR & stress', key: '8' },
   { view: 'explorer', label: 'P&L explorer', key: '9' },
   { view: 'compare', label: 'Compare', key: '0' },
-  { view: 'hedge', label: 'Hedging', key: 'h' }
+  { view: 'hedge', label: 'Hedging', key: 'h' },
+  { view: 'alerts', label: 'Alerts', key: 'a' }
 ] as const
 
 export type ViewName = (typeof VIEWS)[number]['view']

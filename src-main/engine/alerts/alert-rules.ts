@@ -99,7 +99,12 @@ export function checkAlerts(pools: readonly PoolFigures[], stored: readonly Aler
         for (const l of pool.liquidationDistancePct) {
           const value = l.distancePct === null ? null : Math.abs(l.distancePct)
           const breached = value !== null && value <= rule.threshold
-          const text = value === null ? `${l.underlying}: no liquidation level within the search's range` : `${l.underlying} index ${pct(value)} from liquidation ${breached ? '≤' : '>'} ${pct(rule.threshold)}`
+          const text =
+            value === null
+              ? `${l.underlying}: no liquidation level within the search's range`
+              : value === 0
+                ? `${l.underlying}: equity at or below MM at today's index (0 % from liquidation)`
+                : `${l.underlying} index ${pct(value)} from liquidation ${breached ? '≤' : '>'} ${pct(rule.threshold)}`
           checks.push({ ...base, underlying: l.underlying, value, breached, text })
         }
       } else {
