@@ -181,6 +181,7 @@ async function main(): Promise<void> {
   createWindow()
   // The first grid's answer while the window loads (services/warm-up.ts).
   setImmediate(() => void backend?.warmUp())
+  backend?.services.startMarketRefresh()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })

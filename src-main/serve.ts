@@ -46,6 +46,7 @@ export async function serveWorkstation(argv: string[]): Promise<void> {
   console.log(`Marginal workstation: ${host.url}`)
   // The first grid's answer, while the page loads (services/warm-up.ts); after the URL is out.
   setImmediate(() => void backend.warmUp())
+  backend.services.startMarketRefresh()
   const stop = async (): Promise<void> => {
     await host.close()
     await backend.services.close()

@@ -16,6 +16,7 @@ import { ALL_METHODS } from '../services/margin-service'
 import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portfolio-files/schemas'
 import { booksCommand, call, positionsCommand, type CliIo } from './commands'
 import { chainMarketDetail, printMarketDetail } from './market-command'
+import { MARKET_FETCH_OPTIONS, marketFetchCommand, marketFetchRequest } from './market-fetch-command'
 import { importCommand, parseOpening } from './import-command'
 import { backupCommand, balancesCommand, syntheticBookCommand } from './book-file-commands'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
@@ -36,6 +37,10 @@ commands:
   positions [--book-id N]   positions of a book (default: the live book)
   market [--book-id N]      the book's market snapshot: forwards per expiry, ATM vols
   market --chain FILE       a snapshot built from a Deribit book-summary CSV (option chain)
+  market fetch [--venue deribit|okx]... [--book-id N] [--base-url-deribit URL] [--base-url-okx URL]
+                            the venues' public market data now (no key, no account data), merged
+                            into the book's market; without --venue, the venues turned on in the
+                            settings. Exit 1 when a venue did not answer (its part stays as it was)
   margin [--book-id N | --portfolio FILE] [--market FILE] [--method M] [--params FILE|SET[,…]]
                             margin per account and currency of a book or a portfolio file, on
                             the book's market or a market file; --params: parameter-set
@@ -185,7 +190,8 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'as-of': { type: 'string' },
         verbose: { type: 'boolean', default: false },
         issues: { type: 'string' },
-        help: { type: 'boolean' }
+        help: { type: 'boolean' },
+        ...MARKET_FETCH_OPTIONS
       }
     })
   } catch (e) {
@@ -302,6 +308,11 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'backup') return await backupCommand(services, io, values.out!, values.json)
       if (command === 'synthetic-book') return syntheticBookCommand(services, io, { positions: values.positions!, seed: values.seed }, values.json)
       if (command === 'positions') return await positionsCommand(services, io, { bookId, json: values.json })
+      if (command === 'market' && positionals[1] === 'fetch') {
+        const req = marketFetchRequest(id, values)
+        if (typeof req === 'string') return usageError(req)
+        return await marketFetchCommand(io, req, values.json, (r) => call(services, 'fetchMarketNow', r))
+      }
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)
       if (command === 'check') return await checkCommand(services, io, id, values.json)

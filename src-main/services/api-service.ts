@@ -22,6 +22,7 @@ import { riskHandlers } from './risk/handlers'
 import { whatifHandlers } from './whatif/handlers'
 import { hedgeHandlers } from './hedge/handlers'
 import { alertsHandlers, evaluateAfterChange, type AlertSources } from './alerts/handlers'
+import { marketFetchHandlers, marketRefresher } from './market-fetch/handlers'
 import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
 import { MissingDataError, NotFoundError } from './errors'
 
@@ -40,6 +41,8 @@ export interface Services {
   events: EventBus
   /** The book file's database, for tests and maintenance commands. */
   db: OpenedBook['db']
+  /** Start the opt-in market refresh (the hosts do once started; never the CLI). Off in the settings, it sends nothing. */
+  startMarketRefresh(): void
   close(): Promise<void>
 }
 
@@ -74,14 +77,19 @@ export function createServices(opts: ServiceOptions): Services {
       ...whatifHandlers(ctx),
       ...hedgeHandlers(ctx),
       ...lazyReportHandlers(ctx),
-      ...alertsHandlers(ctx, alertSources)
+      ...alertsHandlers(ctx, alertSources),
+      ...marketFetchHandlers(ctx)
     })
   )
+  // A refresh goes through the API's own handler, so its alerts are evaluated as after Fetch now.
+  const refresher = marketRefresher(ctx, { fetchNow: (req) => handlers.fetchMarketNow(req), onError: (e) => console.error(`market refresh: ${(e as Error).message}`) })
   return {
     handlers,
     events,
     db: ctx.db,
+    startMarketRefresh: () => refresher.start(),
     async close() {
+      refresher.stop()
       unsubscribe()
       ctx.tasks.abortAll()
       await ctx.printer.close()
@@ -100,6 +108,7 @@ export function createServices(opts: ServiceOptions): Services {
  */
 const CHANGES_BOOKS: Readonly<Record<string, (req: Record<string, unknown>, db: Services['db']) => number[]>> = {
   commitImport: (req, db) => withFollowers(db, req.bookId),
+  fetchMarketNow: (req, db) => withFollowers(db, req.bookId),
   setBookMarket: (req) => [Number(req.bookId)],
   setBalance: (req) => [Number(req.bookId)],
   applyTrades: (req) => [Number(req.bookId)],
@@ -140,6 +149,7 @@ function evaluateAlertsAfterChanges(ctx: ServiceContext, sources: AlertSources, 
 
 const METHOD_CAUSES: Readonly<Record<string, string>> = {
   setBookMarket: 'market changed',
+  fetchMarketNow: 'market fetched',
   setBalance: 'cash edited',
   applyTrades: 'what-if trade',
   editPositions: 'what-if edit',

@@ -18,6 +18,7 @@ import { whatifMethods } from './whatif'
 import { hedgeMethods } from './hedge'
 import { reportMethods } from './report'
 import { alertsMethods } from './alerts'
+import { marketFetchMethods } from './market-fetch'
 
 export type * from './common'
 export type * from './books'
@@ -30,6 +31,7 @@ export type * from './whatif'
 export type * from './hedge'
 export type * from './report'
 export type * from './alerts'
+export type * from './market-fetch'
 
 export const apiMethods = {
   ...commonMethods,
@@ -42,7 +44,8 @@ export const apiMethods = {
   ...whatifMethods,
   ...hedgeMethods,
   ...reportMethods,
-  ...alertsMethods
+  ...alertsMethods,
+  ...marketFetchMethods
 } as const
 
 export type MethodName = keyof typeof apiMethods

@@ -712,3 +712,34 @@ describe('margin alerts over the API', () => {
     expect((await api.alertStatus({ bookId: demo })).raised).toEqual([])
   })
 })
+
+describe('public market fetch over the API', () => {
+  it('settings off by default, validated; fetchMarketNow from a local replay of the venues merges into the live book, and a refused server leaves the market', async () => {
+    const { startReplayServer } = await import('../helpers/venue-replay-server')
+    const { deribitRoutes } = await import('../fixtures/market-fetch/routes')
+    const settings = await api.marketFetchSettings({})
+    expect(settings.deribit.enabled).toBe(false)
+    expect(settings.okx.enabled).toBe(false)
+    expect(settings.requestsSent.deribit.length).toBeGreaterThan(0)
+    const bad = await api.saveMarketFetchSettings({ ...settings, deribit: { ...settings.deribit, refreshMinutes: -1 } }).catch((e: unknown) => e)
+    expect(bad).toBeInstanceOf(MarginalApiError)
+    expect((bad as MarginalApiError).code).toBe('invalid_request')
+    const { lastFetch: _l, requestsSent: _r, ...plain } = settings
+    expect((await api.saveMarketFetchSettings(plain)).deribit.enabled).toBe(false)
+
+    const deribit = await startReplayServer(deribitRoutes(), '/api/v2')
+    try {
+      const r = await api.fetchMarketNow({ bookId: LIVE, venues: ['deribit'], baseUrls: { deribit: deribit.baseUrl } })
+      expect(r.written).toBe(true)
+      expect(r.venues[0]!.underlyings.map((u) => u.underlying)).toEqual(['BTC', 'ETH'])
+      expect((await api.currentMarket({ bookId: LIVE })).snapshot?.id).toBe(r.marketSnapshotId)
+    } finally {
+      await deribit.close()
+    }
+    const market = (await api.currentMarket({ bookId: LIVE })).snapshot?.id
+    const refused = await api.fetchMarketNow({ bookId: LIVE, venues: ['deribit'], baseUrls: { deribit: deribit.baseUrl } })
+    expect(refused.written).toBe(false)
+    expect(refused.venues[0]!.message).toContain('the last market stays')
+    expect((await api.currentMarket({ bookId: LIVE })).snapshot?.id).toBe(market)
+  })
+})
