@@ -25,6 +25,7 @@ import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 import { hedgeCommand } from './hedge-command'
 import { reportCommand } from './report-command'
+import { explainCommand, explainUsageError } from './explain-command'
 import { checkCommand } from './check-command'
 import { clipText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
@@ -107,6 +108,12 @@ commands:
                             write the bench's seeded synthetic book of N positions (options,
                             futures and perpetuals, BTC and ETH, on the demo market) into the
                             book file's empty live book: desk-scale books to try and measure
+  explain --from DATE --to DATE [--book-id N] [--eod HH:MM] [--json]
+                            the book's P&L between two dates explained: delta, gamma, vega,
+                            theta, vanna, volga, charm, veta, new trades, closes, funding, fees,
+                            the coins' own move and the residual, per account and underlying,
+                            in the settlement currency and USD; a date is its end of day
+                            (--eod, default 08:00 UTC), or give an instant with its zone
   check [--book-id N]       every margin alert rule of the book (default: the live book) now:
                             IM/MM utilisation, liquidation distance, delta limits per pool;
                             each breach printed, exit 4 when any is breached, 0 when none
@@ -124,7 +131,7 @@ options:
                 (file,line,column,severity,reason); beyond ${FIRST_ISSUES} issues the screen shows counts
                 per reason and the first ${FIRST_ISSUES}`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'explain', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
@@ -171,6 +178,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         correlation: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
+        eod: { type: 'string' },
         'stressed-floor': { type: 'boolean', default: false },
         'apc-buffer': { type: 'boolean', default: false },
         objective: { type: 'string' },
@@ -262,6 +270,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
   if (command === 'backup' && !values.out) return usageError('backup needs --out FILE (a new file)')
+  if (command === 'explain') {
+    const problem = explainUsageError({ from: values.from, to: values.to, eod: values.eod })
+    if (problem) return usageError(problem)
+  }
   if (command === 'synthetic-book') {
     if (values.positions === undefined) return usageError('synthetic-book needs --positions N')
     if (!/^\d+$/.test(values.positions)) return usageError(`--positions "${values.positions}" is not a whole number of positions`)
@@ -316,6 +328,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)
       if (command === 'check') return await checkCommand(services, io, id, values.json)
+      if (command === 'explain') return await explainCommand((req) => call(services, 'explainPnl', req), io, { bookId: id, from: values.from, to: values.to, eod: values.eod, json: values.json })
       if (command === 'stress') return await stressCommand(services, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services, id, io, backtestArgs, backtestOpts!, values.json)
       if (command === 'hedge') {

@@ -23,6 +23,7 @@ import { whatifHandlers } from './whatif/handlers'
 import { hedgeHandlers } from './hedge/handlers'
 import { alertsHandlers, evaluateAfterChange, type AlertSources } from './alerts/handlers'
 import { marketFetchHandlers, marketRefresher } from './market-fetch/handlers'
+import { explainHandlers } from './explain/handlers'
 import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
 import { MissingDataError, NotFoundError } from './errors'
 
@@ -78,7 +79,8 @@ export function createServices(opts: ServiceOptions): Services {
       ...hedgeHandlers(ctx),
       ...lazyReportHandlers(ctx),
       ...alertsHandlers(ctx, alertSources),
-      ...marketFetchHandlers(ctx)
+      ...marketFetchHandlers(ctx),
+      ...explainHandlers(ctx)
     })
   )
   // A refresh goes through the API's own handler, so its alerts are evaluated as after Fetch now.

@@ -1,6 +1,6 @@
 /**
  * The one API contract between the renderer and the main process, merged from one file per domain
- * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report, alerts): each
+ * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report, alerts, market-fetch, explain): each
  * names its methods with their request and response schemas. Adding a method is one entry in its
  * domain's table; `MarginalApi`, `bindApi` and the hosts' dispatch follow from the table.
  * The Electron preload bridge and the browser host's HTTP client are both built by `bindApi`, and
@@ -19,6 +19,7 @@ import { hedgeMethods } from './hedge'
 import { reportMethods } from './report'
 import { alertsMethods } from './alerts'
 import { marketFetchMethods } from './market-fetch'
+import { explainMethods } from './explain'
 
 export type * from './common'
 export type * from './books'
@@ -32,6 +33,7 @@ export type * from './hedge'
 export type * from './report'
 export type * from './alerts'
 export type * from './market-fetch'
+export type * from './explain'
 
 export const apiMethods = {
   ...commonMethods,
@@ -45,7 +47,8 @@ export const apiMethods = {
   ...hedgeMethods,
   ...reportMethods,
   ...alertsMethods,
-  ...marketFetchMethods
+  ...marketFetchMethods,
+  ...explainMethods
 } as const
 
 export type MethodName = keyof typeof apiMethods

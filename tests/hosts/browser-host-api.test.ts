@@ -20,6 +20,8 @@ import { dispatch } from '../../src-main/services/dispatch'
 import { openBook } from '../../src-main/book/open-book'
 import { WorkerPool } from '../../src-main/workers/pool'
 import { positionRowsOf } from '../../src-preload/contract/positions'
+import { loadMarketSnapshot, saveMarketSnapshot } from '../../src-main/book/market-repository'
+import { shiftMarket } from '../engine/explain/shift-market'
 
 const chromium = (() => {
   try {
@@ -741,5 +743,19 @@ describe('public market fetch over the API', () => {
     expect(refused.written).toBe(false)
     expect(refused.venues[0]!.message).toContain('the last market stays')
     expect((await api.currentMarket({ bookId: LIVE })).snapshot?.id).toBe(market)
+  })
+})
+
+describe('P&L explain over the API', () => {
+  it('explainPnl: the demo book between its market and a moved one, the book adding up; a reversed window names its field', async () => {
+    const demo = (await api.listBooks({})).find((b) => b.isDemo)!
+    const market = loadMarketSnapshot(t.services.db, demo.marketSnapshotId!)!
+    saveMarketSnapshot(t.services.db, shiftMarket(market, { move: 0.02, volPoints: 1, elapsedMs: 86_400_000, id: 'api-explain-moved' }))
+    const e = await api.explainPnl({ bookId: demo.id, fromUtc: new Date(market.asOfMs).toISOString(), toUtc: new Date(market.asOfMs + 86_400_000).toISOString() })
+    expect(e.fromMarket.id).toBe(market.id)
+    expect(e.toMarket.id).toBe('api-explain-moved')
+    const waterfall = e.components.reduce((s, c) => s + e.book.usd[c.name], 0)
+    expect(Math.abs(waterfall - e.book.usd.total)).toBeLessThan(1e-9)
+    await expect(api.explainPnl({ bookId: demo.id, fromUtc: '2026-11-22', toUtc: '2026-11-21' })).rejects.toMatchObject({ code: 'invalid_request', field: 'toUtc' })
   })
 })

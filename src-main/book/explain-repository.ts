@@ -1,0 +1,113 @@
+/**
+ * What the P&L explain (issue 22, §2) reads from the book file: the stored market snapshots by
+ * as-of, the trades after an instant, the positions settled after it, and the funding and fee
+ * ledger rows and funding rates in a window.
+ */
+import type { BookDb } from './database'
+import { instrumentFromRow, type InstrumentRow } from './instruments-repository'
+import type { Instrument, UnpricedInstrument } from '../engine/instruments/instrument'
+
+export interface StoredSnapshotRef {
+  id: string
+  asOfMs: number
+}
+
+/**
+ * Every stored market snapshot taken at or before `atMs`, newest first (ties: the one saved last
+ * first). Only columns stored before the payload are read, so a chain of megabytes is not loaded
+ * to be sorted.
+ */
+export function snapshotsAtOrBefore(db: BookDb, atMs: number): StoredSnapshotRef[] {
+  return db.prepare('SELECT id, as_of_ms AS asOfMs FROM market_snapshots WHERE as_of_ms <= ? ORDER BY as_of_ms DESC, rowid DESC').all(atMs) as StoredSnapshotRef[]
+}
+
+/** The underlyings a stored snapshot has an index for (read in SQLite: the payload is not parsed in JS). */
+export function snapshotUnderlyings(db: BookDb, id: string): string[] {
+  return (db.prepare("SELECT j.key FROM market_snapshots m, json_each(json_extract(m.payload, '$.indexUsd')) j WHERE m.id = ?").all(id) as { key: string }[]).map((r) => r.key)
+}
+
+export interface TradeRecord {
+  accountId: number
+  accountName: string
+  venue: string
+  instrument: Instrument | UnpricedInstrument
+  tradedAtMs: number
+  /** Signed: a buy positive. */
+  signedContracts: number
+  price: number | null
+  fee: number
+  feeCurrency: string | null
+}
+
+type TradeRow = InstrumentRow & { account_id: number; account_name: string; account_venue: string; traded_at_ms: number; side: 'buy' | 'sell'; size_contracts: number; price: number | null; fee: number; fee_currency: string | null }
+
+/** The book's trades with traded_at_ms > afterMs, oldest first. */
+export function tradesAfter(db: BookDb, bookId: number, afterMs: number): TradeRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT t.account_id, a.name AS account_name, a.venue AS account_venue, t.traded_at_ms, t.side, t.size_contracts, t.price, t.fee, t.fee_currency, i.*
+       FROM trades t JOIN accounts a ON a.id = t.account_id JOIN instruments i ON i.id = t.instrument_id
+       WHERE a.book_id = ? AND t.traded_at_ms > ? ORDER BY t.traded_at_ms, t.id`
+    )
+    .all(bookId, afterMs) as TradeRow[]
+  return rows.map((r) => ({
+    accountId: r.account_id,
+    accountName: r.account_name,
+    venue: r.account_venue,
+    instrument: instrumentFromRow(r),
+    tradedAtMs: r.traded_at_ms,
+    signedContracts: r.side === 'buy' ? r.size_contracts : -r.size_contracts,
+    price: r.price,
+    fee: r.fee,
+    feeCurrency: r.fee_currency
+  }))
+}
+
+export interface SettledPosition {
+  accountId: number
+  accountName: string
+  venue: string
+  instrument: Instrument | UnpricedInstrument
+  sizeContracts: number
+  settledAtMs: number
+}
+
+type SettledRow = InstrumentRow & { account_id: number; account_name: string; account_venue: string; size_contracts: number; settled_at_ms: number }
+
+/** Positions settled by Marginal after `afterMs` (held before their settlement). */
+export function positionsSettledAfter(db: BookDb, bookId: number, afterMs: number): SettledPosition[] {
+  const rows = db
+    .prepare(
+      `SELECT p.account_id, a.name AS account_name, a.venue AS account_venue, p.size_contracts, p.settled_at_ms, i.*
+       FROM positions p JOIN accounts a ON a.id = p.account_id JOIN instruments i ON i.id = p.instrument_id
+       WHERE a.book_id = ? AND p.settled_at_ms IS NOT NULL AND p.settled_at_ms > ? ORDER BY a.name, i.id`
+    )
+    .all(bookId, afterMs) as SettledRow[]
+  return rows.map((r) => ({ accountId: r.account_id, accountName: r.account_name, venue: r.account_venue, instrument: instrumentFromRow(r), sizeContracts: r.size_contracts, settledAtMs: r.settled_at_ms }))
+}
+
+export interface LedgerRecord {
+  accountName: string
+  venue: string
+  kind: 'funding' | 'fee'
+  currency: string
+  amount: number
+  atMs: number
+  instrumentSymbol: string | null
+}
+
+/** The book's funding and fee ledger rows with fromMs < at_ms ≤ toMs. */
+export function fundingAndFeesBetween(db: BookDb, bookId: number, fromMs: number, toMs: number): LedgerRecord[] {
+  return db
+    .prepare(
+      `SELECT a.name AS accountName, a.venue AS venue, f.kind AS kind, f.currency AS currency, f.amount AS amount, f.at_ms AS atMs, f.instrument_symbol AS instrumentSymbol
+       FROM cash_flows f JOIN accounts a ON a.id = f.account_id
+       WHERE a.book_id = ? AND f.kind IN ('funding', 'fee') AND f.at_ms > ? AND f.at_ms <= ? ORDER BY f.at_ms, f.id`
+    )
+    .all(bookId, fromMs, toMs) as LedgerRecord[]
+}
+
+/** Imported funding rates with fromMs < at_ms ≤ toMs. */
+export function fundingRatesBetween(db: BookDb, fromMs: number, toMs: number): { venue: string; symbol: string; atMs: number; rate: number }[] {
+  return db.prepare('SELECT venue, symbol, at_ms AS atMs, rate FROM funding_history WHERE at_ms > ? AND at_ms <= ? ORDER BY at_ms').all(fromMs, toMs) as { venue: string; symbol: string; atMs: number; rate: number }[]
+}

@@ -1,0 +1,229 @@
+/**
+ * P&L explain of a book between two snapshots (docs/METHODOLOGY.md, "P&L explain"): every position
+ * held or traded in the window (explain-position.ts), funding and fees (explain-cash.ts), the USD
+ * revaluation of coin amounts, then sums per account × underlying × settlement currency, per account,
+ * per underlying and for the book.
+ *
+ * USD (ours, stated): settlement-currency amounts convert at the `to` market's rate X1 (the coin's
+ * index; 1 for USD-like currencies), and what the coin's own move adds is the `currency` component:
+ * the settlement-currency value held at `from` × (X1 − X0) — the option premium for coin-settled
+ * options, the cash balance for coin cash; delta-one contracts hold no value of their own (their P&L is
+ * cash). So an account's USD P&L is its coin P&L at today's index plus yesterday's coins revalued.
+ */
+import { instrumentKey, isPriced } from '../instruments/instrument'
+import { isUsdLike } from '../market/currency'
+import { yearsBetween } from '../pricing/black76'
+import { explainPosition, resolveAt, usdPerUnit, type PositionFill } from './explain-position'
+import { cashFlowsInWindow, estimateFunding } from './explain-cash'
+import {
+  EXPLAIN_COMPONENTS,
+  addAmounts,
+  zeroAmounts,
+  type ExplainAmounts,
+  type ExplainFill,
+  type ExplainGroup,
+  type ExplainInput,
+  type ExplainResult,
+  type ExplainRow,
+  type NotExplained
+} from './explain-types'
+
+interface PositionSlot {
+  account: string
+  venue: string
+  instrument: ExplainFill['instrument']
+  sizeFrom: number
+  sizeTo: number
+  fills: ExplainFill[]
+}
+
+const slotKey = (account: string, venue: string, symbol: string): string => `${account}\u0000${instrumentKey(venue, symbol)}`
+const cashKey = (account: string, currency: string): string => `${account}\u0000${currency.toUpperCase()}`
+/** A size difference below this (relative) is rounding, not a trade. */
+const SIZE_TOLERANCE = 1e-9
+
+/** USD amounts from settlement ones: components at X1; residual too; `currency` is the coin's own move. */
+function toUsd(settle: ExplainAmounts, x1: number, currency: number): ExplainAmounts {
+  const usd = zeroAmounts()
+  for (const c of EXPLAIN_COMPONENTS) usd[c] = settle[c] * x1
+  usd.currency = currency
+  usd.revaluation = settle.revaluation * x1 + currency
+  usd.total = usd.revaluation + usd.funding + usd.fees
+  return usd
+}
+
+/** Explain the P&L of a book from `input.from` to `input.to` (their markets' as-of instants). */
+export function explainPnl(input: ExplainInput): ExplainResult {
+  const views = { from: input.from.view, to: input.to.view }
+  const fromMs = views.from.snapshot.asOfMs
+  const toMs = views.to.snapshot.asOfMs
+  if (!(toMs >= fromMs)) throw new RangeError(`the explain runs forward in time: the "to" market (${new Date(toMs).toISOString()}) is before the "from" market (${new Date(fromMs).toISOString()})`)
+  const elapsedYears = yearsBetween(fromMs, toMs)
+  const window = input.window ?? { fromMs, toMs }
+  if (!(window.toMs >= window.fromMs)) throw new RangeError('the explain window ends before it starts')
+
+  const slots = new Map<string, PositionSlot>()
+  const slot = (account: string, venue: string, instrument: ExplainFill['instrument']): PositionSlot => {
+    const key = slotKey(account, venue, instrument.symbol)
+    let s = slots.get(key)
+    if (!s) slots.set(key, (s = { account, venue, instrument, sizeFrom: 0, sizeTo: 0, fills: [] }))
+    return s
+  }
+  for (const h of input.from.holdings) slot(h.account, h.venue, h.instrument).sizeFrom += h.sizeContracts
+  for (const h of input.to.holdings) slot(h.account, h.venue, h.instrument).sizeTo += h.sizeContracts
+  const fills = input.fills.filter((f) => f.atMs > window.fromMs && f.atMs <= window.toMs)
+  // Time order, ties in input order (Array.prototype.sort is stable).
+  for (const f of [...fills].sort((a, b) => a.atMs - b.atMs)) slot(f.account, f.venue, f.instrument).fills.push(f)
+
+  const rows: ExplainRow[] = []
+  const notExplained: NotExplained[] = []
+  const positionRows = new Map<string, ExplainRow>()
+  const cashRows = new Map<string, ExplainRow>()
+  const valueFrom = new Map<ExplainRow, number>()
+
+  for (const [key, s] of slots) {
+    if (s.sizeFrom === 0 && s.sizeTo === 0 && s.fills.length === 0) continue
+    const i = s.instrument
+    if (!isPriced(i)) {
+      notExplained.push({ account: s.account, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
+      continue
+    }
+    const rTo = resolveAt(i, s.sizeTo || s.sizeFrom, views.to, 'to')
+    const rFrom = s.sizeFrom !== 0 ? resolveAt(i, s.sizeFrom, views.from, 'from') : null
+    if (typeof rTo === 'string' || typeof rFrom === 'string') {
+      notExplained.push({ account: s.account, symbol: i.symbol, reason: typeof rFrom === 'string' ? rFrom : (rTo as string) })
+      continue
+    }
+    const notes: string[] = []
+    const positionFills: PositionFill[] = s.fills.map((f) => ({ signedContracts: f.signedContracts, price: f.price }))
+    const gap = s.sizeTo - s.sizeFrom - positionFills.reduce((t, f) => t + f.signedContracts, 0)
+    if (Math.abs(gap) > SIZE_TOLERANCE * Math.max(1, Math.abs(s.sizeFrom), Math.abs(s.sizeTo))) {
+      positionFills.push({ signedContracts: gap, price: null })
+      notes.push(`the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
+    }
+    if (s.fills.some((f) => f.price === null)) notes.push('a fill without a price: counted at the "to" mark')
+    let explained
+    try {
+      explained = explainPosition(i, s.sizeFrom, positionFills, rFrom, rTo, views)
+    } catch (e) {
+      notExplained.push({ account: s.account, symbol: i.symbol, reason: (e as Error).message })
+      continue
+    }
+    const row: ExplainRow = {
+      kind: 'position',
+      account: s.account,
+      venue: s.venue,
+      underlying: i.underlying,
+      symbol: i.symbol,
+      instrumentKind: i.kind,
+      settleCurrency: rTo.settleCurrency.toUpperCase(),
+      sizeFromContracts: s.sizeFrom,
+      sizeToContracts: s.sizeTo,
+      from: explained.from,
+      to: explained.to,
+      settle: explained.settle,
+      usd: zeroAmounts(),
+      fundingSource: null,
+      notes
+    }
+    rows.push(row)
+    positionRows.set(key, row)
+    valueFrom.set(row, explained.valueFromSettle)
+    if (i.kind === 'perpetual' && rFrom) {
+      // Funding of the `from` size; the ledger's rows (below) replace the estimate.
+      const estimate = estimateFunding(i, rFrom, views.from, input.fundingRates ?? [], window.fromMs, window.toMs)
+      if (estimate) {
+        row.settle.funding = estimate.amountSettle
+        row.fundingSource = estimate.source
+      }
+    }
+  }
+
+  const cashRow = (account: string, venue: string, currency: string): ExplainRow => {
+    const key = cashKey(account, currency)
+    let row = cashRows.get(key)
+    if (!row) {
+      const ccy = currency.toUpperCase()
+      row = { kind: 'cash', account, venue, underlying: ccy, symbol: null, instrumentKind: 'cash', settleCurrency: ccy, sizeFromContracts: 0, sizeToContracts: 0, from: null, to: null, settle: zeroAmounts(), usd: zeroAmounts(), fundingSource: null, notes: [] }
+      cashRows.set(key, row)
+      rows.push(row)
+    }
+    return row
+  }
+  /** The row a cash amount lands in: its position's when in the position's settlement currency, else the account's cash row. */
+  const rowFor = (account: string, venue: string, symbol: string | null, currency: string): ExplainRow => {
+    const p = symbol === null ? undefined : positionRows.get(slotKey(account, venue, symbol))
+    return p && p.settleCurrency === currency.toUpperCase() ? p : cashRow(account, venue, currency)
+  }
+
+  const { funding, fees } = cashFlowsInWindow(input.cashFlows, window.fromMs, window.toMs)
+  const ledgerFunded = new Set<ExplainRow>()
+  for (const f of funding) {
+    const row = rowFor(f.account, f.venue, f.instrumentSymbol, f.currency)
+    if (!ledgerFunded.has(row)) {
+      ledgerFunded.add(row)
+      row.settle.funding = 0
+      row.fundingSource = 'statement'
+    }
+    row.settle.funding += f.amount
+  }
+  const ledgerFeeAccounts = new Set(fees.map((f) => f.account))
+  for (const f of fees) rowFor(f.account, f.venue, f.instrumentSymbol, f.currency).settle.fees += f.amount
+  for (const f of fills) {
+    if (ledgerFeeAccounts.has(f.account) || !f.fee) continue
+    const row = positionRows.get(slotKey(f.account, f.venue, f.instrument.symbol))
+    const currency = f.feeCurrency ?? row?.settleCurrency
+    if (!currency) continue
+    rowFor(f.account, f.venue, f.instrument.symbol, currency).settle.fees -= f.fee
+  }
+
+  // Coin cash held at `from`, revalued in USD (the `currency` component of the account's cash row).
+  const collateral = new Map<ExplainRow, number>()
+  for (const b of input.from.balances) {
+    if (isUsdLike(b.currency) || b.amount === 0) continue
+    const row = cashRow(b.account, b.venue, b.currency)
+    collateral.set(row, (collateral.get(row) ?? 0) + b.amount)
+  }
+
+  for (const row of rows) {
+    const s = row.settle
+    s.residual = row.kind === 'cash' ? 0 : s.residual
+    s.total = s.revaluation + s.funding + s.fees
+    try {
+      const x1 = row.to?.usdPerSettle ?? usdPerUnit(views.to, row.settleCurrency)
+      const held = row.kind === 'cash' ? (collateral.get(row) ?? 0) : (valueFrom.get(row) ?? 0)
+      const x0 = held === 0 ? x1 : (row.from?.usdPerSettle ?? usdPerUnit(views.from, row.settleCurrency))
+      row.usd = toUsd(s, x1, held * (x1 - x0))
+    } catch (e) {
+      // A currency with no index on one side: its USD amounts cannot be stated; the row is listed.
+      notExplained.push({ account: row.account, symbol: row.symbol ?? row.settleCurrency, reason: `USD amounts not explained: ${(e as Error).message}` })
+      row.usd = zeroAmounts()
+      row.notes.push('USD amounts not explained (see notExplained)')
+    }
+  }
+  rows.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) || (a.underlying < b.underlying ? -1 : a.underlying > b.underlying ? 1 : 0) || (a.kind === b.kind ? 0 : a.kind === 'position' ? -1 : 1) || ((a.symbol ?? '') < (b.symbol ?? '') ? -1 : (a.symbol ?? '') > (b.symbol ?? '') ? 1 : 0))
+  return { fromAsOfMs: fromMs, toAsOfMs: toMs, window, elapsedYears, rows, ...aggregate(rows), notExplained }
+}
+
+/** Sums per account × underlying × settlement currency (both currencies), per account, per underlying and book (USD). */
+export function aggregate(rows: readonly ExplainRow[]): Pick<ExplainResult, 'groups' | 'byAccount' | 'byUnderlying' | 'book'> {
+  const groups = new Map<string, ExplainGroup>()
+  const accounts = new Map<string, { account: string; venue: string; usd: ExplainAmounts }>()
+  const underlyings = new Map<string, { underlying: string; usd: ExplainAmounts }>()
+  const book = { usd: zeroAmounts() }
+  for (const r of rows) {
+    const gk = `${r.account}\u0000${r.underlying}\u0000${r.settleCurrency}`
+    let g = groups.get(gk)
+    if (!g) groups.set(gk, (g = { account: r.account, venue: r.venue, underlying: r.underlying, settleCurrency: r.settleCurrency, settle: zeroAmounts(), usd: zeroAmounts() }))
+    addAmounts(g.settle, r.settle)
+    addAmounts(g.usd, r.usd)
+    let a = accounts.get(r.account)
+    if (!a) accounts.set(r.account, (a = { account: r.account, venue: r.venue, usd: zeroAmounts() }))
+    addAmounts(a.usd, r.usd)
+    let u = underlyings.get(r.underlying)
+    if (!u) underlyings.set(r.underlying, (u = { underlying: r.underlying, usd: zeroAmounts() }))
+    addAmounts(u.usd, r.usd)
+    addAmounts(book.usd, r.usd)
+  }
+  return { groups: [...groups.values()], byAccount: [...accounts.values()], byUnderlying: [...underlyings.values()].sort((a, b) => (a.underlying < b.underlying ? -1 : a.underlying > b.underlying ? 1 : 0)), book }
+}

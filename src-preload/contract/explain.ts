@@ -1,0 +1,104 @@
+/**
+ * P&L explain between two dates (issue 22 §2): per position, per account × underlying × settlement
+ * currency, per account, per underlying and for the book, each component in the settlement currency
+ * and in USD. Shaped for a table (rows × components) and a waterfall (`components` in order, then the
+ * book's amounts). Amounts: gain positive.
+ */
+import { z } from 'zod'
+import { id, isoUtc } from './primitives'
+import type { MethodTable } from './method-table'
+
+/** The components in waterfall order (the engine's EXPLAIN_COMPONENTS; services/explain/explain-view.ts checks they are equal). */
+export const ExplainComponentName = z.enum(['delta', 'gamma', 'vega', 'theta', 'vanna', 'volga', 'charm', 'veta', 'newTrades', 'closes', 'funding', 'fees', 'currency', 'residual'])
+
+/**
+ * One row's amounts. delta … closes + residual = revaluation (the full-revaluation P&L of the holdings;
+ * in USD + currency); every component summed = total (revaluation + funding + fees).
+ */
+export const ExplainAmountsView = z.object({
+  delta: z.number(),
+  gamma: z.number(),
+  vega: z.number(),
+  theta: z.number(),
+  vanna: z.number(),
+  volga: z.number(),
+  charm: z.number(),
+  veta: z.number(),
+  newTrades: z.number(),
+  closes: z.number(),
+  funding: z.number(),
+  fees: z.number(),
+  currency: z.number(),
+  residual: z.number(),
+  revaluation: z.number(),
+  total: z.number()
+})
+
+/** A position's market inputs at one instant: the price it moves with (USD), implied vol (fraction), years to expiry, USD per settlement unit. */
+export const ExplainPointView = z.object({ priceUsd: z.number(), vol: z.number().nullable(), years: z.number().nullable(), usdPerSettle: z.number() })
+
+export const ExplainRowView = z.object({
+  kind: z.enum(['position', 'cash']),
+  account: z.string(),
+  venue: z.string(),
+  underlying: z.string(),
+  symbol: z.string().nullable(),
+  instrumentKind: z.enum(['spot', 'perpetual', 'future', 'option', 'cash']),
+  settleCurrency: z.string(),
+  sizeFromContracts: z.number(),
+  sizeToContracts: z.number(),
+  from: ExplainPointView.nullable(),
+  to: ExplainPointView.nullable(),
+  settle: ExplainAmountsView,
+  usd: ExplainAmountsView,
+  fundingSource: z.enum(['statement', 'funding-history', 'market-rate']).nullable(),
+  notes: z.array(z.string())
+})
+
+export const ExplainMarketView = z.object({ id: z.string(), asOfUtc: isoUtc, source: z.string() })
+
+export const ExplainPnlRequest = z
+  .object({
+    bookId: id,
+    /** A date (YYYY-MM-DD: its end-of-day instant) or an instant with its zone. */
+    fromUtc: z.string().min(10).max(40),
+    toUtc: z.string().min(10).max(40),
+    /** End-of-day time for dates, HH:MM UTC; default 08:00 (the venues' daily settlement). */
+    eodUtc: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time, HH:MM')
+      .optional()
+  })
+  .strict()
+
+export const ExplainPnlResponse = z.object({
+  bookId: id,
+  /** The instants the holdings, fills and cash are taken at. */
+  fromUtc: isoUtc,
+  toUtc: isoUtc,
+  eodUtc: z.string(),
+  /** The market each side is valued on (the newest stored at or before the instant), and the time between them (theta's Δt). */
+  fromMarket: ExplainMarketView,
+  toMarket: ExplainMarketView,
+  elapsedDays: z.number(),
+  /** Waterfall order, with what each component is; `published: false` marks a rule of ours. */
+  components: z.array(z.object({ name: ExplainComponentName, label: z.string(), published: z.boolean(), note: z.string() })),
+  rows: z.array(ExplainRowView),
+  groups: z.array(z.object({ account: z.string(), venue: z.string(), underlying: z.string(), settleCurrency: z.string(), settle: ExplainAmountsView, usd: ExplainAmountsView })),
+  byAccount: z.array(z.object({ account: z.string(), venue: z.string(), usd: ExplainAmountsView })),
+  byUnderlying: z.array(z.object({ underlying: z.string(), usd: ExplainAmountsView })),
+  book: z.object({ usd: ExplainAmountsView }),
+  notExplained: z.array(z.object({ account: z.string(), symbol: z.string(), reason: z.string() })),
+  notes: z.array(z.string())
+})
+
+export type ExplainPnlRequest = z.input<typeof ExplainPnlRequest>
+export type ParsedExplainPnlRequest = z.output<typeof ExplainPnlRequest>
+export type ExplainPnlResponse = z.output<typeof ExplainPnlResponse>
+export type ExplainAmountsView = z.output<typeof ExplainAmountsView>
+export type ExplainComponentName = z.output<typeof ExplainComponentName>
+
+export const explainMethods = {
+  /** The book's P&L between two dates explained by component, per position, account, underlying and book. */
+  explainPnl: { request: ExplainPnlRequest, response: ExplainPnlResponse }
+} as const satisfies MethodTable
