@@ -27,6 +27,7 @@ import { hedgeCommand } from './hedge-command'
 import { reportCommand } from './report-command'
 import { explainCommand, explainUsageError } from './explain-command'
 import { checkCommand } from './check-command'
+import { venueSummaryCommand, venueSummaryUsage } from './venue-summary-command'
 import { clipText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
 import { nativeModuleFailure } from '../app/runtime-check'
@@ -118,6 +119,15 @@ commands:
                             IM/MM utilisation, liquidation distance, delta limits per pool;
                             each breach printed, exit 4 when any is breached, 0 when none
                             (for cron); raised and cleared alerts are logged in the book
+  venue-summary import FILE [--book-id N] [--account-id N]
+                            keep a venue's own account summary in the book (Deribit
+                            private/get_account_summary or private/pme/simulate JSON, OKX
+                            account/balance or account/position-builder JSON); the account:
+                            --account-id, else the book's only account at that venue
+  venue-summary compare [--book-id N] [--verbose]
+                            per margin pool the venue's IM and MM beside the replica's and the
+                            difference; per simulation its figures and (Deribit) every risk
+                            vector scenario, venue beside replica (--verbose: every scenario)
   backup --out FILE         a consistent copy of the book file (SQLite VACUUM INTO; safe while
                             the workstation writes), read back and checked
 
@@ -131,7 +141,7 @@ options:
                 (file,line,column,severity,reason); beyond ${FIRST_ISSUES} issues the screen shows counts
                 per reason and the first ${FIRST_ISSUES}`
 
-const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'explain', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
+const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'explain', 'venue-summary', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
@@ -179,6 +189,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         eod: { type: 'string' },
+        'account-id': { type: 'string' },
         'stressed-floor': { type: 'boolean', default: false },
         'apc-buffer': { type: 'boolean', default: false },
         objective: { type: 'string' },
@@ -270,6 +281,10 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   if (command === 'import' && !positionals[1]) return usageError('import needs a FILE')
   if (command === 'backup' && !values.out) return usageError('backup needs --out FILE (a new file)')
+  if (command === 'venue-summary') {
+    const problem = venueSummaryUsage({ sub: positionals[1], file: positionals[2], accountId: values['account-id'] })
+    if (problem) return usageError(problem)
+  } else if (values['account-id'] !== undefined) return usageError('--account-id is for venue-summary import')
   if (command === 'explain') {
     const problem = explainUsageError({ from: values.from, to: values.to, eod: values.eod })
     if (problem) return usageError(problem)
@@ -316,6 +331,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       const { services } = backend
       const id = bookId ?? (await services.handlers.listBooks({})).find((b) => b.kind === 'live')?.id ?? 1
       if (command === 'books') return await booksCommand(services, io, values.json)
+      if (command === 'venue-summary') return await venueSummaryCommand(services, io, { sub: positionals[1], file: positionals[2], bookId: id, accountId: values['account-id'], json: values.json, verbose })
       if (command === 'balances') return await balancesCommand(services, io, id, values.json)
       if (command === 'backup') return await backupCommand(services, io, values.out!, values.json)
       if (command === 'synthetic-book') return syntheticBookCommand(services, io, { positions: values.positions!, seed: values.seed }, values.json)

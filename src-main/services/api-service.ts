@@ -24,6 +24,7 @@ import { hedgeHandlers } from './hedge/handlers'
 import { alertsHandlers, evaluateAfterChange, type AlertSources } from './alerts/handlers'
 import { marketFetchHandlers, marketRefresher } from './market-fetch/handlers'
 import { explainHandlers } from './explain/handlers'
+import { venueSummaryHandlers } from './venue-summary/handlers'
 import { classifyBookError, readOnlyMessage, BookDamagedError, BookReadOnlyError } from '../book/book-errors'
 import { MissingDataError, NotFoundError } from './errors'
 
@@ -80,7 +81,8 @@ export function createServices(opts: ServiceOptions): Services {
       ...lazyReportHandlers(ctx),
       ...alertsHandlers(ctx, alertSources),
       ...marketFetchHandlers(ctx),
-      ...explainHandlers(ctx)
+      ...explainHandlers(ctx),
+      ...venueSummaryHandlers(ctx, { margin: (bookId) => margin.bookMargin({ bookId }) })
     })
   )
   // A refresh goes through the API's own handler, so its alerts are evaluated as after Fetch now.

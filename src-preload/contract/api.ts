@@ -1,6 +1,6 @@
 /**
  * The one API contract between the renderer and the main process, merged from one file per domain
- * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report, alerts, market-fetch, explain): each
+ * (common, books, cash, positions, import-statements, margin, risk, whatif, hedge, report, alerts, market-fetch, explain, venue-summary): each
  * names its methods with their request and response schemas. Adding a method is one entry in its
  * domain's table; `MarginalApi`, `bindApi` and the hosts' dispatch follow from the table.
  * The Electron preload bridge and the browser host's HTTP client are both built by `bindApi`, and
@@ -20,6 +20,7 @@ import { reportMethods } from './report'
 import { alertsMethods } from './alerts'
 import { marketFetchMethods } from './market-fetch'
 import { explainMethods } from './explain'
+import { venueSummaryMethods } from './venue-summary'
 
 export type * from './common'
 export type * from './books'
@@ -34,6 +35,7 @@ export type * from './report'
 export type * from './alerts'
 export type * from './market-fetch'
 export type * from './explain'
+export type * from './venue-summary'
 
 export const apiMethods = {
   ...commonMethods,
@@ -48,7 +50,8 @@ export const apiMethods = {
   ...reportMethods,
   ...alertsMethods,
   ...marketFetchMethods,
-  ...explainMethods
+  ...explainMethods,
+  ...venueSummaryMethods
 } as const
 
 export type MethodName = keyof typeof apiMethods

@@ -759,3 +759,17 @@ describe('P&L explain over the API', () => {
     await expect(api.explainPnl({ bookId: demo.id, fromUtc: '2026-11-22', toUtc: '2026-11-21' })).rejects.toMatchObject({ code: 'invalid_request', field: 'toUtc' })
   })
 })
+
+describe('the replica against the venue over the API', () => {
+  it('importVenueSummary, venueComparison, listVenueSummaries: Deribit\'s pme/simulate example in the demo book, every vector entry as the venue\'s', async () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/venues/deribit/pme-simulate-btc-2024-06-17.json'), 'utf8')
+    const demo = (await api.listBooks({})).find((b) => b.isDemo)!.id
+    const r = await api.importVenueSummary({ bookId: demo, fileName: 'pme-simulate-btc-2024-06-17.json', text })
+    expect(r).toMatchObject({ kind: 'deribit-pme-simulate', duplicate: false, account: { name: 'Deribit main' } })
+    const c = await api.venueComparison({ bookId: demo })
+    const sim = c.simulations.find((s) => s.fileName === 'pme-simulate-btc-2024-06-17.json')!
+    expect(sim.vectors).toHaveLength(105)
+    expect(sim.maxVectorDifference!).toBeLessThanOrEqual(1e-9)
+    expect((await api.listVenueSummaries({ bookId: demo })).map((s) => s.fileName)).toEqual(['pme-simulate-btc-2024-06-17.json'])
+  })
+})
