@@ -15,7 +15,9 @@ export const VIEWS = [
   { view: 'explorer', label: 'P&L explorer', key: '9' },
   { view: 'compare', label: 'Compare', key: '0' },
   { view: 'hedge', label: 'Hedging', key: 'h' },
-  { view: 'alerts', label: 'Alerts', key: 'a' }
+  { view: 'alerts', label: 'Alerts', key: 'a' },
+  { view: 'explain', label: 'P&L explain', key: 'l' },
+  { view: 'venue', label: 'Venue vs replica', key: 'r' }
 ] as const
 
 export type ViewName = (typeof VIEWS)[number]['view']
