@@ -29,6 +29,7 @@ export const useAlertsStore = defineStore('alerts', () => {
   const lastNotification = ref<{ title: string; body: string } | null>(null)
   let generation = 0
   let listening = false
+  let askedPermission = false
 
   async function load(): Promise<void> {
     const bookId = session.currentBookId
@@ -65,7 +66,8 @@ export const useAlertsStore = defineStore('alerts', () => {
     if (session.appInfo?.host !== 'browser' || typeof Notification === 'undefined') return
     if (Notification.permission === 'default') {
       // Asked once per book file: a trader who dismissed the prompt is not asked at every alert.
-      if (await loadUiState(ASKED_KEY, (v): v is boolean => v === true)) return
+      if (askedPermission || (await loadUiState(ASKED_KEY, (v): v is boolean => v === true))) return
+      askedPermission = true
       saveUiState(ASKED_KEY, true, 0)
       if ((await Notification.requestPermission()) !== 'granted') return
     }
