@@ -92,7 +92,7 @@ export function checkAlerts(pools: readonly PoolFigures[], stored: readonly Aler
         const value = rule.rule === 'im-utilisation' ? pool.imUtilisationPct : pool.mmUtilisationPct
         // null: margin due with no equity to carry it, the worst utilisation there is.
         const breached = value === null || value >= rule.threshold
-        const shown = value === null ? 'due with no equity' : `${pct(value)} of equity`
+        const shown = value === null ? '∞ % of equity (due with no equity)' : `${pct(value)} of equity`
         checks.push({ ...base, underlying: '', value, breached, text: `${which} ${shown} ${breached ? '≥' : '<'} ${pct(rule.threshold)}` })
       } else if (rule.rule === 'liquidation-distance') {
         // Each underlying the pool holds has its own levels: the alert is on the nearest.
