@@ -105,7 +105,10 @@ export const ApiEvent = z.discriminatedUnion('type', [
         text: z.string()
       })
     )
-  })
+  }),
+  // A fetch of public market data (Fetch now or a refresh) wrote a new market snapshot to this book
+  // (issue 22, §3; contract/market-fetch.ts): the windows showing it re-read their market.
+  z.object({ type: z.literal('market.fetched'), bookId: z.number().int().positive(), marketSnapshotId: z.string() })
 ])
 
 /** refused = no or wrong token, or a foreign Host/Origin/frame: the caller is not the workstation. */

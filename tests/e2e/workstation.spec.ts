@@ -111,7 +111,7 @@ test('a page without the token explains where to find it and calls nothing', asy
 test('the market view shows forwards per expiry and a vol smile per expiry, for each underlying', async ({ page, workstation }) => {
   await workstation.open(page)
   await page.keyboard.press('Alt+3')
-  await expect(page.getByRole('heading', { name: 'Market' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Market', exact: true })).toBeVisible()
   await expect(page.getByTestId('market-snapshot')).toContainText('demo-2026-11-20T09:00Z')
   const forwards = page.getByTestId('forwards-grid')
   await expect(forwards.locator('.ag-row')).toHaveCount(5)

@@ -15,9 +15,30 @@ export type MarketFetchHandlers = {
   [M in keyof Table]: (req: z.output<Table[M]['request']>) => Promise<z.output<Table[M]['response']>> | z.output<Table[M]['response']>
 }
 
-export function marketFetchHandlers(ctx: Pick<ServiceContext, 'db'>, deps: MarketFetchDeps = {}): MarketFetchHandlers {
+/** What the handlers need of the service context; `events` absent (a test's bare db): nothing is announced. */
+export type MarketFetchContext = Pick<ServiceContext, 'db'> & Partial<Pick<ServiceContext, 'events'>>
+
+/**
+ * The deps with `onMarketChanged` also announcing the new snapshot as `market.fetched`, so every
+ * window showing that book (the one that asked, another window, the refresher's unasked fetch)
+ * re-reads its market; the caller's own hook still runs first.
+ */
+function announcing(ctx: MarketFetchContext, deps: MarketFetchDeps): MarketFetchDeps {
+  const events = ctx.events
+  if (!events) return deps
   return {
-    fetchMarketNow: (req) => fetchMarketNow(ctx.db, req, deps),
+    ...deps,
+    onMarketChanged: (bookId, marketSnapshotId) => {
+      deps.onMarketChanged?.(bookId, marketSnapshotId)
+      events.emit({ type: 'market.fetched', bookId, marketSnapshotId })
+    }
+  }
+}
+
+export function marketFetchHandlers(ctx: MarketFetchContext, deps: MarketFetchDeps = {}): MarketFetchHandlers {
+  const fetchDeps = announcing(ctx, deps)
+  return {
+    fetchMarketNow: (req) => fetchMarketNow(ctx.db, req, fetchDeps),
     marketFetchSettings: () => settingsView(ctx.db),
     saveMarketFetchSettings: (settings) => {
       saveMarketFetchSettings(ctx.db, settings, deps.now?.())
@@ -32,9 +53,9 @@ export function marketFetchHandlers(ctx: Pick<ServiceContext, 'db'>, deps: Marke
  * (so a refresh is followed by what follows every fetch, e.g. the alerts); default the service.
  */
 export function marketRefresher(
-  ctx: Pick<ServiceContext, 'db'>,
+  ctx: MarketFetchContext,
   deps: MarketFetchDeps & { timers?: RefreshTimers; onError?: (e: unknown) => void; fetchNow?: MarketFetchHandlers['fetchMarketNow'] } = {}
 ): MarketRefresher {
-  const fetchNow = deps.fetchNow ?? ((req: Parameters<MarketFetchHandlers['fetchMarketNow']>[0]) => fetchMarketNow(ctx.db, req, deps))
+  const fetchNow = deps.fetchNow ?? ((req: Parameters<MarketFetchHandlers['fetchMarketNow']>[0]) => fetchMarketNow(ctx.db, req, announcing(ctx, deps)))
   return createMarketRefresher({ db: ctx.db, fetchNow: async (req) => fetchNow(req), now: deps.now, timers: deps.timers, onError: deps.onError })
 }
