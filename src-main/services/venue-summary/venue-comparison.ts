@@ -150,7 +150,10 @@ function pmeSimulations(db: Parameters<typeof venueSummaryBody>[0], bookId: numb
       const venueMm = c.figures.find((f) => f.name === 'maintenance margin')?.venue ?? null
       if (pool) {
         const pm = pool.byMethod.find((b) => b.method === 'deribit-pm')
-        figures.push(compareFigure(`maintenance margin: the book's replica (${pool.pool})`, c.figures.find((f) => f.name === 'maintenance margin')?.key ?? 'maintenance_margin', c.currency, venueMm, pm?.maintenanceMargin ?? null, false, 'the book\'s own positions at the book\'s market and parameters, not the simulated portfolio; which of its components are ours: the margin view'))
+        // Two different portfolios (the book's positions, the file's simulated one): set side by side,
+        // never subtracted, so no difference reads as the replica's error.
+        const beside = compareFigure(`maintenance margin: the book's replica (${pool.pool})`, c.figures.find((f) => f.name === 'maintenance margin')?.key ?? 'maintenance_margin', c.currency, venueMm, pm?.maintenanceMargin ?? null, false, 'the book\'s own positions at the book\'s market and parameters, not the simulated portfolio, so no difference is shown; which of its components are ours: the margin view')
+        figures.push({ ...beside, difference: null, differencePct: null })
       } else if (row.accountId !== null) notes.push(`${accountName(row.accountId)} holds no ${c.currency} position in this book: no pool of the book to set beside it`)
       out.push({ summaryId: row.id, fileName: row.fileName, kind: 'deribit-pme-simulate', source: KIND_SOURCE['deribit-pme-simulate'], venue: 'deribit', account: accountName(row.accountId), currency: c.currency, venueAsOfUtc: iso(sim.asOfMs), figures, vectors: c.vectors, maxVectorDifference: c.maxVectorDifference, notes })
     }
