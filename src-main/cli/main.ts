@@ -24,7 +24,7 @@ import { exportCommand } from './export-command'
 import { varCommand, varOptions, type VarArgs } from './var-command'
 import { backtestCommand, backtestOptions, stressCommand, type BacktestArgs } from './stress-backtest-commands'
 import { hedgeCommand } from './hedge-command'
-import { reportCommand } from './report-command'
+import { reportCommand, reportExplainArgs } from './report-command'
 import { explainCommand, explainUsageError } from './explain-command'
 import { checkCommand } from './check-command'
 import { venueSummaryCommand, venueSummaryUsage } from './venue-summary-command'
@@ -86,6 +86,7 @@ commands:
                             ES (Rockafellar–Uryasev LP) on the imported daily history
   report [--book-id N] [--account NAME] [--out FILE.pdf] [--statement FILE]... [--market FILE]...
       [--allow-partial] [--page A4|Letter] [--no-statistics] [--hedges] [--full-positions]
+      [--explain | --explain-from DATE --explain-to DATE] [--eod HH:MM]
                             the PDF margin report (summary, margin by method, risk arrays, P&L
                             profile, attribution, stress, VaR/ES and backtest, positions,
                             methodology), printed by the system Chromium with no window; each
@@ -94,6 +95,9 @@ commands:
                             3 rejected rows in a file (nothing imported from it, no report).
                             Appendix A summarises the positions (by underlying, expiry and
                             account; top 50 margin consumers); --full-positions lists them all
+                            --explain adds section 9, the P&L explain of the last day (the end
+                            of day at or after the market and the one before); --explain-from /
+                            --explain-to DATE between two dates; --eod HH:MM (default 08:00 UTC)
   schema portfolio|market   the JSON Schema of a portfolio or market file
   import FILE [--dry-run] [--allow-partial] [--format F] [--account NAME]
       [--no-opening-balance] [--opening CCY=AMOUNT]... [--as-of INSTANT]
@@ -172,6 +176,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         'no-statistics': { type: 'boolean', default: false },
         hedges: { type: 'boolean', default: false },
         'full-positions': { type: 'boolean', default: false },
+        explain: { type: 'boolean', default: false },
+        'explain-from': { type: 'string' },
+        'explain-to': { type: 'string' },
         method: { type: 'string', default: 'all' },
         params: { type: 'string' },
         'derive-case': { type: 'string', multiple: true },
@@ -233,6 +240,9 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
   }
   const marketFile = values.market?.[0]
   if (command === 'report' && values.page !== 'A4' && values.page !== 'Letter') return usageError(`--page "${values.page}" is not a page size (A4 or Letter)`)
+  const reportExplain = command === 'report' ? reportExplainArgs(values) : null
+  if (typeof reportExplain === 'string') return usageError(reportExplain)
+  if (command !== 'report' && (values.explain || values['explain-from'] !== undefined || values['explain-to'] !== undefined)) return usageError('--explain, --explain-from and --explain-to are for report')
   const bookId = values['book-id'] === undefined ? undefined : Number(values['book-id'])
   if (bookId !== undefined && !(Number.isInteger(bookId) && bookId > 0)) {
     return usageError(`--book-id "${values['book-id']}" is not a book id (a positive integer)`)
@@ -363,6 +373,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
           statistics: !values['no-statistics'],
           hedges: values.hedges,
           fullPositions: values['full-positions'],
+          explain: reportExplain ?? undefined,
           verbose,
           issuesLog
         })

@@ -3,7 +3,8 @@
  * book (each one transaction, exactly as `cli import`), then print the PDF margin report with the
  * system Chromium, no window. Exit codes for cron: 0 report written, 1 failed (message on stderr,
  * nothing written), 3 a statement or market file had rejected rows (nothing imported from it, no
- * report; pass --allow-partial to import its good rows and report anyway).
+ * report; pass --allow-partial to import its good rows and report anyway). --explain adds the P&L
+ * explain section for the last day (issue 22 §2); --explain-from/--explain-to DATE between two dates.
  */
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -28,6 +29,21 @@ export interface ReportArgs {
   verbose?: boolean
   /** --issues FILE: the issues of every imported file, as one CSV. */
   issuesLog?: IssueLog
+  /** --explain (the last day), --explain-from / --explain-to DATE, --eod HH:MM: section 9, the P&L explain. */
+  explain?: { from?: string; to?: string; eod?: string }
+}
+
+/** The report's explain options from the command line: null without any; a usage error's text when wrong. */
+export function reportExplainArgs(v: { explain?: boolean; 'explain-from'?: string; 'explain-to'?: string; eod?: string }): ReportArgs['explain'] | null | string {
+  const from = v['explain-from']
+  const to = v['explain-to']
+  if (!v.explain && from === undefined && to === undefined) return v.eod === undefined ? null : '--eod is for explain, or report with --explain'
+  const date = /^\d{4}-\d{2}-\d{2}$|(Z|[+-]\d{2}:\d{2})$/
+  for (const [flag, d] of [['--explain-from', from], ['--explain-to', to]] as const) {
+    if (d !== undefined && !date.test(d)) return `${flag} "${d}" is neither a date (YYYY-MM-DD) nor an instant with its zone`
+  }
+  if (v.eod !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(v.eod)) return `--eod "${v.eod}" is not a UTC time (HH:MM)`
+  return { from, to, eod: v.eod }
 }
 
 export async function reportCommand(services: Services, io: CliIo & { err(text: string): void }, a: ReportArgs): Promise<number> {
@@ -47,7 +63,7 @@ export async function reportCommand(services: Services, io: CliIo & { err(text: 
     lastStep = `${e.done}/${e.total}`
   })
   try {
-    const r = await call(services, 'marginReport', { bookId: a.bookId, taskId, account: a.account, pageSize: a.pageSize, statistics: a.statistics, hedges: a.hedges, positionsAppendix: a.fullPositions ? 'full' : 'summary' })
+    const r = await call(services, 'marginReport', { bookId: a.bookId, taskId, account: a.account, pageSize: a.pageSize, statistics: a.statistics, hedges: a.hedges, positionsAppendix: a.fullPositions ? 'full' : 'summary', explain: a.explain && { fromUtc: a.explain.from, toUtc: a.explain.to, eodUtc: a.explain.eod } })
     const out = resolve(a.out ?? r.fileName)
     try {
       writeFileSync(out, Buffer.from(r.base64, 'base64'))

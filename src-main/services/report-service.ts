@@ -29,6 +29,10 @@ import { suggestHedge } from './hedge/hedge-service'
 import { reviewTrades } from './hedge/hedge-review'
 import { MARGIN_METHODS } from '../engine/margin/margin-result'
 import { TaskCancelledError, type WorkerPool } from '../workers/pool'
+import { DEFAULT_EOD_UTC, explainBook, explainInstant } from './explain/explain-service'
+import { explainView } from './explain/explain-view'
+import { reportExplain } from '../reports/margin-report/explain-section'
+import type { ReportExplainRequest } from '@contract/report'
 
 export interface ReportOptions {
   pageSize: PageSize
@@ -40,6 +44,8 @@ export interface ReportOptions {
   hedges: boolean
   /** Appendix A: a summary (default; a 10,000-position list is 150 pages) or every position. */
   positionsAppendix?: PositionsAppendix
+  /** Section 9, the P&L explain (issue 22 §2); absent: no section. No dates: the last day (reportExplainDates). */
+  explain?: ReportExplainRequest
 }
 
 export interface ReportInputs {
@@ -106,7 +112,7 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
   if (o.account !== undefined && !accountNames.includes(o.account)) {
     throw new Error(`account "${o.account}" has no positions or balances in book "${inputs.book.name}" (accounts: ${accountNames.join(', ') || 'none'})`)
   }
-  const total = 4 + (o.statistics ? 2 : 0) + (o.hedges ? 1 : 0)
+  const total = 4 + (o.statistics ? 2 : 0) + (o.hedges ? 1 : 0) + (o.explain ? 1 : 0)
   let done = 0
   const step = () => {
     if (signal?.aborted) throw new TaskCancelledError('margin report')
@@ -166,6 +172,16 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     }
     step()
   }
+  let explain: MarginReportModel['explain'] = null
+  if (o.explain) {
+    const ask = o.explain
+    explain = await section(signal, () => {
+      const eodUtc = ask.eodUtc ?? DEFAULT_EOD_UTC
+      const dates = reportExplainDates(ask, view.snapshot.asOfMs, eodUtc)
+      return reportExplain(explainView(explainBook(db, { bookId: inputs.book.id, ...dates, eodUtc })), o.account ?? null)
+    })
+    step()
+  }
   const market = view.snapshot
   const venues = new Map(held.map((p) => [p.accountName, p.venue]))
   const positions = held.map((p) => toPositionRow(p, market, view))
@@ -192,10 +208,28 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     hedges,
     positions,
     positionsAppendix: o.positionsAppendix ?? 'summary',
-    positionsSummary: positionsSummary(positions, marginLines, market.indexUsd)
+    positionsSummary: positionsSummary(positions, marginLines, market.indexUsd),
+    explain
   }
   step()
   return model
+}
+
+const DAY_MS = 24 * 3600 * 1000
+
+/**
+ * The explain's dates when the request leaves them out — the last day: `to` the end of day at or
+ * after the report's market (so that market values it; the explain takes the newest market at or
+ * before each instant), `from` one day before `to`. The workstation's explain view defaults alike.
+ */
+export function reportExplainDates(ask: ReportExplainRequest, marketAsOfMs: number, eodUtc: string): { fromUtc: string; toUtc: string } {
+  let toUtc = ask.toUtc
+  if (toUtc === undefined) {
+    const eodThatDay = Date.parse(`${new Date(marketAsOfMs).toISOString().slice(0, 10)}T${eodUtc}:00Z`)
+    toUtc = new Date(eodThatDay >= marketAsOfMs ? eodThatDay : eodThatDay + DAY_MS).toISOString().slice(0, 10)
+  }
+  const fromUtc = ask.fromUtc ?? new Date(explainInstant(toUtc, eodUtc, 'explain.toUtc') - DAY_MS).toISOString()
+  return { fromUtc, toUtc }
 }
 
 function accountVenue(db: BookDb, bookId: number, name: string): string {

@@ -18,6 +18,24 @@ export const ExportBookRequest = z
   .strict()
 export const ExportBookResponse = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() })
 
+/**
+ * The report's P&L explain section (issue 22 §2), the same dates as `explainPnl`: a date (its
+ * end-of-day instant) or an instant with its zone. Without `toUtc`, the last day: the end of day at
+ * or after the report's market; without `fromUtc`, one day before `toUtc`.
+ */
+export const ReportExplainRequest = z
+  .object({
+    fromUtc: z.string().min(10).max(40).optional(),
+    toUtc: z.string().min(10).max(40).optional(),
+    /** End-of-day time for dates, HH:MM UTC; default 08:00 (the venues' daily settlement). */
+    eodUtc: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time, HH:MM')
+      .optional()
+  })
+  .strict()
+export type ReportExplainRequest = z.output<typeof ReportExplainRequest>
+
 /** The PDF margin report (issue 9): progress as task.progress when taskId is given, cancelTask. */
 export const MarginReportRequest = z
   .object({
@@ -35,7 +53,9 @@ export const MarginReportRequest = z
      * consumers — or 'full', every position listed after the summary (a 10,000-position book is
      * some 150 more pages; the XLSX export has the list too).
      */
-    positionsAppendix: z.enum(['summary', 'full']).default('summary')
+    positionsAppendix: z.enum(['summary', 'full']).default('summary'),
+    /** Issue 22 §2: a "P&L explain" section between two dates; absent, no section. */
+    explain: ReportExplainRequest.optional()
   })
   .strict()
 export const MarginReportResponse = z.object({ fileName: z.string(), mimeType: z.literal('application/pdf'), base64: z.string(), generatedAtUtc: isoUtc, bytes: z.number().int() })

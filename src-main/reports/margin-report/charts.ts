@@ -5,12 +5,13 @@
  */
 import { init, use, type EChartsCoreOption } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
-import { HeatmapChart, LineChart } from 'echarts/charts'
+import { BarChart, HeatmapChart, LineChart } from 'echarts/charts'
 import { GridComponent, LegendComponent, MarkLineComponent, VisualMapComponent } from 'echarts/components'
 import { scenarioGrid, VOL_COLUMNS } from '../../engine/margin/scenario-grid'
 import type { ProfileCurve } from './report-model'
+import type { ExplainAmounts } from './explain-section'
 
-use([SVGRenderer, HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, VisualMapComponent])
+use([SVGRenderer, BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, VisualMapComponent])
 
 const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif'
 
@@ -83,5 +84,37 @@ export function profileChart(c: ProfileCurve): string {
     xAxis: { type: 'value', min: x[0], max: x[x.length - 1], name: `${c.underlying} index (USD)`, nameLocation: 'middle', nameGap: 22, nameTextStyle: { fontSize: 9 }, axisLabel: { fontSize: 8 } },
     yAxis: { type: 'value', name: 'P&L (USD)', nameTextStyle: { fontSize: 9 }, axisLabel: { fontSize: 8 } },
     series
+  })
+}
+
+/**
+ * The P&L explain as a waterfall (issue 22 §2): each component a floating bar from the running sum
+ * before it (gain green, loss red, the residual grey; an approximation of ours starred), then the
+ * total from zero. An invisible base stacked under each bar, stacked whatever its sign ('all').
+ */
+export function explainWaterfall(components: readonly { name: keyof ExplainAmounts; label: string; published: boolean }[], amounts: ExplainAmounts, unit: string): string {
+  let running = 0
+  const bars = components.map((c) => {
+    const a = amounts[c.name]
+    const bar = { label: c.published ? c.label : `${c.label}*`, amount: a, base: Math.min(running, running + a), colour: c.name === 'residual' ? '#9e9e9e' : a >= 0 ? '#2e7d32' : '#c62828' }
+    running += a
+    return bar
+  })
+  bars.push({ label: 'Total', amount: amounts.total, base: Math.min(0, amounts.total), colour: '#1565c0' })
+  return svg(640, 260, {
+    grid: { left: 80, right: 16, top: 22, bottom: 58 },
+    xAxis: { type: 'category', data: bars.map((b) => b.label), axisLabel: { fontSize: 8, interval: 0, rotate: 35 } },
+    yAxis: { type: 'value', name: `P&L (${unit})`, nameTextStyle: { fontSize: 9 }, axisLabel: { fontSize: 8 } },
+    series: [
+      { type: 'bar', stack: 'w', stackStrategy: 'all', silent: true, itemStyle: { color: 'transparent' }, data: bars.map((b) => b.base) },
+      {
+        type: 'bar',
+        stack: 'w',
+        stackStrategy: 'all',
+        barMaxWidth: 26,
+        data: bars.map((b) => ({ value: Math.abs(b.amount), itemStyle: { color: b.colour } })),
+        label: { show: true, position: 'top', fontSize: 7, formatter: (p: { dataIndex: number }) => Math.round(bars[p.dataIndex]!.amount).toLocaleString('en-US') }
+      }
+    ]
   })
 }

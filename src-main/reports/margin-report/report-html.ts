@@ -7,7 +7,7 @@
 import { trafficLightZonesText } from '@contract/risk'
 import { bandsSayMore, liquidationText as liquidationBandsLine } from '@contract/liquidation'
 import { isUsdLike } from '../../engine/market/currency'
-import { profileChart, riskArrayHeatmap } from './charts'
+import { explainWaterfall, profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
 import { METHOD_SECTIONS, METHODOLOGY_DOC, METHODOLOGY_SOURCE, MODEL_APPROXIMATIONS } from './methodology'
 import { venueResult, type PositionsSummaryRow } from './positions-summary'
@@ -279,6 +279,44 @@ function summaryCells(x: PositionsSummaryRow, coin: string | null): string[] {
     x.incrementalImUsd === null ? '—' : usd(x.incrementalImUsd)
   ]
 }
+/**
+ * Section 9, the P&L explain (issue 22 §2): the two instants and the market each is valued on, a
+ * table of the components (rows) per account in its settlement currency and for the book in USD,
+ * the residual (full revaluation minus the explained parts) always a row, the waterfall of the USD
+ * column, what could not be explained and why, and what each component is (ours marked).
+ */
+function pnlExplain(r: MarginReportModel): string {
+  const x = r.explain
+  if (x === null) return ''
+  if (isUnavailable(x)) return `<section><h2>9. P&amp;L explain</h2>${unavailable(x)}</section>`
+  const e = x.reply
+  const market = (m: typeof e.fromMarket): string => `market <span class="nw">${esc(m.id)}</span> as of <span class="nw">${utc(m.asOfUtc)}</span> (${esc(m.source)})`
+  const label = (c: (typeof e.components)[number]): string => `${esc(c.label)}${c.published ? '' : ' <span class="dim">(ours)</span>'}`
+  const head = ['Component', ...x.columns.map((c) => `${esc(c.account)} (${esc(c.currency)})`), esc(x.usdLabel)]
+  const rows = [
+    // The currency term exists in USD only (coin held × the change of its USD index): a dash, not a zero, in the settlement columns.
+    ...e.components.map((c) => [label(c), ...x.columns.map((col) => (c.name === 'currency' ? '—' : amount(col.amounts[c.name], col.currency))), usd(x.usd[c.name])]),
+    ['<b>Total</b>', ...x.columns.map((col) => `<b>${amount(col.amounts.total, col.currency)}</b>`), `<b>${usd(x.usd.total)}</b>`]
+  ]
+  const numeric = Array.from({ length: x.columns.length + 1 }, (_, k) => k + 1)
+  const share = Math.abs(x.usd.revaluation) > 1e-9 ? ` = ${pct(Math.abs(x.usd.residual) / Math.abs(x.usd.revaluation), 2)} of the revaluation P&amp;L (${usd(x.usd.revaluation)} USD)` : ''
+  const ours = e.components.filter((c) => !c.published)
+  const notExplained = e.notExplained.length
+    ? table(['Account', 'Instrument', 'Why not explained'], e.notExplained.map((n) => [esc(n.account), esc(n.symbol), esc(n.reason)]), { cls: 'dense' })
+    : '<p>Every position was explained.</p>'
+  return `<section class="explain"><h2>9. P&amp;L explain</h2>
+<p class="lead">The ${r.account === null ? 'book’s' : `account ${esc(r.account)}’s`} P&amp;L between two instants (end of day ${esc(e.eodUtc)} UTC for a date), gain positive, by component. Each side is valued on the newest stored market taken at or before its instant. Each account’s amounts are in its settlement currency; the currency term (coin value held × the change of its USD index) is in USD only.</p>
+<dl class="meta"><dt>From</dt><dd>${utc(e.fromUtc)}, valued on ${market(e.fromMarket)}</dd><dt>To</dt><dd>${utc(e.toUtc)}, valued on ${market(e.toMarket)}</dd><dt>Between the markets</dt><dd>${num(e.elapsedDays, 3)} days (theta’s Δt)</dd></dl>
+${e.notes.length ? `<ul class="notes">${e.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+<div class="keep">${table(head, rows, { numeric, nowrap: [0], cls: 'dense' })}</div>
+<p class="lead"><b>Residual</b> (full revaluation minus the explained parts): <b>${usd(x.usd.residual)} USD</b>${share}.${ours.length ? ` Components marked (ours), starred in the chart, are approximations of ours, not a venue’s rule: ${ours.map((c) => esc(c.label)).join(', ')}.` : ''}</p>
+<figure><figcaption>Waterfall: the components to the total, ${esc(x.usdLabel)}</figcaption>${explainWaterfall(e.components, x.usd, 'USD')}</figure>
+<h3>Not explained</h3>
+${notExplained}
+<h3>What each component is</h3>
+${table(['Component', 'Definition'], e.components.map((c) => [label(c), esc(c.note)]), { nowrap: [0], cls: 'dense' })}
+</section>`
+}
 const SUMMARY_FIGURES = ['Net Δ (USD)', 'Vega (USD / pt)', 'Θ (USD / day)', 'Value (USD)', 'Margin consumed (USD)']
 
 function positionsSummaryAppendix(r: MarginReportModel): string {
@@ -399,6 +437,8 @@ tr { break-inside: avoid; }
 figure { margin: 0 0 3mm; } figcaption { margin: 0 0 1mm; }
 figure svg { display: block; width: 100%; height: auto; }
 .appendix { break-before: page; }
+/* The P&L explain (section 9) is read as one page: its table, residual and waterfall together. */
+section.explain { break-before: page; }
 /* The full positions list: fixed layout, alignment per column rather than a class per cell (see positionsList). */
 table.list { table-layout: fixed; font-size: 6.9pt; }
 table.list th, table.list td { padding: 0.45mm 1mm; overflow-wrap: anywhere; }
@@ -431,6 +471,7 @@ ${consumers(r.margin, positions)}
 ${stress(r)}
 ${riskStatistics(r)}
 ${hedges(r)}
+${pnlExplain(r)}
 ${positionsAppendix(r)}
 ${methodologyAppendix(r)}
 </body></html>`

@@ -6,6 +6,7 @@
  */
 import type { ResponseOf } from '@contract/api'
 import type { PositionsSummary } from './positions-summary'
+import type { ReportExplain } from './explain-section'
 
 export type PageSize = 'A4' | 'Letter'
 
@@ -100,4 +101,6 @@ export interface MarginReportModel {
   positionsAppendix: PositionsAppendix
   /** Appendix A's tables when it is a summary (computed for either choice: it is one pass). */
   positionsSummary: PositionsSummary
+  /** Section 9, the P&L explain between two dates (issue 22 §2); null: not requested. */
+  explain: ReportExplain | Unavailable | null
 }

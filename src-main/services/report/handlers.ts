@@ -40,7 +40,7 @@ export function reportHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof r
       const xlsx = await workbookBuffer(buildWorkbook(sheets, { creator: `Marginal ${appVersion}`, created: generatedAt }))
       return { fileName: `${stem}.xlsx`, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: xlsx.toString('base64') }
     },
-    marginReport: ({ bookId, taskId, account, pageSize, statistics, hedges, positionsAppendix }) =>
+    marginReport: ({ bookId, taskId, account, pageSize, statistics, hedges, positionsAppendix, explain }) =>
       ctx.tasks.maybe(taskId, async (run) => {
         const bc = ctx.bookContext(bookId)
         const { book, view } = bc
@@ -63,7 +63,7 @@ export function reportHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof r
             appVersion,
             now: generatedAt
           },
-          { pageSize, account, statistics, hedges, positionsAppendix },
+          { pageSize, account, statistics, hedges, positionsAppendix, explain },
           // Gathering is every step but the last; printing is the last.
           { pool: ctx.pool, signal: run.signal, onProgress: (done, total) => run.onProgress?.(done, (steps = total + 1)) }
         )
