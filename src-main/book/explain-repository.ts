@@ -111,3 +111,19 @@ export function fundingAndFeesBetween(db: BookDb, bookId: number, fromMs: number
 export function fundingRatesBetween(db: BookDb, fromMs: number, toMs: number): { venue: string; symbol: string; atMs: number; rate: number }[] {
   return db.prepare('SELECT venue, symbol, at_ms AS atMs, rate FROM funding_history WHERE at_ms > ? AND at_ms <= ? ORDER BY at_ms').all(fromMs, toMs) as { venue: string; symbol: string; atMs: number; rate: number }[]
 }
+
+/**
+ * Per account and instrument symbol, the signed contracts all the book's trades add up to: what
+ * the trades table can account for of a position held today (a statement's position snapshot, a
+ * hand edit or the demo book's seed add the rest without a trade).
+ */
+export function tradedContracts(db: BookDb, bookId: number): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT a.name AS account_name, i.symbol AS symbol, SUM(CASE t.side WHEN 'buy' THEN t.size_contracts ELSE -t.size_contracts END) AS contracts
+       FROM trades t JOIN accounts a ON a.id = t.account_id JOIN instruments i ON i.id = t.instrument_id
+       WHERE a.book_id = ? GROUP BY a.name, i.symbol`
+    )
+    .all(bookId) as { account_name: string; symbol: string; contracts: number }[]
+  return new Map(rows.map((r) => [`${r.account_name}\u0000${r.symbol}`, r.contracts]))
+}

@@ -131,5 +131,16 @@ describe('P&L explain: holdings rebuilt from the trades table', () => {
     // The carried −28,000 is all delta; nothing unexplained.
     expect(perpRow.settle.delta).toBeCloseTo(-28_000 * 10 * (1 / perpRow.from!.priceUsd - 1 / perpRow.to!.priceUsd), 12)
     expect(Math.abs(perpRow.settle.residual)).toBeLessThan(1e-15)
+    // The demo's seeded positions: none is wholly accounted for by trades, and the reply says so.
+    expect(e.notes.some((n) => n.startsWith('36 of 36 positions are not wholly accounted for by the book\'s trades'))).toBe(true)
+  })
+
+  it('a position the trades account for is no longer said to be assumed held throughout', () => {
+    const t = demoWithMovedMarket(0.01, 0)
+    const call = listHeldPositions(t.db, t.bookId).find((p) => p.instrument.symbol === 'BTC-25DEC26-100000-C')!
+    const fromMs = Date.parse(t.fromUtc)
+    insertTrades(t.db, [{ accountId: call.accountId, instrumentId: upsertInstrument(t.db, call.instrument), importId: null, externalId: 'whole', tradedAtMs: fromMs - DAY, side: 'buy', sizeContracts: call.sizeContracts, price: 0.02, fee: 0, feeCurrency: null }])
+    const e = explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc })
+    expect(e.notes.some((n) => n.startsWith('35 of 36 positions are not wholly accounted for'))).toBe(true)
   })
 })

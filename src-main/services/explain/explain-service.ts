@@ -23,7 +23,7 @@ import { underlyingAsOf } from '../../engine/market/merge-snapshots'
 import { explainPnl } from '../../engine/explain/explain-book'
 import type { ExplainBalance, ExplainHolding, ExplainResult } from '../../engine/explain/explain-types'
 import { InvalidDocumentError, MissingDataError, NotFoundError } from '../errors'
-import { fundingAndFeesBetween, fundingRatesBetween, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradesAfter } from '../../book/explain-repository'
+import { fundingAndFeesBetween, fundingRatesBetween, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
 
 /** The venues' daily settlement time (Deribit and OKX settle at 08:00 UTC), the default end of day. */
 export const DEFAULT_EOD_UTC = '08:00'
@@ -127,6 +127,15 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   })
 
   const notes: string[] = []
+  // Holdings before the window's trades are today's less those trades: exact for what the trades
+  // table accounts for; a position (or part) entered without a trade is taken as held throughout.
+  const traded = tradedContracts(db, req.bookId)
+  const untraced = held.filter((h) => Math.abs(h.sizeContracts - (traded.get(`${h.account}\u0000${h.instrument.symbol}`) ?? 0)) > 1e-9 * Math.max(1, Math.abs(h.sizeContracts)))
+  if (untraced.length)
+    notes.push(
+      `${untraced.length} of ${held.length} positions are not wholly accounted for by the book's trades (a statement's position snapshot, a hand edit, the demo's seed): ` +
+        'the part no trade explains is taken as held throughout the window (ours); import the trades of the window to explain them exactly'
+    )
   if (from.ref.id === to.ref.id) notes.push(`the same market snapshot (${from.ref.id}) values both instants: only trades, funding and fees can show; import a chain taken nearer ${new Date(toMs).toISOString()}`)
   for (const [side, m, atMs] of [['from', from, fromMs], ['to', to, toMs]] as const) {
     for (const [u, asOf] of Object.entries(underlyingAsOf(m.view.snapshot))) {
