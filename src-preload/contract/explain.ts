@@ -67,7 +67,12 @@ export const ExplainPnlRequest = z
     eodUtc: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time, HH:MM')
-      .optional()
+      .optional(),
+    /**
+     * The per-position rows too (default: yes). A 10,000-position book's rows are ~12 MB of JSON
+     * that only the position grouping shows: the view asks for them when it is chosen.
+     */
+    positions: z.boolean().optional()
   })
   .strict()
 
@@ -83,6 +88,8 @@ export const ExplainPnlResponse = z.object({
   elapsedDays: z.number(),
   /** Waterfall order, with what each component is; `published: false` marks a rule of ours. */
   components: z.array(z.object({ name: ExplainComponentName, label: z.string(), published: z.boolean(), note: z.string() })),
+  /** Whether `rows` holds every position (false: left out on request; the aggregates below still cover them). */
+  positionRows: z.boolean(),
   rows: z.array(ExplainRowView),
   groups: z.array(z.object({ account: z.string(), venue: z.string(), underlying: z.string(), settleCurrency: z.string(), settle: ExplainAmountsView, usd: ExplainAmountsView })),
   byAccount: z.array(z.object({ account: z.string(), venue: z.string(), usd: ExplainAmountsView })),

@@ -78,6 +78,13 @@ describe('P&L explain of the demo book (issue 22, acceptance 2)', () => {
     expect(new Set(e.groups.filter((g) => g.account === 'Derive ETH').map((g) => g.settleCurrency))).toEqual(new Set(['USDC']))
     // The reply is what the contract says.
     expect(() => ExplainPnlResponse.parse(explainView(e))).not.toThrow()
+    // Without the per-position rows (what the view asks first): the same aggregates, no rows.
+    const summary = explainView(e, false)
+    expect(summary.positionRows).toBe(false)
+    expect(summary.rows).toEqual([])
+    const { rows: _r, positionRows: _p, ...aggregates } = explainView(e)
+    const { rows: _r2, positionRows: _p2, ...same } = summary
+    expect(same).toEqual(aggregates)
   })
 
   it('0.5 % move, no vol shift, a day: the residual is under 1 % of the P&L', () => {

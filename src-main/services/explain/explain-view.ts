@@ -13,7 +13,8 @@ type SameNames = [ExplainComponentName] extends [ExplainComponent] ? ([ExplainCo
 const sameNames: SameNames = true
 void sameNames
 
-export function explainView(e: BookExplain): ExplainPnlResponse {
+/** The reply; `positionRows: false` leaves the per-position rows out (the aggregates are the same). */
+export function explainView(e: BookExplain, positionRows = true): ExplainPnlResponse {
   return {
     bookId: e.bookId,
     fromUtc: iso(e.window.fromMs),
@@ -23,7 +24,8 @@ export function explainView(e: BookExplain): ExplainPnlResponse {
     toMarket: { id: e.toMarket.id, asOfUtc: iso(e.toMarket.asOfMs), source: e.toMarket.source },
     elapsedDays: e.elapsedYears * 365,
     components: EXPLAIN_COMPONENTS.map((name) => ({ name, ...EXPLAIN_COMPONENT_INFO[name] })),
-    rows: e.rows,
+    positionRows,
+    rows: positionRows ? e.rows : [],
     groups: e.groups,
     byAccount: e.byAccount,
     byUnderlying: e.byUnderlying,

@@ -11,7 +11,7 @@ export function explainHandlers(ctx: ServiceContext): HandlerSlice<keyof typeof 
   return {
     explainPnl: (req) => {
       ctx.bookContext(req.bookId)
-      return explainView(explainBook(ctx.db, req))
+      return explainView(explainBook(ctx.db, req), req.positions !== false)
     }
   }
 }

@@ -54,13 +54,14 @@ export const useExplainStore = defineStore('explain', () => {
     saveUiState(EOD_KEY, value, 0)
   }
 
-  async function run(): Promise<void> {
+  /** `positions`: the per-position rows too (only the position grouping shows them: a desk book's are megabytes). */
+  async function run(positions = false): Promise<void> {
     const bookId = session.currentBookId
     if (bookId === null || !fromDate.value || !toDate.value) return
     const mine = ++generation
     loading.value = true
     try {
-      const r = await useExplainApi().explainPnl({ bookId, fromUtc: fromDate.value, toUtc: toDate.value, eodUtc: eodUtc.value })
+      const r = await useExplainApi().explainPnl({ bookId, fromUtc: fromDate.value, toUtc: toDate.value, eodUtc: eodUtc.value, positions })
       if (mine !== generation) return
       result.value = r
       error.value = null

@@ -48,6 +48,7 @@ const reply: ExplainPnlResponse = {
   toMarket: { id: 'snap-1', asOfUtc: '2026-11-21T07:45:00.000Z', source: 'deribit chain' },
   elapsedDays: 1.0104,
   components: NAMES.map((name) => ({ name, label: name === 'newTrades' ? 'New trades' : name[0]!.toUpperCase() + name.slice(1), published: !OURS.has(name), note: `what ${name} is` })),
+  positionRows: true,
   rows: [
     { kind: 'position', account: 'Deribit main', venue: 'deribit', underlying: 'BTC', symbol: 'BTC-25DEC26-100000-C', instrumentKind: 'option', settleCurrency: 'BTC', sizeFromContracts: 1, sizeToContracts: 1, from: null, to: null, settle: callSettle, usd: callUsd, fundingSource: null, notes: [] },
     { kind: 'position', account: 'OKX', venue: 'okx', underlying: 'BTC', symbol: 'BTC-USDT-SWAP', instrumentKind: 'perpetual', settleCurrency: 'USDT', sizeFromContracts: 10, sizeToContracts: 12, from: null, to: null, settle: perpSettle, usd: perpUsd, fundingSource: 'statement', notes: [] }
@@ -74,7 +75,8 @@ afterEach(() => {
 beforeEach(() => setActivePinia(createPinia()))
 
 async function mountView(methods: Partial<MarginalApi> = {}, uiState: Record<string, unknown> = {}): Promise<{ api: FakeApi; view: VueWrapper }> {
-  const api = installFakeApi({ currentMarket: async () => ({ snapshot: market() }), explainPnl: async () => reply, ...methods }, uiState)
+  // As the backend: the per-position rows only when asked for.
+  const api = installFakeApi({ currentMarket: async () => ({ snapshot: market() }), explainPnl: async (req) => (req.positions ? reply : { ...reply, positionRows: false, rows: [] }), ...methods }, uiState)
   const session = useSessionStore()
   session.books = [book(1, 'demo', 'Demo book'), book(2, 'live', 'My book')]
   session.currentBookId = 2
@@ -92,7 +94,7 @@ describe('P&L explain view', () => {
     expect(defaultExplainDates('2026-11-20T09:00:00.000Z', '08:00', 0)).toEqual({ from: '2026-11-20', to: '2026-11-21' })
     expect(defaultExplainDates('2026-11-20T07:00:00.000Z', '08:00', 0)).toEqual({ from: '2026-11-19', to: '2026-11-20' })
     const { api, view } = await mountView()
-    expect(api.explainPnl).toHaveBeenCalledWith({ bookId: 2, fromUtc: '2026-11-20', toUtc: '2026-11-21', eodUtc: '08:00' })
+    expect(api.explainPnl).toHaveBeenCalledWith({ bookId: 2, fromUtc: '2026-11-20', toUtc: '2026-11-21', eodUtc: '08:00', positions: false })
     expect((view.get('[data-testid="explain-from"]').element as HTMLInputElement).value).toBe('2026-11-20')
     expect((view.get('[data-testid="explain-eod"]').element as HTMLInputElement).value).toBe('08:00')
   })
@@ -123,7 +125,7 @@ describe('P&L explain view', () => {
   })
 
   it('by account in the settlement currency: each account in its own currency, units labelled', async () => {
-    const { view } = await mountView()
+    const { api, view } = await mountView()
     await view.get('[data-testid="explain-group-by"]').setValue('account')
     await view.get('[data-testid="explain-units"]').setValue('settle')
     const rows = view.findAll('[data-testid="explain-row"]')
@@ -134,7 +136,12 @@ describe('P&L explain view', () => {
     // In USD: the accounts, then the book.
     await view.get('[data-testid="explain-units"]').setValue('usd')
     expect(view.findAll('[data-testid="explain-row"]').map((r) => r.attributes('data-row'))).toEqual(['a:Deribit main', 'a:OKX', 'book'])
+    // The positions' rows are asked for when that grouping is chosen, not before (megabytes on a desk book).
+    expect(api.explainPnl).toHaveBeenCalledTimes(1)
     await view.get('[data-testid="explain-group-by"]').setValue('position')
+    await flushPromises()
+    expect(api.explainPnl).toHaveBeenCalledTimes(2)
+    expect(api.explainPnl).toHaveBeenLastCalledWith(expect.objectContaining({ positions: true }))
     expect(view.findAll('[data-testid="explain-row"]')).toHaveLength(3)
     expect(view.text()).toContain('10 → 12 contracts')
   })
