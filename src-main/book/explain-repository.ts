@@ -6,6 +6,7 @@
 import type { BookDb } from './database'
 import { instrumentFromRow, type InstrumentRow } from './instruments-repository'
 import type { Instrument, UnpricedInstrument } from '../engine/instruments/instrument'
+import type { ExplainCashFlow } from '../engine/explain/explain-types'
 
 export interface StoredSnapshotRef {
   id: string
@@ -86,25 +87,15 @@ export function positionsSettledAfter(db: BookDb, bookId: number, afterMs: numbe
   return rows.map((r) => ({ accountId: r.account_id, accountName: r.account_name, venue: r.account_venue, instrument: instrumentFromRow(r), sizeContracts: r.size_contracts, settledAtMs: r.settled_at_ms }))
 }
 
-export interface LedgerRecord {
-  accountName: string
-  venue: string
-  kind: 'funding' | 'fee'
-  currency: string
-  amount: number
-  atMs: number
-  instrumentSymbol: string | null
-}
-
-/** The book's funding and fee ledger rows with fromMs < at_ms ≤ toMs. */
-export function fundingAndFeesBetween(db: BookDb, bookId: number, fromMs: number, toMs: number): LedgerRecord[] {
+/** The book's funding and fee ledger rows with fromMs < at_ms ≤ toMs, as the explain takes them. */
+export function fundingAndFeesBetween(db: BookDb, bookId: number, fromMs: number, toMs: number): ExplainCashFlow[] {
   return db
     .prepare(
-      `SELECT a.name AS accountName, a.venue AS venue, f.kind AS kind, f.currency AS currency, f.amount AS amount, f.at_ms AS atMs, f.instrument_symbol AS instrumentSymbol
+      `SELECT a.name AS account, a.venue AS venue, f.kind AS kind, f.currency AS currency, f.amount AS amount, f.at_ms AS atMs, f.instrument_symbol AS instrumentSymbol
        FROM cash_flows f JOIN accounts a ON a.id = f.account_id
        WHERE a.book_id = ? AND f.kind IN ('funding', 'fee') AND f.at_ms > ? AND f.at_ms <= ? ORDER BY f.at_ms, f.id`
     )
-    .all(bookId, fromMs, toMs) as LedgerRecord[]
+    .all(bookId, fromMs, toMs) as ExplainCashFlow[]
 }
 
 /** Imported funding rates with fromMs < at_ms ≤ toMs. */

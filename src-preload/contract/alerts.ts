@@ -7,8 +7,9 @@ import { z } from 'zod'
 import { BookRequest } from './books'
 import type { MethodTable } from './method-table'
 import { id, isoUtc } from './primitives'
+import { AlertCheckView, AlertRuleKindName } from './alert-check'
 
-export const AlertRuleKindName = z.enum(['im-utilisation', 'mm-utilisation', 'liquidation-distance', 'delta-limit'])
+export { AlertCheckView, AlertRuleKindName }
 
 /** Utilisations and liquidation distances in percent; a delta limit in coin of its underlying. */
 export const AlertRuleView = z
@@ -22,17 +23,6 @@ export const AlertRuleView = z
     enabled: z.boolean()
   })
   .strict()
-
-export const AlertCheckView = z.object({
-  poolKey: z.string(),
-  rule: AlertRuleKindName,
-  underlying: z.string(),
-  threshold: z.number(),
-  source: z.enum(['pool', 'book', 'default']),
-  value: z.number().nullable(),
-  breached: z.boolean(),
-  text: z.string()
-})
 
 export const AlertLogView = z.object({
   id: z.number().int(),

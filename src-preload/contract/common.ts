@@ -2,6 +2,7 @@
  * The app itself: version and host, UI state kept in the book file, the engine pool, tasks and their events, and the reply envelope every method shares.
  */
 import { z } from 'zod'
+import { AlertCheckView } from './alert-check'
 import type { MethodTable } from './method-table'
 
 export const EmptyRequest = z.object({}).strict()
@@ -92,19 +93,7 @@ export const ApiEvent = z.discriminatedUnion('type', [
     type: z.literal('alerts.raised'),
     bookId: z.number().int().positive(),
     cause: z.string(),
-    transitions: z.array(
-      z.object({
-        event: z.enum(['breach', 'clear']),
-        poolKey: z.string(),
-        rule: z.enum(['im-utilisation', 'mm-utilisation', 'liquidation-distance', 'delta-limit']),
-        underlying: z.string(),
-        threshold: z.number(),
-        source: z.enum(['pool', 'book', 'default']),
-        value: z.number().nullable(),
-        breached: z.boolean(),
-        text: z.string()
-      })
-    )
+    transitions: z.array(AlertCheckView.extend({ event: z.enum(['breach', 'clear']) }))
   }),
   // A fetch of public market data (Fetch now or a refresh) wrote a new market snapshot to this book
   // (issue 22, §3; contract/market-fetch.ts): the windows showing it re-read their market.

@@ -121,7 +121,7 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
     from: { view: from.view, holdings: fromHoldings, balances: balancesAt(fromMs) },
     to: { view: to.view, holdings: toHoldings, balances: balancesAt(toMs) },
     fills: inWindow.map((t) => ({ account: t.accountName, venue: t.venue, instrument: t.instrument, signedContracts: t.signedContracts, price: t.price, atMs: t.tradedAtMs, fee: t.fee, feeCurrency: t.feeCurrency })),
-    cashFlows: fundingAndFeesBetween(db, req.bookId, fromMs, toMs).map((f) => ({ account: f.accountName, venue: f.venue, kind: f.kind, currency: f.currency, amount: f.amount, atMs: f.atMs, instrumentSymbol: f.instrumentSymbol })),
+    cashFlows: fundingAndFeesBetween(db, req.bookId, fromMs, toMs),
     fundingRates: fundingRatesBetween(db, fromMs, toMs),
     window: { fromMs, toMs }
   })
