@@ -29,11 +29,12 @@ const GridStandIn = defineComponent({
     rowData: { type: Array as PropType<AnyRow[]>, default: () => [] },
     columnDefs: { type: Array as PropType<ColDef<AnyRow>[]>, default: () => [] },
     getRowId: { type: Function as PropType<(p: { data: AnyRow }) => string>, required: true },
-    getRowClass: { type: Function as PropType<(p: { data?: AnyRow }) => string>, default: () => '' }
+    getRowClass: { type: Function as PropType<(p: { data?: AnyRow }) => string>, default: () => '' },
+    domLayout: { type: String, default: 'normal' }
   },
   setup(props) {
     return () =>
-      h('div', { class: 'grid-stand-in' }, props.rowData.map((data) =>
+      h('div', { class: 'grid-stand-in', 'data-dom-layout': props.domLayout }, props.rowData.map((data) =>
         h('div', { class: ['ag-row', props.getRowClass({ data })], 'row-id': props.getRowId({ data }) }, props.columnDefs.map((c) => {
           const colId = c.colId ?? String(c.field)
           const value = typeof c.valueGetter === 'function' ? (c.valueGetter as (p: unknown) => unknown)({ data }) : data[String(c.field)]
@@ -245,6 +246,15 @@ describe('venue vs replica view', () => {
     await view.get('[data-testid="venue-vector-filter"]').setValue('initial_risk_vectors.BTC-PERPETUAL')
     await flushPromises()
     expect(view.findAll('[data-testid="venue-vectors"] .ag-row')).toHaveLength(1)
+    expect(view.get('[data-testid="venue-vectors"]').attributes('data-dom-layout')).toBe('autoHeight')
+  })
+
+  it('a simulation of many instruments keeps its vector grid virtualised at a fixed height', async () => {
+    const many = Array.from({ length: 300 }, (_, k) => vector(`initial_risk_vectors.BTC-${k}`, 0, 0.01, 0))
+    const { view } = await mountView({ venueComparison: async () => ({ ...comparison, simulations: [{ ...comparison.simulations[0]!, vectors: many }] }) })
+    const grid = view.get('[data-testid="venue-vectors"]')
+    expect(grid.attributes('data-dom-layout')).toBe('normal')
+    expect(grid.classes()).toContain('tall')
   })
 
   it('lists the summaries that match no pool with the reason, and the files kept in the book', async () => {
