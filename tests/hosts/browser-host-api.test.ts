@@ -678,6 +678,8 @@ describe('margin alerts over the API', () => {
     const demo = (await api.listBooks({})).find((b) => b.isDemo)?.id ?? (await api.restoreDemo({})).id
     // The event stream read as the renderer's EventSource reads it (Node has no EventSource).
     const seen: unknown[] = []
+    let firstSeen!: () => void
+    const first = new Promise<void>((r) => (firstSeen = r))
     const controller = new AbortController()
     const stream = await fetch(`${base()}/api/events?token=${t.host.token}`, { signal: controller.signal })
     const reading = (async () => {
@@ -688,7 +690,10 @@ describe('margin alerts over the API', () => {
         for (const frame of buffer.split('\n\n').slice(0, -1)) {
           if (!frame.startsWith('data: ')) continue
           const e = JSON.parse(frame.slice(6))
-          if (e.type === 'alerts.raised') seen.push(e)
+          if (e.type === 'alerts.raised') {
+            seen.push(e)
+            firstSeen()
+          }
         }
         buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2)
       }
@@ -696,7 +701,8 @@ describe('margin alerts over the API', () => {
     try {
       const saved = await api.saveAlertRules({ bookId: demo, rules: [{ poolKey: pool, rule: 'im-utilisation', underlying: '', threshold: 50, enabled: true }] })
       expect(saved.raised).toContainEqual({ poolKey: pool, rule: 'im-utilisation', underlying: '' })
-      for (let waited = 0; !seen.length && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20))
+      // The event travels on its own connection: awaited (the test's timeout is the only clock).
+      await first
       expect(seen[0]).toMatchObject({ type: 'alerts.raised', bookId: demo, cause: 'alert rules edited', transitions: [{ event: 'breach', poolKey: pool, rule: 'im-utilisation', threshold: 50 }] })
       const evaluated = await api.evaluateAlerts({ bookId: demo })
       expect(evaluated.transitions).toEqual([])

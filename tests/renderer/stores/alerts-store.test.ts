@@ -99,8 +99,8 @@ describe('alerts store', () => {
     await flushPromises()
     expect(n.asked.n).toBe(1)
     expect(n.shown).toEqual([])
-    await new Promise((r) => setTimeout(r, 5)) // the UI state is saved on the next turn
-    expect(api.uiState.get('alerts.notificationPermissionAsked')).toBe(true)
+    // The UI state is saved on the next turn (debounced): waited for, not slept on.
+    await vi.waitFor(() => expect(api.uiState.get('alerts.notificationPermissionAsked')).toBe(true))
 
     setActivePinia(createPinia())
     const desktop = fake('electron', { now: true })
