@@ -31,6 +31,7 @@ const chromium = (() => {
   }
 })()
 const missing = [chromium ? null : 'Chromium', tool('pdftotext') ? null : 'poppler-utils (pdftotext)'].filter(Boolean)
+if (missing.length) console.warn(`explain section PDF test skipped: ${missing.join(' and ')} not installed (apt-get install chromium poppler-utils)`)
 
 let t: DemoPair
 let inputs: ReportInputs
