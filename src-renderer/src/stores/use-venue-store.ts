@@ -133,6 +133,17 @@ export const useVenueStore = defineStore('venue', () => {
     outcomes.value = []
   }
 
+  /** Views showing the comparison: only while one is open does a change re-read it (three calls each). */
+  let shown = 0
+  /** A view opens: the comparison is read now and follows every change until it closes. */
+  function show(): void {
+    shown++
+    void load()
+  }
+  function hide(): void {
+    shown = Math.max(0, shown - 1)
+  }
+
   // Another book: its own comparison, and the last imports were into the other one.
   watch(
     () => session.currentBookId,
@@ -141,15 +152,18 @@ export const useVenueStore = defineStore('venue', () => {
       pending.value = []
       comparison.value = null
       summaries.value = []
-      void load()
+      if (shown) void load()
     }
   )
   // The replica follows the margin the dashboard shows (same backend memo): a market, import or
-  // what-if edit that recomputes it recomputes the comparison.
+  // what-if edit recomputes it (the margin store re-reads on every book-file change), and with it
+  // the comparison; once per change.
   watch(
-    () => [margin.margin, session.dataRevision] as const,
-    () => void load()
+    () => margin.margin,
+    () => {
+      if (shown) void load()
+    }
   )
 
-  return { comparison, summaries, accounts, outcomes, pending, error, loading, importing, load, importFiles, importAs, dismiss, clearOutcomes }
+  return { comparison, summaries, accounts, outcomes, pending, error, loading, importing, load, show, hide, importFiles, importAs, dismiss, clearOutcomes }
 })

@@ -15,6 +15,7 @@ import { MarginalApiError, type ImportVenueSummaryResponse, type MarginalApi, ty
 import VenueView from '../../../src-renderer/src/modules/venue/VenueView.vue'
 import { accountsNamedIn } from '../../../src-renderer/src/stores/use-venue-store'
 import { useSessionStore } from '../../../src-renderer/src/stores/use-session-store'
+import { useMarginStore } from '../../../src-renderer/src/stores/use-margin-store'
 import { installFakeApi, type FakeApi } from '../support/fake-api'
 import { book, bookMargin } from '../support/fixtures'
 
@@ -201,6 +202,21 @@ describe('venue vs replica view', () => {
     expect(api.venueComparison).toHaveBeenCalledWith({ bookId: 2 })
     expect(api.listVenueSummaries).toHaveBeenCalledWith({ bookId: 2 })
     expect(api.listBalances).toHaveBeenCalledWith({ bookId: 2 })
+  })
+
+  it('re-reads once per margin change while the view is open, and not at all once it is closed', async () => {
+    const { api, view } = await mountView()
+    const calls = (api.venueComparison as unknown as { mock: { calls: unknown[] } }).mock.calls
+    const before = calls.length
+    const margin = useMarginStore()
+    margin.margin = bookMargin([])
+    await flushPromises()
+    expect(calls.length).toBe(before + 1)
+    view.unmount()
+    wrapper = null
+    margin.margin = bookMargin([])
+    await flushPromises()
+    expect(calls.length).toBe(before + 1)
   })
 
   it('sets the venue’s IM and MM beside the replica’s with replica − venue in the pool’s currency and %', async () => {
