@@ -4,7 +4,7 @@
  * workstation and the report use. Per account, one line per underlying × settlement currency in that
  * currency and one in USD; then per underlying and for the book in USD; the residual always shown.
  */
-import type { ExplainAmountsView, ExplainPnlRequest, ExplainPnlResponse } from '@contract/explain'
+import { notExplainedByReason, type ExplainAmountsView, type ExplainPnlRequest, type ExplainPnlResponse } from '@contract/explain'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
 
@@ -25,6 +25,7 @@ export function explainUsageError(a: Pick<ExplainArgs, 'from' | 'to' | 'eod'>): 
 
 // Coins to 8 decimals (a satoshi), USD-like amounts to cents; a non-finite figure shows as missing.
 const fixed = (x: number, decimals: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(decimals)) : null)
+// The engine's isUsdLike (engine/market/currency.ts), which the CLI layer may not import.
 const decimalsFor = (currency: string): number => (/^(USD|USDT|USDC|FDUSD|BUSD)$/i.test(currency) ? 2 : 8)
 
 const HEADERS = ['Delta', 'Gamma', 'Vega', 'Theta', 'Vanna', 'Volga', 'Charm', 'Veta', 'New trades', 'Closes', 'Funding', 'Fees', 'Currency', 'Residual', 'Total']
@@ -35,7 +36,8 @@ const utc = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`
 
 /** Prints the explain; returns the exit code. `fetch` is `explainPnl` through dispatch (cli/main.ts). */
 export async function explainCommand(fetch: (req: ExplainPnlRequest) => Promise<ExplainPnlResponse>, io: CliIo, a: ExplainArgs): Promise<number> {
-  const e = await fetch({ bookId: a.bookId, fromUtc: a.from!, toUtc: a.to!, ...(a.eod ? { eodUtc: a.eod } : {}) })
+  // The per-position rows only for --json: the tables below are the aggregates (a desk book's rows are megabytes).
+  const e = await fetch({ bookId: a.bookId, fromUtc: a.from!, toUtc: a.to!, ...(a.eod ? { eodUtc: a.eod } : {}), positions: a.json })
   if (a.json) {
     io.out(JSON.stringify(e, null, 2))
     return 0
@@ -43,7 +45,7 @@ export async function explainCommand(fetch: (req: ExplainPnlRequest) => Promise<
   io.out(`Book ${e.bookId}: P&L explain ${utc(e.fromUtc)} → ${utc(e.toUtc)}, gain positive`)
   io.out(`Markets: from ${e.fromMarket.id} (as of ${utc(e.fromMarket.asOfUtc)}), to ${e.toMarket.id} (as of ${utc(e.toMarket.asOfUtc)}); ${e.elapsedDays.toFixed(2)} days of theta`)
   for (const n of e.notes) io.out(`Note: ${n}`)
-  if (e.rows.length === 0 && e.notExplained.length === 0) {
+  if (e.groups.length === 0 && e.notExplained.length === 0) {
     io.out('Nothing to explain: the book held no position or coin cash and traded nothing between the two instants.')
     return 0
   }
@@ -68,7 +70,10 @@ export async function explainCommand(fetch: (req: ExplainPnlRequest) => Promise<
   io.out(`Residual (full revaluation minus the explained parts): ${book.residual.toFixed(2)} USD${share}`)
   io.out('Coin amounts in the coin (8 decimals), USD-like amounts in that currency; Currency: USD only (coins held at the start, revalued).')
 
-  if (e.notExplained.length) io.out(`\nNot explained (${e.notExplained.length}): ${e.notExplained.map((n) => `${n.account} ${n.symbol} (${n.reason})`).join('; ')}`)
+  if (e.notExplained.length) {
+    io.out(`\nNot explained (${e.notExplained.length} position${e.notExplained.length === 1 ? '' : 's'}; --json lists every one):`)
+    for (const g of notExplainedByReason(e.notExplained)) io.out(`  ${g.reason}: ${g.count} — ${g.first.join(', ')}${g.count > g.first.length ? `, … ${g.count - g.first.length} more` : ''}`)
+  }
   const ours = e.components.filter((c) => !c.published)
   if (ours.length) io.out(`\n${ours.map((c) => c.label).join(', ')}: our documented rule (docs/METHODOLOGY.md, P&L explain), not a venue's.`)
   return 0

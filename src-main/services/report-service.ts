@@ -178,7 +178,8 @@ export async function marginReportModel(inputs: ReportInputs, o: ReportOptions, 
     explain = await section(signal, () => {
       const eodUtc = ask.eodUtc ?? DEFAULT_EOD_UTC
       const dates = reportExplainDates(ask, view.snapshot.asOfMs, eodUtc)
-      return reportExplain(explainView(explainBook(db, { bookId: inputs.book.id, ...dates, eodUtc })), o.account ?? null)
+      // The section prints the aggregates: no per-position rows.
+      return reportExplain(explainView(explainBook(db, { bookId: inputs.book.id, ...dates, eodUtc }), false), o.account ?? null)
     })
     step()
   }

@@ -109,3 +109,27 @@ export const explainMethods = {
   /** The book's P&L between two dates explained by component, per position, account, underlying and book. */
   explainPnl: { request: ExplainPnlRequest, response: ExplainPnlResponse }
 } as const satisfies MethodTable
+
+/** What could not be explained, by reason: how many positions, and the first few of them. */
+export interface NotExplainedByReason {
+  reason: string
+  count: number
+  /** "account symbol", at most `firstPerReason` of them. */
+  first: string[]
+}
+
+/**
+ * The reply's not-explained list summarised for a terminal or a page (a 10,000-position book whose
+ * earlier market lacks an underlying would otherwise list every position): each reason once, with
+ * its count and its first positions. The reply itself keeps every row (`--json`, the view).
+ */
+export function notExplainedByReason(rows: readonly { account: string; symbol: string; reason: string }[], firstPerReason = 5): NotExplainedByReason[] {
+  const byReason = new Map<string, NotExplainedByReason>()
+  for (const r of rows) {
+    let g = byReason.get(r.reason)
+    if (!g) byReason.set(r.reason, (g = { reason: r.reason, count: 0, first: [] }))
+    g.count++
+    if (g.first.length < firstPerReason) g.first.push(`${r.account} ${r.symbol}`)
+  }
+  return [...byReason.values()].sort((a, b) => b.count - a.count)
+}

@@ -17,7 +17,8 @@ import { explainView } from '../../src-main/services/explain/explain-view'
 import { marginReportModel, printMarginReport, reportExplainDates, type ReportInputs } from '../../src-main/services/report-service'
 import { chromiumPrinter, findChromium } from '../../src-main/reports/pdf/chromium-printer'
 import { decimalsOf } from '../../src-main/reports/margin-report/format'
-import type { ReportExplain } from '../../src-main/reports/margin-report/explain-section'
+import { reportExplain, type ReportExplain } from '../../src-main/reports/margin-report/explain-section'
+import { notExplainedByReason } from '../../src-preload/contract/explain'
 import { reportExplainArgs } from '../../src-main/cli/report-command'
 import { demoWithMovedMarket, type DemoPair } from '../engine/explain/demo-fixture'
 
@@ -59,7 +60,7 @@ const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 describe('the report\'s P&L explain section', () => {
   it('explains the asked dates with the explainPnl reply\'s own numbers; the last day without dates', async () => {
-    const reply = explainView(explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc }))
+    const reply = explainView(explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc }), false)
     const model = await marginReportModel(inputs, { pageSize: 'A4', statistics: false, hedges: false, explain: { fromUtc: t.fromUtc, toUtc: t.toUtc } })
     const x = model.explain as ReportExplain
     expect(x.reply).toEqual(reply)
@@ -85,7 +86,22 @@ describe('the report\'s P&L explain section', () => {
     const s = scoped.explain as ReportExplain
     expect(new Set(s.columns.map((c) => c.account))).toEqual(new Set(['Deribit main']))
     expect(s.usd).toEqual(reply.byAccount.find((a) => a.account === 'Deribit main')!.usd)
+    // ... and names no other account's positions among those not explained.
+    const mixed = { ...reply, notExplained: [{ account: 'Deribit main', symbol: 'BTC-X', reason: 'no BTC price' }, { account: 'OKX portfolio', symbol: 'ETH-Y', reason: 'no ETH price' }] }
+    expect(reportExplain(mixed, 'Deribit main').reply.notExplained).toEqual([mixed.notExplained[0]])
+    expect(reportExplain(mixed, null).reply.notExplained).toEqual(mixed.notExplained)
   }, 60_000)
+
+  it('what was not explained is summarised by reason with its first positions, however many there are', () => {
+    const rows = [
+      ...Array.from({ length: 9_000 }, (_, k) => ({ account: 'A', symbol: `SOL-${k}`, reason: 'no SOL price in the from market' })),
+      { account: 'B', symbol: 'ETH-1', reason: 'expired between the two instants' }
+    ]
+    expect(notExplainedByReason(rows, 3)).toEqual([
+      { reason: 'no SOL price in the from market', count: 9_000, first: ['A SOL-0', 'A SOL-1', 'A SOL-2'] },
+      { reason: 'expired between the two instants', count: 1, first: ['B ETH-1'] }
+    ])
+  })
 
   it('without a market before the from instant the section says why, and the report still prints the rest', async () => {
     const model = await marginReportModel(inputs, { pageSize: 'A4', statistics: false, hedges: false, explain: { fromUtc: '2020-01-01', toUtc: '2020-01-02' } })
@@ -103,7 +119,7 @@ describe('the report\'s P&L explain section', () => {
   })
 
   it.skipIf(missing.length > 0)('prints the section: every component per account and for the book equals the reply; markets, residual and ours named', async () => {
-    const reply = explainView(explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc }))
+    const reply = explainView(explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc }), false)
     const model = await marginReportModel(inputs, { pageSize: 'A4', statistics: false, hedges: false, explain: { fromUtc: t.fromUtc, toUtc: t.toUtc } })
     const x = model.explain as ReportExplain
     const printer = chromiumPrinter(chromium!)

@@ -39,5 +39,7 @@ export function reportExplain(reply: ExplainReply, account: string | null): Repo
     for (const k of KEYS) c.amounts[k] += g.settle[k]
   }
   const usd = account === null ? reply.book.usd : (reply.byAccount.find((a) => a.account === account)?.usd ?? zero())
-  return { reply, columns: [...columns.values()], usd, usdLabel: account === null ? 'Book (USD)' : `${account} (USD)` }
+  // A one-account report names no other account's positions.
+  const scoped = account === null ? reply : { ...reply, notExplained: reply.notExplained.filter((n) => n.account === account) }
+  return { reply: scoped, columns: [...columns.values()], usd, usdLabel: account === null ? 'Book (USD)' : `${account} (USD)` }
 }

@@ -6,6 +6,7 @@
  */
 import { trafficLightZonesText } from '@contract/risk'
 import { bandsSayMore, liquidationText as liquidationBandsLine } from '@contract/liquidation'
+import { notExplainedByReason } from '@contract/explain'
 import { isUsdLike } from '../../engine/market/currency'
 import { explainWaterfall, profileChart, riskArrayHeatmap } from './charts'
 import { amount, esc, num, pct, signedPct, usd, utc } from './format'
@@ -301,8 +302,9 @@ function pnlExplain(r: MarginReportModel): string {
   const numeric = Array.from({ length: x.columns.length + 1 }, (_, k) => k + 1)
   const share = Math.abs(x.usd.revaluation) > 1e-9 ? ` = ${pct(Math.abs(x.usd.residual) / Math.abs(x.usd.revaluation), 2)} of the revaluation P&amp;L (${usd(x.usd.revaluation)} USD)` : ''
   const ours = e.components.filter((c) => !c.published)
+  // By reason, with the first positions of each: a whole book's list would run for pages.
   const notExplained = e.notExplained.length
-    ? table(['Account', 'Instrument', 'Why not explained'], e.notExplained.map((n) => [esc(n.account), esc(n.symbol), esc(n.reason)]), { cls: 'dense' })
+    ? table(['Why not explained', 'Positions', 'First of them'], notExplainedByReason(e.notExplained).map((g) => [esc(g.reason), String(g.count), esc(g.first.join(', ') + (g.count > g.first.length ? `, … ${g.count - g.first.length} more` : ''))]), { cls: 'dense' })
     : '<p>Every position was explained.</p>'
   return `<section class="explain"><h2>9. P&amp;L explain</h2>
 <p class="lead">The ${r.account === null ? 'book’s' : `account ${esc(r.account)}’s`} P&amp;L between two instants (end of day ${esc(e.eodUtc)} UTC for a date), gain positive, by component. Each side is valued on the newest stored market taken at or before its instant. Each account’s amounts are in its settlement currency; the currency term (coin value held × the change of its USD index) is in USD only.</p>

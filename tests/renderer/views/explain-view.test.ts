@@ -146,6 +146,17 @@ describe('P&L explain view', () => {
     expect(view.text()).toContain('10 → 12 contracts')
   })
 
+  it('by position on a desk book: the 500 largest by |total| shown, and the cut said', async () => {
+    const many = Array.from({ length: 600 }, (_, k) => ({ ...reply.rows[0]!, symbol: `BTC-P-${k}`, usd: { ...callUsd, total: k } }))
+    const { view } = await mountView({ explainPnl: async () => ({ ...reply, rows: many }) })
+    await view.get('[data-testid="explain-group-by"]').setValue('position')
+    await flushPromises()
+    const shown = view.findAll('[data-testid="explain-row"]').filter((r) => r.attributes('data-row') !== 'book')
+    expect(shown).toHaveLength(500)
+    expect(shown[0]!.text()).toContain('BTC-P-599')
+    expect(view.get('[data-testid="explain-positions-cut"]').text()).toContain('500 of 600 position rows shown')
+  })
+
   it('the waterfall runs the book\'s USD components to the total', async () => {
     const { view } = await mountView()
     const bars = waterfallBars(reply.components, bookUsd)
