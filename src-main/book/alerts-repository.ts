@@ -85,7 +85,11 @@ const toEntry = (r: LogRow): AlertLogEntry => ({
 export function appendAlertLog(db: BookDb, bookId: number, entries: readonly Omit<AlertLogEntry, 'id'>[]): void {
   const insert = db.prepare('INSERT INTO alert_log (book_id, at_ms, pool_key, rule, underlying, event, value, threshold, cause, market_snapshot_id, market_as_of_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
   db.transaction(() => {
-    for (const e of entries) insert.run(bookId, e.atMs, e.poolKey, e.rule, e.underlying, e.event, e.value, Number.isFinite(e.threshold) ? e.threshold : 0, e.cause, e.marketSnapshotId, e.marketAsOfMs)
+    for (const e of entries) {
+      // A log row states the threshold it was checked against: never a made-up one.
+      if (!Number.isFinite(e.threshold)) throw new Error(`alert log: ${e.poolKey} ${e.rule}: threshold ${e.threshold} is not a number; nothing logged`)
+      insert.run(bookId, e.atMs, e.poolKey, e.rule, e.underlying, e.event, e.value, e.threshold, e.cause, e.marketSnapshotId, e.marketAsOfMs)
+    }
   })()
 }
 
@@ -95,13 +99,16 @@ export function alertLog(db: BookDb, bookId: number, limit = 500): AlertLogEntry
   return rows.map(toEntry)
 }
 
-/** Each alert's last event: the state the next evaluation starts from. */
+/**
+ * Each alert's last event: the state the next evaluation starts from. One pass over the book's log
+ * (SQLite returns the other columns from the row holding MAX(id): its documented bare-column rule,
+ * https://sqlite.org/lang_select.html#bareagg), by the index alert_log_last.
+ */
 export function alertStates(db: BookDb, bookId: number): AlertState[] {
   const rows = db
-    .prepare(
-      `SELECT pool_key, rule, underlying, event FROM alert_log l
-        WHERE book_id = ? AND id = (SELECT MAX(id) FROM alert_log m WHERE m.book_id = l.book_id AND m.pool_key = l.pool_key AND m.rule = l.rule AND m.underlying = l.underlying)`
-    )
-    .all(bookId) as { pool_key: string; rule: AlertRuleKind; underlying: string; event: AlertState['event'] }[]
-  return rows.filter((r) => (ALERT_RULE_KINDS as readonly string[]).includes(r.rule)).map((r) => ({ poolKey: r.pool_key, rule: r.rule, underlying: r.underlying, event: r.event }))
+    .prepare('SELECT pool_key, rule, underlying, event, threshold, value, MAX(id) AS id FROM alert_log WHERE book_id = ? GROUP BY pool_key, rule, underlying')
+    .all(bookId) as { pool_key: string; rule: AlertRuleKind; underlying: string; event: AlertState['event']; threshold: number; value: number | null }[]
+  return rows
+    .filter((r) => (ALERT_RULE_KINDS as readonly string[]).includes(r.rule))
+    .map((r) => ({ poolKey: r.pool_key, rule: r.rule, underlying: r.underlying, event: r.event, threshold: r.threshold, value: r.value }))
 }

@@ -352,6 +352,8 @@ export const migrations: readonly Migration[] = [
         market_as_of_ms INTEGER
       );
       CREATE INDEX alert_log_by_book_time ON alert_log (book_id, at_ms);
+      -- Each alert's last event (alerts-repository.ts alertStates), read at every evaluation.
+      CREATE INDEX alert_log_last ON alert_log (book_id, pool_key, rule, underlying, id);
 
       -- The venue's own account summary as the trader saved it (issue 22, §4): the file verbatim,
       -- beside what was read from it, to show the venue's IM/MM next to the replica's.

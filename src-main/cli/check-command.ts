@@ -18,7 +18,11 @@ const RULE_LABELS: Record<string, string> = {
   'delta-limit': 'Delta limit'
 }
 
-export async function checkCommand(services: Services, io: CliIo, bookId: number, json: boolean): Promise<number> {
+/**
+ * The breaches first (a cron mail's first screen), then the passing checks counted per rule, or
+ * listed with --verbose: a desk's many pools would otherwise bury the breach. --json: every check.
+ */
+export async function checkCommand(services: Services, io: CliIo, bookId: number, json: boolean, verbose = false): Promise<number> {
   const book = (await call(services, 'listBooks', {})).find((b) => b.id === bookId)
   const r = await call(services, 'evaluateAlerts', { bookId })
   const status = await call(services, 'alertStatus', { bookId })
@@ -29,13 +33,19 @@ export async function checkCommand(services: Services, io: CliIo, bookId: number
   }
   const unit = (rule: string, underlying: string): string => (rule === 'delta-limit' ? underlying : '%')
   io.out(`Book ${bookId}${book ? ` (${book.name})` : ''}: ${r.checks.length} checks on market ${status.marketId ?? 'none'} as of ${status.marketAsOfUtc ?? '—'}; ${r.breached.length ? `${r.breached.length} BREACHED` : 'none breached'}`)
-  if (r.checks.length)
-    io.out(
-      formatTable(
-        ['Pool', 'Rule', 'Underlying', 'Value', 'Threshold', 'Unit', 'Rule from', 'State', 'Detail'],
-        r.checks.map((c) => [c.poolKey, RULE_LABELS[c.rule] ?? c.rule, c.underlying || null, c.value === null ? null : Number(c.value.toFixed(4)), c.threshold, unit(c.rule, c.underlying), c.source, c.breached ? 'BREACHED' : 'ok', c.text])
-      )
+  const table = (checks: typeof r.checks): string =>
+    formatTable(
+      ['Pool', 'Rule', 'Underlying', 'Value', 'Threshold', 'Unit', 'Rule from', 'State', 'Detail'],
+      checks.map((c) => [c.poolKey, RULE_LABELS[c.rule] ?? c.rule, c.underlying || null, c.value === null ? null : Number(c.value.toFixed(4)), c.threshold, unit(c.rule, c.underlying), c.source, c.breached ? 'BREACHED' : 'ok', c.text])
     )
+  if (r.breached.length) io.out(table(r.breached))
+  const passing = r.checks.filter((c) => !c.breached)
+  if (passing.length && verbose) io.out(`${r.breached.length ? '\n' : ''}${table(passing)}`)
+  else if (passing.length) {
+    const byRule = new Map<string, number>()
+    for (const c of passing) byRule.set(c.rule, (byRule.get(c.rule) ?? 0) + 1)
+    io.out(`ok: ${[...byRule].map(([rule, n]) => `${n} ${RULE_LABELS[rule] ?? rule}`).join(', ')} (--verbose lists them)`)
+  }
   for (const t of r.transitions) io.out(`${t.event === 'breach' ? 'raised' : 'cleared'}: ${t.check.poolKey} — ${t.check.text}`)
   return code
 }

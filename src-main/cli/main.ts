@@ -7,6 +7,7 @@
  * summarise beyond a screenful (issue-report.ts: --verbose, --issues FILE).
  */
 import { writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { resolveBookPath } from '../app/book-location'
 import { startBackend } from '../app/backend'
@@ -121,8 +122,9 @@ commands:
                             (--eod, default 08:00 UTC), or give an instant with its zone
   check [--book-id N]       every margin alert rule of the book (default: the live book) now:
                             IM/MM utilisation, liquidation distance, delta limits per pool;
-                            each breach printed, exit 4 when any is breached, 0 when none
-                            (for cron); raised and cleared alerts are logged in the book
+                            each breach printed (--verbose: every check), exit 4 when any is
+                            breached, 0 when none (for cron); raised and cleared alerts are
+                            logged in the book
   venue-summary import FILE [--book-id N] [--account-id N]
                             keep a venue's own account summary in the book (Deribit
                             private/get_account_summary or private/pme/simulate JSON, OKX
@@ -353,7 +355,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       }
       if (command === 'market') return printMarketDetail(io, await services.handlers.marketDetail({ bookId: id }), [], values.json)
       if (command === 'var') return await varCommand(services, id, io, varArgs, varOpts!, values.json)
-      if (command === 'check') return await checkCommand(services, io, id, values.json)
+      if (command === 'check') return await checkCommand(services, io, id, values.json, verbose)
       if (command === 'explain') return await explainCommand((req) => call(services, 'explainPnl', req), io, { bookId: id, from: values.from, to: values.to, eod: values.eod, json: values.json })
       if (command === 'stress') return await stressCommand(services, id, io, backtestArgs, values.json)
       if (command === 'backtest') return await backtestCommand(services, id, io, backtestArgs, backtestOpts!, values.json)
@@ -395,6 +397,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json, verbose)
         return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json, verbose)
       }
+      const liveMarketBefore = services.liveMarketOf()
       const imported = importCommand(services.db, io, {
         file: positionals[1]!,
         bookId: id,
@@ -413,7 +416,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
       // what they raise or clear is logged (issue 22, §1). `check` prints and pages; this stays quiet.
       if (imported === 0 && !values['dry-run']) {
         try {
-          await services.handlers.evaluateAlerts({ bookId: id })
+          await services.afterChange('commitImport', { bookId: id, fileName: basename(positionals[1]!) }, null, liveMarketBefore)
         } catch (e) {
           io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(errorText(e))}`)
         }

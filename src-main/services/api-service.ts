@@ -5,6 +5,7 @@
  * builds their shared context and merges the slices. Handlers receive requests already validated
  * by dispatch().
  */
+import type { MethodName } from '@contract/api'
 import type { OpenedBook } from '../book/database'
 import type { WorkerPool } from '../workers/pool'
 import type { PdfPrinter } from '../reports/pdf/pdf-printer'
@@ -45,6 +46,13 @@ export interface Services {
   db: OpenedBook['db']
   /** Start the opt-in market refresh (the hosts do once started; never the CLI). Off in the settings, it sends nothing. */
   startMarketRefresh(): void
+  /**
+   * What follows a change made outside the API's methods (`cli import` writes the book itself):
+   * the alerts of the books it moved, as after the method. `liveMarketBefore`: liveMarketOf() before it.
+   */
+  afterChange: AfterChange
+  /** The live book's market snapshot id now (to hand afterChange). */
+  liveMarketOf(): string | null
   close(): Promise<void>
 }
 
@@ -66,9 +74,10 @@ export function createServices(opts: ServiceOptions): Services {
   const positions = positionsHandlers(ctx)
   // The alerts read the book's margin through its memo (the answer the dashboard shows, computed once).
   const alertSources: AlertSources = { margin: async (bookId) => margin.bookMargin({ bookId }), positions: async (bookId) => positions.listPositions({ bookId }) }
+  const afterChange = afterChangeOf(ctx, alertSources)
   const handlers: Handlers = guardBookFile(
     opts.book,
-    evaluateAlertsAfterChanges(ctx, alertSources, {
+    evaluateAlertsAfterChanges(ctx, afterChange, {
       ...commonHandlers(ctx),
       ...booksHandlers(ctx),
       ...cashHandlers(ctx),
@@ -92,6 +101,8 @@ export function createServices(opts: ServiceOptions): Services {
     events,
     db: ctx.db,
     startMarketRefresh: () => refresher.start(),
+    afterChange,
+    liveMarketOf: () => liveMarket(ctx.db),
     async close() {
       refresher.stop()
       unsubscribe()
@@ -105,14 +116,16 @@ export function createServices(opts: ServiceOptions): Services {
 
 /**
  * Methods that change what a book's margin is computed from (positions, cash, market, parameters),
- * with the books whose alerts they can move: the request's book; a market import also moves every
- * book that follows the live book's market; new parameters, every book of the file. Their alerts
- * are evaluated once the method has answered (issue 22, §1); an evaluation that fails never fails
- * the change itself, it is reported on stderr.
+ * with the books whose alerts they can move: the request's book (a copy: the new book); an import
+ * or fetch that moved the live book's market also moves every book that follows it; new
+ * parameters, every book of the file. Their alerts are evaluated once the method has answered
+ * (issue 22, §1); an evaluation that fails never fails the change itself, it is reported on stderr.
  */
-const CHANGES_BOOKS: Readonly<Record<string, (req: Record<string, unknown>, db: Services['db']) => number[]>> = {
-  commitImport: (req, db) => withFollowers(db, req.bookId),
-  fetchMarketNow: (req, db) => withFollowers(db, req.bookId),
+type BooksMoved = (req: Record<string, unknown>, db: Services['db'], reply: unknown, liveMarketBefore: string | null) => number[]
+const CHANGES_BOOKS: Partial<Record<MethodName, BooksMoved>> = {
+  commitImport: (req, db, _reply, before) => withFollowers(db, Number(req.bookId), before),
+  fetchMarketNow: (req, db, _reply, before) => withFollowers(db, Number(req.bookId), before),
+  copyBook: (_req, _db, reply) => [(reply as { id: number }).id],
   setBookMarket: (req) => [Number(req.bookId)],
   setBalance: (req) => [Number(req.bookId)],
   applyTrades: (req) => [Number(req.bookId)],
@@ -123,35 +136,54 @@ const CHANGES_BOOKS: Readonly<Record<string, (req: Record<string, unknown>, db: 
 }
 
 const allBooks = (db: Services['db']): number[] => (db.prepare('SELECT id FROM books ORDER BY id').all() as { id: number }[]).map((r) => r.id)
+const liveMarket = (db: Services['db']): string | null => (db.prepare("SELECT market_snapshot_id AS m FROM books WHERE kind = 'live'").get() as { m: string | null } | undefined)?.m ?? null
 
-function withFollowers(db: Services['db'], bookId: unknown): number[] {
-  const followers = (db.prepare("SELECT b.id FROM books b WHERE b.follows_live_market = 1 AND EXISTS (SELECT 1 FROM books l WHERE l.id = ? AND l.kind = 'live')").all(Number(bookId)) as { id: number }[]).map((r) => r.id)
-  return [Number(bookId), ...followers]
+/** The book, and when it is the live book and its market changed, the books that follow that market. */
+function withFollowers(db: Services['db'], bookId: number, liveMarketBefore: string | null): number[] {
+  const isLive = (db.prepare("SELECT 1 FROM books WHERE id = ? AND kind = 'live'").get(bookId) ?? null) !== null
+  if (!isLive || liveMarket(db) === liveMarketBefore) return [bookId]
+  const followers = (db.prepare('SELECT id FROM books WHERE follows_live_market = 1').all() as { id: number }[]).map((r) => r.id)
+  return [bookId, ...followers]
 }
 
-function evaluateAlertsAfterChanges(ctx: ServiceContext, sources: AlertSources, handlers: Handlers): Handlers {
-  const wrapped: Record<string, (req: never) => unknown> = { ...handlers }
-  for (const [method, booksOf] of Object.entries(CHANGES_BOOKS)) {
-    const handler = (handlers as unknown as Record<string, (req: never) => unknown>)[method]
-    if (!handler) continue
-    wrapped[method] = async (req: never) => {
-      const reply = await handler(req)
-      const cause = method === 'commitImport' ? `import ${String((req as { fileName?: unknown }).fileName ?? '')}`.trim() : METHOD_CAUSES[method] ?? method
-      for (const bookId of booksOf(req as Record<string, unknown>, ctx.db)) {
-        try {
-          await evaluateAfterChange(ctx, sources, bookId, cause)
-        } catch (e) {
-          // A book without a market, one just deleted: nothing to evaluate. Anything else is said, never thrown at the change.
-          if (!(e instanceof MissingDataError) && !(e instanceof NotFoundError)) console.error(`alerts of book ${bookId} after ${method}: ${(e as Error).message}`)
-        }
+/**
+ * What follows a change to the book file, whoever made it (the API's methods, `cli import`): the
+ * margin alerts of the books it moved, evaluated and logged, `alerts.raised` sent.
+ */
+export type AfterChange = (method: MethodName, req: Record<string, unknown>, reply: unknown, liveMarketBefore: string | null) => Promise<void>
+
+function afterChangeOf(ctx: ServiceContext, sources: AlertSources): AfterChange {
+  return async (method, req, reply, liveMarketBefore) => {
+    const booksOf = CHANGES_BOOKS[method]
+    if (!booksOf) return
+    const cause = method === 'commitImport' ? `import ${String(req.fileName ?? '')}`.trim() : (METHOD_CAUSES[method] ?? method)
+    for (const bookId of booksOf(req, ctx.db, reply, liveMarketBefore)) {
+      try {
+        await evaluateAfterChange(ctx, sources, bookId, cause)
+      } catch (e) {
+        // A book without a market, one just deleted: nothing to evaluate. Anything else is said, never thrown at the change.
+        if (!(e instanceof MissingDataError) && !(e instanceof NotFoundError)) console.error(`alerts of book ${bookId} after ${method}: ${(e as Error).message}`)
       }
+    }
+  }
+}
+
+function evaluateAlertsAfterChanges(ctx: ServiceContext, afterChange: AfterChange, handlers: Handlers): Handlers {
+  const wrapped: Record<string, (req: never) => unknown> = { ...handlers }
+  for (const method of Object.keys(CHANGES_BOOKS) as MethodName[]) {
+    const handler = (handlers as unknown as Record<string, (req: never) => unknown>)[method]!
+    wrapped[method] = async (req: never) => {
+      const before = liveMarket(ctx.db)
+      const reply = await handler(req)
+      await afterChange(method, req as Record<string, unknown>, reply, before)
       return reply
     }
   }
   return wrapped as Handlers
 }
 
-const METHOD_CAUSES: Readonly<Record<string, string>> = {
+const METHOD_CAUSES: Partial<Record<MethodName, string>> = {
+  copyBook: 'book copied',
   setBookMarket: 'market changed',
   fetchMarketNow: 'market fetched',
   setBalance: 'cash edited',

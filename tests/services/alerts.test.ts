@@ -124,7 +124,7 @@ describe('margin alerts', () => {
       rules: [
         { poolKey: '', rule: 'im-utilisation', underlying: '', threshold: 70, enabled: true },
         { poolKey: 'Deribit main · BTC', rule: 'im-utilisation', underlying: '', threshold: 95, enabled: true },
-        { poolKey: ETH_POOL, rule: 'delta-limit', underlying: 'ETH', threshold: 1, enabled: true }
+        { poolKey: ETH_POOL, rule: 'delta-limit', underlying: 'ETH', threshold: 1e-6, enabled: true }
       ]
     })
     const copy = (await call('copyBook', { bookId: demo, name: 'Inherits' })).id
@@ -140,7 +140,29 @@ describe('margin alerts', () => {
     const delta = rows.filter((r) => ids.has(r.positionId) && r.underlying === 'ETH').reduce((a, r) => a + (r.valuation?.deltaCoin ?? 0), 0)
     const check = status.checks.find((c) => c.rule === 'delta-limit')!
     expect(check.value).toBeCloseTo(delta, 9)
-    expect(check.breached).toBe(Math.abs(delta) > 1)
+    // The pool is not delta-flat: a limit of a millionth of an ETH is breached, and raised in the copy.
+    expect(Math.abs(delta)).toBeGreaterThan(0.01)
+    expect(check.breached).toBe(true)
+    await call('evaluateAlerts', { bookId: copy })
+    expect((await call('alertStatus', { bookId: copy })).raised).toContainEqual({ poolKey: ETH_POOL, rule: 'delta-limit', underlying: 'ETH' })
+
+    // The parent's rules removed: the copy, held to them, is evaluated too; the delta limit it no
+    // longer checks is cleared with the threshold and value it was raised with (a valid reply).
+    await call('saveAlertRules', { bookId: demo, rules: [] })
+    const after = await call('alertStatus', { bookId: copy })
+    expect(after.raised.some((r) => r.rule === 'delta-limit')).toBe(false)
+    const cleared = after.log.find((l) => l.rule === 'delta-limit' && l.event === 'clear')!
+    expect(cleared).toMatchObject({ threshold: 1e-6, cause: 'alert rules edited' })
+    expect(cleared.value).toBeCloseTo(delta, 9)
+    expect((await call('evaluateAlerts', { bookId: copy })).transitions).toEqual([])
+  })
+
+  it('a copy of a breached book is evaluated as it is made: its badge shows at once', async () => {
+    await call('saveAlertRules', { bookId: demo, rules: [{ poolKey: ETH_POOL, rule: 'im-utilisation', underlying: '', threshold: 50, enabled: true }] })
+    const copy = (await call('copyBook', { bookId: demo, name: 'Copied breached' })).id
+    const status = await call('alertStatus', { bookId: copy })
+    expect(status.raised).toContainEqual({ poolKey: ETH_POOL, rule: 'im-utilisation', underlying: '' })
+    expect(status.log[0]).toMatchObject({ event: 'breach', cause: 'book copied' })
     await call('saveAlertRules', { bookId: demo, rules: [] })
   })
 

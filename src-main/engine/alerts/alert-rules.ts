@@ -126,6 +126,9 @@ export interface AlertState {
   rule: AlertRuleKind
   underlying: string
   event: 'breach' | 'clear' | 'rearm'
+  /** The threshold and value logged with that event: what a clearing of an alert no longer checked repeats. */
+  threshold: number
+  value: number | null
 }
 
 export interface AlertTransition {
@@ -151,8 +154,8 @@ export function alertTransitions(checks: readonly AlertCheck[], last: readonly A
   }
   for (const s of last)
     if (s.event === 'breach' && !seen.has(key(s))) {
-      const text = 'no longer checked (rule disabled or pool gone)'
-      out.push({ check: { poolKey: s.poolKey, rule: s.rule, underlying: s.underlying, threshold: NaN, source: 'pool', value: null, breached: false, text }, event: 'clear' })
+      const text = 'no longer checked (rule disabled or removed, or pool gone)'
+      out.push({ check: { poolKey: s.poolKey, rule: s.rule, underlying: s.underlying, threshold: s.threshold, source: 'pool', value: s.value, breached: false, text }, event: 'clear' })
     }
   return out
 }

@@ -135,11 +135,12 @@ export function evaluateAlerts(db: BookDb, bookId: number, inputs: AlertInputs, 
  * while it is still breached. Re-arming one that is not raised changes nothing.
  */
 export function rearmAlert(db: BookDb, bookId: number, a: { poolKey: string; rule: AlertCheck['rule']; underlying: string }, inputs: AlertInputs, nowMs: number): boolean {
-  const raised = alertStates(db, bookId).some((s) => s.event === 'breach' && s.poolKey === a.poolKey && s.rule === a.rule && s.underlying === a.underlying)
+  const raised = alertStates(db, bookId).find((s) => s.event === 'breach' && s.poolKey === a.poolKey && s.rule === a.rule && s.underlying === a.underlying)
   if (!raised) return false
+  // The figure now, else (the rule gone since) the one the breach was logged with.
   const check = checksOf(db, bookId, inputs).checks.find((c) => c.poolKey === a.poolKey && c.rule === a.rule && c.underlying === a.underlying)
   appendAlertLog(db, bookId, [
-    { atMs: nowMs, ...a, event: 'rearm', value: check?.value ?? null, threshold: check?.threshold ?? NaN, cause: 're-armed by the trader', marketSnapshotId: inputs.market?.id ?? null, marketAsOfMs: inputs.market?.asOfMs ?? null }
+    { atMs: nowMs, ...a, event: 'rearm', value: check ? check.value : raised.value, threshold: check?.threshold ?? raised.threshold, cause: 're-armed by the trader', marketSnapshotId: inputs.market?.id ?? null, marketAsOfMs: inputs.market?.asOfMs ?? null }
   ])
   return true
 }

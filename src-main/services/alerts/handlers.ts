@@ -5,7 +5,7 @@
  */
 import type { alertsMethods } from '@contract/alerts'
 import type { ResponseOf } from '@contract/api'
-import { saveAlertRules } from '../../book/alerts-repository'
+import { alertRulesFor, saveAlertRules } from '../../book/alerts-repository'
 import { ruleProblem } from '../../engine/alerts/alert-rules'
 import { InvalidDocumentError } from '../errors'
 import type { HandlerSlice, ServiceContext } from '../service-context'
@@ -21,17 +21,30 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 export async function alertInputs(ctx: ServiceContext, sources: AlertSources, bookId: number): Promise<AlertInputs> {
   const margin = await sources.margin(bookId)
-  const market = ctx.bookContext(bookId).market
-  // The positions' valuation is asked only when a delta limit needs it; it is awaited up front so
-  // the evaluation itself stays synchronous (one transaction).
+  // The market the margin was computed on: its id is the answer's, its as-of one column (not the payload).
+  const asOf = margin.marketId === null ? undefined : (ctx.db.prepare('SELECT as_of_ms FROM market_snapshots WHERE id = ?').get(margin.marketId) as { as_of_ms: number } | undefined)
+  // The positions' valuation is asked only when a rule this book is held to is a delta limit; it is
+  // awaited up front so the evaluation itself stays synchronous (one transaction).
   let rows: ResponseOf<'listPositions'>['rows'] | null = null
-  const needDelta = (ctx.db.prepare("SELECT 1 FROM alert_rules WHERE rule = 'delta-limit' AND enabled = 1 LIMIT 1").get() ?? null) !== null
+  const needDelta = alertRulesFor(ctx.db, bookId).rules.some((r) => r.enabled && r.rule === 'delta-limit')
   if (needDelta && margin.health.length) rows = (await sources.positions(bookId)).rows
   return {
     margin,
     deltas: () => (rows ?? []).map((r) => ({ positionId: r.positionId, underlying: r.underlying, deltaCoin: r.valuation?.deltaCoin ?? null })),
-    market: market ? { id: market.id, asOfMs: market.asOfMs } : null
+    market: margin.marketId !== null && asOf ? { id: margin.marketId, asOfMs: asOf.as_of_ms } : null
   }
+}
+
+/** The books copied from this one, and from those, and so on. */
+function descendantsOf(ctx: ServiceContext, bookId: number): number[] {
+  const rows = ctx.db.prepare('SELECT id, parent_id FROM books').all() as { id: number; parent_id: number | null }[]
+  const out: number[] = []
+  for (let frontier = [bookId]; frontier.length; ) {
+    const next = rows.filter((r) => r.parent_id !== null && frontier.includes(r.parent_id) && !out.includes(r.id) && r.id !== bookId).map((r) => r.id)
+    out.push(...next)
+    frontier = next
+  }
+  return out
 }
 
 const statusView = (bookId: number, s: AlertStatus): ResponseOf<'alertStatus'> => ({
@@ -74,7 +87,8 @@ export function alertsHandlers(ctx: ServiceContext, sources: AlertSources): Hand
         seen.add(k)
       })
       saveAlertRules(ctx.db, bookId, rules)
-      await evaluateAfterChange(ctx, sources, bookId, 'alert rules edited')
+      // This book and its what-if copies, which are held to its rules unless they have their own.
+      for (const id of [bookId, ...descendantsOf(ctx, bookId)]) await evaluateAfterChange(ctx, sources, id, 'alert rules edited')
       return status(bookId)
     },
     evaluateAlerts: async ({ bookId }) => {

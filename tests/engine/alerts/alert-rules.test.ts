@@ -54,12 +54,13 @@ describe('alert rules', () => {
   it('transitions: a new breach raised once, a raised one cleared when back, a re-armed one raised again; a vanished one cleared', () => {
     const breached = checkAlerts([pool({ imUtilisationPct: 85 })], [])
     const ok = checkAlerts([pool()], [])
-    const im = { poolKey: 'P', rule: 'im-utilisation' as const, underlying: '' }
+    const im = { poolKey: 'P', rule: 'im-utilisation' as const, underlying: '', threshold: 80, value: 85 }
     expect(alertTransitions(breached, []).map((t) => [t.event, t.check.rule])).toEqual([['breach', 'im-utilisation']])
     expect(alertTransitions(breached, [{ ...im, event: 'breach' }])).toEqual([])
     expect(alertTransitions(ok, [{ ...im, event: 'breach' }]).map((t) => t.event)).toEqual(['clear'])
     expect(alertTransitions(breached, [{ ...im, event: 'rearm' }]).map((t) => t.event)).toEqual(['breach'])
-    expect(alertTransitions([], [{ ...im, event: 'breach' }]).map((t) => [t.event, t.check.text])).toEqual([['clear', 'no longer checked (rule disabled or pool gone)']])
+    // Cleared with the threshold and value it was raised with: a check the contract can carry.
+    expect(alertTransitions([], [{ ...im, event: 'breach' }]).map((t) => [t.event, t.check.text, t.check.threshold, t.check.value])).toEqual([['clear', 'no longer checked (rule disabled or removed, or pool gone)', 80, 85]])
   })
 
   it('rule problems name the field', () => {
