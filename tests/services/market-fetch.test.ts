@@ -214,6 +214,25 @@ describe('market fetch from the venues replayed on local servers', () => {
     }
   })
 
+  it('an underlying with no usable option refuses the venue: its vol surface is never replaced by nothing', async () => {
+    const { db, bookId, count, market } = freshBook()
+    const noEthOptions = await startReplayServer([{ path: '/public/get_book_summary_by_currency', query: { currency: 'ETH', kind: 'option' }, json: { jsonrpc: '2.0', result: [] } }, ...deribitRoutes()], '/api/v2')
+    const noEthOkx = await startReplayServer([{ path: '/api/v5/public/opt-summary', query: { instFamily: 'ETH-USD' }, json: { code: '0', msg: '', data: [] } }, ...okxRoutes()])
+    try {
+      const before = { market: market(), snapshots: count('market_snapshots'), imports: count('imports') }
+      const d = await fetchMarketNow(db, { bookId, venues: ['deribit'], baseUrls: { deribit: noEthOptions.baseUrl } }, deps)
+      expect(d.written).toBe(false)
+      expect(d.venues[0]!.message).toBe(`Deribit /public/get_book_summary_by_currency (currency=ETH&kind=option): no usable ETH option in the reply (empty result); the last market stays`)
+      const o = await fetchMarketNow(db, { bookId, venues: ['okx'], baseUrls: { okx: noEthOkx.baseUrl } }, deps)
+      expect(o.written).toBe(false)
+      expect(o.venues[0]!.message).toBe(`OKX /api/v5/public/opt-summary (instFamily=ETH-USD): no usable ETH option in the reply (empty data); the last market stays`)
+      expect({ market: market(), snapshots: count('market_snapshots'), imports: count('imports') }).toEqual(before)
+    } finally {
+      await noEthOptions.close()
+      await noEthOkx.close()
+    }
+  })
+
   it("names OKX's own error code and the row field at fault", async () => {
     const { db, bookId } = freshBook()
     const coded = await startReplayServer([{ path: '/api/v5/market/index-tickers', json: { code: '50011', msg: 'Rate limit reached', data: [] } }])

@@ -72,6 +72,7 @@ export async function fetchDeribit(get: VenueGet, underlyings: readonly string[]
     const index = await getVenueJson(get, DERIBIT_ENDPOINTS.index, { index_name: `${u.toLowerCase()}_usd` }, IndexReply)
     indexUsd[u] = index.result.index_price
     const options = await getVenueJson(get, DERIBIT_ENDPOINTS.bookSummary, { currency: u, kind: 'option' }, SummaryReply)
+    const usableBefore = rows.length
     options.result.forEach((r, i) => {
       const where = `${DERIBIT_ENDPOINTS.bookSummary} currency=${u}&kind=option result[${i}] ${r.instrument_name}`
       if (r.underlying_price === undefined) {
@@ -91,6 +92,9 @@ export async function fetchDeribit(get: VenueGet, underlyings: readonly string[]
         ask: r.ask_price ?? null
       })
     })
+    // An underlying without one usable option would replace the book's vol surface and forwards with
+    // nothing: the venue is refused whole (nothing of it written), the last market stays.
+    if (rows.length === usableBefore) throw new MarketFetchError('deribit', `Deribit ${DERIBIT_ENDPOINTS.bookSummary} (currency=${u}&kind=option): no usable ${u} option in the reply (${unusedRows.find((x) => x.includes(`currency=${u}&`)) ?? 'empty result'})`)
     const future = await getVenueJson(get, DERIBIT_ENDPOINTS.bookSummary, { currency: u, kind: 'future' }, SummaryReply)
     future.result.forEach((row, i) => futures.push({ u, row, where: `${DERIBIT_ENDPOINTS.bookSummary} currency=${u}&kind=future result[${i}] ${row.instrument_name}` }))
     const perpetual = `${u}-PERPETUAL`

@@ -118,6 +118,9 @@ export async function fetchOkx(get: VenueGet, underlyings: readonly string[]): P
       const expiries = (forwardsByExpiry[u] ??= new Map())
       ;(expiries.get(inst.expiryMs!) ?? expiries.set(inst.expiryMs!, []).get(inst.expiryMs!)!).push(r.fwdPx)
     })
+    // An underlying without one usable option would replace the book's vol surface and forwards with
+    // nothing: the venue is refused whole (nothing of it written), the last market stays.
+    if (!volQuotes[u]?.length) throw new MarketFetchError('okx', `OKX ${OKX_ENDPOINTS.optSummary} (instFamily=${family}): no usable ${u} option in the reply (${unusedRows.find((x) => x.includes(`instFamily=${family} `)) ?? 'empty data'})`)
   }
   const asOfMs = Math.max(...stamps)
   const forwardsUsd: MarketSnapshotData['forwardsUsd'] = {}
