@@ -105,11 +105,16 @@ export function printComparison(io: CliIo, c: VenueComparisonResponse, json: boo
     io.out(`${s.fileName}: ${s.source}, ${s.currency}${s.venueAsOfUtc ? `, as of ${when(s.venueAsOfUtc)} UTC` : ''}${s.account ? `, account ${s.account}` : ''}`)
     io.out(formatTable(['Figure', 'Unit', 'Venue', 'Replica', 'Diff', 'Diff %', 'Rule'], s.figures.map((f) => [f.name, f.unit, amount(f.venue), amount(f.replica), amount(f.difference), percent(f.differencePct), f.published ? 'published' : 'ours (note)'])))
     if (s.vectors.length) {
-      const byVector = [...new Set(s.vectors.map((v) => v.vector))].map((name) => {
-        const rows = s.vectors.filter((v) => v.vector === name)
-        const diffs = rows.flatMap((v) => (v.difference === null ? [] : [Math.abs(v.difference)]))
-        return [name, rows.length, rows.length - diffs.length, diffs.length ? amount(Math.max(...diffs)) : null]
-      })
+      // One pass: entries, entries without a replica and the largest |difference| per vector.
+      const tally = new Map<string, { entries: number; without: number; max: number | null }>()
+      for (const v of s.vectors) {
+        let t = tally.get(v.vector)
+        if (!t) tally.set(v.vector, (t = { entries: 0, without: 0, max: null }))
+        t.entries++
+        if (v.difference === null) t.without++
+        else t.max = Math.max(t.max ?? 0, Math.abs(v.difference))
+      }
+      const byVector = [...tally].map(([name, t]) => [name, t.entries, t.without, t.max === null ? null : amount(t.max)])
       io.out(formatTable(['Risk vector', 'Entries', 'Without replica', `Max |diff| (${s.currency})`], byVector))
       if (verbose) io.out(formatTable(['Risk vector', 'Part', '#', 'Scenario', 'Venue', 'Replica', 'Diff'], s.vectors.map((v) => [v.vector, v.part, v.index, v.scenario, amount(v.venue), amount(v.replica), amount(v.difference)])))
       else io.out('Every scenario of every vector: --verbose or --json.')

@@ -16,7 +16,7 @@ import { parseSymbol } from '../engine/instruments/parse-symbol'
 import { createHash } from 'node:crypto'
 
 /** The underlying a mark key (`venue:symbol`) prices: the venue's symbol rules, else the symbol's first part. */
-function underlyingOfKey(key: string): string | null {
+export function underlyingOfKey(key: string): string | null {
   const at = key.indexOf(':')
   const venue = at < 0 ? 'deribit' : key.slice(0, at)
   const symbol = at < 0 ? key : key.slice(at + 1)

@@ -13,23 +13,17 @@
 import type { MarketFetchVenue } from '@contract/market-fetch'
 import type { MarketSnapshotData } from '../../engine/market/snapshot'
 import { underlyingAsOf } from '../../engine/market/merge-snapshots'
-import { parseSymbol } from '../../engine/instruments/parse-symbol'
+import { underlyingOfKey } from '../market-import'
 
 export interface FetchedVenue {
   venue: MarketFetchVenue
   snapshot: MarketSnapshotData
 }
 
-/** The venue and underlying of a mark key (`venue:symbol`); null when the symbol is not one we read. */
+/** The venue and underlying of a mark key (`venue:symbol`), by the market import's own rule. */
 function keyParts(key: string): { venue: string; underlying: string | null } {
   const at = key.indexOf(':')
-  const venue = at < 0 ? 'deribit' : key.slice(0, at)
-  const symbol = at < 0 ? key : key.slice(at + 1)
-  try {
-    return { venue, underlying: parseSymbol(venue, symbol).underlying }
-  } catch {
-    return { venue, underlying: /^[A-Z0-9]+/.exec(symbol.toUpperCase())?.[0] ?? null }
-  }
+  return { venue: at < 0 ? 'deribit' : key.slice(0, at), underlying: underlyingOfKey(key) }
 }
 
 export function combineVenueSnapshots(fetched: readonly FetchedVenue[], base: MarketSnapshotData | null): MarketSnapshotData {

@@ -199,7 +199,7 @@ function compareCurrency(sim: PmeSimulate, m: PmeMargins, built: Built[], proble
     currency: m.currency,
     figures,
     vectors,
-    maxVectorDifference: differences.length && vectors.every((v) => v.replica !== null) ? Math.max(...differences) : null,
+    maxVectorDifference: differences.length && vectors.every((v) => v.replica !== null) ? differences.reduce((a, b) => Math.max(a, b), 0) : null,
     replica: whole ? { initialMargin: whole.initialMargin, maintenanceMargin: whole.maintenanceMargin, components: whole.components } : null,
     notes
   }
