@@ -14,6 +14,27 @@ import type { RowIssue, StatementBalance, StatementCashFlow } from './statement'
  * exponent), '0E-8' → 8, '17' → 0. The precision the venue states the number with.
  */
 export function printedDecimals(raw: string): number {
+  // Plain decimals ('0.00001200', '-3', '') are read by a scan: a 1M-row Deribit log asks this of
+  // five cells a row, and the regular expression took ~0.4 s of the import (issue 20). Anything
+  // else (an exponent, a stray character, spaces) goes to the expression, which is the definition.
+  let i = 0
+  const n = raw.length
+  const c0 = n > 0 ? raw.charCodeAt(0) : 0
+  if (c0 === 43 || c0 === 45) i = 1
+  while (i < n && isDigitCode(raw.charCodeAt(i))) i++
+  if (i === n) return 0
+  if (raw.charCodeAt(i) === 46) {
+    const dot = i++
+    while (i < n && isDigitCode(raw.charCodeAt(i))) i++
+    if (i === n) return n - dot - 1
+  }
+  return printedDecimalsByPattern(raw)
+}
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57
+
+/** printedDecimals' definition, for every cell its scan does not read to the end. */
+export function printedDecimalsByPattern(raw: string): number {
   const m = /^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(raw.trim())
   if (!m) return 0
   return Math.max(0, (m[1] ?? '').length - Number(m[2] ?? 0))

@@ -314,7 +314,8 @@ export class CellReader {
   number(column: string, required = true, bound: BoundKind = 'cash'): number | null {
     const raw = this.raw(column)
     if (raw === '') return required ? this.reject(column, 'empty') : null
-    const cleaned = this.decimalComma ? raw.replace(/\./g, '').replace(',', '.') : raw.replace(/,(?=\d{3}(\D|$))/g, '')
+    // (No comma, nothing to clean: the common cell skips the thousands-separator expression.)
+    const cleaned = this.decimalComma ? raw.replace(/\./g, '').replace(',', '.') : raw.includes(',') ? raw.replace(/,(?=\d{3}(\D|$))/g, '') : raw
     const value = cleaned.trim() === '' || raw.length > MAX_TEXT_CELL ? Number.NaN : Number(cleaned)
     const problem = boundProblem(bound, value)
     return problem === null ? value : this.reject(column, `${quoteInput(raw)} ${problem}`)

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseStatement } from '../../src-main/importers/registry'
 import type { ParsedStatement } from '../../src-main/importers/statement'
-import { printedDecimals, usableDecimals } from '../../src-main/importers/balance-chain'
+import { printedDecimals, printedDecimalsByPattern, usableDecimals } from '../../src-main/importers/balance-chain'
 import { FIXTURES } from '../support/import-book'
 
 const read = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
@@ -69,6 +69,16 @@ describe('every cash-moving flow adds up to closing − opening balance, per cur
     expect(decimals('okx-trading-history-2023.csv')).toEqual({ USDT: 8 })
     // Bybit prints 20 decimals; a double holds 15 significant digits: 4 integer digits leave 11.
     expect(decimals('bybit-uta-account-change-details.csv')).toEqual({ BTC: 15, USDC: 11, USDT: 11 })
+  })
+
+  it('printedDecimals: its scan gives what the pattern gives, on every shape of cell', () => {
+    // Cells built from the characters a number cell can hold, and a few it should not.
+    const alphabet = ['0', '1', '9', '.', '-', '+', 'e', 'E', ' ', ',', 'x']
+    let seed = 7
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const cells = ['', '.', '-', '+', '1.', '.5', '-0.00001200', '100.27929800', ' 1.5', '1.5 ', '1e5', '2.318E-03']
+    for (let k = 0; k < 20_000; k++) cells.push(Array.from({ length: 1 + Math.floor(next() * 9) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''))
+    for (const cell of cells) expect([cell, printedDecimals(cell)]).toEqual([cell, printedDecimalsByPattern(cell)])
   })
 
   it('printedDecimals counts the decimals a cell prints, scientific notation included', () => {

@@ -198,7 +198,7 @@ class RowReader {
       return o
     }
     // Parts are rounded to the precision the row prints them with.
-    const decimals = Math.max(...['Change', 'Cash Flow', 'Funding', feeCol].map((c) => printedDecimals(r.raw(c))))
+    const decimals = Math.max(printedDecimals(r.raw('Change')), printedDecimals(r.raw('Cash Flow')), printedDecimals(r.raw('Funding')), printedDecimals(r.raw(feeCol)))
     const info = r.text('Info', false)
     const common = { line, atMs, currency, instrumentIndex, note: info === null ? undefined : ownCopy(info) }
 
