@@ -127,6 +127,17 @@ export function setManualBalance(db: BookDb, a: { bookId: number; accountId: num
 }
 
 /**
+ * The ledger reads unsettledPnl makes. Their WHERE terms are those of the partial indexes of
+ * schema 10 (cash_flows_settling, cash_flows_session_pnl), word for word: SQLite uses a partial
+ * index only when the query states its condition; tests/book/ledger-kind-indexes.test.ts checks.
+ */
+export const LAST_SETTLING_ROWS_SQL = `SELECT f.account_id, f.instrument_symbol AS symbol, MAX(f.at_ms) AS at_ms FROM cash_flows f JOIN accounts a ON a.id = f.account_id
+       WHERE a.book_id = ? AND f.kind IN ('delivery', 'expiry_settlement', 'settlement') AND f.instrument_symbol IS NOT NULL
+       GROUP BY f.account_id, f.instrument_symbol`
+export const SESSION_PNL_ROWS_SQL = `SELECT f.account_id, f.currency, f.instrument_symbol AS symbol, f.at_ms, f.amount FROM cash_flows f JOIN accounts a ON a.id = f.account_id
+       WHERE a.book_id = ? AND f.kind = 'session_pnl' AND f.moves_cash = 0`
+
+/**
  * Per account and currency, the futures session P&L realised since the instrument's last
  * settlement, delivery or expiry (ledger rows of kind 'session_pnl', which do not move cash): what
  * Deribit counts in equity as futures_session_rpl until its next 08:00 UTC settlement books it.
@@ -149,18 +160,11 @@ function unsettledPnl(db: BookDb, bookId: number): Map<string, number> {
     )
     .all(bookId) as { account_id: number; symbol: string; at_ms: number }[]) end(r.account_id, r.symbol, r.at_ms)
   for (const r of db
-    .prepare(
-      `SELECT f.account_id, f.instrument_symbol AS symbol, MAX(f.at_ms) AS at_ms FROM cash_flows f JOIN accounts a ON a.id = f.account_id
-       WHERE a.book_id = ? AND f.kind IN ('delivery', 'expiry_settlement', 'settlement') AND f.instrument_symbol IS NOT NULL
-       GROUP BY f.account_id, f.instrument_symbol`
-    )
+    .prepare(LAST_SETTLING_ROWS_SQL)
     .all(bookId) as { account_id: number; symbol: string; at_ms: number }[]) end(r.account_id, r.symbol, r.at_ms)
   const out = new Map<string, number>()
   const rows = db
-    .prepare(
-      `SELECT f.account_id, f.currency, f.instrument_symbol AS symbol, f.at_ms, f.amount FROM cash_flows f JOIN accounts a ON a.id = f.account_id
-       WHERE a.book_id = ? AND f.kind = 'session_pnl' AND f.moves_cash = 0`
-    )
+    .prepare(SESSION_PNL_ROWS_SQL)
     .all(bookId) as { account_id: number; currency: string; symbol: string | null; at_ms: number; amount: number }[]
   for (const r of rows) {
     if (r.at_ms <= (ends.get(`${r.account_id}\u0000${r.symbol ?? ''}`) ?? -Infinity)) continue

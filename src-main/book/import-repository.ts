@@ -89,13 +89,16 @@ export interface LedgerRow {
   movesCash: boolean
 }
 
+/** The columns an imported ledger row fills, in ledgerRowInserter's order. */
+export const LEDGER_COLUMNS = ['account_id', 'import_id', 'external_id', 'at_ms', 'kind', 'currency', 'amount', 'instrument_symbol', 'note', 'moves_cash'] as const
+
 /**
  * Writes an import's ledger rows, ROWS_PER_INSERT to a statement (multiRowInserter: 100k-row logs
  * go through it). `add` returns the rows it wrote; `flush` writes the rest: call it before the
  * ledger is read again.
  */
 export function ledgerRowInserter(db: BookDb): { add: (r: LedgerRow) => number; flush: () => number } {
-  const insert = multiRowInserter(db, 'cash_flows', ['account_id', 'import_id', 'external_id', 'at_ms', 'kind', 'currency', 'amount', 'instrument_symbol', 'note', 'moves_cash'])
+  const insert = multiRowInserter(db, 'cash_flows', LEDGER_COLUMNS)
   return {
     add: (r) => insert.add([r.accountId, r.importId, r.externalId, r.atMs, r.kind, r.currency, r.amount, r.instrumentSymbol, r.note, r.movesCash ? 1 : 0]),
     flush: insert.flush
@@ -142,13 +145,16 @@ export function sameMoneyFinder(db: BookDb): (accountId: number, currency: strin
     }))
 }
 
+/** Its condition is the partial index cash_flows_openings' (schema 10), word for word: see LAST_SETTLING_ROWS_SQL. */
+export const OPENING_ROWS_SQL = "SELECT id, at_ms, amount, external_id FROM cash_flows WHERE account_id = ? AND currency = ? AND kind = 'opening_balance' ORDER BY at_ms"
+
 /** The account's opening-balance ledger rows and their edits, statements prepared once. */
 export function openingBalanceRows(db: BookDb): {
   list: (accountId: number, currency: string) => { id: number; atMs: number; amount: number; externalId: string }[]
   setAmount: (id: number, amount: number) => void
   remove: (id: number) => void
 } {
-  const openings = db.prepare("SELECT id, at_ms, amount, external_id FROM cash_flows WHERE account_id = ? AND currency = ? AND kind = 'opening_balance' ORDER BY at_ms")
+  const openings = db.prepare(OPENING_ROWS_SQL)
   const update = db.prepare('UPDATE cash_flows SET amount = ? WHERE id = ?')
   const remove = db.prepare('DELETE FROM cash_flows WHERE id = ?')
   return {
