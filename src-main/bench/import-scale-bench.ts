@@ -12,7 +12,9 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openBookDatabase } from '../book/database'
+import { openBookDatabase, type BookDb } from '../book/database'
+import { multiRowInserter, TRADE_COLUMNS } from '../book/trades-repository'
+import { LEDGER_COLUMNS } from '../book/import-repository'
 import { syntheticDeribitRows, writeSyntheticDeribitLog, type LogOrder } from './synthetic-statement'
 
 export interface ImportScaleRun {
@@ -108,6 +110,79 @@ export async function importScaleRun(cliPath: string, dir: string, rows: number,
 }
 
 /**
+ * The writes alone: what the rows an import made cost to write, with nothing parsed or planned.
+ * The trades and ledger rows of an imported book are written again into an empty book of the same
+ * schema (its accounts, instruments and imports copied first), in one transaction each way:
+ * - by the import's own inserter (multiRowInserter, ROWS_PER_INSERT rows a statement), the rows
+ *   read back from the imported book as they are written (`readSeconds`: that reading alone);
+ * - by SQLite alone, INSERT … SELECT from the imported book: no JavaScript, no binding.
+ * Both through the schema's indexes and committed: the floor under the import's own rate.
+ */
+export interface WriteFloor {
+  trades: number
+  cashFlows: number
+  inserterSeconds: number
+  readSeconds: number
+  sqliteSeconds: number
+}
+
+export function writeFloor(sourceBook: string, dir: string): WriteFloor {
+  const fresh = (name: string): BookDb => {
+    const { db } = openBookDatabase(join(dir, name))
+    db.prepare('ATTACH DATABASE ? AS src').run(sourceBook)
+    // What the rows refer to, copied as it is (the books' market snapshots left out); foreign keys
+    // are checked again for the rows the floor times.
+    db.pragma('foreign_keys = OFF')
+    db.transaction(() => {
+      for (const t of ['books', 'accounts', 'instruments', 'imports']) db.exec(`INSERT OR IGNORE INTO main.${t} SELECT * FROM src.${t}`)
+    })()
+    db.pragma('foreign_keys = ON')
+    return db
+  }
+  const tables = [
+    { table: 'trades', columns: TRADE_COLUMNS },
+    { table: 'cash_flows', columns: LEDGER_COLUMNS }
+  ] as const
+  // Its own connection: the rows are read from it while the other one writes.
+  const source = openBookDatabase(sourceBook).db
+  try {
+    const rowsOf = (table: string, columns: readonly string[]): IterableIterator<unknown[]> =>
+      source.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY id`).raw().iterate() as IterableIterator<unknown[]>
+    let t0 = performance.now()
+    for (const { table, columns } of tables) for (const row of rowsOf(table, columns)) void row
+    const readSeconds = (performance.now() - t0) / 1000
+    const byInserter = fresh('floor-inserter.sqlite')
+    const counts = { trades: 0, cashFlows: 0 }
+    t0 = performance.now()
+    byInserter.transaction(() => {
+      for (const { table, columns } of tables) {
+        const insert = multiRowInserter(byInserter, table, columns)
+        let n = 0
+        for (const row of rowsOf(table, columns)) n += insert.add(row)
+        n += insert.flush()
+        if (table === 'trades') counts.trades = n
+        else counts.cashFlows = n
+      }
+    }).immediate()
+    const inserterSeconds = (performance.now() - t0) / 1000
+    byInserter.close()
+    const bySqlite = fresh('floor-sqlite.sqlite')
+    t0 = performance.now()
+    bySqlite.transaction(() => {
+      for (const { table, columns } of tables) {
+        const list = columns.join(', ')
+        bySqlite.exec(`INSERT INTO main.${table} (${list}) SELECT ${list} FROM src.${table} ORDER BY id`)
+      }
+    }).immediate()
+    const sqliteSeconds = (performance.now() - t0) / 1000
+    bySqlite.close()
+    return { ...counts, inserterSeconds, readSeconds, sqliteSeconds }
+  } finally {
+    source.close()
+  }
+}
+
+/**
  * The bench's import-scale lines: 100k rows, then 1M, each oldest first, then each of
  * `newestFirstSizes` newest first; each a fresh book in a temp dir (removed after).
  * `cliPath`: the built CLI (out/main/cli.js; from bench.ts, `join(import.meta.dirname, 'cli.js')`).
@@ -116,20 +191,34 @@ export async function importScaleBench(
   cliPath: string,
   sizes: readonly number[] = [100_000, 1_000_000],
   newestFirstSizes: readonly number[] = [1_000_000]
-): Promise<ImportScaleRun[]> {
+): Promise<{ runs: ImportScaleRun[]; floor: WriteFloor & { rows: number } }> {
   const dir = mkdtempSync(join(tmpdir(), 'marginal-import-scale-'))
   try {
     const runs: ImportScaleRun[] = []
     for (const rows of sizes) runs.push(await importScaleRun(cliPath, dir, rows, 'oldest-first'))
     for (const rows of newestFirstSizes) runs.push(await importScaleRun(cliPath, dir, rows, 'newest-first'))
-    return runs
+    // The floor under the largest oldest-first run: its book's rows written again, nothing parsed.
+    const largest = Math.max(...sizes)
+    const floor = { rows: largest, ...writeFloor(join(dir, `scale-${largest}-oldest-first.sqlite`), dir) }
+    return { runs, floor }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }
 
-/** One line per run, as bench.ts prints its results. */
-export const describeImportScale = (runs: readonly ImportScaleRun[]): string =>
+/** One line per run, then the writes' floor, as bench.ts prints its results. */
+export const describeImportScale = ({ runs, floor }: { runs: readonly ImportScaleRun[]; floor: WriteFloor & { rows: number } }): string => {
+  const run = runs.find((r) => r.rows === floor.rows && r.order === 'oldest-first')
+  const written = (floor.trades + floor.cashFlows).toLocaleString('en-US')
+  const floorLine =
+    `import at scale, the writes alone: the ${floor.rows.toLocaleString('en-US')}-row log's ${floor.trades.toLocaleString('en-US')} trades and ${floor.cashFlows.toLocaleString('en-US')} ledger rows (${written}) ` +
+    `written again into an empty book, nothing parsed or planned: by the import's inserter ${floor.inserterSeconds.toFixed(1)} s (reading them back ${floor.readSeconds.toFixed(1)} s of it), ` +
+    `by SQLite alone (INSERT … SELECT) ${floor.sqliteSeconds.toFixed(1)} s` +
+    (run ? `; the whole import took ${run.seconds.toFixed(1)} s. At 100,000 rows/s the import has ${(floor.rows / 100_000).toFixed(0)} s for everything` : '')
+  return describeRuns(runs) + '\n' + floorLine
+}
+
+const describeRuns = (runs: readonly ImportScaleRun[]): string =>
   runs
     .map(
       (r) =>
