@@ -35,7 +35,7 @@ export const LAYERS = [
     why: 'The engine is pure computation: callers pass data in.' },
   { name: 'The book layer (book/)', target: ['src-main/book/**'], paths: ['src-main/book/**', ENGINE, 'resources/*.json'], packages: ['better-sqlite3', 'zod', NODE],
     why: 'The book stores and reads; it calls no service.' },
-  { name: 'Importers', target: ['src-main/importers/**'], paths: ['src-main/importers/**', ENGINE], packages: ['papaparse', 'fast-xml-parser', 'node:crypto'],
+  { name: 'Importers', target: ['src-main/importers/**'], paths: ['src-main/importers/**', ENGINE], packages: ['papaparse', 'fast-xml-parser', 'node:crypto', 'node:module'],
     why: 'Importers parse the text they are given into engine types.' },
   { name: 'Workers', target: ['src-main/workers/**'], paths: ['src-main/workers/**', ENGINE], packages: ['node:worker_threads', 'node:os'],
     why: 'Workers run engine code off the main thread.' },

@@ -8,7 +8,8 @@
  * currency is the closing balance. fast-xml-parser gives no line numbers, so each element's line
  * is found by scanning the text (comments blanked first).
  */
-import { XMLParser } from 'fast-xml-parser'
+import { createRequire } from 'node:module'
+import type { XMLParser } from 'fast-xml-parser'
 import { newYorkCloseUtc } from '../../engine/instruments/expiry'
 import type { SymbolHints } from '../../engine/instruments/symbol-error'
 import { ContentIdentity, venueId } from '../row-identity'
@@ -24,6 +25,17 @@ export const detectIbkrFlex = (text: string): boolean => /<FlexQueryResponse[\s>
 
 const TAGS = ['FlexStatement', 'Trade', 'OpenPosition', 'CashTransaction', 'CashReportCurrency'] as const
 type Tag = (typeof TAGS)[number]
+
+/**
+ * fast-xml-parser, loaded the first time an XML statement is read. Imported at the top, its ES
+ * module build (a graph of small modules and an entity table) took 65 ms to load, and every
+ * command line run paid it, XML or not (issue 20, target 6: a command starts in 300 ms); its
+ * CommonJS bundle, the same parser, loads in about 12 ms, and only when a Flex statement comes.
+ */
+let xmlParser: typeof XMLParser | null = null
+function xmlParserClass(): typeof XMLParser {
+  return (xmlParser ??= (createRequire(import.meta.url)('fast-xml-parser') as { XMLParser: typeof XMLParser }).XMLParser)
+}
 
 /**
  * Line (1-based) of each `<Tag ` element, per tag, in document order: one pass over the text with
@@ -105,7 +117,7 @@ function addHolding(into: Map<string, Holding>, key: string, h: Holding): void {
 }
 
 export function parseIbkrFlex(text: string, file: string): ParsedStatement {
-  const parser = new XMLParser({
+  const parser = new (xmlParserClass())({
     ignoreAttributes: false,
     attributeNamePrefix: '',
     parseAttributeValue: false,
