@@ -5,10 +5,20 @@
  * between export versions). A row papaparse cannot read (an unclosed quote) becomes a problem for
  * that row, not the end of the file. Cell readers return values or a RowIssue; they never throw.
  */
-import Papa from 'papaparse'
+import { createRequire } from 'node:module'
+import type Papa from 'papaparse'
 import type { RowIssue } from './statement'
 import type { ChunkedText, StatementText } from './statement-text'
 import { boundProblem, INPUT_BOUNDS, quoteInput, type BoundKind } from '../engine/instruments/bounds'
+
+/**
+ * papaparse, loaded the first time a CSV is read. It is a CommonJS package: imported as an ES
+ * module, Node scans its source to find its exports (10–20 ms here), and every command line run
+ * paid that, CSV or not (issue 20, target 6: a command starts in 300 ms); required, it loads in
+ * about 2 ms, and only when a file comes.
+ */
+let papaModule: typeof Papa | null = null
+const papa = (): typeof Papa => (papaModule ??= createRequire(import.meta.url)('papaparse') as typeof Papa)
 
 /** One row: its values in header order (arrays, not keyed objects: 100,000-row files stay fast). */
 export interface CsvRecord {
@@ -52,7 +62,7 @@ export function eachCsvRow(
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   let line = 1
   let counted = 0
-  Papa.parse<string[]>(body, {
+  papa().parse<string[]>(body, {
     skipEmptyLines: false,
     chunkSize: chunkChars,
     step: (row, handle) => {
@@ -109,7 +119,7 @@ function eachChunkedCsvRow(text: ChunkedText, onRow: (row: CsvRecord) => boolean
     for (let i = window.indexOf('\n', counted - windowAt); i !== -1 && i < end - windowAt; i = window.indexOf('\n', i + 1)) line++
     counted = end
   }
-  const Streamer = (Papa as unknown as { StringStreamer: new (config: Papa.ParseConfig<string[]>) => PapaChunkStreamer }).StringStreamer
+  const Streamer = (papa() as unknown as { StringStreamer: new (config: Papa.ParseConfig<string[]>) => PapaChunkStreamer }).StringStreamer
   const streamer = new Streamer({
     skipEmptyLines: false,
     dynamicTyping: false,
