@@ -13,9 +13,8 @@ import type { ApiEvent, AppInfo } from '@contract/api'
 import type { z } from 'zod'
 import { useSessionStore } from '../../../src-renderer/src/stores/use-session-store'
 import { useAlertsStore } from '../../../src-renderer/src/stores/use-alerts-store'
-import { installFakeApi } from '../support/fake-api'
+import { heldPositions, installFakeApi } from '../support/fake-api'
 import { book, bookMargin, deribitGroup, market } from '../support/fixtures'
-import { positionColumnsOf } from '@contract/positions'
 
 const POOL = 'Deribit main · BTC'
 const check = { poolKey: POOL, rule: 'im-utilisation' as const, underlying: '', threshold: 80, source: 'default' as const, value: 84.2, breached: true, text: 'IM 84.2 % of equity ≥ 80 %' }
@@ -89,18 +88,13 @@ describe('alerts store', () => {
 
   it('asks for the status only once the book\'s positions have arrived: it computes the margin, and the host answers one request at a time', async () => {
     const order: string[] = []
-    let release: () => void = () => undefined
+    const held = heldPositions(order)
     const api = installFakeApi({
       appInfo: async () => ({ appVersion: '0.1.0', host: 'browser', bookPath: '/tmp/book.sqlite', schemaVersion: 10, sqliteVersion: '3.46', workerCount: 2, bookState: 'ok', bookStateReason: null }),
       listBooks: async () => [book(2, 'live', 'My book')],
       engineStatus: async () => ({ workerCount: 2, busyWorkers: 0, queuedTasks: 0, workersReplaced: 0, tasksCompleted: 0 }),
       currentMarket: async ({ bookId }) => ({ snapshot: market(`snap-${bookId}`) }),
-      listPositionColumns: async ({ bookId }) => {
-        order.push('listPositions asked')
-        await new Promise<void>((r) => (release = r))
-        order.push('listPositions answered')
-        return positionColumnsOf({ bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [] })
-      },
+      listPositionColumns: held.listPositionColumns,
       bookMargin: async () => bookMargin([deribitGroup()]),
       alertStatus: async () => {
         order.push('alertStatus asked')
@@ -111,7 +105,7 @@ describe('alerts store', () => {
     await useSessionStore().start()
     await flushPromises()
     expect(order).toEqual(['listPositions asked'])
-    release()
+    held.release()
     await flushPromises()
     expect(order.slice(0, 3)).toEqual(['listPositions asked', 'listPositions answered', 'alertStatus asked'])
     expect(api.alertStatus).toHaveBeenCalled()

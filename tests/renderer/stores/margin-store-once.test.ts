@@ -11,9 +11,8 @@ import type { AppInfo } from '@contract/api'
 import { useSessionStore } from '../../../src-renderer/src/stores/use-session-store'
 import { useMarginStore } from '../../../src-renderer/src/stores/use-margin-store'
 import { usePositionsStore } from '../../../src-renderer/src/stores/use-positions-store'
-import { installFakeApi } from '../support/fake-api'
+import { heldPositions, installFakeApi } from '../support/fake-api'
 import { book, bookMargin, deribitGroup, market } from '../support/fixtures'
-import { positionColumnsOf } from '@contract/positions'
 
 const appInfo: AppInfo = { appVersion: '0.1.0', host: 'browser', bookPath: '/tmp/book.sqlite', schemaVersion: 7, sqliteVersion: '3.46', workerCount: 2, bookState: 'ok', bookStateReason: null }
 const books = [book(1, 'demo', 'Demo book'), book(2, 'live', 'My book'), book(3, 'whatif', 'What-if 1', { parentId: 2 })]
@@ -68,18 +67,13 @@ describe('margin store: one bookMargin per change', () => {
 
   it('asks for the margin only once the book\'s positions have arrived: the host answers one request at a time', async () => {
     const order: string[] = []
-    let release: () => void = () => undefined
+    const held = heldPositions(order)
     const api = installFakeApi({
       appInfo: async () => appInfo,
       listBooks: async () => books,
       engineStatus: async () => ({ workerCount: 2, busyWorkers: 0, queuedTasks: 0, workersReplaced: 0, tasksCompleted: 0 }),
       currentMarket: async ({ bookId }) => ({ snapshot: market(`snap-${bookId}`) }),
-      listPositionColumns: async ({ bookId }) => {
-        order.push('listPositions asked')
-        await new Promise<void>((r) => (release = r))
-        order.push('listPositions answered')
-        return positionColumnsOf({ bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [] })
-      },
+      listPositionColumns: held.listPositionColumns,
       bookMargin: async () => {
         order.push('bookMargin asked')
         return bookMargin([deribitGroup()])
@@ -90,7 +84,7 @@ describe('margin store: one bookMargin per change', () => {
     await session.start()
     await flushPromises()
     expect(order).toEqual(['listPositions asked'])
-    release()
+    held.release()
     await flushPromises()
     expect(order).toEqual(['listPositions asked', 'listPositions answered', 'bookMargin asked'])
     expect(api.bookMargin).toHaveBeenCalledTimes(1)

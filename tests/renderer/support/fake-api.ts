@@ -6,6 +6,7 @@
  */
 import { vi } from 'vitest'
 import { apiMethods, type ApiEvent, type MarginalApi, type MethodName } from '@contract/api'
+import { positionColumnsOf } from '@contract/positions'
 import { connectApi } from '../../../src-renderer/src/api/api'
 
 export type FakeApi = MarginalApi & { emit(event: ApiEvent): void; uiState: Map<string, unknown> }
@@ -48,4 +49,22 @@ export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void; r
     reject = rej
   })
   return { promise, resolve, reject }
+}
+
+/**
+ * listPositionColumns held until `release()` (an empty book then), writing 'listPositions asked' and
+ * 'listPositions answered' into `order`: for tests of what waits for the positions (the host answers
+ * one request at a time).
+ */
+export function heldPositions(order: string[]): { listPositionColumns: MarginalApi['listPositionColumns']; release(): void } {
+  let release: () => void = () => undefined
+  return {
+    listPositionColumns: async ({ bookId }) => {
+      order.push('listPositions asked')
+      await new Promise<void>((r) => (release = r))
+      order.push('listPositions answered')
+      return positionColumnsOf({ bookId, marketSnapshotId: `snap-${bookId}`, asOfUtc: null, rows: [] })
+    },
+    release: () => release()
+  }
 }
