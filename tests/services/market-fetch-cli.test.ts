@@ -5,21 +5,11 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { runCli } from '../../src-main/cli/main'
-import { startReplayServer, type ReplayServer } from '../helpers/venue-replay-server'
-import { deribitRoutes, okxRoutes } from '../fixtures/market-fetch/routes'
+import { replayedVenues } from '../fixtures/market-fetch/routes'
 
-let deribit: ReplayServer
-let okx: ReplayServer
-beforeAll(async () => {
-  deribit = await startReplayServer(deribitRoutes(), '/api/v2')
-  okx = await startReplayServer(okxRoutes())
-})
-afterAll(async () => {
-  await deribit.close()
-  await okx.close()
-})
+const venues = replayedVenues()
 
 const cli = async (argv: string[]) => {
   const out: string[] = []
@@ -32,8 +22,8 @@ it('market fetch: refused while off, then fetches both venues into the live book
   const book = join(mkdtempSync(join(tmpdir(), 'marginal-market-fetch-cli-')), 'book.sqlite')
   const off = await cli(['market', 'fetch', '--book', book])
   expect([off.code, off.err]).toEqual([1, 'marginal: market fetching is off: turn Deribit or OKX on in the market-data settings, or name a venue to fetch now (nothing was sent)'])
-  expect(deribit.requests.length + okx.requests.length).toBe(0)
-  const res = await cli(['market', 'fetch', '--book', book, '--venue', 'deribit', '--venue', 'okx', '--base-url-deribit', deribit.baseUrl, '--base-url-okx', okx.baseUrl, '--json'])
+  expect(venues.deribit.requests.length + venues.okx.requests.length).toBe(0)
+  const res = await cli(['market', 'fetch', '--book', book, '--venue', 'deribit', '--venue', 'okx', '--base-url-deribit', venues.deribit.baseUrl, '--base-url-okx', venues.okx.baseUrl, '--json'])
   expect(res.code).toBe(0)
   const reply = JSON.parse(res.out) as { written: boolean; marketSnapshotId: string; venues: { ok: boolean }[] }
   expect([reply.written, reply.marketSnapshotId, reply.venues.map((v) => v.ok)]).toEqual([true, 'deribit-okx-api-BTC-ETH-2026-12-05T05:59:58.500Z', [true, true]])

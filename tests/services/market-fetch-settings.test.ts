@@ -7,15 +7,15 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openBook } from '../../src-main/book/open-book'
 import { liveBook } from '../../src-main/book/books-repository'
 import { MarketFetchSettings, type MarketFetchSettings as Settings } from '../../src-preload/contract/market-fetch'
 import { marketFetchHandlers, marketRefresher } from '../../src-main/services/market-fetch/handlers'
 import { DEFAULT_MARKET_FETCH_SETTINGS } from '../../src-main/services/market-fetch/settings'
 import { marketFetchCommand, marketFetchRequest } from '../../src-main/cli/market-fetch-command'
-import { startReplayServer, type ReplayServer } from '../helpers/venue-replay-server'
-import { deribitRoutes, okxRoutes } from '../fixtures/market-fetch/routes'
+import { startReplayServer } from '../helpers/venue-replay-server'
+import { replayedVenues } from '../fixtures/market-fetch/routes'
 
 const AS_OF = Date.parse('2026-12-05T06:00:00Z')
 
@@ -31,17 +31,8 @@ function fakeTimers() {
 }
 
 describe('market fetch settings and the refresher', () => {
-  let deribit: ReplayServer
-  let okx: ReplayServer
-  beforeAll(async () => {
-    deribit = await startReplayServer(deribitRoutes(), '/api/v2')
-    okx = await startReplayServer(okxRoutes())
-  })
-  afterAll(async () => {
-    await deribit.close()
-    await okx.close()
-  })
-  const sent = (): number => deribit.requests.length + okx.requests.length
+  const venues = replayedVenues()
+  const sent = (): number => venues.deribit.requests.length + venues.okx.requests.length
 
   const book = () => {
     const { db } = openBook(join(mkdtempSync(join(tmpdir(), 'marginal-market-fetch-settings-')), 'book.sqlite'))
@@ -71,12 +62,12 @@ describe('market fetch settings and the refresher', () => {
 
   it('turned on with an interval, the refresher fetches when it has passed, and not before', async () => {
     const { db, clock, handlers } = book()
-    const on: Settings = { ...DEFAULT_MARKET_FETCH_SETTINGS, deribit: { ...DEFAULT_MARKET_FETCH_SETTINGS.deribit, enabled: true, refreshMinutes: 15, baseUrl: deribit.baseUrl } }
+    const on: Settings = { ...DEFAULT_MARKET_FETCH_SETTINGS, deribit: { ...DEFAULT_MARKET_FETCH_SETTINGS.deribit, enabled: true, refreshMinutes: 15, baseUrl: venues.deribit.baseUrl } }
     const view = await handlers.saveMarketFetchSettings(on)
     expect(view.deribit).toEqual(on.deribit)
     const refresher = marketRefresher({ db }, { now: clock.now, timers: fakeTimers().timers })
-    const deribitSent = (): number => deribit.requests.length
-    const okxBefore = okx.requests.length
+    const deribitSent = (): number => venues.deribit.requests.length
+    const okxBefore = venues.okx.requests.length
     const start = deribitSent()
     await refresher.tick()
     expect(deribitSent() - start).toBe(8)
@@ -88,7 +79,7 @@ describe('market fetch settings and the refresher', () => {
     clock.advanceMinutes(1)
     await refresher.tick()
     expect(deribitSent() - start).toBe(16)
-    expect(okx.requests.length).toBe(okxBefore)
+    expect(venues.okx.requests.length).toBe(okxBefore)
     const status = (await handlers.marketFetchSettings({})).lastFetch.deribit!
     expect([status.ok, status.atUtc, status.asOfUtc]).toEqual([true, '2026-12-05T06:15:00.000Z', '2026-12-05T05:59:58.500Z'])
     // The same replayed data again is not a new market: nothing new is written.
@@ -135,7 +126,7 @@ describe('market fetch settings and the refresher', () => {
     await down.close()
     expect(marketFetchRequest(bookId, { venue: ['kraken'] })).toBe('--venue "kraken" is not a venue we fetch (deribit, okx)')
     expect(marketFetchRequest(bookId, { 'base-url-okx': 'ftp://x' })).toMatch(/^--base-url-okx "ftp:\/\/x" is not an http\(s\) URL/)
-    const req = marketFetchRequest(bookId, { venue: ['deribit', 'OKX'], 'base-url-deribit': deribit.baseUrl, 'base-url-okx': down.baseUrl })
+    const req = marketFetchRequest(bookId, { venue: ['deribit', 'OKX'], 'base-url-deribit': venues.deribit.baseUrl, 'base-url-okx': down.baseUrl })
     if (typeof req === 'string') throw new Error(req)
     const out: string[] = []
     const err: string[] = []

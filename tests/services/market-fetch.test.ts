@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openBook } from '../../src-main/book/open-book'
 import { liveBook, setBookMarketSnapshot } from '../../src-main/book/books-repository'
 import { loadMarketSnapshot, saveMarketSnapshot } from '../../src-main/book/market-repository'
@@ -16,8 +16,8 @@ import type { MarketSnapshotData } from '../../src-main/engine/market/snapshot'
 import { fetchMarketNow } from '../../src-main/services/market-fetch/market-fetch-service'
 import { fetchDeribit } from '../../src-main/services/market-fetch/deribit-fetch'
 import { parseMarketFile } from '../../src-main/importers/market/market-files'
-import { startReplayServer, type ReplayServer } from '../helpers/venue-replay-server'
-import { deribitRoutes, okxRoutes } from '../fixtures/market-fetch/routes'
+import { startReplayServer } from '../helpers/venue-replay-server'
+import { deribitRoutes, okxRoutes, replayedVenues } from '../fixtures/market-fetch/routes'
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/market-fetch')
 const fixture = (name: string): string => join(FIXTURES, name)
@@ -57,21 +57,12 @@ const deribitOption = (u: string, name: string): OptionRow => json<{ result: Opt
 const okxRow = <T extends { instId: string }>(file: string, instId: string): T => json<{ data: T[] }>(file).data.find((r) => r.instId === instId)!
 
 describe('market fetch from the venues replayed on local servers', () => {
-  let deribit: ReplayServer
-  let okx: ReplayServer
-  beforeAll(async () => {
-    deribit = await startReplayServer(deribitRoutes(), '/api/v2')
-    okx = await startReplayServer(okxRoutes())
-  })
-  afterAll(async () => {
-    await deribit.close()
-    await okx.close()
-  })
+  const venues = replayedVenues()
 
   it('merges BTC and ETH from Deribit and OKX into the book market, keeps SOL and the earlier snapshot', async () => {
     const { db, bookId, count, market } = freshBook()
     const snapshotsBefore = count('market_snapshots')
-    const res = await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: deribit.baseUrl, okx: okx.baseUrl } }, deps)
+    const res = await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: venues.deribit.baseUrl, okx: venues.okx.baseUrl } }, deps)
     expect(res.venues.map((v) => [v.venue, v.ok])).toEqual([['deribit', true], ['okx', true]])
     expect(res.written).toBe(true)
     const m = market()
@@ -108,7 +99,7 @@ describe('market fetch from the venues replayed on local servers', () => {
     expect(m.marks['deribit:SOL_USDC-PERPETUAL']).toEqual(EARLIER.marks['deribit:SOL_USDC-PERPETUAL'])
     expect(m.fundingRate8h['deribit:SOL_USDC-PERPETUAL']).toBe(0.0001)
     expect(m.asOfByUnderlying).toEqual({ BTC: AS_OF - 1500, ETH: AS_OF - 1500, SOL: EARLIER.asOfMs })
-    expect(m.sourceByUnderlying!.BTC).toBe(`Deribit public API ${deribit.baseUrl} (get_index_price, get_book_summary_by_currency, get_funding_rate_history) + OKX public API ${okx.baseUrl} (index-tickers, opt-summary, mark-price, tickers, funding-rate)`)
+    expect(m.sourceByUnderlying!.BTC).toBe(`Deribit public API ${venues.deribit.baseUrl} (get_index_price, get_book_summary_by_currency, get_funding_rate_history) + OKX public API ${venues.okx.baseUrl} (index-tickers, opt-summary, mark-price, tickers, funding-rate)`)
     expect(m.sourceByUnderlying!.SOL).toBe('an earlier chain file')
     // The fetch is its own snapshot, beside the earlier one; the imports log names the venues.
     expect(count('market_snapshots')).toBe(snapshotsBefore + 1)
@@ -121,15 +112,15 @@ describe('market fetch from the venues replayed on local servers', () => {
 
   it('sends only public market-data GETs, with no credentials, exactly the documented list', async () => {
     const { db, bookId } = freshBook()
-    deribit.requests.length = 0
-    okx.requests.length = 0
-    await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: deribit.baseUrl, okx: okx.baseUrl } }, deps)
-    const sent = [...deribit.requests, ...okx.requests]
+    venues.deribit.requests.length = 0
+    venues.okx.requests.length = 0
+    await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: venues.deribit.baseUrl, okx: venues.okx.baseUrl } }, deps)
+    const sent = [...venues.deribit.requests, ...venues.okx.requests]
     expect(sent.every((r) => r.method === 'GET')).toBe(true)
     expect(sent.some((r) => 'authorization' in r.headers || 'cookie' in r.headers || Object.keys(r.headers).some((h) => h.startsWith('ok-access')))).toBe(false)
     const line = (r: { path: string; query: Record<string, string> }): string => `${r.path}?${new URLSearchParams(r.query).toString()}`
     const eightHoursAgo = NOW.getTime() - 8 * 3_600_000
-    expect(deribit.requests.map(line)).toEqual(
+    expect(venues.deribit.requests.map(line)).toEqual(
       ['BTC', 'ETH'].flatMap((u) => [
         `/public/get_index_price?index_name=${u.toLowerCase()}_usd`,
         `/public/get_book_summary_by_currency?currency=${u}&kind=option`,
@@ -137,7 +128,7 @@ describe('market fetch from the venues replayed on local servers', () => {
         `/public/get_funding_rate_history?instrument_name=${u}-PERPETUAL&start_timestamp=${eightHoursAgo}&end_timestamp=${NOW.getTime()}`
       ])
     )
-    expect(okx.requests.map(line)).toEqual([
+    expect(venues.okx.requests.map(line)).toEqual([
       ...['BTC', 'ETH'].flatMap((u) => [
         `/api/v5/market/index-tickers?instId=${u}-USD`,
         `/api/v5/public/opt-summary?instFamily=${u}-USD`,
@@ -174,7 +165,7 @@ describe('market fetch from the venues replayed on local servers', () => {
     const { db, bookId, market } = freshBook()
     const down = await startReplayServer([])
     await down.close()
-    const res = await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: deribit.baseUrl, okx: down.baseUrl } }, deps)
+    const res = await fetchMarketNow(db, { bookId, venues: ['deribit', 'okx'], baseUrls: { deribit: venues.deribit.baseUrl, okx: down.baseUrl } }, deps)
     expect(res.venues.map((v) => v.ok)).toEqual([true, false])
     expect(res.written).toBe(true)
     const m = market()
@@ -249,7 +240,7 @@ describe('market fetch from the venues replayed on local servers', () => {
   })
 
   it('the fetched Deribit options give the snapshot their rows give when saved as a book-summary CSV and imported', async () => {
-    const { snapshot } = await fetchDeribit({ venue: 'deribit', label: 'Deribit', baseUrl: deribit.baseUrl, fetchFn: globalThis.fetch, timeoutMs: 5000, sent: [] }, ['BTC', 'ETH'], NOW.getTime())
+    const { snapshot } = await fetchDeribit({ venue: 'deribit', label: 'Deribit', baseUrl: venues.deribit.baseUrl, fetchFn: globalThis.fetch, timeoutMs: 5000, sent: [] }, ['BTC', 'ETH'], NOW.getTime())
     const columns = ['instrument_name', 'mark_price', 'mark_iv', 'underlying_price', 'estimated_delivery_price', 'creation_timestamp', 'bid_price', 'ask_price'] as const
     const rows = ['btc', 'eth'].flatMap((u) => json<{ result: Record<(typeof columns)[number], unknown>[] }>(`deribit/book-summary-${u}-option.json`).result)
     const csv = [columns.join(','), ...rows.map((r) => columns.map((c) => String(r[c])).join(','))].join('\n')
@@ -264,14 +255,14 @@ describe('market fetch from the venues replayed on local servers', () => {
   it('refuses a view-only book before sending anything', async () => {
     const { db, bookId } = freshBook()
     db.pragma('query_only = ON')
-    const sent = deribit.requests.length
-    await expect(fetchMarketNow(db, { bookId, venues: ['deribit'], baseUrls: { deribit: deribit.baseUrl } }, deps)).rejects.toThrow(/open for viewing only: .*nothing was sent/)
-    expect(deribit.requests.length).toBe(sent)
+    const sent = venues.deribit.requests.length
+    await expect(fetchMarketNow(db, { bookId, venues: ['deribit'], baseUrls: { deribit: venues.deribit.baseUrl } }, deps)).rejects.toThrow(/open for viewing only: .*nothing was sent/)
+    expect(venues.deribit.requests.length).toBe(sent)
   })
 
   it('refuses the demo book: fetched data goes to the live book only', async () => {
     const { db } = freshBook()
     const demo = db.prepare("SELECT id FROM books WHERE kind = 'demo'").get() as { id: number }
-    await expect(fetchMarketNow(db, { bookId: demo.id, venues: ['deribit'], baseUrls: { deribit: deribit.baseUrl } }, deps)).rejects.toThrow(/is the demo book/)
+    await expect(fetchMarketNow(db, { bookId: demo.id, venues: ['deribit'], baseUrls: { deribit: venues.deribit.baseUrl } }, deps)).rejects.toThrow(/is the demo book/)
   })
 })
