@@ -1,10 +1,16 @@
 /** Number formatting for the workstation: fixed decimals per currency, thousands separators, true minus sign. */
 const COIN_DECIMALS = 4
 
+/**
+ * One Intl.NumberFormat per number of decimals, made once: toLocaleString builds one per call, and
+ * a view of a few hundred rows × 16 amounts formats thousands of numbers per render. The same
+ * options, so the same text.
+ */
+const byDecimals = new Map<number, Intl.NumberFormat>()
 function fixed(value: number, decimals: number): string {
-  return value
-    .toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-    .replace('-', '−')
+  let f = byDecimals.get(decimals)
+  if (!f) byDecimals.set(decimals, (f = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })))
+  return f.format(value).replace('-', '−')
 }
 
 export const isUsdLike = (currency: string): boolean => /^(USD|USDT|USDC|FDUSD|BUSD)$/i.test(currency)

@@ -14,7 +14,7 @@ import type { ExplainAmountsView, ExplainPnlResponse } from '@contract/explain'
 import ExplainView from '../../../src-renderer/src/modules/explain/ExplainView.vue'
 import { useSessionStore } from '../../../src-renderer/src/stores/use-session-store'
 import { defaultExplainDates, waterfallBars } from '../../../src-renderer/src/modules/explain/explain-table'
-import { installFakeApi, type FakeApi } from '../support/fake-api'
+import { deferred, installFakeApi, type FakeApi } from '../support/fake-api'
 import { book, market } from '../support/fixtures'
 
 // The chart as its option, so the waterfall's data can be read without a canvas.
@@ -85,7 +85,7 @@ async function mountView(methods: Partial<MarginalApi> = {}, uiState: Record<str
   return { api, view: wrapper }
 }
 
-const num = (s: string): number => Number(s.trim().replace(/,/g, ''))
+const num = (s: string): number => Number(s.trim().replace(/,/g, '').replace('−', '-'))
 const cells = (row: ReturnType<VueWrapper['find']>) => Object.fromEntries(row.findAll('td[data-component]').map((td) => [td.attributes('data-component')!, num(td.text())]))
 
 describe('P&L explain view', () => {
@@ -143,6 +143,23 @@ describe('P&L explain view', () => {
     expect(api.explainPnl).toHaveBeenCalledTimes(2)
     expect(api.explainPnl).toHaveBeenLastCalledWith(expect.objectContaining({ positions: true }))
     expect(view.findAll('[data-testid="explain-row"]')).toHaveLength(3)
+    expect(view.text()).toContain('10 → 12 contracts')
+  })
+
+  it('the position grouping chosen while the first reply is still out: the positions are asked for, and shown', async () => {
+    const first = deferred<ExplainPnlResponse>()
+    let calls = 0
+    const { api, view } = await mountView({
+      explainPnl: async (req) => (++calls === 1 ? first.promise : req.positions ? reply : { ...reply, positionRows: false, rows: [] })
+    })
+    expect(api.explainPnl).toHaveBeenCalledTimes(1)
+    await view.get('[data-testid="explain-group-by"]').setValue('position')
+    await flushPromises()
+    expect(api.explainPnl).toHaveBeenLastCalledWith(expect.objectContaining({ positions: true }))
+    // The first reply, without positions, comes back last: it is superseded, not shown.
+    first.resolve({ ...reply, positionRows: false, rows: [] })
+    await flushPromises()
+    expect(view.findAll('[data-testid="explain-row"]').map((r) => r.attributes('data-row'))).toContain('book')
     expect(view.text()).toContain('10 → 12 contracts')
   })
 
