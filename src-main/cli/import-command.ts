@@ -10,6 +10,7 @@ import type { BookDb } from '../book/database'
 import { commitImport, previewImport, type ImportPreview } from '../services/import-service'
 import type { CashLine } from '../services/import-cash'
 import type { CliIo } from './commands'
+import type { Services } from '../services/api-service'
 import { statementFile } from '../services/import/statement-file'
 import { formatTable } from './format-table'
 import { clipText, echoCell, echoLine } from './excerpt'
@@ -151,4 +152,23 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
     if (result.importId !== null) printCash(io, result.cash, true)
   }
   return 0
+}
+
+/**
+ * importCommand, then what a change to the book brings after it, as after the workstation's import:
+ * its margin alerts evaluated, what they raise or clear logged (issue 22, §1). `cli import` and the
+ * imports of `cli report` (the nightly job) both come here. Nothing evaluated after a dry run or a
+ * refused file; an evaluation that fails is a warning (the import is written), never the exit code.
+ */
+export async function importAndEvaluate(services: Services, io: CliIo & { err(text: string): void }, o: ImportOptions): Promise<number> {
+  const liveMarketBefore = services.liveMarketOf()
+  const code = importCommand(services.db, io, o)
+  if (code === 0 && !o.dryRun) {
+    try {
+      await services.afterChange('commitImport', { bookId: o.bookId, fileName: basename(o.file) }, null, liveMarketBefore)
+    } catch (e) {
+      io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(e instanceof Error ? e.message : String(e))}`)
+    }
+  }
+  return code
 }

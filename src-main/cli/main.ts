@@ -7,7 +7,6 @@
  * summarise beyond a screenful (issue-report.ts: --verbose, --issues FILE).
  */
 import { writeFileSync } from 'node:fs'
-import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { resolveBookPath } from '../app/book-location'
 import { startBackend } from '../app/backend'
@@ -18,7 +17,7 @@ import { marketFileJsonSchema, portfolioFileJsonSchema } from '../services/portf
 import { booksCommand, call, positionsCommand, type CliIo } from './commands'
 import { chainMarketDetail, printMarketDetail } from './market-command'
 import { MARKET_FETCH_OPTIONS, marketFetchCommand, marketFetchRequest } from './market-fetch-command'
-import { importCommand, parseOpening } from './import-command'
+import { importAndEvaluate, parseOpening } from './import-command'
 import { backupCommand, balancesCommand, syntheticBookCommand } from './book-file-commands'
 import { marginReport, printMargin, readMarginInputs, type MarginFiles } from './margin-command'
 import { exportCommand } from './export-command'
@@ -397,8 +396,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json, verbose)
         return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json, verbose)
       }
-      const liveMarketBefore = services.liveMarketOf()
-      const imported = importCommand(services.db, io, {
+      return await importAndEvaluate(services, io, {
         file: positionals[1]!,
         bookId: id,
         dryRun: values['dry-run'],
@@ -412,16 +410,6 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         verbose,
         issuesLog
       })
-      // The book changed as the workstation's import changes it: its alert rules are evaluated and
-      // what they raise or clear is logged (issue 22, §1). `check` prints and pages; this stays quiet.
-      if (imported === 0 && !values['dry-run']) {
-        try {
-          await services.afterChange('commitImport', { bookId: id, fileName: basename(positionals[1]!) }, null, liveMarketBefore)
-        } catch (e) {
-          io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(errorText(e))}`)
-        }
-      }
-      return imported
     } finally {
       await backend.services.close()
     }

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Services } from '../services/api-service'
 import { call, type CliIo } from './commands'
-import { importCommand } from './import-command'
+import { importAndEvaluate } from './import-command'
 import type { IssueLog } from './issue-report'
 
 export interface ReportArgs {
@@ -50,7 +50,7 @@ export async function reportCommand(services: Services, io: CliIo & { err(text: 
   const started = performance.now()
   // Statements first, then the market: a chain imported last is the snapshot the report uses.
   for (const file of [...a.statements, ...a.markets]) {
-    const code = importCommand(services.db, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [], verbose: a.verbose, issuesLog: a.issuesLog })
+    const code = await importAndEvaluate(services, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [], verbose: a.verbose, issuesLog: a.issuesLog })
     if (code !== 0) {
       io.err(`marginal: ${file} was not imported (rejected rows); no report written`)
       return code
