@@ -130,7 +130,8 @@ const CHANGES_BOOKS: Partial<Record<MethodName, BooksMoved>> = {
   setBalance: (req) => [Number(req.bookId)],
   applyTrades: (req) => [Number(req.bookId)],
   editPositions: (req) => [Number(req.bookId)],
-  restoreDemo: (_req, db) => allBooks(db),
+  // A new demo book replaces the old one and its copies; no other book changed.
+  restoreDemo: (_req, _db, reply) => [(reply as { id: number }).id],
   saveMarginParams: (_req, db) => allBooks(db),
   resetMarginParams: (_req, db) => allBooks(db)
 }
