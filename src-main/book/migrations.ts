@@ -386,6 +386,9 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX cash_flows_settling ON cash_flows (account_id, instrument_symbol, at_ms)
         WHERE kind IN ('delivery', 'expiry_settlement', 'settlement') AND instrument_symbol IS NOT NULL;
       CREATE INDEX cash_flows_openings ON cash_flows (account_id, currency, at_ms) WHERE kind = 'opening_balance';
+      -- Added to schema 9 after some development books had reached it (d9fef6a): made here for them
+      -- too (a no-op where 9 made it).
+      CREATE INDEX IF NOT EXISTS alert_log_last ON alert_log (book_id, pool_key, rule, underlying, id);
     `
   }
 ]

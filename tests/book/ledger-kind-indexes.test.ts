@@ -48,4 +48,17 @@ describe('ledger reads by kind', () => {
     expect(settling.map((r) => [r.symbol, r.at_ms]).sort()).toEqual([['BTC-27DEC24', 1006], ['BTC-27DEC24-60000-P', 1007], ['BTC-PERPETUAL', 1004]])
     expect(openingBalanceRows(db).list(accountId, 'BTC')).toEqual([{ id: 9, atMs: 1008, amount: 9, externalId: 'x:8' }])
   })
+
+  it('a development book at schema 9 made before alert_log_last existed gets it from schema 10', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'marginal-kinds-')), 'book.sqlite')
+    const first = openBookDatabase(path).db
+    first.exec('DROP INDEX alert_log_last; DROP INDEX cash_flows_session_pnl; DROP INDEX cash_flows_settling; DROP INDEX cash_flows_openings')
+    first.pragma('user_version = 9')
+    first.close()
+    const { db, schemaVersion } = openBookDatabase(path)
+    opened.push(db)
+    expect(schemaVersion).toBe(10)
+    const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]).map((r) => r.name)
+    expect(names).toEqual(expect.arrayContaining(['alert_log_last', 'cash_flows_session_pnl', 'cash_flows_settling', 'cash_flows_openings']))
+  })
 })
