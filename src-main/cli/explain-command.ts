@@ -7,6 +7,7 @@
 import { notExplainedByReason, type ExplainAmountsView, type ExplainPnlRequest, type ExplainPnlResponse } from '@contract/explain'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
+import { EOD_TIME, explainInstantProblem } from '../services/explain/explain-service'
 
 export interface ExplainArgs {
   bookId: number
@@ -19,8 +20,8 @@ export interface ExplainArgs {
 /** Why the arguments cannot make a request, or null. */
 export function explainUsageError(a: Pick<ExplainArgs, 'from' | 'to' | 'eod'>): string | null {
   if (!a.from || !a.to) return 'explain needs --from DATE and --to DATE (YYYY-MM-DD, or an instant with its zone)'
-  if (a.eod !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(a.eod)) return `--eod "${a.eod}" is not a UTC time (HH:MM)`
-  return null
+  if (a.eod !== undefined && !EOD_TIME.test(a.eod)) return `--eod "${a.eod}" is not a UTC time (HH:MM)`
+  return explainInstantProblem(a.from, '--from') ?? explainInstantProblem(a.to, '--to')
 }
 
 // Coins to 8 decimals (a satoshi), USD-like amounts to cents; a non-finite figure shows as missing.

@@ -11,6 +11,7 @@ import { resolve } from 'node:path'
 import type { Services } from '../services/api-service'
 import { call, type CliIo } from './commands'
 import { importAndEvaluate } from './import-command'
+import { EOD_TIME, explainInstantProblem } from '../services/explain/explain-service'
 import type { IssueLog } from './issue-report'
 
 export interface ReportArgs {
@@ -38,11 +39,11 @@ export function reportExplainArgs(v: { explain?: boolean; 'explain-from'?: strin
   const from = v['explain-from']
   const to = v['explain-to']
   if (!v.explain && from === undefined && to === undefined) return v.eod === undefined ? null : '--eod is for explain, or report with --explain'
-  const date = /^\d{4}-\d{2}-\d{2}$|(Z|[+-]\d{2}:\d{2})$/
   for (const [flag, d] of [['--explain-from', from], ['--explain-to', to]] as const) {
-    if (d !== undefined && !date.test(d)) return `${flag} "${d}" is neither a date (YYYY-MM-DD) nor an instant with its zone`
+    const problem = d === undefined ? null : explainInstantProblem(d, flag)
+    if (problem) return problem
   }
-  if (v.eod !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(v.eod)) return `--eod "${v.eod}" is not a UTC time (HH:MM)`
+  if (v.eod !== undefined && !EOD_TIME.test(v.eod)) return `--eod "${v.eod}" is not a UTC time (HH:MM)`
   return { from, to, eod: v.eod }
 }
 

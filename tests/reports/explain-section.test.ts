@@ -114,6 +114,8 @@ describe('the report\'s P&L explain section', () => {
     expect(reportExplainArgs({ explain: true })).toEqual({ from: undefined, to: undefined, eod: undefined })
     expect(reportExplainArgs({ 'explain-from': '2026-11-20', 'explain-to': '2026-11-21', eod: '09:00' })).toEqual({ from: '2026-11-20', to: '2026-11-21', eod: '09:00' })
     expect(reportExplainArgs({ 'explain-from': 'yesterday' })).toMatch(/neither a date/)
+    expect(reportExplainArgs({ 'explain-from': '2026-11-20', 'explain-to': '2026-11-31' })).toMatch(/2026-11-31 is not a day of the calendar/)
+    expect(reportExplainArgs({ 'explain-from': '2026-11-20 and more Z' })).toMatch(/neither a date/)
     expect(reportExplainArgs({ explain: true, eod: '8am' })).toMatch(/not a UTC time/)
     expect(reportExplainArgs({ eod: '08:00' })).toMatch(/--eod is for explain/)
   })

@@ -123,6 +123,11 @@ describe('explainPnl handler and cli explain', () => {
     expect(explainUsageError({ from: '2026-11-21', to: undefined })).toMatch(/--to DATE/)
     expect(explainUsageError({ from: '2026-11-21', to: '2026-11-22', eod: '25:00' })).toMatch(/--eod/)
     expect(explainUsageError({ from: '2026-11-21', to: '2026-11-22' })).toBeNull()
+    // A day the calendar has not is refused, never rolled over (Date.parse makes 2026-02-30 the 2nd of March).
+    expect(explainUsageError({ from: '2026-02-30', to: '2026-03-02' })).toBe('--from "2026-02-30": 2026-02-30 is not a day of the calendar')
+    expect(explainUsageError({ from: '2026-02-27', to: '2026-02-29T08:00:00Z' })).toBe('--to "2026-02-29T08:00:00Z": 2026-02-29 is not a day of the calendar')
+    expect(explainUsageError({ from: '2028-02-29', to: '2028-03-01' })).toBeNull()
+    expect(explainUsageError({ from: 'yesterday', to: '2026-11-22' })).toMatch(/--from "yesterday" is neither a date/)
     expect(DAY_MS).toBe(86_400_000)
   })
 })

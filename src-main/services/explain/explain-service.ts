@@ -55,12 +55,32 @@ export interface BookExplain extends ExplainResult {
   notes: string[]
 }
 
+/** An end-of-day time, HH:MM UTC (the view, `cli explain --eod` and `cli report --eod` check the same). */
+export const EOD_TIME = /^([01]\d|2[0-3]):[0-5]\d$/
+
+/**
+ * Why `text` names no instant for `field`, or null: a date (YYYY-MM-DD) or an instant with its
+ * zone, on a day the calendar has. Date.parse rolls 2026-02-30 over to 2 March without a word, so
+ * the day is checked as written.
+ */
+export function explainInstantProblem(text: string, field: string): string | null {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text)
+  const ms = date ? Date.parse(`${text}T00:00:00Z`) : /(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN
+  if (!Number.isFinite(ms)) return `${field} "${text}" is neither a date (2026-11-20) nor an instant with its zone (2026-11-20T08:00:00Z)`
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)
+  if (day) {
+    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
+    const check = new Date(Date.UTC(y, m - 1, d))
+    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return `${field} "${text}": ${day[0]} is not a day of the calendar`
+  }
+  return null
+}
+
 /** The instant a request names: a date at its end-of-day time, or the instant itself. */
 export function explainInstant(text: string, eodUtc: string, field: string): number {
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(text)
-  const ms = date ? Date.parse(`${text}T${eodUtc}:00Z`) : /(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN
-  if (!Number.isFinite(ms)) throw new InvalidDocumentError(`${field} "${text}" is neither a date (2026-11-20) nor an instant with its zone (2026-11-20T08:00:00Z)`, field)
-  return ms
+  const problem = explainInstantProblem(text, field)
+  if (problem) throw new InvalidDocumentError(problem, field)
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T${eodUtc}:00Z`) : Date.parse(text)
 }
 
 /** The holdings at `atMs`: positions now (and settled after it), less the trades after it. */
