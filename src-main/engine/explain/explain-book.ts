@@ -157,6 +157,17 @@ export function explainPnl(input: ExplainInput): ExplainResult {
   }
 
   const { funding, fees } = cashFlowsInWindow(input.cashFlows, window.fromMs, window.toMs)
+  // An account whose ledger holds funding in the window: the statement is the record of its funding,
+  // so its perpetuals' estimates go (as the fills' fees give way to ledger fees below). A funding row
+  // that names no instrument (Binance's) lands in the account's cash row, and the estimate on the
+  // perpetual's own row would otherwise count the same funding twice.
+  const accountKey = (account: string, venue: string): string => `${account}\u0000${venue}`
+  const ledgerFundingAccounts = new Set(funding.map((f) => accountKey(f.account, f.venue)))
+  for (const row of positionRows.values()) {
+    if (row.fundingSource === null || !ledgerFundingAccounts.has(accountKey(row.account, row.venue))) continue
+    row.settle.funding = 0
+    row.fundingSource = 'statement'
+  }
   const ledgerFunded = new Set<ExplainRow>()
   for (const f of funding) {
     const row = rowFor(f.account, f.venue, f.instrumentSymbol, f.currency)

@@ -148,6 +148,17 @@ describe('P&L explain: perpetuals', () => {
     expect(r.usd.delta).toBe(r.settle.delta)
   })
 
+  it("a ledger funding row naming no instrument (Binance's) replaces the estimate: counted once, in the cash row", () => {
+    const res = run([hold(linearPerp, -50)], [hold(linearPerp, -50)], to, {
+      cashFlows: [{ account: 'A', venue: 'okx', kind: 'funding', currency: 'USDT', amount: 1.25, atMs: asOfMs + 8 * 3600 * 1000, instrumentSymbol: null }]
+    })
+    const perp = rowOf(res.rows, linearPerp.symbol)
+    expect(perp.settle.funding).toBe(0)
+    expect(perp.fundingSource).toBe('statement')
+    const funded = res.rows.filter((r) => r.settle.funding !== 0)
+    expect(funded.map((r) => [r.kind, r.settle.funding])).toEqual([['cash', 1.25]])
+  })
+
   it('the imported funding-rate history is used when the ledger has none', () => {
     const res = run([hold(linearPerp, 10)], [hold(linearPerp, 10)], to, {
       fundingRates: [
