@@ -30,6 +30,9 @@ export function formatNumber(value: number | null, decimals: number): string {
   return value === null ? '—' : fixed(value, decimals)
 }
 
+/** A timestamp as the workstation writes them: "2026-11-20 09:00:05 UTC"; '—' when there is none. */
+export const formatUtcTime = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—')
+
 export function formatExpiryUtc(iso: string | null): string {
   return iso === null ? '—' : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`
 }

@@ -4,13 +4,11 @@
  * small for those decimals (a replica equal to the venue up to floating point, 1e−17) is written in
  * scientific notation, never rounded to a "0.00000000" that hides whether it is exactly zero.
  */
-import { isUsdLike } from '../../lib/format'
+import { formatNumber, formatUtcTime, isUsdLike } from '../../lib/format'
 
 const MINUS = '−'
 
-function fixed(value: number, decimals: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).replace('-', MINUS)
-}
+const fixed = (value: number, decimals: number): string => formatNumber(value, decimals)
 
 function scientific(value: number): string {
   const [mantissa, exponent] = value.toExponential(2).split('e')
@@ -40,6 +38,6 @@ export function venuePct(value: number | null | undefined): string {
   return `${value > 0 ? '+' : ''}${fixed(value, 3)} %`
 }
 
-/** A timestamp as the workstation writes them: "2026-11-20 09:00:05 UTC". */
-export const utcTime = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—')
+/** A timestamp as the workstation writes them (lib/format.ts). */
+export const utcTime = formatUtcTime
 
