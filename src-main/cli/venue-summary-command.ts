@@ -5,21 +5,10 @@
  * into the book, and the replica against it per pool and, for simulations, figure by figure and
  * scenario by scenario (issue 22 §4). Through dispatch, exactly as the workstation calls it.
  */
-import { MarginalApiError } from '@contract/api'
-import { Envelope } from '@contract/common'
-import { venueSummaryMethods, type ImportVenueSummaryResponse, type VenueComparisonResponse, type VenueSummaryMethod, type VenueSummaryRequestOf, type VenueSummaryResponseOf } from '@contract/venue-summary'
+import type { ImportVenueSummaryResponse, VenueComparisonResponse } from '@contract/venue-summary'
 import type { Services } from '../services/api-service'
-import { dispatch } from '../services/dispatch'
-import { readTextFile, type CliIo } from './commands'
+import { call, readTextFile, type CliIo } from './commands'
 import { formatTable } from './format-table'
-
-/** One venue-summary method through dispatch, validated in and out (as commands.ts `call`). */
-async function callVenue<M extends VenueSummaryMethod>(services: Services, method: M, req: VenueSummaryRequestOf<M>): Promise<VenueSummaryResponseOf<M>> {
-  const envelope = Envelope.safeParse(await dispatch(services.handlers, method, req))
-  if (!envelope.success) throw new MarginalApiError({ code: 'internal', message: `${method}: malformed reply` })
-  if (!envelope.data.ok) throw new MarginalApiError(envelope.data.error)
-  return venueSummaryMethods[method].response.parse(envelope.data.value) as VenueSummaryResponseOf<M>
-}
 
 /** Ten significant digits: a BTC amount keeps its satoshis, a 1e-12 difference shows as such. */
 const amount = (x: number | null): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toPrecision(10)))
@@ -47,11 +36,11 @@ export function venueSummaryUsage(a: Pick<VenueSummaryArgs, 'sub' | 'file' | 'ac
 export async function venueSummaryCommand(services: Services, io: CliIo, a: VenueSummaryArgs): Promise<number> {
   if (a.sub === 'import') {
     const fileName = a.file!
-    const res = await callVenue(services, 'importVenueSummary', { bookId: a.bookId, fileName: fileName.split(/[\\/]/).pop()!, text: readTextFile(fileName), accountId: a.accountId === undefined ? undefined : Number(a.accountId) })
+    const res = await call(services, 'importVenueSummary', { bookId: a.bookId, fileName: fileName.split(/[\\/]/).pop()!, text: readTextFile(fileName), accountId: a.accountId === undefined ? undefined : Number(a.accountId) })
     printImport(io, res, a.json)
     return 0
   }
-  printComparison(io, await callVenue(services, 'venueComparison', { bookId: a.bookId }), a.json, a.verbose)
+  printComparison(io, await call(services, 'venueComparison', { bookId: a.bookId }), a.json, a.verbose)
   return 0
 }
 
