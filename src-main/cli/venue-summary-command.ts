@@ -114,6 +114,17 @@ export function printComparison(io: CliIo, c: VenueComparisonResponse, json: boo
   if (c.unmatched.length) {
     io.out('')
     io.out('Not compared:')
-    for (const u of c.unmatched) io.out(`  ${u.fileName} (${u.venue} ${u.currency}): ${u.reason}`)
+    // Files for the same reason (a nightly job's superseded summaries, one a day) as one line each
+    // reason, unless --verbose: the list would otherwise grow by a line per file forever.
+    const byReason = new Map<string, typeof c.unmatched>()
+    for (const u of c.unmatched) {
+      const files = byReason.get(u.reason)
+      if (files) files.push(u)
+      else byReason.set(u.reason, [u])
+    }
+    for (const [reason, files] of byReason) {
+      if (verbose || files.length === 1) for (const u of files) io.out(`  ${u.fileName} (${u.venue} ${u.currency}): ${reason}`)
+      else io.out(`  ${files.length} files (${files[0]!.fileName} … ${files[files.length - 1]!.fileName}): ${reason}; --verbose lists them`)
+    }
   }
 }

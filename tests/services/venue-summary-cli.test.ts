@@ -65,4 +65,22 @@ describe('cli venue-summary', () => {
     expect(venueSummaryUsage({ sub: 'compare', file: undefined, accountId: '2' })).toBe('--account-id is for venue-summary import')
     expect(venueSummaryUsage({ sub: 'compare', file: undefined, accountId: undefined })).toBeNull()
   })
+
+  it('files not compared for the same reason are one line each reason, unless --verbose', () => {
+    const superseded = (day: number) => ({ summaryId: day, fileName: `summary-2026-11-${day}.json`, kind: 'deribit-account-summary' as const, venue: 'deribit', currency: 'BTC', account: 'Deribit main', reason: 'a newer summary of Deribit main · BTC is compared' })
+    const c = VenueComparisonResponse.parse({
+      bookId: 1, marketId: null, marketAsOfUtc: null, pools: [], simulations: [], notes: [],
+      unmatched: [superseded(10), superseded(11), superseded(12), { ...superseded(13), fileName: 'okx.json', venue: 'okx', account: null, reason: 'no okx account in this book when it was imported: import it again naming the account' }]
+    })
+    const printed = (verbose: boolean): string[] => {
+      const out: string[] = []
+      printComparison({ out: (t) => out.push(...t.split('\n')) }, c, false, verbose)
+      return out.slice(out.indexOf('Not compared:') + 1)
+    }
+    expect(printed(false)).toEqual([
+      '  3 files (summary-2026-11-10.json … summary-2026-11-12.json): a newer summary of Deribit main · BTC is compared; --verbose lists them',
+      '  okx.json (okx BTC): no okx account in this book when it was imported: import it again naming the account'
+    ])
+    expect(printed(true)).toHaveLength(4)
+  })
 })
