@@ -24,15 +24,16 @@ const RULE_LABELS: Record<string, string> = {
  */
 export async function checkCommand(services: Services, io: CliIo, bookId: number, json: boolean, verbose = false): Promise<number> {
   const book = (await call(services, 'listBooks', {})).find((b) => b.id === bookId)
+  // One evaluation: it answers with the market it was computed on (alertStatus would compute the
+  // checks again, and re-read the margin the log write has just made stale).
   const r = await call(services, 'evaluateAlerts', { bookId })
-  const status = await call(services, 'alertStatus', { bookId })
   const code = r.breached.length ? EXIT_BREACHED : 0
   if (json) {
-    io.out(JSON.stringify({ bookId, book: book?.name ?? null, marketId: status.marketId, marketAsOfUtc: status.marketAsOfUtc, breached: r.breached, checks: r.checks, transitions: r.transitions, exitCode: code }, null, 2))
+    io.out(JSON.stringify({ bookId, book: book?.name ?? null, marketId: r.marketId, marketAsOfUtc: r.marketAsOfUtc, breached: r.breached, checks: r.checks, transitions: r.transitions, exitCode: code }, null, 2))
     return code
   }
   const unit = (rule: string, underlying: string): string => (rule === 'delta-limit' ? underlying : '%')
-  io.out(`Book ${bookId}${book ? ` (${book.name})` : ''}: ${r.checks.length} checks on market ${status.marketId ?? 'none'} as of ${status.marketAsOfUtc ?? '—'}; ${r.breached.length ? `${r.breached.length} BREACHED` : 'none breached'}`)
+  io.out(`Book ${bookId}${book ? ` (${book.name})` : ''}: ${r.checks.length} checks on market ${r.marketId ?? 'none'} as of ${r.marketAsOfUtc ?? '—'}; ${r.breached.length ? `${r.breached.length} BREACHED` : 'none breached'}`)
   const table = (checks: typeof r.checks): string =>
     formatTable(
       ['Pool', 'Rule', 'Underlying', 'Value', 'Threshold', 'Unit', 'Rule from', 'State', 'Detail'],

@@ -62,7 +62,10 @@ export const EvaluateAlertsResponse = z.object({
   bookId: id,
   checks: z.array(AlertCheckView),
   transitions: z.array(AlertTransitionView),
-  breached: z.array(AlertCheckView)
+  breached: z.array(AlertCheckView),
+  /** The market the checks were computed on. */
+  marketId: z.string().nullable(),
+  marketAsOfUtc: isoUtc.nullable()
 })
 
 export const alertsMethods = {

@@ -707,6 +707,9 @@ describe('margin alerts over the API', () => {
       const evaluated = await api.evaluateAlerts({ bookId: demo })
       expect(evaluated.transitions).toEqual([])
       expect(evaluated.breached.some((c) => c.poolKey === pool && c.rule === 'im-utilisation')).toBe(true)
+      // It names the market the checks were computed on, as the status does.
+      expect([evaluated.marketId, evaluated.marketAsOfUtc]).toEqual([saved.marketId, saved.marketAsOfUtc])
+      expect(evaluated.marketId).not.toBeNull()
       const rearmed = await api.rearmAlert({ bookId: demo, poolKey: pool, rule: 'im-utilisation', underlying: '' })
       expect(rearmed.log.slice(0, 2).map((l) => l.event)).toEqual(['breach', 'rearm'])
       const bad = await api.saveAlertRules({ bookId: demo, rules: [{ poolKey: pool, rule: 'im-utilisation', underlying: '', threshold: 0, enabled: true }] }).catch((e: unknown) => e)

@@ -101,6 +101,8 @@ export interface AlertEvaluation {
   transitions: AlertTransition[]
   /** Every breached check now. */
   breached: AlertCheck[]
+  /** The market the figures were computed on. */
+  market: { id: string; asOfMs: number } | null
 }
 
 /**
@@ -127,7 +129,7 @@ export function evaluateAlerts(db: BookDb, bookId: number, inputs: AlertInputs, 
         marketAsOfMs: inputs.market?.asOfMs ?? null
       }))
     )
-  return { checks, transitions, breached: checks.filter((c) => c.breached) }
+  return { checks, transitions, breached: checks.filter((c) => c.breached), market: inputs.market }
 }
 
 /**

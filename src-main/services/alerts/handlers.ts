@@ -93,7 +93,14 @@ export function alertsHandlers(ctx: ServiceContext, sources: AlertSources): Hand
     },
     evaluateAlerts: async ({ bookId }) => {
       const r = await evaluateAfterChange(ctx, sources, bookId, 'evaluated on request')
-      return { bookId, ...r, transitions: r.transitions.map((t) => ({ event: t.event, check: t.check })) }
+      return {
+        bookId,
+        checks: r.checks,
+        breached: r.breached,
+        transitions: r.transitions.map((t) => ({ event: t.event, check: t.check })),
+        marketId: r.market?.id ?? null,
+        marketAsOfUtc: iso(r.market?.asOfMs ?? null)
+      }
     },
     rearmAlert: async ({ bookId, ...a }) => {
       if (rearmAlert(ctx.db, bookId, a, await alertInputs(ctx, sources, bookId), Date.now())) await evaluateAfterChange(ctx, sources, bookId, 're-armed by the trader')
