@@ -105,7 +105,7 @@ test('a what-if trade past the IM rule: badge, notification, log row; cli check 
   // A rule edited in the view: a bad threshold is refused naming the field; a pool rule at 50 % raises again.
   await view.getByTestId('alert-add-rule').click()
   const row = view.getByTestId('alert-rule-row').last()
-  await row.getByLabel('Pool').selectOption(ETH_POOL)
+  await row.getByLabel('Pool', { exact: true }).selectOption(ETH_POOL)
   await row.getByLabel('Threshold').fill('-5')
   await view.getByTestId('alert-save-rules').click()
   await expect(view.getByTestId('alert-save-error')).toContainText('threshold')
