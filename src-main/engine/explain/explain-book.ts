@@ -10,10 +10,10 @@
  * options, the cash balance for coin cash; delta-one contracts hold no value of their own (their P&L is
  * cash). So an account's USD P&L is its coin P&L at today's index plus yesterday's coins revalued.
  */
-import { instrumentKey, isPriced } from '../instruments/instrument'
+import { instrumentKey, isPriced, type Instrument } from '../instruments/instrument'
 import { isUsdLike } from '../market/currency'
 import { yearsBetween } from '../pricing/black76'
-import { explainPosition, resolveAt, usdPerUnit, type PositionFill } from './explain-position'
+import { explainPosition, resolveAt, resolvedAtExpiry, usdPerUnit, type PositionFill } from './explain-position'
 import { cashFlowsInWindow, estimateFunding } from './explain-cash'
 import {
   EXPLAIN_COMPONENTS,
@@ -25,6 +25,7 @@ import {
   type ExplainInput,
   type ExplainResult,
   type ExplainRow,
+  type ExplainSettlementPrice,
   type NotExplained
 } from './explain-types'
 
@@ -39,6 +40,10 @@ interface PositionSlot {
 
 const slotKey = (account: string, venue: string, symbol: string): string => `${account}\u0000${instrumentKey(venue, symbol)}`
 const cashKey = (account: string, currency: string): string => `${account}\u0000${currency.toUpperCase()}`
+const settlementKey = (venue: string, underlying: string, expiryMs: number): string => `${venue}\u0000${underlying}\u0000${expiryMs}`
+/** Expired after the `from` market's instant, at or before the `to` market's: its expiry lies between the two. */
+const expiredBetween = (i: Instrument, fromMs: number, toMs: number): boolean => i.expiryMs !== null && i.expiryMs > fromMs && i.expiryMs <= toMs
+const utcMinute = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 /** A size difference below this (relative) is rounding, not a trade. */
 const SIZE_TOLERANCE = 1e-9
 
@@ -61,6 +66,9 @@ export function explainPnl(input: ExplainInput): ExplainResult {
   const elapsedYears = yearsBetween(fromMs, toMs)
   const window = input.window ?? { fromMs, toMs }
   if (!(window.toMs >= window.fromMs)) throw new RangeError('the explain window ends before it starts')
+
+  const settlementPrices = new Map((input.settlementPrices ?? []).map((p) => [settlementKey(p.venue, p.underlying, p.expiryMs), p]))
+  const settlementOf = (i: Instrument): ExplainSettlementPrice | undefined => settlementPrices.get(settlementKey(i.venue, i.underlying, i.expiryMs!))
 
   const slots = new Map<string, PositionSlot>()
   const slot = (account: string, venue: string, instrument: ExplainFill['instrument']): PositionSlot => {
@@ -88,18 +96,27 @@ export function explainPnl(input: ExplainInput): ExplainResult {
       notExplained.push({ account: s.account, symbol: i.symbol, reason: `not priced: ${i.parseError}` })
       continue
     }
-    const rTo = resolveAt(i, s.sizeTo || s.sizeFrom, views.to, 'to')
+    let rTo = resolveAt(i, s.sizeTo || s.sizeFrom, views.to, 'to')
     const rFrom = s.sizeFrom !== 0 ? resolveAt(i, s.sizeFrom, views.from, 'from') : null
+    // Expired between the two markets: valued at its expiry's settlement price when the book knows
+    // it (the position's P&L runs to its payoff, and its settlement or delivery closes it there).
+    let settlement: ExplainSettlementPrice | undefined
+    if (typeof rTo === 'string' && typeof rFrom !== 'string' && expiredBetween(i, fromMs, toMs)) {
+      settlement = settlementOf(i)
+      if (settlement) rTo = resolvedAtExpiry(i, s.sizeTo || s.sizeFrom || s.fills[0]?.signedContracts || 1, settlement.priceUsd, rFrom)
+    }
     if (typeof rTo === 'string' || typeof rFrom === 'string') {
       notExplained.push({ account: s.account, symbol: i.symbol, reason: typeof rFrom === 'string' ? rFrom : (rTo as string) })
       continue
     }
     const notes: string[] = []
+    if (settlement) notes.push(`expired ${utcMinute(i.expiryMs!)} in the window: valued at its settlement price, ${settlement.priceUsd} USD (${settlement.source})`)
     const positionFills: PositionFill[] = s.fills.map((f) => ({ signedContracts: f.signedContracts, price: f.price }))
     const gap = s.sizeTo - s.sizeFrom - positionFills.reduce((t, f) => t + f.signedContracts, 0)
     if (Math.abs(gap) > SIZE_TOLERANCE * Math.max(1, Math.abs(s.sizeFrom), Math.abs(s.sizeTo))) {
       positionFills.push({ signedContracts: gap, price: null })
-      notes.push(`the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
+      // A settled expiry leaves the book without a trade, at its settlement price: the "to" mark here.
+      notes.push(settlement && s.sizeTo === 0 ? `${-gap} contracts settled at expiry` : `the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
     }
     if (s.fills.some((f) => f.price === null)) notes.push('a fill without a price: counted at the "to" mark')
     let explained
@@ -109,6 +126,8 @@ export function explainPnl(input: ExplainInput): ExplainResult {
       notExplained.push({ account: s.account, symbol: i.symbol, reason: (e as Error).message })
       continue
     }
+    // At expiry there is no vol, and no time left.
+    if (settlement) explained.to = { ...explained.to, vol: null, years: 0 }
     const row: ExplainRow = {
       kind: 'position',
       account: s.account,

@@ -12,7 +12,7 @@
  * Delta-one contracts (perpetuals, futures, spot) have one driver, their price: their whole price P&L
  * is delta, inverse convexity N·(1/F0 − 1/F1) included, as the venues' delta N/F moves with the price.
  */
-import { sizeInCoin, type Instrument } from '../instruments/instrument'
+import { notionalUsd, sizeInCoin, type Instrument } from '../instruments/instrument'
 import { futuresPnl } from '../positions/fills'
 import { resolvePosition, type ResolvedPosition } from '../positions/resolve-position'
 import { isUsdLike } from '../market/currency'
@@ -47,7 +47,33 @@ export function usdPerUnit(view: MarketView, currency: string): number {
 export function resolveAt(instrument: Instrument, sizeContracts: number, view: MarketView, which: 'from' | 'to'): ResolvedPosition | string {
   const r = resolvePosition(instrument, sizeContracts === 0 ? 1 : sizeContracts, view)
   if (r.ok) return r
-  return r.reason === 'expired' && which === 'to' ? `expired between the two instants: its settlement is not explained (${r.message})` : `${which} market: ${r.message}`
+  return r.reason === 'expired' && which === 'to' ? `expired between the two instants and no settlement price is known: ${r.message}` : `${which} market: ${r.message}`
+}
+
+/**
+ * A position that expired between the two markets, at its expiry: the price it moves with is the
+ * expiry's settlement price and no time is left, so an option is worth its payoff there (Black-76 at
+ * τ = 0, black76.ts) and the time its `from` value had left all passes in theta's Δt. No implied vol
+ * exists at expiry: the `from` vol is kept, so the vega terms are 0 (ours, stated); what the Taylor
+ * terms miss of the payoff's kink is the residual, shown.
+ */
+export function resolvedAtExpiry(i: Instrument, sizeContracts: number, settlementUsd: number, rFrom: ResolvedPosition | null): ResolvedPosition {
+  const size = sizeContracts === 0 ? 1 : sizeContracts
+  return {
+    ok: true,
+    instrument: i,
+    sizeContracts: size,
+    asOfMs: i.expiryMs!,
+    forwardUsd: settlementUsd,
+    indexUsd: settlementUsd,
+    notional: size * i.contractSize,
+    sizeCoin: sizeInCoin(i, size, settlementUsd)!,
+    notionalUsd: notionalUsd(i, size, settlementUsd),
+    inverse: i.settlement === 'inverse',
+    settleCurrency: i.settleCurrency,
+    years: 0,
+    vol: i.kind === 'option' ? (rFrom?.vol ?? 0) : null
+  }
 }
 
 const pointOf = (r: ResolvedPosition, view: MarketView): ExplainPoint => ({ priceUsd: r.forwardUsd, vol: r.vol, years: r.years, usdPerSettle: usdPerUnit(view, r.settleCurrency) })

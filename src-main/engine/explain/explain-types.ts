@@ -101,6 +101,19 @@ export interface ExplainFundingRate {
   rate: number
 }
 
+/**
+ * The price an expiry settled at, as the book settles expired positions (services/expiry): the
+ * venue's delivery price from a statement, else our approximation from daily history (its source
+ * says which). A position expiring between the two instants is valued at it.
+ */
+export interface ExplainSettlementPrice {
+  venue: string
+  underlying: string
+  expiryMs: number
+  priceUsd: number
+  source: string
+}
+
 export interface ExplainInput {
   from: ExplainSnapshot
   to: ExplainSnapshot
@@ -110,6 +123,8 @@ export interface ExplainInput {
   cashFlows: readonly ExplainCashFlow[]
   /** Funding-rate history (funding_history), used for perpetuals whose funding the ledger does not give. */
   fundingRates?: readonly ExplainFundingRate[]
+  /** Settlement prices of the expiries between the two markets: a position expiring in the window is valued at its payoff. */
+  settlementPrices?: readonly ExplainSettlementPrice[]
   /**
    * The instants the holdings were taken at (e.g. each day's end-of-day time), which bound the fills,
    * the ledger rows and the funding: default, the two markets' as-of instants. Prices, vols and the
@@ -150,7 +165,7 @@ export interface ExplainRow {
   notes: string[]
 }
 
-/** A position no part of the explain covers, and why (unknown symbol, expired between the two instants, no market). */
+/** A position no part of the explain covers, and why (unknown symbol, expired between the two instants without a settlement price, no market). */
 export interface NotExplained {
   account: string
   symbol: string

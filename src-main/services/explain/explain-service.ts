@@ -8,6 +8,8 @@
  *   as-of) taken at or before it that prices every underlying held; the newest one at all when none
  *   does (what it cannot price is listed, never dropped).
  * - Cash at an instant: today's balance less the ledger rows after it.
+ * - An expiry between the two markets: the price the book settles it at (the venue's delivery price,
+ *   else our daily-history approximation: settle-expired.ts); the position is valued at its payoff.
  * A date (YYYY-MM-DD) means that day's end-of-day instant, by default 08:00 UTC (the venues' daily
  * settlement: Deribit, OKX); an instant with its zone is taken as it is.
  */
@@ -21,7 +23,8 @@ import { isPriced } from '../../engine/instruments/instrument'
 import { buildMarketView, type MarketView } from '../../engine/market/market-view'
 import { underlyingAsOf } from '../../engine/market/merge-snapshots'
 import { explainPnl } from '../../engine/explain/explain-book'
-import type { ExplainBalance, ExplainHolding, ExplainResult } from '../../engine/explain/explain-types'
+import type { ExplainBalance, ExplainHolding, ExplainResult, ExplainSettlementPrice } from '../../engine/explain/explain-types'
+import { settlementPrice } from '../expiry/settle-expired'
 import { InvalidDocumentError, MissingDataError, NotFoundError } from '../errors'
 import { fundingAndFeesBetween, fundingRatesBetween, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
 
@@ -137,12 +140,25 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   const balancesAt = (atMs: number): ExplainBalance[] =>
     now.map((b) => ({ account: b.accountName, venue: venueOf.get(b.accountId) ?? '', currency: b.currency, amount: b.amount - ledgerSum(db, b.accountId, b.currency, Number.MAX_SAFE_INTEGER, atMs) }))
 
+  // The expiries between the two markets, at the prices the book settles them at (settle-expired.ts).
+  const settlementPrices: ExplainSettlementPrice[] = []
+  const seen = new Set<string>()
+  for (const i of [...fromHoldings, ...toHoldings, ...inWindow].map((h) => h.instrument)) {
+    if (!isPriced(i) || i.expiryMs === null || !(i.expiryMs > from.ref.asOfMs && i.expiryMs <= to.ref.asOfMs)) continue
+    const key = `${i.venue}\u0000${i.underlying}\u0000${i.expiryMs}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs)
+    if (price) settlementPrices.push({ venue: i.venue, underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price.priceUsd, source: price.source })
+  }
+
   const result = explainPnl({
     from: { view: from.view, holdings: fromHoldings, balances: balancesAt(fromMs) },
     to: { view: to.view, holdings: toHoldings, balances: balancesAt(toMs) },
     fills: inWindow.map((t) => ({ account: t.accountName, venue: t.venue, instrument: t.instrument, signedContracts: t.signedContracts, price: t.price, atMs: t.tradedAtMs, fee: t.fee, feeCurrency: t.feeCurrency })),
     cashFlows: fundingAndFeesBetween(db, req.bookId, fromMs, toMs),
     fundingRates: fundingRatesBetween(db, fromMs, toMs),
+    settlementPrices,
     window: { fromMs, toMs }
   })
 

@@ -265,11 +265,72 @@ describe('P&L explain: currencies', () => {
     expect(res.book.usd.total).toBeCloseTo(8_000, 9)
   })
 
-  it('a position the to market cannot price is listed, never dropped silently', () => {
+  it('a position expiring between the two markets without a settlement price is listed, never valued nor dropped', () => {
     const expiredTo = buildMarketView(shiftMarket(base, { move: 0, volPoints: 0, elapsedMs: expiryMs - asOfMs + DAY }))
     const res = run([hold(coinCall, 1)], [], expiredTo)
     expect(res.rows.filter((r) => r.kind === 'position')).toHaveLength(0)
     expect(res.notExplained).toHaveLength(1)
-    expect(res.notExplained[0]!.reason).toMatch(/expired between the two instants/)
+    expect(res.notExplained[0]!.reason).toMatch(/expired between the two instants and no settlement price is known: .*awaiting settlement price/)
+  })
+})
+
+describe('P&L explain: an expiry between the two markets', () => {
+  const expiredTo = buildMarketView(shiftMarket(base, { move: 0.1, volPoints: 0, elapsedMs: expiryMs - asOfMs + DAY }))
+  const settlementUsd = 110_000
+  const settlementPrices = [{ venue: 'deribit', underlying: 'BTC', expiryMs, priceUsd: settlementUsd, source: "the venue's delivery price (test)" }]
+  const future = parseSymbol('deribit', 'BTC-26JUN26')
+  /** The coin call's value per contract at the `from` market (B/F, Black-76 at the surface's vol), and at its expiry (payoff/S). */
+  const callFromCoin = black76PriceUsd({ forwardUsd: 100_500, strikeUsd: 105_000, years: yearsBetween(asOfMs, expiryMs), vol: 0.5, optionType: 'call' }) / 100_500
+  const callAtExpiryCoin = (settlementUsd - 105_000) / settlementUsd
+
+  it('a held option settled in the window runs to its payoff: revaluation = payoff − value at from, components + residual equal to it', () => {
+    const res = run([hold(coinCall, 2)], [], expiredTo, { settlementPrices })
+    expect(res.notExplained).toEqual([])
+    const r = rowOf(res.rows, coinCall.symbol)
+    expect(r.settle.revaluation).toBeCloseTo(2 * (callAtExpiryCoin - callFromCoin), 12)
+    expect(Math.abs(explainedSum(r.settle) - r.settle.revaluation)).toBeLessThan(1e-15)
+    // All its remaining life passes in theta; no vol exists at expiry, so no vega terms (ours).
+    expect(r.settle.theta).toBeLessThan(0)
+    expect([r.settle.vega, r.settle.vanna, r.settle.volga, r.settle.veta].map(Math.abs)).toEqual([0, 0, 0, 0])
+    expect(r.to).toMatchObject({ priceUsd: settlementUsd, vol: null, years: 0 })
+    expect(r.notes).toEqual([
+      `expired 2026-06-26 08:00 UTC in the window: valued at its settlement price, 110000 USD (the venue's delivery price (test))`,
+      '2 contracts settled at expiry'
+    ])
+    // USD: the coins the payoff leaves are worth the to index; what the option was worth at from gains the coin's move.
+    const x0 = 100_000
+    const x1 = 110_000
+    expect(r.usd.total).toBeCloseTo(2 * (callAtExpiryCoin * x1 - callFromCoin * x0), 6)
+    expect(res.book.usd.total).toBe(r.usd.total)
+  })
+
+  it('a delivery fill at the payoff (Deribit) closes at no P&L of its own: the same revaluation as a settlement', () => {
+    const delivery = { account: 'A', venue: 'deribit', instrument: coinCall, signedContracts: -2, price: Math.max(0, settlementUsd - 105_000) / settlementUsd, atMs: expiryMs }
+    const delivered = run([hold(coinCall, 2)], [], expiredTo, { settlementPrices, fills: [delivery] })
+    const settled = run([hold(coinCall, 2)], [], expiredTo, { settlementPrices })
+    const r = rowOf(delivered.rows, coinCall.symbol)
+    expect(r.settle.closes).toBe(0)
+    expect(r.settle.revaluation).toBeCloseTo(rowOf(settled.rows, coinCall.symbol).settle.revaluation, 15)
+    expect(r.notes).toHaveLength(1)
+  })
+
+  it('an option still held past its expiry (not yet settled in the book) is valued at its payoff too', () => {
+    const res = run([hold(coinCall, 2)], [hold(coinCall, 2)], expiredTo, { settlementPrices })
+    expect(rowOf(res.rows, coinCall.symbol).settle.revaluation).toBeCloseTo(2 * (callAtExpiryCoin - callFromCoin), 12)
+  })
+
+  it('a future expiring in the window runs from its from forward to the settlement price', () => {
+    const res = run([hold(future, 1000)], [], expiredTo, { settlementPrices })
+    const r = rowOf(res.rows, future.symbol)
+    // Inverse, USD 10 a contract: 10,000 USD × (1/F0 − 1/S) in BTC.
+    expect(r.settle.revaluation).toBeCloseTo(10_000 * (1 / 100_500 - 1 / settlementUsd), 15)
+    expect(r.settle.delta).toBe(r.settle.revaluation)
+  })
+
+  it('a settlement price of another venue or expiry does not value it', () => {
+    const other = [{ ...settlementPrices[0]!, venue: 'okx' }, { ...settlementPrices[0]!, expiryMs: expiryMs + DAY }]
+    const res = run([hold(coinCall, 2)], [], expiredTo, { settlementPrices: other })
+    expect(res.rows.filter((r) => r.kind === 'position')).toHaveLength(0)
+    expect(res.notExplained[0]!.reason).toMatch(/no settlement price is known/)
   })
 })

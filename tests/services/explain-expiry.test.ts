@@ -1,0 +1,89 @@
+/**
+ * The P&L explain over an expiry: the demo book's 27 November 2026 options expire between its own
+ * market (20 November) and the `to` market eight days later. Without a settlement price they are
+ * listed as not explained; with the venue's delivery price they run to their payoff, whether the book
+ * still holds them or has settled them (settle-expired.ts), and their P&L is in every total.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { listHeldPositions } from '../../src-main/book/positions-repository'
+import { deliveryPriceRecorder } from '../../src-main/book/expiry-repository'
+import { setBookMarketSnapshot } from '../../src-main/book/books-repository'
+import { isPriced, type Instrument } from '../../src-main/engine/instruments/instrument'
+import { valuePosition } from '../../src-main/engine/valuation/position-valuation'
+import type { ExplainAmounts } from '../../src-main/engine/explain/explain-types'
+import { explainBook } from '../../src-main/services/explain/explain-service'
+import { settleExpired, settlementCash } from '../../src-main/services/expiry/settle-expired'
+import { DAY_MS, demoWithMovedMarket, type DemoPair } from '../engine/explain/demo-fixture'
+
+const open: DemoPair[] = []
+afterEach(() => {
+  for (const t of open.splice(0)) t.close()
+})
+
+const EXPIRY_MS = Date.parse('2026-11-27T08:00:00Z')
+const DELIVERY_USD: Record<string, number> = { BTC: 93_000, ETH: 3_300 }
+const explainedSum = (a: ExplainAmounts): number => a.delta + a.gamma + a.vega + a.theta + a.vanna + a.volga + a.charm + a.veta + a.newTrades + a.closes + a.residual
+
+/** The demo book with a `to` market eight days on (2 % up, +1 vol point): past the 27 November expiry. */
+function overTheExpiry(): DemoPair & { expiring: { account: string; instrument: Instrument; sizeContracts: number }[] } {
+  const t = demoWithMovedMarket(0.02, 1, 8 * DAY_MS)
+  open.push(t)
+  const expiring = listHeldPositions(t.db, t.bookId)
+    .filter((p) => isPriced(p.instrument) && p.instrument.expiryMs === EXPIRY_MS)
+    .map((p) => ({ account: p.accountName, instrument: p.instrument as Instrument, sizeContracts: p.sizeContracts }))
+  return { ...t, expiring }
+}
+
+const deliver = (t: DemoPair): void => {
+  const record = deliveryPriceRecorder(t.db)
+  for (const [underlying, priceUsd] of Object.entries(DELIVERY_USD)) record({ venue: 'deribit', underlying, expiryMs: EXPIRY_MS, priceUsd, source: "the venue's delivery price", importId: null })
+}
+
+/** Independently: the settlement cash the book books at expiry (settle-expired.ts) less the position's value at the `from` market (valuation module). */
+const expectedRevaluation = (t: DemoPair, p: { instrument: Instrument; sizeContracts: number }): number =>
+  settlementCash(p.instrument, p.sizeContracts, DELIVERY_USD[p.instrument.underlying]!, null)! - valuePosition(p.instrument, p.sizeContracts, 1, t.from).valueSettle
+
+describe('P&L explain over an expiry (demo book, 20 → 28 November 2026)', () => {
+  it('without a settlement price, the expired options are listed as not explained, naming what to import', () => {
+    const t = overTheExpiry()
+    expect(t.expiring.map((p) => p.instrument.symbol).sort()).toEqual(['BTC-27NOV26-90000-P', 'BTC-27NOV26-95000-C', 'ETH-27NOV26-3200-C'])
+    const e = explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc })
+    expect(e.notExplained.map((n) => n.symbol).sort()).toEqual(['BTC-27NOV26-90000-P', 'BTC-27NOV26-95000-C', 'ETH-27NOV26-3200-C'])
+    for (const n of e.notExplained) expect(n.reason).toMatch(/expired between the two instants and no settlement price is known: .*import the venue's statement with its delivery/)
+  })
+
+  it("with the venue's delivery price they run to their payoff, and the totals hold their P&L", () => {
+    const t = overTheExpiry()
+    deliver(t)
+    const e = explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc })
+    expect(e.notExplained).toEqual([])
+    for (const p of t.expiring) {
+      const r = e.rows.find((row) => row.symbol === p.instrument.symbol)!
+      expect(r.settle.revaluation, p.instrument.symbol).toBeCloseTo(expectedRevaluation(t, p), 9)
+      expect(Math.abs(explainedSum(r.settle) - r.settle.revaluation)).toBeLessThan(1e-12)
+      expect(r.notes[0]).toBe(`expired 2026-11-27 08:00 UTC in the window: valued at its settlement price, ${DELIVERY_USD[p.instrument.underlying]} USD (the venue's delivery price)`)
+    }
+    // Every row is in the book's total.
+    expect(e.book.usd.total).toBeCloseTo(e.rows.reduce((s, r) => s + r.usd.total, 0), 6)
+  })
+
+  it('settled by the book in the window, they are explained exactly as while still held', () => {
+    const held = overTheExpiry()
+    deliver(held)
+    const before = explainBook(held.db, { bookId: held.bookId, fromUtc: held.fromUtc, toUtc: held.toUtc })
+    // The book moves to the later market: its expired positions settle at the delivery price and leave the open book.
+    setBookMarketSnapshot(held.db, held.bookId, held.moved.id)
+    expect(settleExpired(held.db, held.bookId)).toEqual({ settled: 3, awaiting: 0 })
+    expect(listHeldPositions(held.db, held.bookId).filter((p) => isPriced(p.instrument) && p.instrument.expiryMs === EXPIRY_MS)).toEqual([])
+    const after = explainBook(held.db, { bookId: held.bookId, fromUtc: held.fromUtc, toUtc: held.toUtc })
+    expect(after.notExplained).toEqual([])
+    for (const p of held.expiring) {
+      const a = after.rows.find((r) => r.symbol === p.instrument.symbol)!
+      const b = before.rows.find((r) => r.symbol === p.instrument.symbol)!
+      expect(a.sizeToContracts).toBe(0)
+      expect(a.settle.revaluation).toBeCloseTo(b.settle.revaluation, 12)
+      expect(a.notes[1]).toBe(`${p.sizeContracts} contracts settled at expiry`)
+    }
+    expect(after.book.usd.revaluation).toBeCloseTo(before.book.usd.revaluation, 6)
+  })
+})
