@@ -63,6 +63,9 @@ describe('P&L explain over an expiry (demo book, 20 → 28 November 2026)', () =
       expect(Math.abs(explainedSum(r.settle) - r.settle.revaluation)).toBeLessThan(1e-12)
       expect(r.notes[0]).toBe(`expired 2026-11-27 08:00 UTC in the window: valued at its settlement price, ${DELIVERY_USD[p.instrument.underlying]} USD (the venue's delivery price)`)
     }
+    // Where the prices come from is said with the totals, not only on the rows.
+    expect(e.notes).toContain("2 positions expired in the window, valued at the deribit BTC settlement price of 2026-11-27 08:00 UTC: 93000 USD (the venue's delivery price)")
+    expect(e.notes).toContain("1 position expired in the window, valued at the deribit ETH settlement price of 2026-11-27 08:00 UTC: 3300 USD (the venue's delivery price)")
     // Every row is in the book's total.
     expect(e.book.usd.total).toBeCloseTo(e.rows.reduce((s, r) => s + r.usd.total, 0), 6)
   })

@@ -141,16 +141,18 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
     now.map((b) => ({ account: b.accountName, venue: venueOf.get(b.accountId) ?? '', currency: b.currency, amount: b.amount - ledgerSum(db, b.accountId, b.currency, Number.MAX_SAFE_INTEGER, atMs) }))
 
   // The expiries between the two markets, at the prices the book settles them at (settle-expired.ts).
-  const settlementPrices: ExplainSettlementPrice[] = []
-  const seen = new Set<string>()
+  const expiries = new Map<string, { price: ExplainSettlementPrice | null; symbols: Set<string> }>()
   for (const i of [...fromHoldings, ...toHoldings, ...inWindow].map((h) => h.instrument)) {
     if (!isPriced(i) || i.expiryMs === null || !(i.expiryMs > from.ref.asOfMs && i.expiryMs <= to.ref.asOfMs)) continue
     const key = `${i.venue}\u0000${i.underlying}\u0000${i.expiryMs}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs)
-    if (price) settlementPrices.push({ venue: i.venue, underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price.priceUsd, source: price.source })
+    let e = expiries.get(key)
+    if (!e) {
+      const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs)
+      expiries.set(key, (e = { price: price && { venue: i.venue, underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price.priceUsd, source: price.source }, symbols: new Set() }))
+    }
+    e.symbols.add(`${i.venue}:${i.symbol}`)
   }
+  const settlementPrices = [...expiries.values()].flatMap((e) => (e.price ? [e.price] : []))
 
   const result = explainPnl({
     from: { view: from.view, holdings: fromHoldings, balances: balancesAt(fromMs) },
@@ -172,6 +174,12 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
       `${untraced.length} of ${held.length} positions are not wholly accounted for by the book's trades (a statement's position snapshot, a hand edit, the demo's seed): ` +
         'the part no trade explains is taken as held throughout the window (ours); import the trades of the window to explain them exactly'
     )
+  // Which settlement prices the totals hold, and where they come from (a daily-history one is ours).
+  for (const { price, symbols } of expiries.values()) {
+    if (!price) continue
+    const valued = result.rows.filter((r) => r.kind === 'position' && r.to?.years === 0 && symbols.has(`${r.venue}:${r.symbol}`)).length
+    if (valued > 0) notes.push(`${valued} position${valued === 1 ? '' : 's'} expired in the window, valued at the ${price.venue} ${price.underlying} settlement price of ${new Date(price.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${price.priceUsd} USD (${price.source})`)
+  }
   if (from.ref.id === to.ref.id) notes.push(`the same market snapshot (${from.ref.id}) values both instants: only trades, funding and fees can show; import a chain taken nearer ${new Date(toMs).toISOString()}`)
   for (const [side, m, atMs] of [['from', from, fromMs], ['to', to, toMs]] as const) {
     for (const [u, asOf] of Object.entries(underlyingAsOf(m.view.snapshot))) {
