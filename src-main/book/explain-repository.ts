@@ -87,6 +87,32 @@ export function positionsSettledAfter(db: BookDb, bookId: number, afterMs: numbe
   return rows.map((r) => ({ accountId: r.account_id, accountName: r.account_name, venue: r.account_venue, instrument: instrumentFromRow(r), sizeContracts: r.size_contracts, settledAtMs: r.settled_at_ms }))
 }
 
+/**
+ * Positions a venue's settlement closed: the expiry service deletes a position when a statement's
+ * settlement or delivery row names it (services/expiry/settle-expired.ts closeSettledByVenue), so
+ * neither the positions now nor those the book settled hold it. Per account and expired instrument,
+ * where no position row is left, the book's trades add up to something, and a settlement or delivery
+ * ledger row names the instrument at or after its expiry: those contracts were held until the
+ * expiry (`settledAtMs`). A position entered without trades (a statement's snapshot) cannot be
+ * rebuilt this way.
+ */
+export function positionsClosedByVenue(db: BookDb, bookId: number): SettledPosition[] {
+  const rows = db
+    .prepare(
+      `SELECT t.account_id, a.name AS account_name, a.venue AS account_venue,
+         SUM(CASE t.side WHEN 'buy' THEN t.size_contracts ELSE -t.size_contracts END) AS size_contracts, i.expiry_ms AS settled_at_ms, i.*
+       FROM trades t JOIN accounts a ON a.id = t.account_id JOIN instruments i ON i.id = t.instrument_id
+       WHERE a.book_id = ? AND i.expiry_ms IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM positions p WHERE p.account_id = t.account_id AND p.instrument_id = t.instrument_id)
+         AND EXISTS (SELECT 1 FROM cash_flows f WHERE f.account_id = t.account_id AND f.instrument_symbol = i.symbol AND f.kind IN ('settlement', 'delivery') AND f.at_ms >= i.expiry_ms)
+       GROUP BY t.account_id, t.instrument_id
+       HAVING ABS(SUM(CASE t.side WHEN 'buy' THEN t.size_contracts ELSE -t.size_contracts END)) > 1e-9
+       ORDER BY a.name, i.id`
+    )
+    .all(bookId) as SettledRow[]
+  return rows.map((r) => ({ accountId: r.account_id, accountName: r.account_name, venue: r.account_venue, instrument: instrumentFromRow(r), sizeContracts: r.size_contracts, settledAtMs: r.settled_at_ms }))
+}
+
 /** The book's funding and fee ledger rows with fromMs < at_ms ≤ toMs, as the explain takes them. */
 export function fundingAndFeesBetween(db: BookDb, bookId: number, fromMs: number, toMs: number): ExplainCashFlow[] {
   return db

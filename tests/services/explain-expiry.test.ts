@@ -8,6 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { listHeldPositions } from '../../src-main/book/positions-repository'
 import { deliveryPriceRecorder } from '../../src-main/book/expiry-repository'
 import { setBookMarketSnapshot } from '../../src-main/book/books-repository'
+import { listAccounts } from '../../src-main/book/accounts-repository'
+import { upsertInstrument } from '../../src-main/book/instruments-repository'
+import { insertTrades } from '../../src-main/book/trades-repository'
+import { ledgerRowInserter } from '../../src-main/book/import-repository'
+import { parseSymbol } from '../../src-main/engine/instruments/parse-symbol'
 import { isPriced, type Instrument } from '../../src-main/engine/instruments/instrument'
 import { valuePosition } from '../../src-main/engine/valuation/position-valuation'
 import type { ExplainAmounts } from '../../src-main/engine/explain/explain-types'
@@ -61,13 +66,17 @@ describe('P&L explain over an expiry (demo book, 20 → 28 November 2026)', () =
       const r = e.rows.find((row) => row.symbol === p.instrument.symbol)!
       expect(r.settle.revaluation, p.instrument.symbol).toBeCloseTo(expectedRevaluation(t, p), 9)
       expect(Math.abs(explainedSum(r.settle) - r.settle.revaluation)).toBeLessThan(1e-12)
-      expect(r.notes[0]).toBe(`expired 2026-11-27 08:00 UTC in the window: valued at its settlement price, ${DELIVERY_USD[p.instrument.underlying]} USD (the venue's delivery price)`)
+      expect(r.notes[0]).toBe(`expired 2026-11-27 08:00 UTC, before the "to" instant: valued at its settlement price, ${DELIVERY_USD[p.instrument.underlying]} USD (the venue's delivery price)`)
     }
     // Where the prices come from is said with the totals, not only on the rows.
-    expect(e.notes).toContain("2 positions expired in the window, valued at the deribit BTC settlement price of 2026-11-27 08:00 UTC: 93000 USD (the venue's delivery price)")
-    expect(e.notes).toContain("1 position expired in the window, valued at the deribit ETH settlement price of 2026-11-27 08:00 UTC: 3300 USD (the venue's delivery price)")
-    // Every row is in the book's total.
-    expect(e.book.usd.total).toBeCloseTo(e.rows.reduce((s, r) => s + r.usd.total, 0), 6)
+    const taylor = 'their Taylor terms run to the expiry (theta over the life they had left, not the days between the markets) and what second order misses of the payoff is in their residual'
+    expect(e.notes).toContain(`2 positions expired before the "to" instant, valued at the deribit BTC settlement price of 2026-11-27 08:00 UTC: 93000 USD (the venue's delivery price); ${taylor}`)
+    expect(e.notes).toContain(`1 position expired before the "to" instant, valued at the deribit ETH settlement price of 2026-11-27 08:00 UTC: 3300 USD (the venue's delivery price); ${taylor}`)
+    // In USD: the payoff's coins at the "to" index, less the value at "from" at the "from" index.
+    const btcCall = t.expiring.find((p) => p.instrument.symbol === 'BTC-27NOV26-95000-C')!
+    const call = e.rows.find((r) => r.symbol === btcCall.instrument.symbol)!
+    const [x0, x1] = [t.market.indexUsd.BTC!, t.moved.indexUsd.BTC!]
+    expect(call.usd.total).toBeCloseTo(settlementCash(btcCall.instrument, btcCall.sizeContracts, 93_000, null)! * x1 - valuePosition(btcCall.instrument, btcCall.sizeContracts, 1, t.from).valueSettle * x0, 6)
   })
 
   it('settled by the book in the window, they are explained exactly as while still held', () => {
@@ -85,8 +94,37 @@ describe('P&L explain over an expiry (demo book, 20 → 28 November 2026)', () =
       const b = before.rows.find((r) => r.symbol === p.instrument.symbol)!
       expect(a.sizeToContracts).toBe(0)
       expect(a.settle.revaluation).toBeCloseTo(b.settle.revaluation, 12)
-      expect(a.notes[1]).toBe(`${p.sizeContracts} contracts settled at expiry`)
+      expect(a.notes[1]).toBe(`${p.sizeContracts > 0 ? 'long' : 'short'} ${Math.abs(p.sizeContracts)} contracts settled at expiry`)
     }
     expect(after.book.usd.revaluation).toBeCloseTo(before.book.usd.revaluation, 6)
+  })
+
+  it("closed by the venue's settlement row (the position deleted), it is rebuilt from its trades: no phantom, no loss", () => {
+    const t = overTheExpiry()
+    deliver(t)
+    const account = listAccounts(t.db, t.bookId).find((a) => a.venue === 'deribit')!
+    const fromMs = t.market.asOfMs
+    // Two calls the demo does not hold: one bought before the window, one inside it; both settled by
+    // the venue's delivery rows, which closed (deleted) their positions, as closeSettledByVenue does.
+    const before = parseSymbol('deribit', 'BTC-27NOV26-100000-C') as Instrument
+    const inside = parseSymbol('deribit', 'BTC-27NOV26-90000-C') as Instrument
+    const fills = [
+      { instrument: before, atMs: fromMs - 2 * DAY_MS, size: 2, price: 0.01 },
+      { instrument: inside, atMs: fromMs + DAY_MS, size: 3, price: 0.04 }
+    ]
+    insertTrades(t.db, fills.map((f, k) => ({ accountId: account.id, instrumentId: upsertInstrument(t.db, f.instrument), importId: null, externalId: `test:${k}`, tradedAtMs: f.atMs, side: 'buy', sizeContracts: f.size, price: f.price, fee: 0, feeCurrency: null })))
+    const ledger = ledgerRowInserter(t.db)
+    for (const f of fills) ledger.add({ accountId: account.id, importId: null, externalId: `test:delivery:${f.instrument.symbol}`, atMs: EXPIRY_MS, kind: 'delivery', currency: 'BTC', amount: settlementCash(f.instrument, f.size, 93_000, null)!, instrumentSymbol: f.instrument.symbol, note: null, movesCash: true })
+    ledger.flush()
+    const e = explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc })
+    expect(e.notExplained).toEqual([])
+    const held = e.rows.find((r) => r.symbol === before.symbol)!
+    expect([held.sizeFromContracts, held.sizeToContracts]).toEqual([2, 0])
+    expect(held.settle.revaluation).toBeCloseTo(expectedRevaluation(t, { instrument: before, sizeContracts: 2 }), 9)
+    // Bought inside the window: no short at "from" (its trade is after it), the payoff less its price.
+    const bought = e.rows.find((r) => r.symbol === inside.symbol)!
+    expect([bought.sizeFromContracts, bought.sizeToContracts]).toEqual([0, 0])
+    expect(bought.settle.newTrades).toBeCloseTo(settlementCash(inside, 3, 93_000, null)! - 3 * 0.04, 12)
+    expect(bought.settle.revaluation).toBe(bought.settle.newTrades)
   })
 })

@@ -41,8 +41,8 @@ interface PositionSlot {
 const slotKey = (account: string, venue: string, symbol: string): string => `${account}\u0000${instrumentKey(venue, symbol)}`
 const cashKey = (account: string, currency: string): string => `${account}\u0000${currency.toUpperCase()}`
 const settlementKey = (venue: string, underlying: string, expiryMs: number): string => `${venue}\u0000${underlying}\u0000${expiryMs}`
-/** Expired after the `from` market's instant, at or before the `to` market's: its expiry lies between the two. */
-const expiredBetween = (i: Instrument, fromMs: number, toMs: number): boolean => i.expiryMs !== null && i.expiryMs > fromMs && i.expiryMs <= toMs
+/** Expires after the `from` market's instant (it is alive there), at or before `byMs`. */
+const expiresInside = (i: Instrument, fromMs: number, byMs: number): boolean => i.expiryMs !== null && i.expiryMs > fromMs && i.expiryMs <= byMs
 const utcMinute = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 /** A size difference below this (relative) is rounding, not a trade. */
 const SIZE_TOLERANCE = 1e-9
@@ -100,8 +100,10 @@ export function explainPnl(input: ExplainInput): ExplainResult {
     const rFrom = s.sizeFrom !== 0 ? resolveAt(i, s.sizeFrom, views.from, 'from') : null
     // Expired between the two markets: valued at its expiry's settlement price when the book knows
     // it (the position's P&L runs to its payoff, and its settlement or delivery closes it there).
+    // By the `to` instant, even when the `to` market was taken before the expiry: the position's P&L
+    // runs to its payoff, and a window that ends after the expiry must not value it alive.
     let settlement: ExplainSettlementPrice | undefined
-    if (typeof rTo === 'string' && typeof rFrom !== 'string' && expiredBetween(i, fromMs, toMs)) {
+    if (typeof rFrom !== 'string' && expiresInside(i, fromMs, Math.max(toMs, window.toMs))) {
       settlement = settlementOf(i)
       if (settlement) rTo = resolvedAtExpiry(i, s.sizeTo || s.sizeFrom || s.fills[0]?.signedContracts || 1, settlement.priceUsd, rFrom)
     }
@@ -110,13 +112,16 @@ export function explainPnl(input: ExplainInput): ExplainResult {
       continue
     }
     const notes: string[] = []
-    if (settlement) notes.push(`expired ${utcMinute(i.expiryMs!)} in the window: valued at its settlement price, ${settlement.priceUsd} USD (${settlement.source})`)
-    const positionFills: PositionFill[] = s.fills.map((f) => ({ signedContracts: f.signedContracts, price: f.price }))
+    if (settlement) notes.push(`expired ${utcMinute(i.expiryMs!)}, before the "to" instant: valued at its settlement price, ${settlement.priceUsd} USD (${settlement.source})`)
+    // A fill at or after the expiry is its delivery: at the settlement price by definition, the
+    // "to" mark here, whatever price the statement prints (Deribit the payoff, others the index).
+    const delivered = (f: ExplainFill): boolean => settlement !== undefined && f.atMs >= i.expiryMs!
+    const positionFills: PositionFill[] = s.fills.map((f) => ({ signedContracts: f.signedContracts, price: delivered(f) ? null : f.price }))
     const gap = s.sizeTo - s.sizeFrom - positionFills.reduce((t, f) => t + f.signedContracts, 0)
     if (Math.abs(gap) > SIZE_TOLERANCE * Math.max(1, Math.abs(s.sizeFrom), Math.abs(s.sizeTo))) {
       positionFills.push({ signedContracts: gap, price: null })
       // A settled expiry leaves the book without a trade, at its settlement price: the "to" mark here.
-      notes.push(settlement && s.sizeTo === 0 ? `${-gap} contracts settled at expiry` : `the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
+      notes.push(settlement && s.sizeTo === 0 ? `${gap < 0 ? 'long' : 'short'} ${Math.abs(gap)} contracts settled at expiry` : `the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
     }
     if (s.fills.some((f) => f.price === null)) notes.push('a fill without a price: counted at the "to" mark')
     let explained

@@ -1,15 +1,16 @@
 /**
  * The book's P&L explained between two dates (issue 22 §2): the two snapshots are rebuilt from the
  * book file, then the engine explains (engine/explain/explain-book.ts).
- * - Holdings at an instant: today's positions (and those Marginal settled since), less the trades
+ * - Holdings at an instant: today's positions (and those settled since, by Marginal or the venue), less the trades
  *   after the instant — the trades table is the book's history; positions entered without trades
  *   (the demo book, hand edits) are taken as held throughout.
  * - Market at an instant: the newest stored market snapshot (every imported chain is kept with its
  *   as-of) taken at or before it that prices every underlying held; the newest one at all when none
  *   does (what it cannot price is listed, never dropped).
  * - Cash at an instant: today's balance less the ledger rows after it.
- * - An expiry between the two markets: the price the book settles it at (the venue's delivery price,
- *   else our daily-history approximation: settle-expired.ts); the position is valued at its payoff.
+ * - An expiry after the `from` market and by the `to` instant: the price the book settles it at (the
+ *   venue's delivery price, else our daily-history approximation: settle-expired.ts); the position
+ *   is valued at its payoff. Positions a venue's settlement row closed are rebuilt from their trades.
  * A date (YYYY-MM-DD) means that day's end-of-day instant, by default 08:00 UTC (the venues' daily
  * settlement: Deribit, OKX); an instant with its zone is taken as it is.
  */
@@ -26,7 +27,7 @@ import { explainPnl } from '../../engine/explain/explain-book'
 import type { ExplainBalance, ExplainHolding, ExplainResult, ExplainSettlementPrice } from '../../engine/explain/explain-types'
 import { settlementPrice } from '../expiry/settle-expired'
 import { InvalidDocumentError, MissingDataError, NotFoundError } from '../errors'
-import { fundingAndFeesBetween, fundingRatesBetween, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
+import { fundingAndFeesBetween, fundingRatesBetween, positionsClosedByVenue, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
 
 /** The venues' daily settlement time (Deribit and OKX settle at 08:00 UTC), the default end of day. */
 export const DEFAULT_EOD_UTC = '08:00'
@@ -123,7 +124,8 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   if (!(toMs > fromMs)) throw new InvalidDocumentError(`toUtc (${new Date(toMs).toISOString()}) must be after fromUtc (${new Date(fromMs).toISOString()})`, 'toUtc')
 
   const held: ExplainHolding[] = listHeldPositions(db, req.bookId).map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts }))
-  const settled = positionsSettledAfter(db, req.bookId, fromMs).map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts, settledAtMs: p.settledAtMs }))
+  // Settled by the book (still a row, marked settled), or by the venue's settlement row (deleted): held until then.
+  const settled = [...positionsSettledAfter(db, req.bookId, fromMs), ...positionsClosedByVenue(db, req.bookId).filter((p) => p.settledAtMs > fromMs)].map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts, settledAtMs: p.settledAtMs }))
   const trades = tradesAfter(db, req.bookId, fromMs)
   const fromHoldings = holdingsAt(held, settled, trades, fromMs)
   const toHoldings = holdingsAt(held, settled, trades, toMs)
@@ -143,7 +145,7 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   // The expiries between the two markets, at the prices the book settles them at (settle-expired.ts).
   const expiries = new Map<string, { price: ExplainSettlementPrice | null; symbols: Set<string> }>()
   for (const i of [...fromHoldings, ...toHoldings, ...inWindow].map((h) => h.instrument)) {
-    if (!isPriced(i) || i.expiryMs === null || !(i.expiryMs > from.ref.asOfMs && i.expiryMs <= to.ref.asOfMs)) continue
+    if (!isPriced(i) || i.expiryMs === null || !(i.expiryMs > from.ref.asOfMs && i.expiryMs <= Math.max(to.ref.asOfMs, toMs))) continue
     const key = `${i.venue}\u0000${i.underlying}\u0000${i.expiryMs}`
     let e = expiries.get(key)
     if (!e) {
@@ -178,7 +180,11 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   for (const { price, symbols } of expiries.values()) {
     if (!price) continue
     const valued = result.rows.filter((r) => r.kind === 'position' && r.to?.years === 0 && symbols.has(`${r.venue}:${r.symbol}`)).length
-    if (valued > 0) notes.push(`${valued} position${valued === 1 ? '' : 's'} expired in the window, valued at the ${price.venue} ${price.underlying} settlement price of ${new Date(price.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${price.priceUsd} USD (${price.source})`)
+    if (valued > 0)
+      notes.push(
+        `${valued} position${valued === 1 ? '' : 's'} expired before the "to" instant, valued at the ${price.venue} ${price.underlying} settlement price of ${new Date(price.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${price.priceUsd} USD (${price.source}); ` +
+          'their Taylor terms run to the expiry (theta over the life they had left, not the days between the markets) and what second order misses of the payoff is in their residual'
+      )
   }
   if (from.ref.id === to.ref.id) notes.push(`the same market snapshot (${from.ref.id}) values both instants: only trades, funding and fees can show; import a chain taken nearer ${new Date(toMs).toISOString()}`)
   for (const [side, m, atMs] of [['from', from, fromMs], ['to', to, toMs]] as const) {

@@ -276,7 +276,8 @@ describe('P&L explain: currencies', () => {
 
 describe('P&L explain: an expiry between the two markets', () => {
   const expiredTo = buildMarketView(shiftMarket(base, { move: 0.1, volPoints: 0, elapsedMs: expiryMs - asOfMs + DAY }))
-  const settlementUsd = 110_000
+  // Not the `to` index (110,000): a payoff priced, or converted, at the wrong one shows.
+  const settlementUsd = 120_000
   const settlementPrices = [{ venue: 'deribit', underlying: 'BTC', expiryMs, priceUsd: settlementUsd, source: "the venue's delivery price (test)" }]
   const future = parseSymbol('deribit', 'BTC-26JUN26')
   /** The coin call's value per contract at the `from` market (B/F, Black-76 at the surface's vol), and at its expiry (payoff/S). */
@@ -294,14 +295,33 @@ describe('P&L explain: an expiry between the two markets', () => {
     expect([r.settle.vega, r.settle.vanna, r.settle.volga, r.settle.veta].map(Math.abs)).toEqual([0, 0, 0, 0])
     expect(r.to).toMatchObject({ priceUsd: settlementUsd, vol: null, years: 0 })
     expect(r.notes).toEqual([
-      `expired 2026-06-26 08:00 UTC in the window: valued at its settlement price, 110000 USD (the venue's delivery price (test))`,
-      '2 contracts settled at expiry'
+      `expired 2026-06-26 08:00 UTC, before the "to" instant: valued at its settlement price, 120000 USD (the venue's delivery price (test))`,
+      'long 2 contracts settled at expiry'
     ])
     // USD: the coins the payoff leaves are worth the to index; what the option was worth at from gains the coin's move.
     const x0 = 100_000
     const x1 = 110_000
     expect(r.usd.total).toBeCloseTo(2 * (callAtExpiryCoin * x1 - callFromCoin * x0), 6)
     expect(res.book.usd.total).toBe(r.usd.total)
+  })
+
+  it('bought inside the window and expired: the new trade earns the payoff less its price', () => {
+    const buy = { account: 'A', venue: 'deribit', instrument: coinCall, signedContracts: 3, price: 0.01, atMs: asOfMs + DAY }
+    const res = run([], [], expiredTo, { settlementPrices, fills: [buy] })
+    const r = rowOf(res.rows, coinCall.symbol)
+    expect(r.settle.newTrades).toBeCloseTo(3 * (callAtExpiryCoin - 0.01), 15)
+    expect(r.settle.revaluation).toBe(r.settle.newTrades)
+    expect(r.notes[1]).toBe('long 3 contracts settled at expiry')
+  })
+
+  it('a window ending after the expiry values it at its settlement even when the "to" market was taken before it', () => {
+    const staleTo = buildMarketView(shiftMarket(base, { move: 0.1, volPoints: 0, elapsedMs: expiryMs - asOfMs - 3600_000 }))
+    const res = run([hold(coinCall, -2)], [], staleTo, { settlementPrices, window: { fromMs: asOfMs, toMs: expiryMs + DAY } })
+    const r = rowOf(res.rows, coinCall.symbol)
+    expect(r.settle.revaluation).toBeCloseTo(-2 * (callAtExpiryCoin - callFromCoin), 12)
+    expect(r.notes[1]).toBe('short 2 contracts settled at expiry')
+    // Without the window past the expiry, the stale market values it alive (nothing settled by then).
+    expect(rowOf(run([hold(coinCall, -2)], [hold(coinCall, -2)], staleTo, { settlementPrices }).rows, coinCall.symbol).to!.years).toBeGreaterThan(0)
   })
 
   it('a delivery fill at the payoff (Deribit) closes at no P&L of its own: the same revaluation as a settlement', () => {
@@ -312,6 +332,10 @@ describe('P&L explain: an expiry between the two markets', () => {
     expect(r.settle.closes).toBe(0)
     expect(r.settle.revaluation).toBeCloseTo(rowOf(settled.rows, coinCall.symbol).settle.revaluation, 15)
     expect(r.notes).toHaveLength(1)
+    // A statement that prints the index as the delivery's price (not the option's payoff) changes nothing.
+    const atIndex = rowOf(run([hold(coinCall, 2)], [], expiredTo, { settlementPrices, fills: [{ ...delivery, price: settlementUsd }] }).rows, coinCall.symbol)
+    expect(atIndex.settle.closes).toBe(0)
+    expect(atIndex.settle.revaluation).toBe(r.settle.revaluation)
   })
 
   it('an option still held past its expiry (not yet settled in the book) is valued at its payoff too', () => {
