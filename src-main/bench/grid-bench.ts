@@ -29,6 +29,12 @@ export interface GridFigures {
   scrollToEnd: ScrollFigures
   /** 150 frames at 100 px a frame (4 rows, 6,000 px/s: a fast wheel), from the top. */
   scrollSteady: ScrollFigures
+  /**
+   * The steady scroll run twice more, after the one above (each from the top): frame gaps are quantised
+   * to vsync, so one late frame in twenty moves p95 from 16.7 to 33.3 ms; three runs show whether a
+   * p95 is the page's or a moment of load on the machine.
+   */
+  scrollSteadyAgain: ScrollFigures[]
   /** 150 frames at 0 px: the frame floor of this browser on this machine, the baseline beside the two above. */
   idleFrames: ScrollFigures
   /**
@@ -239,6 +245,7 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     const idleFrames = await scroll(0)
     const scrollSteady = await scroll(100)
     const scrollToEnd = await scroll(null)
+    const scrollSteadyAgain = [await scroll(100), await scroll(100)]
     await page.waitForTimeout(300)
     const afterScroll = (await page.evaluate(DOM_NODES)) as number
     // Traced apart from the timed runs above (tracing slows the page).
@@ -261,6 +268,7 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
       listPositionsBytes,
       scrollToEnd,
       scrollSteady,
+      scrollSteadyAgain,
       idleFrames,
       steadyMainThread,
       domNodes: { beforeScroll, afterScroll },
