@@ -103,3 +103,34 @@ test('P&L explain: two markets a day apart, table and waterfall; book total = su
   expect(text).toContain('9. P&L explain')
   expect(text).toContain('Residual (full revaluation minus the explained parts)')
 })
+
+test('P&L explain over an expiry: settled options valued at the delivery price, said in the view; one without a price listed', async ({ page, workstation }) => {
+  await page.setViewportSize({ width: 1500, height: 1100 })
+  await workstation.open(page)
+  const demo = (await call(workstation, 'listBooks', {})).find((b: { kind: string }) => b.kind === 'demo')
+  const { snapshot } = await call(workstation, 'currentMarket', { bookId: demo.id })
+  // A market eight days on, past the demo's 27 November options; the venue's BTC delivery price only.
+  const expiryMs = Date.parse('2026-11-27T08:00:00Z')
+  const db = new Database(workstation.bookPath)
+  try {
+    const market = loadMarketSnapshot(db, snapshot.id)!
+    saveMarketSnapshot(db, shiftMarket(market, { move: 0.02, volPoints: 1, elapsedMs: 8 * DAY_MS, id: 'demo-8-days-on' }))
+    db.prepare('INSERT INTO delivery_prices (venue, underlying, expiry_ms, price_usd, source, import_id) VALUES (?, ?, ?, ?, ?, NULL)').run('deribit', 'BTC', expiryMs, 93_000, "the venue's delivery price (test)")
+  } finally {
+    db.close()
+  }
+  const fromDate = snapshot.asOfUtc.slice(0, 10)
+  const toDate = new Date(Date.parse(snapshot.asOfUtc) + 8 * DAY_MS).toISOString().slice(0, 10)
+  await page.keyboard.press('Alt+L')
+  await page.getByTestId('explain-eod').fill(snapshot.asOfUtc.slice(11, 16))
+  await page.getByTestId('explain-from').fill(fromDate)
+  await page.getByTestId('explain-to').fill(toDate)
+  await page.getByTestId('explain-run').click()
+  await expect(page.getByTestId('explain-to-market')).toContainText('demo-8-days-on')
+  await expect(page.getByTestId('explain-notes')).toContainText('2 positions expired before the "to" instant, valued at the deribit BTC settlement price of 2026-11-27 08:00 UTC: 93000 USD')
+  const notExplained = page.getByTestId('explain-not-explained')
+  await expect(notExplained).toContainText('ETH-27NOV26-3200-C')
+  await expect(notExplained).toContainText('no settlement price is known')
+  await expect(notExplained).not.toContainText('BTC-27NOV26')
+  await page.screenshot({ path: 'test-results/screenshots/explain-view-expiry.png', fullPage: true })
+})
