@@ -98,10 +98,10 @@ export function explainPnl(input: ExplainInput): ExplainResult {
     }
     let rTo = resolveAt(i, s.sizeTo || s.sizeFrom, views.to, 'to')
     const rFrom = s.sizeFrom !== 0 ? resolveAt(i, s.sizeFrom, views.from, 'from') : null
-    // Expired between the two markets: valued at its expiry's settlement price when the book knows
-    // it (the position's P&L runs to its payoff, and its settlement or delivery closes it there).
-    // By the `to` instant, even when the `to` market was taken before the expiry: the position's P&L
-    // runs to its payoff, and a window that ends after the expiry must not value it alive.
+    // Expired after the `from` market and by the `to` instant (even when the `to` market was taken
+    // before the expiry: a window that ends after it must not value alive what has settled): valued
+    // at its expiry's settlement price when the book knows it. Its P&L runs to its payoff, and its
+    // settlement or delivery closes it there.
     let settlement: ExplainSettlementPrice | undefined
     if (typeof rFrom !== 'string' && expiresInside(i, fromMs, Math.max(toMs, window.toMs))) {
       settlement = settlementOf(i)
