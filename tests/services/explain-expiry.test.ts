@@ -17,6 +17,7 @@ import { isPriced, type Instrument } from '../../src-main/engine/instruments/ins
 import { valuePosition } from '../../src-main/engine/valuation/position-valuation'
 import type { ExplainAmounts } from '../../src-main/engine/explain/explain-types'
 import { explainBook } from '../../src-main/services/explain/explain-service'
+import { notExplainedByReason } from '../../src-preload/contract/explain'
 import { settleExpired, settlementCash } from '../../src-main/services/expiry/settle-expired'
 import { DAY_MS, demoWithMovedMarket, type DemoPair } from '../engine/explain/demo-fixture'
 
@@ -55,6 +56,12 @@ describe('P&L explain over an expiry (demo book, 20 → 28 November 2026)', () =
     const e = explainBook(t.db, { bookId: t.bookId, fromUtc: t.fromUtc, toUtc: t.toUtc })
     expect(e.notExplained.map((n) => n.symbol).sort()).toEqual(['BTC-27NOV26-90000-P', 'BTC-27NOV26-95000-C', 'ETH-27NOV26-3200-C'])
     for (const n of e.notExplained) expect(n.reason).toMatch(/expired between the two instants and no settlement price is known: .*import the venue's statement with its delivery/)
+    // The reason names the expiry and what to import, not the position (its row does): one line per
+    // underlying and expiry in the CLI and the report, however many positions wait on it.
+    expect(notExplainedByReason(e.notExplained).map((g) => [g.count, g.reason])).toEqual([
+      [2, "expired between the two instants and no settlement price is known: expired 2026-11-27 08:00 UTC, before the market's as-of (2026-11-28 09:00 UTC): awaiting settlement price (import the venue's statement with its delivery, or daily BTC history covering the expiry)"],
+      [1, "expired between the two instants and no settlement price is known: expired 2026-11-27 08:00 UTC, before the market's as-of (2026-11-28 09:00 UTC): awaiting settlement price (import the venue's statement with its delivery, or daily ETH history covering the expiry)"]
+    ])
   })
 
   it("with the venue's delivery price they run to their payoff, and the totals hold their P&L", () => {

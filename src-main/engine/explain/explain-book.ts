@@ -15,6 +15,7 @@ import { isUsdLike } from '../market/currency'
 import { yearsBetween } from '../pricing/black76'
 import { explainPosition, resolveAt, resolvedAtExpiry, usdPerUnit, type PositionFill } from './explain-position'
 import { cashFlowsInWindow, estimateFunding } from './explain-cash'
+import { utcMinute } from '../positions/resolve-position'
 import {
   EXPLAIN_COMPONENTS,
   addAmounts,
@@ -43,7 +44,6 @@ const cashKey = (account: string, currency: string): string => `${account}\u0000
 const settlementKey = (venue: string, underlying: string, expiryMs: number): string => `${venue}\u0000${underlying}\u0000${expiryMs}`
 /** Expires after the `from` market's instant (it is alive there), at or before `byMs`. */
 const expiresInside = (i: Instrument, fromMs: number, byMs: number): boolean => i.expiryMs !== null && i.expiryMs > fromMs && i.expiryMs <= byMs
-const utcMinute = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 /** A size difference below this (relative) is rounding, not a trade. */
 const SIZE_TOLERANCE = 1e-9
 

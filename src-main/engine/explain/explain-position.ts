@@ -47,7 +47,12 @@ export function usdPerUnit(view: MarketView, currency: string): number {
 export function resolveAt(instrument: Instrument, sizeContracts: number, view: MarketView, which: 'from' | 'to'): ResolvedPosition | string {
   const r = resolvePosition(instrument, sizeContracts === 0 ? 1 : sizeContracts, view)
   if (r.ok) return r
-  return r.reason === 'expired' && which === 'to' ? `expired between the two instants and no settlement price is known: ${r.message}` : `${which} market: ${r.message}`
+  // The reason without the position's own name (the row names it): positions missing for the same
+  // reason (an expiry without its settlement price, an underlying without a market) share one
+  // reason, so the CLI and the report list them as one line with a count, not one line each.
+  const own = `${instrument.venue}:${instrument.symbol}: `
+  const message = r.message.startsWith(own) ? r.message.slice(own.length) : r.message
+  return r.reason === 'expired' && which === 'to' ? `expired between the two instants and no settlement price is known: ${message}` : `${which} market: ${message}`
 }
 
 /**

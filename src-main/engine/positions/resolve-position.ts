@@ -72,7 +72,8 @@ export class UnresolvedPositionError extends RangeError {
   }
 }
 
-const utc = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+/** An instant as traders read it in messages: 2026-11-27 08:00 UTC. */
+export const utcMinute = (ms: number): string => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`
 
 const unresolved = (reason: UnresolvedReason, message: string): UnresolvedPosition => ({ ok: false, reason, message })
 
@@ -86,7 +87,7 @@ export function resolvePosition(instrument: Instrument | UnpricedInstrument, siz
   if (expiredAt(i, asOfMs)) {
     return unresolved(
       'expired',
-      `${i.venue}:${i.symbol}: expired ${utc(i.expiryMs!)}, before the market's as-of (${utc(asOfMs)}): awaiting settlement price (import the venue's statement with its delivery, or daily ${i.underlying} history covering the expiry)`
+      `${i.venue}:${i.symbol}: expired ${utcMinute(i.expiryMs!)}, before the market's as-of (${utcMinute(asOfMs)}): awaiting settlement price (import the venue's statement with its delivery, or daily ${i.underlying} history covering the expiry)`
     )
   }
   const curve = view.curves.get(i.underlying)

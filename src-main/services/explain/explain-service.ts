@@ -21,6 +21,7 @@ import { loadMarketSnapshot } from '../../book/market-repository'
 import { ledgerSum, listBalances } from '../../book/balances-repository'
 import { listAccounts } from '../../book/accounts-repository'
 import { isPriced } from '../../engine/instruments/instrument'
+import { utcMinute } from '../../engine/positions/resolve-position'
 import { buildMarketView, type MarketView } from '../../engine/market/market-view'
 import { underlyingAsOf } from '../../engine/market/merge-snapshots'
 import { explainPnl } from '../../engine/explain/explain-book'
@@ -182,7 +183,7 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
     const valued = result.rows.filter((r) => r.kind === 'position' && r.to?.years === 0 && symbols.has(`${r.venue}:${r.symbol}`)).length
     if (valued > 0)
       notes.push(
-        `${valued} position${valued === 1 ? '' : 's'} expired before the "to" instant, valued at the ${price.venue} ${price.underlying} settlement price of ${new Date(price.expiryMs).toISOString().slice(0, 16).replace('T', ' ')} UTC: ${price.priceUsd} USD (${price.source}); ` +
+        `${valued} position${valued === 1 ? '' : 's'} expired before the "to" instant, valued at the ${price.venue} ${price.underlying} settlement price of ${utcMinute(price.expiryMs)}: ${price.priceUsd} USD (${price.source}); ` +
           'their Taylor terms run to the expiry (theta over the life they had left, not the days between the markets) and what second order misses of the payoff is in their residual'
       )
   }
