@@ -12,6 +12,7 @@ import { openBookDatabase } from '../../src-main/book/database'
 import { LAST_SETTLING_ROWS_SQL, SESSION_PNL_ROWS_SQL } from '../../src-main/book/balances-repository'
 import { OPENING_ROWS_SQL, openingBalanceRows } from '../../src-main/book/import-repository'
 import type { BookDb } from '../../src-main/book/database'
+import { CLOSED_BY_VENUE_SQL } from '../../src-main/book/explain-repository'
 
 const opened: BookDb[] = []
 afterEach(() => {
@@ -28,6 +29,7 @@ describe('ledger reads by kind', () => {
     expect(plan(db, SESSION_PNL_ROWS_SQL)).toContain('USING INDEX cash_flows_session_pnl')
     expect(plan(db, LAST_SETTLING_ROWS_SQL)).toContain('USING INDEX cash_flows_settling')
     expect(plan(db, OPENING_ROWS_SQL)).toContain('USING INDEX cash_flows_openings')
+    expect(plan(db, CLOSED_BY_VENUE_SQL)).toMatch(/SEARCH f (EXISTS )?USING INDEX cash_flows_settling \(account_id=\? AND instrument_symbol=\? AND at_ms>\?\)/)
   })
 
   it('the indexed reads return exactly the rows of their kind', () => {

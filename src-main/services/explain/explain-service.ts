@@ -126,7 +126,7 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
 
   const held: ExplainHolding[] = listHeldPositions(db, req.bookId).map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts }))
   // Settled by the book (still a row, marked settled), or by the venue's settlement row (deleted): held until then.
-  const settled = [...positionsSettledAfter(db, req.bookId, fromMs), ...positionsClosedByVenue(db, req.bookId).filter((p) => p.settledAtMs > fromMs)].map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts, settledAtMs: p.settledAtMs }))
+  const settled = [...positionsSettledAfter(db, req.bookId, fromMs), ...positionsClosedByVenue(db, req.bookId, fromMs)].map((p) => ({ account: p.accountName, venue: p.venue, instrument: p.instrument, sizeContracts: p.sizeContracts, settledAtMs: p.settledAtMs }))
   const trades = tradesAfter(db, req.bookId, fromMs)
   const fromHoldings = holdingsAt(held, settled, trades, fromMs)
   const toHoldings = holdingsAt(held, settled, trades, toMs)
