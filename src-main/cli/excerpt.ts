@@ -83,5 +83,8 @@ export function reasonKey(reason: string): string {
 /** A line echoing input (a name, a note, an issue): one line, every value in it clipped. */
 export const echoLine = (s: string): string => clipText(s, { oneLine: true })
 
+/** What a caught value says: an Error's message, anything else as text. */
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
 /** A table cell echoing input (an account, a symbol): one line, at most EXCERPT_CHARS and its size. */
 export const echoCell = (s: string): string => excerpt(escapeControls(s, true))

@@ -13,7 +13,7 @@ import type { CliIo } from './commands'
 import type { Services } from '../services/api-service'
 import { statementFile } from '../services/import/statement-file'
 import { formatTable } from './format-table'
-import { clipText, echoCell, echoLine } from './excerpt'
+import { clipText, echoCell, echoLine, errorText } from './excerpt'
 import { printIssueReport, type IssueLog } from './issue-report'
 
 export const EXIT_REJECTED_ROWS = 3
@@ -155,20 +155,40 @@ export function importCommand(db: BookDb, io: CliIo, o: ImportOptions): number {
 }
 
 /**
- * importCommand, then what a change to the book brings after it, as after the workstation's import:
- * its margin alerts evaluated, what they raise or clear logged (issue 22, §1). `cli import` and the
- * imports of `cli report` (the nightly job) both come here. Nothing evaluated after a dry run or a
- * refused file; an evaluation that fails is a warning (the import is written), never the exit code.
+ * importCommand for each file in turn, then what a change to the book brings after it, as after
+ * the workstation's import: its margin alerts evaluated once, against the book as the files left it,
+ * what they raise or clear logged (issue 22, §1). `cli import` (one file) and the imports of `cli
+ * report` (the nightly job: its statements, then its chains) both come here; evaluating after each
+ * file would log the states in between (a statement against yesterday's market, just before today's
+ * chain), and compute the book's margin once a file. Stops at the first file not imported (its exit
+ * code, and that file), or at one that cannot be read (thrown); what the files before it wrote is
+ * evaluated either way. Nothing is evaluated after a
+ * dry run or when nothing was imported; an evaluation that fails is a warning (the import is
+ * written), never the exit code.
  */
-export async function importAndEvaluate(services: Services, io: CliIo & { err(text: string): void }, o: ImportOptions): Promise<number> {
+export async function importAndEvaluate(
+  services: Services,
+  io: CliIo & { err(text: string): void },
+  files: readonly string[],
+  o: Omit<ImportOptions, 'file'>
+): Promise<{ code: number; refused: string | null }> {
   const liveMarketBefore = services.liveMarketOf()
-  const code = importCommand(services.db, io, o)
-  if (code === 0 && !o.dryRun) {
-    try {
-      await services.afterChange('commitImport', { bookId: o.bookId, fileName: basename(o.file) }, null, liveMarketBefore)
-    } catch (e) {
-      io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(e instanceof Error ? e.message : String(e))}`)
+  const imported: string[] = []
+  try {
+    for (const file of files) {
+      const code = importCommand(services.db, io, { ...o, file })
+      if (code !== 0) return { code, refused: file }
+      imported.push(basename(file))
+    }
+    return { code: 0, refused: null }
+  } finally {
+    // Also when a later file is refused or cannot be read: what the earlier ones wrote is in the book.
+    if (imported.length && !o.dryRun) {
+      try {
+        await services.afterChange('commitImport', { bookId: o.bookId, fileName: imported.join(', ') }, null, liveMarketBefore)
+      } catch (e) {
+        io.err(`marginal: warning: the import is written; its margin alerts were not evaluated: ${clipText(errorText(e))}`)
+      }
     }
   }
-  return code
 }

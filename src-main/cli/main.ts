@@ -28,7 +28,7 @@ import { reportCommand, reportExplainArgs } from './report-command'
 import { explainCommand, explainUsageError } from './explain-command'
 import { checkCommand } from './check-command'
 import { venueSummaryCommand, venueSummaryUsage } from './venue-summary-command'
-import { clipText } from './excerpt'
+import { clipText, errorText } from './excerpt'
 import { FIRST_ISSUES, IssueLog } from './issue-report'
 import { nativeModuleFailure } from '../app/runtime-check'
 
@@ -148,8 +148,6 @@ options:
 
 const COMMANDS = ['books', 'positions', 'market', 'import', 'balances', 'backup', 'margin', 'check', 'explain', 'venue-summary', 'var', 'stress', 'backtest', 'hedge', 'export', 'report', 'schema', 'synthetic-book']
 const SCHEMAS: Record<string, () => unknown> = { portfolio: portfolioFileJsonSchema, market: marketFileJsonSchema }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 export interface RunIo extends CliIo {
   err(text: string): void
@@ -396,8 +394,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         if (plain) return printMargin(io, await call(services, 'bookMargin', { bookId: id }), values.json, verbose)
         return printMargin(io, marginReport(readMarginInputs(files, { db: services.db, bookId: id })), values.json, verbose)
       }
-      return await importAndEvaluate(services, io, {
-        file: positionals[1]!,
+      const imported = await importAndEvaluate(services, io, [positionals[1]!], {
         bookId: id,
         dryRun: values['dry-run'],
         allowPartial: values['allow-partial'],
@@ -410,6 +407,7 @@ export async function runCli(argv: string[], io: RunIo): Promise<number> {
         verbose,
         issuesLog
       })
+      return imported.code
     } finally {
       await backend.services.close()
     }

@@ -50,12 +50,12 @@ export function reportExplainArgs(v: { explain?: boolean; 'explain-from'?: strin
 export async function reportCommand(services: Services, io: CliIo & { err(text: string): void }, a: ReportArgs): Promise<number> {
   const started = performance.now()
   // Statements first, then the market: a chain imported last is the snapshot the report uses.
-  for (const file of [...a.statements, ...a.markets]) {
-    const code = await importAndEvaluate(services, io, { file, bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [], verbose: a.verbose, issuesLog: a.issuesLog })
-    if (code !== 0) {
-      io.err(`marginal: ${file} was not imported (rejected rows); no report written`)
-      return code
-    }
+  const imports = await importAndEvaluate(services, io, [...a.statements, ...a.markets], {
+    bookId: a.bookId, dryRun: false, allowPartial: a.allowPartial, json: false, openingBalance: 'take', openingBalances: [], verbose: a.verbose, issuesLog: a.issuesLog
+  })
+  if (imports.refused !== null) {
+    io.err(`marginal: ${imports.refused} was not imported (rejected rows); no report written`)
+    return imports.code
   }
   let lastStep = ''
   const taskId = `cli-report-${process.pid}`
