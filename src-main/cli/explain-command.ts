@@ -4,10 +4,10 @@
  * workstation and the report use. Per account, one line per underlying × settlement currency in that
  * currency and one in USD; then per underlying and for the book in USD; the residual always shown.
  */
-import { notExplainedByReason, type ExplainAmountsView, type ExplainPnlRequest, type ExplainPnlResponse } from '@contract/explain'
+import { EOD_TIME, notExplainedByReason, type ExplainAmountsView, type ExplainPnlRequest, type ExplainPnlResponse } from '@contract/explain'
 import type { CliIo } from './commands'
 import { formatTable } from './format-table'
-import { EOD_TIME, explainInstantProblem } from '../services/explain/explain-service'
+import { explainInstantProblem } from '../services/explain/explain-service'
 
 export interface ExplainArgs {
   bookId: number

@@ -11,7 +11,8 @@ import { resolve } from 'node:path'
 import type { Services } from '../services/api-service'
 import { call, type CliIo } from './commands'
 import { importAndEvaluate } from './import-command'
-import { EOD_TIME, explainInstantProblem } from '../services/explain/explain-service'
+import { explainInstantProblem } from '../services/explain/explain-service'
+import { EOD_TIME } from '@contract/explain'
 import type { IssueLog } from './issue-report'
 
 export interface ReportArgs {

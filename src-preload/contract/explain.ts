@@ -8,6 +8,9 @@ import { z } from 'zod'
 import { id, isoUtc } from './primitives'
 import type { MethodTable } from './method-table'
 
+/** An end-of-day time, HH:MM UTC: the API, the view, `cli explain --eod` and `cli report --eod` check the same. */
+export const EOD_TIME = /^([01]\d|2[0-3]):[0-5]\d$/
+
 /** The components in waterfall order (the engine's EXPLAIN_COMPONENTS; services/explain/explain-view.ts checks they are equal). */
 export const ExplainComponentName = z.enum(['delta', 'gamma', 'vega', 'theta', 'vanna', 'volga', 'charm', 'veta', 'newTrades', 'closes', 'funding', 'fees', 'currency', 'residual'])
 
@@ -66,7 +69,7 @@ export const ExplainPnlRequest = z
     /** End-of-day time for dates, HH:MM UTC; default 08:00 (the venues' daily settlement). */
     eodUtc: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time, HH:MM')
+      .regex(EOD_TIME, 'a UTC time, HH:MM')
       .optional(),
     /**
      * The per-position rows too (default: yes). A 10,000-position book's rows are ~12 MB of JSON

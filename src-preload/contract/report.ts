@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { id, isoUtc, taskId } from './primitives'
 import type { MethodTable } from './method-table'
+import { EOD_TIME } from './explain'
 
 // ── Exports ─────────────────────────────────────────────────────────────────────────────────
 
@@ -30,7 +31,7 @@ export const ReportExplainRequest = z
     /** End-of-day time for dates, HH:MM UTC; default 08:00 (the venues' daily settlement). */
     eodUtc: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time, HH:MM')
+      .regex(EOD_TIME, 'a UTC time, HH:MM')
       .optional()
   })
   .strict()

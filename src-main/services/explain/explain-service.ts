@@ -60,9 +60,6 @@ export interface BookExplain extends ExplainResult {
   notes: string[]
 }
 
-/** An end-of-day time, HH:MM UTC (the view, `cli explain --eod` and `cli report --eod` check the same). */
-export const EOD_TIME = /^([01]\d|2[0-3]):[0-5]\d$/
-
 /**
  * Why `text` names no instant for `field`, or null: a date (YYYY-MM-DD) or an instant with its
  * zone, on a day the calendar has. Date.parse rolls 2026-02-30 over to 2 March without a word, so

@@ -6,15 +6,15 @@
  */
 import { defineStore } from 'pinia'
 import { ref, shallowRef } from 'vue'
-import type { ExplainPnlResponse } from '@contract/explain'
+import { EOD_TIME, type ExplainPnlResponse } from '@contract/explain'
 import { useExplainApi } from '../lib/api/explain'
 import { loadUiState, saveUiState } from '../api/use-ui-state'
 import { useSessionStore } from './use-session-store'
-import { defaultExplainDates, EOD_PATTERN } from '../modules/explain/explain-table'
+import { defaultExplainDates } from '../modules/explain/explain-table'
 
 export const EOD_KEY = 'explain.eodUtc'
 export const DEFAULT_EOD_UTC = '08:00'
-const isEod = (v: unknown): v is string => typeof v === 'string' && EOD_PATTERN.test(v)
+const isEod = (v: unknown): v is string => typeof v === 'string' && EOD_TIME.test(v)
 
 export const useExplainStore = defineStore('explain', () => {
   const session = useSessionStore()

@@ -27,8 +27,6 @@ export function defaultExplainDates(marketAsOfUtc: string | null, eodUtc: string
   return { from: isoDate(toMs - DAY_MS), to: isoDate(toMs) }
 }
 
-export const EOD_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/
-
 export interface ExplainTableRow {
   key: string
   /** What the row is: the book, an account, an underlying, a position (account · symbol), a cash balance. */
