@@ -30,7 +30,7 @@ export interface GridFigures {
   /** 150 frames at 100 px a frame (4 rows, 6,000 px/s: a fast wheel), from the top. */
   scrollSteady: ScrollFigures
   /**
-   * The steady scroll run twice more, after the one above (each from the top): frame gaps are quantised
+   * The steady scroll run twice more, right after the one above (each from the top): frame gaps are quantised
    * to vsync, so one late frame in twenty moves p95 from 16.7 to 33.3 ms; three runs show whether a
    * p95 is the page's or a moment of load on the machine.
    */
@@ -244,8 +244,9 @@ export async function measureGridOnBook(bookPath: string, positions: number, opt
     }
     const idleFrames = await scroll(0)
     const scrollSteady = await scroll(100)
-    const scrollToEnd = await scroll(null)
+    // The same scroll twice more, as the first: each from the top, before the fling to the end.
     const scrollSteadyAgain = [await scroll(100), await scroll(100)]
+    const scrollToEnd = await scroll(null)
     await page.waitForTimeout(300)
     const afterScroll = (await page.evaluate(DOM_NODES)) as number
     // Traced apart from the timed runs above (tracing slows the page).
