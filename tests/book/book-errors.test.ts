@@ -20,6 +20,7 @@ import { WorkerPool } from '../../src-main/workers/pool'
 import { createServices, type Handlers } from '../../src-main/services/api-service'
 import { dispatch } from '../../src-main/services/dispatch'
 import { runCli } from '../../src-main/cli/main'
+import { writeSyntheticBook } from '../../src-main/services/books/write-synthetic-book'
 import { FIXTURES, fixture } from '../support/import-book'
 
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -124,18 +125,16 @@ describe('through dispatch, the API and the CLI', () => {
 
   it('a full disk is disk_full, naming the file; nothing was written', async () => {
     const path = tempBook()
-    // 4 KiB pages, as books made before 16 KiB pages were (database.ts): the copy below then needs
-    // pages the file does not have, where a new book's 16 KiB pages still hold it.
-    const raw = new Database(path)
-    raw.pragma('page_size = 4096')
-    raw.pragma('journal_mode = WAL')
-    raw.close()
+    // A new book (16 KiB pages) whose live book holds 2,000 positions: a copy of it needs far more
+    // than the free space left in the file's pages.
     const book = openBook(path)
+    const liveId = writeSyntheticBook(book.db, { positions: 2_000 }).bookId
     const services = createServices({ book, pool, host: 'browser' })
     try {
       // No room for one more page: SQLite answers SQLITE_FULL exactly as on a full disk.
+      expect(book.db.pragma('page_size', { simple: true })).toBe(16_384)
       book.db.pragma(`max_page_count = ${book.db.pragma('page_count', { simple: true }) as number}`)
-      const reply = await dispatch(services.handlers, 'copyBook', { bookId: 1, name: 'no room' })
+      const reply = await dispatch(services.handlers, 'copyBook', { bookId: liveId, name: 'no room' })
       expect(reply).toMatchObject({ ok: false, error: { code: 'disk_full' } })
       if (!reply.ok) expect(reply.error.message).toBe(`the disk holding the book ${path} is full: nothing was written. Free some space and try again`)
       expect((book.db.prepare("SELECT COUNT(*) AS n FROM books WHERE kind = 'whatif'").get() as { n: number }).n).toBe(0)
