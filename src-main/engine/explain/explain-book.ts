@@ -41,7 +41,8 @@ interface PositionSlot {
 
 const slotKey = (account: string, venue: string, symbol: string): string => `${account}\u0000${instrumentKey(venue, symbol)}`
 const cashKey = (account: string, currency: string): string => `${account}\u0000${currency.toUpperCase()}`
-const settlementKey = (venue: string, underlying: string, expiryMs: number): string => `${venue}\u0000${underlying}\u0000${expiryMs}`
+/** One expiry of one venue's underlying: the key settlement prices are looked up by. */
+export const settlementKey = (venue: string, underlying: string, expiryMs: number): string => `${venue}\u0000${underlying}\u0000${expiryMs}`
 /** Expires after the `from` market's instant (it is alive there), at or before `byMs`. */
 const expiresInside = (i: Instrument, fromMs: number, byMs: number): boolean => i.expiryMs !== null && i.expiryMs > fromMs && i.expiryMs <= byMs
 /** A size difference below this (relative) is rounding, not a trade. */
@@ -69,6 +70,8 @@ export function explainPnl(input: ExplainInput): ExplainResult {
 
   const settlementPrices = new Map((input.settlementPrices ?? []).map((p) => [settlementKey(p.venue, p.underlying, p.expiryMs), p]))
   const settlementOf = (i: Instrument): ExplainSettlementPrice | undefined => settlementPrices.get(settlementKey(i.venue, i.underlying, i.expiryMs!))
+
+  const settlementsUsed = new Map<ExplainSettlementPrice, number>()
 
   const slots = new Map<string, PositionSlot>()
   const slot = (account: string, venue: string, instrument: ExplainFill['instrument']): PositionSlot => {
@@ -102,10 +105,13 @@ export function explainPnl(input: ExplainInput): ExplainResult {
     // before the expiry: a window that ends after it must not value alive what has settled): valued
     // at its expiry's settlement price when the book knows it. Its P&L runs to its payoff, and its
     // settlement or delivery closes it there.
+    // Without a price it is listed, whichever side of its expiry the `to` market was taken on.
     let settlement: ExplainSettlementPrice | undefined
     if (typeof rFrom !== 'string' && expiresInside(i, fromMs, Math.max(toMs, window.toMs))) {
       settlement = settlementOf(i)
-      if (settlement) rTo = resolvedAtExpiry(i, s.sizeTo || s.sizeFrom || s.fills[0]?.signedContracts || 1, settlement.priceUsd, rFrom)
+      rTo = settlement
+        ? resolvedAtExpiry(i, s.sizeTo || s.sizeFrom || s.fills[0]?.signedContracts || 1, settlement.priceUsd, rFrom)
+        : `expired between the two instants and no settlement price is known: expired ${utcMinute(i.expiryMs!)}, awaiting its settlement price (import the venue's statement with its delivery, or daily ${i.underlying} history covering the expiry)`
     }
     if (typeof rTo === 'string' || typeof rFrom === 'string') {
       notExplained.push({ account: s.account, symbol: i.symbol, reason: typeof rFrom === 'string' ? rFrom : (rTo as string) })
@@ -121,7 +127,8 @@ export function explainPnl(input: ExplainInput): ExplainResult {
     if (Math.abs(gap) > SIZE_TOLERANCE * Math.max(1, Math.abs(s.sizeFrom), Math.abs(s.sizeTo))) {
       positionFills.push({ signedContracts: gap, price: null })
       // A settled expiry leaves the book without a trade, at its settlement price: the "to" mark here.
-      notes.push(settlement && s.sizeTo === 0 ? `${gap < 0 ? 'long' : 'short'} ${Math.abs(gap)} contracts settled at expiry` : `the size changed by ${gap} contracts without a trade in the window: counted at the "to" mark`)
+      const contracts = (x: number): number => Number(x.toPrecision(12))
+      notes.push(settlement && s.sizeTo === 0 ? `${gap < 0 ? 'long' : 'short'} ${contracts(Math.abs(gap))} contracts settled at expiry` : `the size changed by ${contracts(gap)} contracts without a trade in the window: counted at the "to" mark`)
     }
     if (s.fills.some((f) => f.price === null)) notes.push('a fill without a price: counted at the "to" mark')
     let explained
@@ -132,7 +139,11 @@ export function explainPnl(input: ExplainInput): ExplainResult {
       continue
     }
     // At expiry there is no vol, and no time left.
-    if (settlement) explained.to = { ...explained.to, vol: null, years: 0 }
+    if (settlement) {
+      explained.to = { ...explained.to, vol: null, years: 0 }
+      const used = settlementsUsed.get(settlement)
+      settlementsUsed.set(settlement, (used ?? 0) + 1)
+    }
     const row: ExplainRow = {
       kind: 'position',
       account: s.account,
@@ -237,7 +248,7 @@ export function explainPnl(input: ExplainInput): ExplainResult {
     }
   }
   rows.sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) || (a.underlying < b.underlying ? -1 : a.underlying > b.underlying ? 1 : 0) || (a.kind === b.kind ? 0 : a.kind === 'position' ? -1 : 1) || ((a.symbol ?? '') < (b.symbol ?? '') ? -1 : (a.symbol ?? '') > (b.symbol ?? '') ? 1 : 0))
-  return { fromAsOfMs: fromMs, toAsOfMs: toMs, window, elapsedYears, rows, ...aggregate(rows), notExplained }
+  return { fromAsOfMs: fromMs, toAsOfMs: toMs, window, elapsedYears, rows, ...aggregate(rows), notExplained, settlementsUsed: [...settlementsUsed].map(([price, positions]) => ({ price, positions })) }
 }
 
 /** Sums per account × underlying × settlement currency (both currencies), per account, per underlying and book (USD). */

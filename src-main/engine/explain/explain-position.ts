@@ -15,6 +15,7 @@
 import { notionalUsd, sizeInCoin, type Instrument } from '../instruments/instrument'
 import { futuresPnl } from '../positions/fills'
 import { resolvePosition, type ResolvedPosition } from '../positions/resolve-position'
+import { outOfRange, withinBound } from '../instruments/bounds'
 import { isUsdLike } from '../market/currency'
 import type { MarketView } from '../market/market-view'
 import { optionSensitivities, optionSettleValue, taylorTerms } from './option-taylor'
@@ -62,8 +63,12 @@ export function resolveAt(instrument: Instrument, sizeContracts: number, view: M
  * exists at expiry: the `from` vol is kept, so the vega terms are 0 (ours, stated); what the Taylor
  * terms miss of the payoff's kink is the residual, shown.
  */
-export function resolvedAtExpiry(i: Instrument, sizeContracts: number, settlementUsd: number, rFrom: ResolvedPosition | null): ResolvedPosition {
+export function resolvedAtExpiry(i: Instrument, sizeContracts: number, settlementUsd: number, rFrom: ResolvedPosition | null): ResolvedPosition | string {
   const size = sizeContracts === 0 ? 1 : sizeContracts
+  // resolvePosition's input bounds (METHODOLOGY §9), at the settlement price.
+  const usd = notionalUsd(i, size, settlementUsd)
+  if (!withinBound('sizeContracts', size)) return `at its expiry: its size ${size} contracts is ${outOfRange('sizeContracts')} (docs/METHODOLOGY.md §9): check the position`
+  if (!withinBound('notionalUsd', usd)) return `at its expiry: its USD notional ${usd.toPrecision(3)} is ${outOfRange('notionalUsd')} (docs/METHODOLOGY.md §9): check the position`
   return {
     ok: true,
     instrument: i,
@@ -73,7 +78,7 @@ export function resolvedAtExpiry(i: Instrument, sizeContracts: number, settlemen
     indexUsd: settlementUsd,
     notional: size * i.contractSize,
     sizeCoin: sizeInCoin(i, size, settlementUsd)!,
-    notionalUsd: notionalUsd(i, size, settlementUsd),
+    notionalUsd: usd,
     inverse: i.settlement === 'inverse',
     settleCurrency: i.settleCurrency,
     years: 0,

@@ -195,6 +195,8 @@ export interface ExplainResult {
   byUnderlying: { underlying: string; usd: ExplainAmounts }[]
   book: { usd: ExplainAmounts }
   notExplained: NotExplained[]
+  /** The settlement prices the rows were valued at, each with how many positions it valued (the service says so in its notes). */
+  settlementsUsed: { price: ExplainSettlementPrice; positions: number }[]
 }
 
 export const zeroAmounts = (): ExplainAmounts => ({

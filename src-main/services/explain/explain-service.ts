@@ -24,11 +24,11 @@ import { isPriced } from '../../engine/instruments/instrument'
 import { utcMinute } from '../../engine/positions/resolve-position'
 import { buildMarketView, type MarketView } from '../../engine/market/market-view'
 import { underlyingAsOf } from '../../engine/market/merge-snapshots'
-import { explainPnl } from '../../engine/explain/explain-book'
+import { explainPnl, settlementKey } from '../../engine/explain/explain-book'
 import type { ExplainBalance, ExplainHolding, ExplainResult, ExplainSettlementPrice } from '../../engine/explain/explain-types'
 import { settlementPrice } from '../expiry/settle-expired'
 import { InvalidDocumentError, MissingDataError, NotFoundError } from '../errors'
-import { fundingAndFeesBetween, fundingRatesBetween, positionsClosedByVenue, positionsSettledAfter, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
+import { fundingAndFeesBetween, fundingRatesBetween, positionsClosedByVenue, positionsSettledAfter, venueClosingsWithoutTrades, snapshotsAtOrBefore, snapshotUnderlyings, tradedContracts, tradesAfter } from '../../book/explain-repository'
 
 /** The venues' daily settlement time (Deribit and OKX settle at 08:00 UTC), the default end of day. */
 export const DEFAULT_EOD_UTC = '08:00'
@@ -140,19 +140,16 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
   const balancesAt = (atMs: number): ExplainBalance[] =>
     now.map((b) => ({ account: b.accountName, venue: venueOf.get(b.accountId) ?? '', currency: b.currency, amount: b.amount - ledgerSum(db, b.accountId, b.currency, Number.MAX_SAFE_INTEGER, atMs) }))
 
-  // The expiries between the two markets, at the prices the book settles them at (settle-expired.ts).
-  const expiries = new Map<string, { price: ExplainSettlementPrice | null; symbols: Set<string> }>()
+  // The expiries inside the explain (after the `from` market, by the `to` instant), at the prices the
+  // book settles them at (settle-expired.ts): the engine values what expired at them.
+  const settlementPrices = new Map<string, ExplainSettlementPrice | null>()
   for (const i of [...fromHoldings, ...toHoldings, ...inWindow].map((h) => h.instrument)) {
     if (!isPriced(i) || i.expiryMs === null || !(i.expiryMs > from.ref.asOfMs && i.expiryMs <= Math.max(to.ref.asOfMs, toMs))) continue
-    const key = `${i.venue}\u0000${i.underlying}\u0000${i.expiryMs}`
-    let e = expiries.get(key)
-    if (!e) {
-      const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs)
-      expiries.set(key, (e = { price: price && { venue: i.venue, underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price.priceUsd, source: price.source }, symbols: new Set() }))
-    }
-    e.symbols.add(`${i.venue}:${i.symbol}`)
+    const key = settlementKey(i.venue, i.underlying, i.expiryMs)
+    if (settlementPrices.has(key)) continue
+    const price = settlementPrice(db, i.venue, i.underlying, i.expiryMs)
+    settlementPrices.set(key, price && { venue: i.venue, underlying: i.underlying, expiryMs: i.expiryMs, priceUsd: price.priceUsd, source: price.source })
   }
-  const settlementPrices = [...expiries.values()].flatMap((e) => (e.price ? [e.price] : []))
 
   const result = explainPnl({
     from: { view: from.view, holdings: fromHoldings, balances: balancesAt(fromMs) },
@@ -160,9 +157,20 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
     fills: inWindow.map((t) => ({ account: t.accountName, venue: t.venue, instrument: t.instrument, signedContracts: t.signedContracts, price: t.price, atMs: t.tradedAtMs, fee: t.fee, feeCurrency: t.feeCurrency })),
     cashFlows: fundingAndFeesBetween(db, req.bookId, fromMs, toMs),
     fundingRates: fundingRatesBetween(db, fromMs, toMs),
-    settlementPrices,
+    settlementPrices: [...settlementPrices.values()].filter((p) => p !== null),
     window: { fromMs, toMs }
   })
+  // A position the venue's settlement row closed that no trade accounts for (a statement's
+  // snapshot): nothing in the book says what was held before, so it is listed, never left out silently.
+  const rebuilt = new Set([...fromHoldings, ...toHoldings, ...inWindow.map((t) => ({ account: t.accountName, instrument: t.instrument }))].map((h) => `${h.account}\u0000${h.instrument.symbol}`))
+  for (const c of venueClosingsWithoutTrades(db, req.bookId, fromMs, toMs)) {
+    if (rebuilt.has(`${c.accountName}\u0000${c.symbol}`)) continue
+    result.notExplained.push({
+      account: c.accountName,
+      symbol: c.symbol,
+      reason: "closed by the venue's settlement or delivery row, and entered without trades (a statement's position snapshot): what was held before is not in the book, so its P&L to the expiry is not explained"
+    })
+  }
 
   const notes: string[] = []
   // Holdings before the window's trades are today's less those trades: exact for what the trades
@@ -175,15 +183,11 @@ export function explainBook(db: BookDb, req: ExplainRequestInput): BookExplain {
         'the part no trade explains is taken as held throughout the window (ours); import the trades of the window to explain them exactly'
     )
   // Which settlement prices the totals hold, and where they come from (a daily-history one is ours).
-  for (const { price, symbols } of expiries.values()) {
-    if (!price) continue
-    const valued = result.rows.filter((r) => r.kind === 'position' && r.to?.years === 0 && symbols.has(`${r.venue}:${r.symbol}`)).length
-    if (valued > 0)
-      notes.push(
-        `${valued} position${valued === 1 ? '' : 's'} expired before the "to" instant, valued at the ${price.venue} ${price.underlying} settlement price of ${utcMinute(price.expiryMs)}: ${price.priceUsd} USD (${price.source}); ` +
-          'their Taylor terms run to the expiry (theta over the life they had left, not the days between the markets) and what second order misses of the payoff is in their residual'
-      )
-  }
+  for (const { price, positions } of result.settlementsUsed)
+    notes.push(
+      `${positions} position${positions === 1 ? '' : 's'} expired before the "to" instant, valued at the ${price.venue} ${price.underlying} settlement price of ${utcMinute(price.expiryMs)}: ${price.priceUsd} USD (${price.source}); ` +
+        'their Taylor terms run to the expiry (theta over the life they had left, not the days between the markets) and what second order misses of the payoff is in their residual'
+    )
   if (from.ref.id === to.ref.id) notes.push(`the same market snapshot (${from.ref.id}) values both instants: only trades, funding and fees can show; import a chain taken nearer ${new Date(toMs).toISOString()}`)
   for (const [side, m, atMs] of [['from', from, fromMs], ['to', to, toMs]] as const) {
     for (const [u, asOf] of Object.entries(underlyingAsOf(m.view.snapshot))) {

@@ -270,7 +270,9 @@ describe('P&L explain: currencies', () => {
     const res = run([hold(coinCall, 1)], [], expiredTo)
     expect(res.rows.filter((r) => r.kind === 'position')).toHaveLength(0)
     expect(res.notExplained).toHaveLength(1)
-    expect(res.notExplained[0]!.reason).toMatch(/expired between the two instants and no settlement price is known: .*awaiting settlement price/)
+    expect(res.notExplained[0]!.reason).toBe(
+      "expired between the two instants and no settlement price is known: expired 2026-06-26 08:00 UTC, awaiting its settlement price (import the venue's statement with its delivery, or daily BTC history covering the expiry)"
+    )
   })
 })
 
@@ -289,7 +291,6 @@ describe('P&L explain: an expiry between the two markets', () => {
     expect(res.notExplained).toEqual([])
     const r = rowOf(res.rows, coinCall.symbol)
     expect(r.settle.revaluation).toBeCloseTo(2 * (callAtExpiryCoin - callFromCoin), 12)
-    expect(Math.abs(explainedSum(r.settle) - r.settle.revaluation)).toBeLessThan(1e-15)
     // All its remaining life passes in theta; no vol exists at expiry, so no vega terms (ours).
     expect(r.settle.theta).toBeLessThan(0)
     expect([r.settle.vega, r.settle.vanna, r.settle.volga, r.settle.veta].map(Math.abs)).toEqual([0, 0, 0, 0])
@@ -312,6 +313,11 @@ describe('P&L explain: an expiry between the two markets', () => {
     expect(r.settle.newTrades).toBeCloseTo(3 * (callAtExpiryCoin - 0.01), 15)
     expect(r.settle.revaluation).toBe(r.settle.newTrades)
     expect(r.notes[1]).toBe('long 3 contracts settled at expiry')
+    // A size that is not a short decimal in binary prints as the statement wrote it.
+    const odd = run([], [], expiredTo, { settlementPrices, fills: [{ ...buy, signedContracts: 0.1 }, { ...buy, signedContracts: 0.2 }] })
+    expect(rowOf(odd.rows, coinCall.symbol).notes[1]).toBe('long 0.3 contracts settled at expiry')
+    // Each settlement price used is reported with how many positions it valued.
+    expect(odd.settlementsUsed).toEqual([{ price: settlementPrices[0], positions: 1 }])
   })
 
   it('a window ending after the expiry values it at its settlement even when the "to" market was taken before it', () => {
@@ -322,6 +328,10 @@ describe('P&L explain: an expiry between the two markets', () => {
     expect(r.notes[1]).toBe('short 2 contracts settled at expiry')
     // Without the window past the expiry, the stale market values it alive (nothing settled by then).
     expect(rowOf(run([hold(coinCall, -2)], [hold(coinCall, -2)], staleTo, { settlementPrices }).rows, coinCall.symbol).to!.years).toBeGreaterThan(0)
+    // Past it without a price: listed, never valued alive on the stale market.
+    const unpriced = run([hold(coinCall, -2)], [], staleTo, { window: { fromMs: asOfMs, toMs: expiryMs + DAY } })
+    expect(unpriced.rows.filter((r) => r.kind === 'position')).toEqual([])
+    expect(unpriced.notExplained.map((n) => n.reason)).toEqual([expect.stringMatching(/^expired between the two instants and no settlement price is known: expired 2026-06-26 08:00 UTC/)])
   })
 
   it('a delivery fill at the payoff (Deribit) closes at no P&L of its own: the same revaluation as a settlement', () => {
