@@ -122,6 +122,9 @@ test('P&L explain over an expiry: settled options valued at the delivery price, 
   const fromDate = snapshot.asOfUtc.slice(0, 10)
   const toDate = new Date(Date.parse(snapshot.asOfUtc) + 8 * DAY_MS).toISOString().slice(0, 10)
   await page.keyboard.press('Alt+L')
+  // The view sets its default dates and end of day once it has read them (the book's market, the
+  // saved end of day): what is typed before that is overwritten, so wait for the defaults first.
+  await expect(page.getByTestId('explain-to')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/)
   await page.getByTestId('explain-eod').fill(snapshot.asOfUtc.slice(11, 16))
   await page.getByTestId('explain-from').fill(fromDate)
   await page.getByTestId('explain-to').fill(toDate)
